@@ -1,0 +1,99 @@
+package io.trawl.cli;
+
+import io.trawl.core.TrawlException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code trawl} root command. Each subcommand is one small class; exit codes are API. */
+@Command(
+    name = "trawl",
+    mixinStandardHelpOptions = true,
+    versionProvider = Trawl.Version.class,
+    description = "Reproducible information-retrieval experiments: index, retrieve, rerank, evaluate.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      CompletionCommand.class,
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  trawl index --collection cranfield --input topics-and-qrels/../collections/cranfield --index indexes/cranfield",
+      "  trawl search --index indexes/cranfield --topics cranfield --output runs/cranfield.bm25.txt",
+      "  trawl eval -c -m ndcg_cut.10 cranfield runs/cranfield.bm25.txt",
+      "",
+      "Exit codes: 0 ok, 1 runtime failure, 2 invalid input or usage, 3 regression mismatch."
+    })
+public final class Trawl implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** Builds the command line with Trawl's error handling (tests use this without exiting). */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Trawl());
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      boolean debug = parseResult.originalArgs().contains("--debug");
+      PrintWriter err = commandLine.getErr();
+      if (ex instanceof TrawlException te) {
+        err.println("trawl: error: " + te.getMessage());
+        if (debug) {
+          ex.printStackTrace(err);
+        }
+        err.flush();
+        return te.exitCode();
+      }
+      err.println("trawl: internal error: " + ex);
+      if (debug) {
+        ex.printStackTrace(err);
+      } else {
+        err.println("(run again with --debug for the stack trace)");
+      }
+      err.flush();
+      return TrawlException.RUNTIME;
+    });
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      PrintWriter err = c.getErr();
+      err.println("trawl: error: " + ex.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.flush();
+      return TrawlException.INVALID_INPUT;
+    });
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    System.out.flush();
+    System.exit(code);
+  }
+
+  /** Reads the version Maven filtered into the jar. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"trawl " + version(), "Java " + Runtime.version()};
+    }
+  }
+
+  /** The project version, or "dev" outside a build. */
+  public static String version() {
+    try (InputStream in = Trawl.class.getResourceAsStream("/io/trawl/version.properties")) {
+      Properties p = new Properties();
+      if (in != null) {
+        p.load(in);
+      }
+      String v = p.getProperty("version", "dev");
+      return v.startsWith("${") ? "dev" : v;
+    } catch (java.io.IOException e) {
+      return "dev";
+    }
+  }
+}

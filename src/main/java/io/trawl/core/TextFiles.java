@@ -1,0 +1,132 @@
+package io.trawl.core;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Opens text inputs the same way everywhere: {@code -} is stdin, {@code .gz} is gunzipped
+ * (detected by magic bytes, not only the name), decoding is strict UTF-8 (invalid bytes are an
+ * error naming the file and line, never replaced silently), and a leading BOM is dropped.
+ */
+public final class TextFiles {
+  private TextFiles() {}
+
+  /** Opens raw bytes, transparently gunzipping. Missing files are an {@link InputException}. */
+  public static InputStream openStream(String name) {
+    try {
+      InputStream in;
+      if ("-".equals(name)) {
+        in = System.in;
+      } else {
+        Path p = Path.of(name);
+        if (Files.isDirectory(p)) {
+          throw new InputException(name, "is a folder, expected a file");
+        }
+        in = Files.newInputStream(p);
+      }
+      BufferedInputStream b = new BufferedInputStream(in, 1 << 16);
+      b.mark(2);
+      int m1 = b.read();
+      int m2 = b.read();
+      b.reset();
+      if (m1 == 0x1f && m2 == 0x8b) {
+        return new BufferedInputStream(new GZIPInputStream(b, 1 << 16), 1 << 16);
+      }
+      return b;
+    } catch (NoSuchFileException e) {
+      throw new InputException(name, "no such file");
+    } catch (IOException e) {
+      throw new InputException(name, "cannot read: " + e.getMessage());
+    }
+  }
+
+  /** A strict UTF-8 reader (BOM removed). */
+  public static BufferedReader openReader(String name) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    BufferedReader r = new BufferedReader(new InputStreamReader(openStream(name), decoder), 1 << 16);
+    try {
+      r.mark(1);
+      int c = r.read();
+      if (c != 0xFEFF && c != -1) {
+        r.reset();
+      }
+    } catch (IOException e) {
+      throw malformed(name, 1, e);
+    }
+    return r;
+  }
+
+  /** Turns a decoding failure into an {@link InputException}. */
+  public static InputException malformed(String name, long line, IOException e) {
+    if (e instanceof java.nio.charset.CharacterCodingException) {
+      return new InputException(name, line, "invalid UTF-8");
+    }
+    return new InputException(name, line, "cannot read: " + e.getMessage());
+  }
+
+  /**
+   * Reads lines with their 1-based numbers; strips one trailing {@code \r} (CRLF accepted).
+   * Decoding errors become {@link InputException} with the line number.
+   */
+  public static final class Lines implements AutoCloseable {
+    private final String name;
+    private final BufferedReader reader;
+    private long lineNumber;
+
+    public Lines(String name) {
+      this.name = name;
+      this.reader = openReader(name);
+    }
+
+    public String name() {
+      return name;
+    }
+
+    /** Next line or null at end. */
+    public String next() {
+      try {
+        String line = reader.readLine();
+        if (line == null) {
+          return null;
+        }
+        lineNumber++;
+        if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
+          line = line.substring(0, line.length() - 1);
+        }
+        return line;
+      } catch (IOException e) {
+        throw malformed(name, lineNumber + 1, e);
+      }
+    }
+
+    public long lineNumber() {
+      return lineNumber;
+    }
+
+    public InputException error(String problem) {
+      return new InputException(name, lineNumber, problem);
+    }
+
+    @Override
+    public void close() {
+      try {
+        reader.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,59 @@
+package io.trawl;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the package picture of design.md true: dependencies point only downward. */
+class ArchitectureTest {
+  private static final JavaClasses CLASSES = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("io.trawl");
+
+  @Test
+  void nothingImportsTheCli() {
+    noClasses().that().resideOutsideOfPackage("io.trawl.cli..")
+        .should().dependOnClassesThat().resideInAPackage("io.trawl.cli..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void coreDependsOnNoFramework() {
+    noClasses().that().resideInAPackage("io.trawl.core..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "org.apache.lucene..", "ai.djl..", "picocli..", "io.trawl.corpus..", "io.trawl.index..",
+            "io.trawl.search..", "io.trawl.rerank..", "io.trawl.model..", "io.trawl.eval..",
+            "io.trawl.pipeline..", "io.trawl.regress..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void layersPointDownward() {
+    layeredArchitecture().consideringOnlyDependenciesInLayers()
+        .withOptionalLayers(true)
+        .layer("cli").definedBy("io.trawl.cli..")
+        .layer("regress").definedBy("io.trawl.regress..")
+        .layer("pipeline").definedBy("io.trawl.pipeline..")
+        .layer("rerank").definedBy("io.trawl.rerank..")
+        .layer("search").definedBy("io.trawl.search..")
+        .layer("model").definedBy("io.trawl.model..")
+        .layer("index").definedBy("io.trawl.index..")
+        .layer("corpus").definedBy("io.trawl.corpus..")
+        .layer("eval").definedBy("io.trawl.eval..")
+        .layer("core").definedBy("io.trawl.core..")
+        .whereLayer("cli").mayNotBeAccessedByAnyLayer()
+        .whereLayer("regress").mayOnlyBeAccessedByLayers("cli")
+        .whereLayer("pipeline").mayOnlyBeAccessedByLayers("cli", "regress")
+        .whereLayer("rerank").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline")
+        .whereLayer("search").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank")
+        .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search", "index")
+        .whereLayer("index").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")
+        .whereLayer("corpus").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search", "index")
+        .whereLayer("eval").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")
+        .check(CLASSES);
+  }
+}
