@@ -1,0 +1,21 @@
+package io.trawl.rerank;
+
+import io.trawl.core.Registry;
+
+/**
+ * The reranker registry: name -> factory taking the spec's parameters. Adding a reranker is one
+ * class and one line here.
+ */
+public final class Rerankers {
+  private static final Registry<Reranker> REGISTRY = new Registry<Reranker>("reranker");
+
+  static {
+    // registrations: REGISTRY.register("monot5", MonoT5Reranker::new);
+  }
+
+  private Rerankers() {}
+
+  public static Registry<Reranker> registry() {
+    return REGISTRY;
+  }
+}
