@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       CompletionCommand.class,
       EvalCommand.class,
+      CompareCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
