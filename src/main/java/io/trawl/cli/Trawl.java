@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       CompletionCommand.class,
       EvalCommand.class,
       CompareCommand.class,
+      FuseCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
