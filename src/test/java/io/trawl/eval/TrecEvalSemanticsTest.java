@@ -177,4 +177,39 @@ class TrecEvalSemanticsTest {
     EvalResult r = eval(run.toString(), EvalOptions.defaults(), "recip_rank");
     assertEquals(1.0, r.summary("recip_rank"), 1e-12); // doc4 has the larger score
   }
+
+  @Test
+  void sampleQrelsWithAnseriniSampleRun() {
+    Path dir = SharedData.dir("anserini-test-samples");
+    Qrels trec = Qrels.read(dir.resolve("sample_qrels/Trec").toString());
+    EvalRun run4 = EvalRun.read(sample("run4"));
+    EvalResult r = Evaluator.evaluate(trec, run4, Measure.parseAll(List.of("official")),
+        EvalOptions.defaults());
+    // query 2 has no judgments and is ignored; query 1 retrieves nothing judged
+    assertEquals(List.of("1"), r.queryIds());
+    assertEquals(2, r.summary("num_rel"));
+    assertEquals(0, r.summary("num_rel_ret"));
+    assertEquals(2, r.summary("num_ret"));
+    assertEquals(0.0, r.summary("map"), 0.0);
+  }
+
+  @Test
+  void maxDocsTenEqualsRrAtTen() {
+    Path dir = SharedData.dir("dl19-dl20-bm25-top100-rankllm");
+    Qrels q = Qrels.read(dir.resolve("qrels.dl19-passage.txt").toString());
+    EvalRun run = EvalRun.read(dir.resolve("trec_results_dl19.txt").toString());
+    EvalOptions c = EvalOptions.defaults().withComplete(true);
+    double m10 = Evaluator.evaluate(q, run, Measure.parseAll(List.of("recip_rank")),
+        c.withMaxDocs(10)).summary("recip_rank");
+    double rr10 = Evaluator.evaluate(q, run, Measure.parseAll(List.of("RR@10")), c).summary("RR@10");
+    double full = Evaluator.evaluate(q, run, Measure.parseAll(List.of("recip_rank")), c)
+        .summary("recip_rank");
+    assertEquals(m10, rr10, 0.0);
+    assertTrue(full >= m10);
+    double[] perQuery = Evaluator.evaluate(q, run, Measure.parseAll(List.of("recip_rank")),
+        c.withMaxDocs(10)).perQuery("recip_rank");
+    for (double v : perQuery) {
+      assertTrue(v == 0 || v >= 0.1, "no reciprocal rank below 1/10 with -M 10: " + v);
+    }
+  }
 }
