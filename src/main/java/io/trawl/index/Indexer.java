@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
@@ -187,6 +188,7 @@ public final class Indexer {
   private final Analyzer analyzer;
   private final FieldType textType;
   private volatile IndexWriter writer;
+  private final AtomicLong indexed = new AtomicLong();
   private volatile Path temp;
 
   public Indexer(Options options) {
@@ -263,9 +265,9 @@ public final class Indexer {
       String firstEmpty;
       List<String> errorMessages;
       try (CorpusReader reader = o.corpus.read(o.input, o.onError)) {
-        progress.start(reader);
+        progress.start(reader, indexed::get);
         indexAll(reader);
-        progress.stop();
+        progress.phase("merging");
         read = reader.documents();
         empty = reader.emptyDocuments();
         skipped = reader.errors();
@@ -277,6 +279,7 @@ public final class Indexer {
       long duplicates = removeDuplicates();
       writer.commit();
       writer.close();
+      progress.stop();
       long t2 = System.nanoTime();
       if (read == 0) {
         throw new InputException(o.input, "no documents found");
@@ -404,6 +407,7 @@ public final class Indexer {
     }
     try (chunk) {
       writer.addIndexes(chunk);
+      indexed.set(writer.getDocStats().maxDoc);
     }
   }
 
