@@ -107,6 +107,20 @@ class IndexerTest {
   }
 
   @Test
+  void trecSampleMatchesAnserinisCheckIndexCounts() throws IOException {
+    // Anserini's TrecEndToEndTest on trec/collection2: 12 terms in the index (3 of them docids),
+    // 17 postings (3 for ids) and 16 positions in the text field.
+    String corpus = SampleData.sampleDocs("trec/collection2");
+    Indexer.Result r = new Indexer(new Indexer.Options().corpus(Corpora.get("trec"), corpus)
+        .index(tmp.resolve("trec")).storePositions(true)).run();
+    IndexStats s = IndexStats.of(r.index());
+    assertEquals(List.of("TREC_DOC_1", "DOC222", "WSJ_1"), docidOrder(r.index()));
+    assertEquals(12 - 3, s.field(IndexFields.CONTENTS).uniqueTerms());
+    assertEquals(17 - 3, s.field(IndexFields.CONTENTS).postings());
+    assertEquals(16, s.field(IndexFields.CONTENTS).totalTerms());
+  }
+
+  @Test
   void docidOrderIsCorpusOrderForAnyThreadCount() throws IOException {
     List<String> corpusOrder = new ArrayList<>();
     try (CorpusReader reader = Corpora.forInput(null, "builtin:cranfield").read("builtin:cranfield", OnError.FAIL)) {
