@@ -303,7 +303,8 @@ public final class Indexer {
           IndexMetadata.SCHEMA,
           IndexMetadata.currentTrawlVersion(),
           Instant.now().toString(),
-          BuiltinCollections.isBuiltin(o.input) ? o.input : Path.of(o.input).toAbsolutePath().normalize().toString(),
+          BuiltinCollections.isBuiltin(o.input) || "-".equals(o.input) ? o.input
+              : Path.of(o.input).toAbsolutePath().normalize().toString(),
           o.corpus.format(),
           o.layout.toString(),
           Analyzers.describe(o.stemmer, o.keepStopwords),
