@@ -219,6 +219,7 @@ public final class Indexer {
 
   /** Builds the index; see the class comment for the guarantees. */
   public Result run() {
+    indexed.set(0);
     Path target = o.index.toAbsolutePath().normalize();
     checkTarget(target);
     long t0 = System.nanoTime();
@@ -226,7 +227,9 @@ public final class Indexer {
     try {
       Path parent = target.getParent();
       Files.createDirectories(parent);
-      temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+      // createDirectory (not createTempDirectory): the index gets the usual umask permissions
+      temp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-"
+          + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE)));
       Runtime.getRuntime().addShutdownHook(hook);
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, target + ": cannot create: " + e.getMessage(), e);

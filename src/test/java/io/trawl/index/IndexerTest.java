@@ -151,11 +151,9 @@ class IndexerTest {
         .index(tmp.resolve("mf")).layout(Layout.MULTIFIELD).storeRaw(false)).run();
     assertTrue(flat.metadata().titleInContents());
     assertFalse(mf.metadata().titleInContents());
+    // multifield contents is the .W text alone; flat must be exactly that (title not added again)
     assertEquals(IndexStats.of(mf.index()).field(IndexFields.CONTENTS), IndexStats.of(flat.index()).field(IndexFields.CONTENTS));
-    Indexer.Result repeated = new Indexer(new Indexer.Options()
-        .corpus(new BeirCorpus(false), "builtin:cranfield")
-        .index(tmp.resolve("repeated")).storeRaw(false)).run();
-    assertTrue(repeated.metadata().totalTerms() > flat.metadata().totalTerms());
+    assertTrue(IndexStats.of(mf.index()).field(IndexFields.TITLE).totalTerms() > 0);
   }
 
   @Test
