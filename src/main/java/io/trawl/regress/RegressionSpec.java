@@ -1,0 +1,169 @@
+package io.trawl.regress;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One regression, as written in {@code regressions/NAME.yaml}: a corpus and its expected index
+ * statistics, how to index it, topic sets with their qrels, measures (with trec_eval options), and
+ * runs: each a {@link io.trawl.pipeline.Pipeline} string with the values it must reproduce per
+ * topic set and measure. Bound by {@link RegressionSpecs#load}; unknown fields are errors.
+ *
+ * @param name unique name (the file is {@code NAME.yaml})
+ * @param description one paragraph for the docs
+ * @param notes optional longer text for the generated docs (why numbers differ, provenance)
+ * @param corpus the collection to index; absent when every run reads its first stage from a file
+ * @param index where and how to index it
+ * @param topics the topic sets, each with its qrels
+ * @param measures what to evaluate, each with trec_eval-style options
+ * @param requires what the whole spec needs (gpu, model folders, env vars, data paths)
+ * @param tolerance default tolerance for every run; absent = exact to 4 decimals
+ * @param runs the pipelines and their expected values
+ */
+public record RegressionSpec(
+    @JsonProperty("name") Located name,
+    @JsonProperty("description") String description,
+    @JsonProperty("notes") String notes,
+    @JsonProperty("corpus") Corpus corpus,
+    @JsonProperty("index") Index index,
+    @JsonProperty("topics") List<TopicSet> topics,
+    @JsonProperty("measures") List<Measure> measures,
+    @JsonProperty("requires") Requirements requires,
+    @JsonProperty("tolerance") Double tolerance,
+    @JsonProperty("runs") List<RunSpec> runs) {
+
+  public RegressionSpec {
+    require(name, "name");
+    require(topics, "topics");
+    require(measures, "measures");
+    require(runs, "runs");
+    if (topics.isEmpty() || measures.isEmpty() || runs.isEmpty()) {
+      throw new IllegalArgumentException("'topics', 'measures' and 'runs' must not be empty");
+    }
+    topics = List.copyOf(topics);
+    measures = List.copyOf(measures);
+    runs = List.copyOf(runs);
+    requires = requires == null ? Requirements.NONE : requires;
+    description = description == null ? "" : description.strip();
+    notes = notes == null ? "" : notes.strip();
+    if (tolerance != null && tolerance < 0) {
+      throw new IllegalArgumentException("'tolerance' must be >= 0, got " + tolerance);
+    }
+  }
+
+  static void require(Object value, String field) {
+    if (value == null) {
+      throw new IllegalArgumentException("missing required field '" + field + "'");
+    }
+  }
+
+  /**
+   * The collection.
+   *
+   * @param format corpus format name (corpus registry: beir, jsonl, cranfield, ...)
+   * @param path file or folder relative to the collections root; absent for a built-in collection
+   * @param stats expected index statistics (checked after indexing; reuse requires a match)
+   */
+  public record Corpus(
+      @JsonProperty("format") Located format,
+      @JsonProperty("path") Located path,
+      @JsonProperty("stats") IndexStats stats) {
+    public Corpus {
+      require(format, "corpus.format");
+    }
+  }
+
+  /** Expected index statistics; a null entry is not checked. */
+  public record IndexStats(
+      @JsonProperty("documents") Long documents,
+      @JsonProperty("unique_terms") Long uniqueTerms,
+      @JsonProperty("total_terms") Long totalTerms) {}
+
+  /**
+   * How to index.
+   *
+   * @param name folder name under the index root
+   * @param options indexer options ({@code layout: multifield}, {@code stemmer: porter}, ...)
+   */
+  public record Index(
+      @JsonProperty("name") String name,
+      @JsonProperty("options") Map<String, String> options) {
+    public Index {
+      require(name, "index.name");
+      options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+    }
+  }
+
+  /**
+   * A topic set.
+   *
+   * @param name the label used under {@code expected:} and in run file names
+   * @param topics a topics registry name, or a file relative to the collections root
+   * @param qrels a qrels registry name, or a file relative to the collections root
+   */
+  public record TopicSet(
+      @JsonProperty("name") Located name,
+      @JsonProperty("topics") Located topics,
+      @JsonProperty("qrels") Located qrels) {
+    public TopicSet {
+      require(name, "topics[].name");
+      require(topics, "topics[].topics");
+      require(qrels, "topics[].qrels");
+    }
+  }
+
+  /**
+   * A measure.
+   *
+   * @param measure ir_measures-style or trec_eval name ({@code nDCG@10}, {@code ndcg_cut.10})
+   * @param options trec_eval-style options: {@code -c}, {@code -l 2}, {@code -M 10}
+   */
+  public record Measure(
+      @JsonProperty("measure") Located measure,
+      @JsonProperty("options") Located options) {
+    public Measure {
+      require(measure, "measures[].measure");
+      options = options == null ? Located.of("") : options;
+    }
+  }
+
+  /**
+   * A run to reproduce.
+   *
+   * @param name short name (used in run file names)
+   * @param description what it is
+   * @param pipeline the pipeline string; {@code ${collections}}, {@code ${models}} and
+   *     {@code ${topics}} (the topic set's name) are substituted before parsing
+   * @param tolerance allowed |actual - expected|; absent = exact to 4 decimals
+   * @param requires what this run needs beyond the spec's requirements
+   * @param expected topic set name -> measure -> value
+   */
+  public record RunSpec(
+      @JsonProperty("name") Located name,
+      @JsonProperty("description") String description,
+      @JsonProperty("pipeline") Located pipeline,
+      @JsonProperty("tolerance") Double tolerance,
+      @JsonProperty("requires") Requirements requires,
+      @JsonProperty("expected") Map<String, Map<String, Double>> expected) {
+    public RunSpec {
+      require(name, "runs[].name");
+      require(pipeline, "runs[].pipeline");
+      require(expected, "runs[].expected");
+      requires = requires == null ? Requirements.NONE : requires;
+      description = description == null ? "" : description.strip();
+      if (tolerance != null && tolerance < 0) {
+        throw new IllegalArgumentException("'tolerance' must be >= 0, got " + tolerance);
+      }
+      Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
+      expected.forEach((k, v) -> copy.put(k, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+      expected = java.util.Collections.unmodifiableMap(copy);
+    }
+  }
+
+  /** The run's tolerance, else the spec's, else null (exact to 4 decimals). */
+  public Double toleranceOf(RunSpec run) {
+    return run.tolerance() != null ? run.tolerance() : tolerance;
+  }
+}
