@@ -54,7 +54,7 @@ class PipelineTest {
     assertTrue(e.getMessage().contains("at column 28: expected ')' at end"), e.getMessage());
     e = assertThrows(TrawlException.class, () -> Pipeline.parse("bm25@1000 >> >> monot5"));
     assertTrue(e.getMessage().contains("empty stage"), e.getMessage());
-    assertTrue(e.getMessage().contains("column 12"), e.getMessage());
+    assertTrue(e.getMessage().contains("column 13"), e.getMessage());
     e = assertThrows(TrawlException.class, () -> Pipeline.parse("bm25@1000 >>"));
     assertTrue(e.getMessage().contains("empty stage after"), e.getMessage());
     e = assertThrows(TrawlException.class, () -> Pipeline.parse("bm25@x"));
