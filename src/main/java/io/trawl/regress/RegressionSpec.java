@@ -35,28 +35,12 @@ public record RegressionSpec(
     @JsonProperty("runs") List<RunSpec> runs) {
 
   public RegressionSpec {
-    require(name, "name");
-    require(topics, "topics");
-    require(measures, "measures");
-    require(runs, "runs");
-    if (topics.isEmpty() || measures.isEmpty() || runs.isEmpty()) {
-      throw new IllegalArgumentException("'topics', 'measures' and 'runs' must not be empty");
-    }
-    topics = List.copyOf(topics);
-    measures = List.copyOf(measures);
-    runs = List.copyOf(runs);
+    topics = topics == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(topics));
+    measures = measures == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(measures));
+    runs = runs == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(runs));
     requires = requires == null ? Requirements.NONE : requires;
     description = description == null ? "" : description.strip();
     notes = notes == null ? "" : notes.strip();
-    if (tolerance != null && tolerance < 0) {
-      throw new IllegalArgumentException("'tolerance' must be >= 0, got " + tolerance);
-    }
-  }
-
-  static void require(Object value, String field) {
-    if (value == null) {
-      throw new IllegalArgumentException("missing required field '" + field + "'");
-    }
   }
 
   /**
@@ -70,9 +54,6 @@ public record RegressionSpec(
       @JsonProperty("format") Located format,
       @JsonProperty("path") Located path,
       @JsonProperty("stats") IndexStats stats) {
-    public Corpus {
-      require(format, "corpus.format");
-    }
   }
 
   /** Expected index statistics; a null entry is not checked. */
@@ -91,7 +72,6 @@ public record RegressionSpec(
       @JsonProperty("name") String name,
       @JsonProperty("options") Map<String, String> options) {
     public Index {
-      require(name, "index.name");
       options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }
   }
@@ -107,11 +87,6 @@ public record RegressionSpec(
       @JsonProperty("name") Located name,
       @JsonProperty("topics") Located topics,
       @JsonProperty("qrels") Located qrels) {
-    public TopicSet {
-      require(name, "topics[].name");
-      require(topics, "topics[].topics");
-      require(qrels, "topics[].qrels");
-    }
   }
 
   /**
@@ -124,7 +99,6 @@ public record RegressionSpec(
       @JsonProperty("measure") Located measure,
       @JsonProperty("options") Located options) {
     public Measure {
-      require(measure, "measures[].measure");
       options = options == null ? Located.of("") : options;
     }
   }
@@ -148,16 +122,11 @@ public record RegressionSpec(
       @JsonProperty("requires") Requirements requires,
       @JsonProperty("expected") Map<String, Map<String, Double>> expected) {
     public RunSpec {
-      require(name, "runs[].name");
-      require(pipeline, "runs[].pipeline");
-      require(expected, "runs[].expected");
+      expected = expected == null ? Map.of() : expected;
       requires = requires == null ? Requirements.NONE : requires;
       description = description == null ? "" : description.strip();
-      if (tolerance != null && tolerance < 0) {
-        throw new IllegalArgumentException("'tolerance' must be >= 0, got " + tolerance);
-      }
       Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
-      expected.forEach((k, v) -> copy.put(k, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(v))));
+      expected.forEach((k, v) -> copy.put(k, v == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(v))));
       expected = java.util.Collections.unmodifiableMap(copy);
     }
   }

@@ -65,6 +65,7 @@ public final class RegressionSpecs {
 
   /** Parses spec text; {@code name} is used in error messages. */
   public static RegressionSpec parse(String name, String text) {
+    UnknownFields.check(MAPPER, name, text, RegressionSpec.class);
     RegressionSpec spec;
     try {
       spec = MAPPER.readValue(text, RegressionSpec.class);
@@ -153,8 +154,13 @@ public final class RegressionSpecs {
       problem = "wrong type for '" + path + "': expected " + typeName(f.getTargetType())
           + ", got '" + f.getValue() + "'";
     } else if (e instanceof MismatchedInputException mi) {
-      problem = "wrong type for '" + path + "': expected " + typeName(mi.getTargetType())
-          + " (" + firstLine(e.getOriginalMessage()) + ")";
+      String msg = firstLine(e.getOriginalMessage());
+      java.util.regex.Matcher vm = java.util.regex.Pattern.compile("value \\(\"([^\"]*)\"\\)").matcher(msg);
+      String got = vm.find() ? "'" + vm.group(1) + "'"
+          : msg.contains("Array value") || msg.contains("START_ARRAY") ? "a list"
+          : msg.contains("Object value") || msg.contains("START_OBJECT") ? "a mapping"
+          : "(" + msg + ")";
+      problem = "wrong type for '" + path + "': expected " + typeName(mi.getTargetType()) + ", got " + got;
     } else if (e instanceof JsonMappingException) {
       problem = (path.isEmpty() ? "" : "in '" + path + "': ") + firstLine(e.getOriginalMessage());
     } else {
@@ -216,8 +222,65 @@ public final class RegressionSpecs {
         where == null ? 0 : where.column(), problem);
   }
 
-  /** Cross-field checks that need no environment. */
+  private static InputException missing(String file, Located near, String what) {
+    return at(file, near, "missing required field '" + what + "'");
+  }
+
+  /** Required fields and cross-field checks that need no environment. */
   static void checkStructure(String file, RegressionSpec spec) {
+    if (spec.name() == null) {
+      throw new InputException(file, 1, "missing required field 'name'");
+    }
+    for (String[] f : new String[][] {{"topics", spec.topics().isEmpty() ? "" : "x"},
+        {"measures", spec.measures().isEmpty() ? "" : "x"}, {"runs", spec.runs().isEmpty() ? "" : "x"}}) {
+      if (f[1].isEmpty()) {
+        throw at(file, spec.name(), "missing required field '" + f[0] + "' (a non-empty list)");
+      }
+    }
+    if (spec.tolerance() != null && spec.tolerance() < 0) {
+      throw at(file, spec.name(), "'tolerance' must be >= 0, got " + spec.tolerance());
+    }
+    if (spec.corpus() != null && spec.corpus().format() == null) {
+      throw missing(file, spec.corpus().path() != null ? spec.corpus().path() : spec.name(), "corpus.format");
+    }
+    if (spec.index() != null && spec.index().name() == null) {
+      throw missing(file, spec.name(), "index.name");
+    }
+    for (RegressionSpec.TopicSet t : spec.topics()) {
+      if (t == null) {
+        throw at(file, spec.name(), "empty entry under 'topics'");
+      }
+      Located near = t.name() != null ? t.name() : t.topics() != null ? t.topics() : t.qrels();
+      if (t.name() == null) {
+        throw missing(file, near, "topics[].name");
+      }
+      if (t.topics() == null) {
+        throw missing(file, near, "topics[].topics");
+      }
+      if (t.qrels() == null) {
+        throw missing(file, near, "topics[].qrels");
+      }
+    }
+    for (RegressionSpec.Measure m : spec.measures()) {
+      if (m == null || m.measure() == null) {
+        throw missing(file, m == null ? spec.name() : m.options(), "measures[].measure");
+      }
+    }
+    for (RegressionSpec.RunSpec r : spec.runs()) {
+      if (r == null) {
+        throw at(file, spec.name(), "empty entry under 'runs'");
+      }
+      if (r.name() == null) {
+        throw missing(file, r.pipeline(), "runs[].name");
+      }
+      if (r.pipeline() == null) {
+        throw at(file, r.name(), "run '" + r.name().value() + "': missing required field 'pipeline'");
+      }
+      if (r.tolerance() != null && r.tolerance() < 0) {
+        throw at(file, r.name(), "run '" + r.name().value() + "': 'tolerance' must be >= 0, got "
+            + r.tolerance());
+      }
+    }
     String base = Path.of(file).getFileName().toString().replaceFirst("\\.ya?ml$", "");
     if (!spec.name().value().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw at(file, spec.name(), "name '" + spec.name().value()
