@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       CompletionCommand.class,
       IndexCommand.class,
       IndexStatsCommand.class,
+      EvalCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
