@@ -169,6 +169,21 @@ public record Pipeline(List<Spec> stages) {
         + "; valid: " + (valid.isEmpty() ? "(none registered)" : String.join(", ", new TreeSet<>(valid)));
   }
 
+  /**
+   * The run tag: the canonical stages joined by {@code >>} without spaces (a run file's tag column
+   * is one token); parses back to this pipeline.
+   */
+  public String tag() {
+    StringBuilder sb = new StringBuilder();
+    for (Spec s : stages) {
+      if (sb.length() > 0) {
+        sb.append(">>");
+      }
+      sb.append(s);
+    }
+    return sb.toString();
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder();

@@ -305,7 +305,7 @@ public final class RegressionSpecs {
         throw at(file, m.measure(), "measure '" + m.measure().value() + "' declared twice");
       }
       try {
-        EvalOptions.parse(m.options().value());
+        MeasureOptions.parse(m.options().value());
       } catch (TrawlException ex) {
         throw at(file, m.options(), ex.getMessage());
       }

@@ -13,11 +13,11 @@ import java.util.List;
  * @param relLevel {@code -l}
  * @param depth {@code -M}; null = no limit
  */
-public record EvalOptions(boolean complete, int relLevel, Integer depth) {
-  public static final EvalOptions DEFAULT = new EvalOptions(false, 1, null);
+public record MeasureOptions(boolean complete, int relLevel, Integer depth) {
+  public static final MeasureOptions DEFAULT = new MeasureOptions(false, 1, null);
 
   /** Parses {@code "-c -l 2 -M 10"}; the empty string gives {@link #DEFAULT}. */
-  public static EvalOptions parse(String text) {
+  public static MeasureOptions parse(String text) {
     String[] tokens = text == null || text.isBlank() ? new String[0] : text.trim().split("\\s+");
     boolean complete = false;
     int level = 1;
@@ -49,7 +49,14 @@ public record EvalOptions(boolean complete, int relLevel, Integer depth) {
             + "' in measure options; valid: -c, -l N, -M N");
       }
     }
-    return new EvalOptions(complete, level, depth);
+    return new MeasureOptions(complete, level, depth);
+  }
+
+  /** The evaluator's options (trec_eval 10.0 conventions) with these flags. */
+  public io.trawl.eval.EvalOptions toEval() {
+    io.trawl.eval.EvalOptions o = io.trawl.eval.EvalOptions.defaults()
+        .withComplete(complete).withRelevanceLevel(relLevel);
+    return depth == null ? o : o.withMaxDocs(depth);
   }
 
   /** The options as command-line tokens, e.g. {@code [-c, -l, 2]}. */
