@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
       IndexCommand.class,
       IndexStatsCommand.class,
       EvalCommand.class,
+      RunCommand.class,
+      RegressCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {

@@ -16,6 +16,7 @@ import java.util.Map;
  * @param notes optional longer text for the generated docs (why numbers differ, provenance)
  * @param corpus the collection to index; absent when every run reads its first stage from a file
  * @param index where and how to index it
+ * @param search options of retriever stages (fields and weights, BEIR's remove-query rule)
  * @param topics the topic sets, each with its qrels
  * @param measures what to evaluate, each with trec_eval-style options
  * @param requires what the whole spec needs (gpu, model folders, env vars, data paths)
@@ -28,6 +29,7 @@ public record RegressionSpec(
     @JsonProperty("notes") String notes,
     @JsonProperty("corpus") Corpus corpus,
     @JsonProperty("index") Index index,
+    @JsonProperty("search") Search search,
     @JsonProperty("topics") List<TopicSet> topics,
     @JsonProperty("measures") List<Measure> measures,
     @JsonProperty("requires") Requirements requires,
@@ -39,6 +41,7 @@ public record RegressionSpec(
     measures = measures == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(measures));
     runs = runs == null ? List.of() : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(runs));
     requires = requires == null ? Requirements.NONE : requires;
+    search = search == null ? new Search(null, null) : search;
     description = description == null ? "" : description.strip();
     notes = notes == null ? "" : notes.strip();
   }
@@ -46,8 +49,9 @@ public record RegressionSpec(
   /**
    * The collection.
    *
-   * @param format corpus format name (corpus registry: beir, jsonl, cranfield, ...)
-   * @param path file or folder relative to the collections root; absent for a built-in collection
+   * @param format corpus format name (corpus registry: json, beir, tsv, trec, trecweb); may be
+   *     omitted for a built-in collection
+   * @param path file or folder relative to the collections root, or {@code builtin:NAME}
    * @param stats expected index statistics (checked after indexing; reuse requires a match)
    */
   public record Corpus(
@@ -66,13 +70,29 @@ public record RegressionSpec(
    * How to index.
    *
    * @param name folder name under the index root
-   * @param options indexer options ({@code layout: multifield}, {@code stemmer: porter}, ...)
+   * @param options indexer options, named like {@code trawl index} flags: {@code layout}
+   *     (flat|multifield), {@code stemmer} (porter|none), {@code keep-stopwords},
+   *     {@code store-positions}, {@code store-docvectors}, {@code store-raw} (true|false)
    */
   public record Index(
-      @JsonProperty("name") String name,
+      @JsonProperty("name") Located name,
       @JsonProperty("options") Map<String, String> options) {
     public Index {
       options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
+    }
+  }
+
+  /**
+   * Options of retriever stages.
+   *
+   * @param fields fields searched with weights ({@code title=1.0,contents=1.0}); default contents
+   * @param removeQuery drop a hit whose docid equals the query id (BEIR's {@code -removeQuery})
+   */
+  public record Search(
+      @JsonProperty("fields") Located fields,
+      @JsonProperty("remove_query") Boolean removeQuery) {
+    public boolean removesQuery() {
+      return removeQuery != null && removeQuery;
     }
   }
 

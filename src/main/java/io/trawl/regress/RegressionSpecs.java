@@ -240,8 +240,13 @@ public final class RegressionSpecs {
     if (spec.tolerance() != null && spec.tolerance() < 0) {
       throw at(file, spec.name(), "'tolerance' must be >= 0, got " + spec.tolerance());
     }
-    if (spec.corpus() != null && spec.corpus().format() == null) {
-      throw missing(file, spec.corpus().path() != null ? spec.corpus().path() : spec.name(), "corpus.format");
+    if (spec.corpus() != null) {
+      if (spec.corpus().path() == null) {
+        throw missing(file, spec.corpus().format() != null ? spec.corpus().format() : spec.name(), "corpus.path");
+      }
+      if (spec.corpus().format() == null && !spec.corpus().path().value().startsWith("builtin:")) {
+        throw missing(file, spec.corpus().path(), "corpus.format");
+      }
     }
     if (spec.index() != null && spec.index().name() == null) {
       throw missing(file, spec.name(), "index.name");
@@ -291,7 +296,7 @@ public final class RegressionSpecs {
           + base + "'");
     }
     if (spec.corpus() != null && spec.index() == null) {
-      throw at(file, spec.corpus().format(), "a spec with a corpus needs an 'index' section (index.name)");
+      throw at(file, spec.corpus().path(), "a spec with a corpus needs an 'index' section (index.name)");
     }
     Set<String> topicNames = new HashSet<>();
     for (RegressionSpec.TopicSet t : spec.topics()) {
