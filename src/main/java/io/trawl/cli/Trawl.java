@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       RunCommand.class,
       RegressCommand.class,
+      RerankCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
