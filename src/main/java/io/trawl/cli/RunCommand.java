@@ -3,7 +3,6 @@ package io.trawl.cli;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Run;
-import io.trawl.core.RunWriter;
 import io.trawl.core.TrawlException;
 import io.trawl.pipeline.Pipeline;
 import io.trawl.pipeline.PipelineRunner;
@@ -84,12 +83,7 @@ public final class RunCommand implements Callable<Integer> {
     int n = threads != null ? threads : Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
     List<Query> queries = Topics.read(topics);
     Run run = PipelineRunner.run(p, queries, new PipelineRunner.Context(index, search, n));
-    try (RunWriter w = RunWriter.open(output, RunWriter.Format.TREC, run.tag())) {
-      for (RankedList l : run.lists().values()) {
-        w.write(l);
-      }
-      w.commit();
-    }
+    PipelineRunner.write(p, run, output);
     if (!quiet) {
       PrintWriter err = spec.commandLine().getErr();
       long lines = run.lists().values().stream().mapToLong(RankedList::size).sum();

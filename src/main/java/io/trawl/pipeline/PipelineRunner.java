@@ -1,13 +1,17 @@
 package io.trawl.pipeline;
 
+import io.trawl.core.AtomicOutput;
 import io.trawl.core.Candidate;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Run;
+import io.trawl.core.RunWriter;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
+import io.trawl.rerank.IndexDocTexts;
 import io.trawl.rerank.Reranker;
 import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.TrecRuns;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;
 import io.trawl.search.Retrievers;
@@ -86,6 +90,33 @@ public final class PipelineRunner {
     }
   }
 
+  /**
+   * Writes a run as a TREC file. Without rerankers, scores print like {@code trawl search}
+   * (6 decimals; retrievers round to 4 and break ties); reranker scores print in shortest exact
+   * form, so that trec_eval's re-sort of the file gives exactly the order (and the numbers) of the
+   * in-memory run.
+   */
+  public static void write(Pipeline pipeline, Run run, String output) {
+    if (pipeline.rerankers().isEmpty()) {
+      try (RunWriter w = RunWriter.open(output, RunWriter.Format.TREC, run.tag())) {
+        for (RankedList l : run.lists().values()) {
+          w.write(l);
+        }
+        w.commit();
+      }
+      return;
+    }
+    String tag = TrecRuns.tag(run.tag());
+    try (AtomicOutput out = AtomicOutput.open(output)) {
+      for (RankedList l : run.lists().values()) {
+        TrecRuns.write(out.writer(), l, tag);
+      }
+      out.commit();
+    } catch (java.io.IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, output + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
   private static List<RankedList> firstStage(Spec source, List<Query> queries, Context ctx,
       LuceneIndex index) {
     if (Pipeline.FILE_SOURCES.contains(source.name().toLowerCase(java.util.Locale.ROOT))) {
@@ -142,16 +173,26 @@ public final class PipelineRunner {
       throw TrawlException.invalid("rerankers need document texts: '" + source
           + "' has none, so give --index (an index with stored raw documents) or use candidates(file=...)");
     }
-    DocTexts texts = new DocTexts(index);
-    List<RankedList> out = new ArrayList<>(lists.size());
-    for (RankedList l : lists) {
-      List<Candidate> cs = new ArrayList<>(l.size());
-      for (Candidate c : l.candidates()) {
-        cs.add(c.text() != null ? c : c.withText(texts.text(c.docId())));
+    try (IndexDocTexts texts = new IndexDocTexts(index.path())) {
+      List<RankedList> out = new ArrayList<>(lists.size());
+      for (RankedList l : lists) {
+        List<Candidate> cs = new ArrayList<>(l.size());
+        for (Candidate c : l.candidates()) {
+          if (c.text() != null) {
+            cs.add(c);
+            continue;
+          }
+          String text = texts.text(c.docId());
+          if (text == null) {
+            throw TrawlException.invalid("document '" + c.docId() + "' (query " + l.queryId()
+                + ") is not in index " + index.path() + ", so it has no text to rerank");
+          }
+          cs.add(c.withText(text));
+        }
+        out.add(new RankedList(l.queryId(), cs));
       }
-      out.add(new RankedList(l.queryId(), cs));
+      return out;
     }
-    return out;
   }
 
   private static List<RankedList> rerank(Spec stage, List<Query> queries, List<RankedList> lists) {

@@ -1,6 +1,5 @@
 package io.trawl.regress;
 
-import io.trawl.core.RunWriter;
 import io.trawl.core.Query;
 import io.trawl.core.Run;
 import io.trawl.core.TrawlException;
@@ -125,7 +124,7 @@ public final class RegressionRunner {
             new PipelineRunner.Context(plan.indexDir(), plan.search(), threads));
         Path out = env.runsDir().resolve(RegressionPlan.runFileName(plan.spec().name().value(),
             rs.name().value(), topicSet));
-        write(run, out);
+        PipelineRunner.write(pipeline, run, out.toString());
         files.add(out);
         Qrels qrels = qrelsCache.computeIfAbsent(topicSet, k -> Qrels.read(plan.qrels().get(k)));
         Map<String, Double> actual = evaluate(plan, qrels, run, rs.expected().get(topicSet).keySet());
@@ -220,15 +219,6 @@ public final class RegressionRunner {
       return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
     } catch (java.io.IOException | RuntimeException e) {
       return false;
-    }
-  }
-
-  private static void write(Run run, Path out) {
-    try (RunWriter w = RunWriter.open(out.toString(), RunWriter.Format.TREC, run.tag())) {
-      for (io.trawl.core.RankedList l : run.lists().values()) {
-        w.write(l);
-      }
-      w.commit();
     }
   }
 

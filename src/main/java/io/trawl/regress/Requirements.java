@@ -14,7 +14,7 @@ import java.util.List;
  * @param paths data files or folders, relative to the collections root
  */
 public record Requirements(
-    @JsonProperty("gpu") boolean gpu,
+    @JsonProperty("gpu") Boolean gpu,
     @JsonProperty("models") List<Located> models,
     @JsonProperty("env") List<Located> env,
     @JsonProperty("paths") List<Located> paths) {
@@ -22,13 +22,19 @@ public record Requirements(
   public static final Requirements NONE = new Requirements(false, List.of(), List.of(), List.of());
 
   public Requirements {
+    gpu = gpu != null && gpu;
     models = models == null ? List.of() : List.copyOf(models);
     env = env == null ? List.of() : List.copyOf(env);
     paths = paths == null ? List.of() : List.copyOf(paths);
   }
 
+  /** Whether a GPU is needed. */
+  public boolean needsGpu() {
+    return gpu;
+  }
+
   public boolean isEmpty() {
-    return !gpu && models.isEmpty() && env.isEmpty() && paths.isEmpty();
+    return !gpu() && models.isEmpty() && env.isEmpty() && paths.isEmpty();
   }
 
   /** Both sets of requirements together. */
@@ -42,13 +48,13 @@ public record Requirements(
     e.addAll(other.env);
     List<Located> p = new ArrayList<>(paths);
     p.addAll(other.paths);
-    return new Requirements(gpu || other.gpu, m, e, p);
+    return new Requirements(gpu() || other.gpu(), m, e, p);
   }
 
   /** Human description: "gpu and model folder monot5-3b-msmarco". Empty when nothing is needed. */
   public String describe() {
     List<String> parts = new ArrayList<>();
-    if (gpu) {
+    if (gpu()) {
       parts.add("gpu");
     }
     for (Located x : models) {
