@@ -52,9 +52,17 @@ public final class PipelineRunner {
 
   private PipelineRunner() {}
 
-  /** Checks stage names against the retriever and reranker registries. */
+  /**
+   * Checks stage names against the retriever and reranker registries, and a retriever's
+   * parameters (cheap: no index is opened). Reranker parameters are checked when the reranker is
+   * made, since that loads its model.
+   */
   public static void check(Pipeline pipeline) {
     pipeline.check(Retrievers.registry(), Rerankers.registry());
+    if (!pipeline.sourceIsFile()) {
+      Spec s = pipeline.source();
+      Retrievers.parse(new Spec(s.name(), s.params(), null).toString());
+    }
   }
 
   /** Whether running this pipeline needs an index: a retriever first stage, or rerankers (texts). */

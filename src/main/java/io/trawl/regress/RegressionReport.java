@@ -34,11 +34,18 @@ public final class RegressionReport {
       }
       table(sb, rows, new boolean[] {false, true, true, true, false});
     }
+    if (r.runs().stream().allMatch(x -> x.skipped() != null)) {
+      for (RegressionResult.RunResult run : r.runs()) {
+        sb.append("run ").append(run.run()).append(": skipped: ").append(run.skipped()).append('\n');
+      }
+      sb.append("result: SKIP (no run can run here)\n");
+      return sb.toString();
+    }
     List<String[]> rows = new ArrayList<>();
     rows.add(new String[] {"run", "topics", "measure", "expected", "actual", "diff", "rule", "result"});
     for (RegressionResult.RunResult run : r.runs()) {
       if (run.skipped() != null) {
-        rows.add(new String[] {run.run(), "", "", "", "", "", "", "skipped: " + run.skipped()});
+        rows.add(new String[] {run.run(), "-", "-", "-", "-", "", "", "skipped: " + run.skipped()});
         continue;
       }
       for (Check c : run.checks()) {
@@ -100,7 +107,8 @@ public final class RegressionReport {
       }
       String detail = r.skipped() != null ? "skipped: " + r.skipped()
           : st == RegressionResult.Status.FAIL ? r.failures() + " mismatched"
-          : st == RegressionResult.Status.SKIP ? "all runs skipped" : "";
+          : st == RegressionResult.Status.SKIP ? "skipped: " + String.join("; ", r.runs().stream()
+              .map(x -> x.run() + " " + x.skipped()).toList()) : "";
       rows.add(new String[] {r.name(), st.toString(), String.format(Locale.ROOT, "%.1f s", r.seconds()), detail});
     }
     StringBuilder sb = new StringBuilder();
