@@ -148,7 +148,7 @@ public final class RegressionCommands {
   }
 
   static String quote(String a) {
-    if (!a.isEmpty() && a.matches("[A-Za-z0-9_@%+=:,./$-]+")) {
+    if (!a.isEmpty() && a.matches("[A-Za-z0-9_@%+=:,./-]+")) {
       return a;
     }
     if (a.contains("$") && !a.contains("\"") && !a.contains("`") && !a.contains("\\")) {
