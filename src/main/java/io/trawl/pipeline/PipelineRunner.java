@@ -4,6 +4,7 @@ import io.trawl.core.AtomicOutput;
 import io.trawl.core.Candidate;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
+import io.trawl.core.Registry;
 import io.trawl.core.Run;
 import io.trawl.core.RunWriter;
 import io.trawl.core.Spec;
@@ -72,19 +73,24 @@ public final class PipelineRunner {
 
   /** Runs the pipeline over the queries; lists come back in query order. */
   public static Run run(Pipeline pipeline, List<Query> queries, Context ctx) {
-    check(pipeline);
+    return run(pipeline, queries, ctx, Rerankers.registry());
+  }
+
+  /** Runs the pipeline with rerankers from {@code rerankers} (tests use their own registry). */
+  static Run run(Pipeline pipeline, List<Query> queries, Context ctx, Registry<Reranker> rerankers) {
+    pipeline.check(Retrievers.registry(), rerankers);
     LuceneIndex index = null;
     try {
       if (ctx.index() != null) {
         index = LuceneIndex.open(ctx.index(), null);
       }
       List<RankedList> lists = firstStage(pipeline.source(), queries, ctx, index);
-      List<Spec> rerankers = pipeline.rerankers();
-      if (!rerankers.isEmpty()) {
+      List<Spec> stages = pipeline.rerankers();
+      if (!stages.isEmpty()) {
         lists = withTexts(lists, index, pipeline.source());
       }
-      for (Spec stage : rerankers) {
-        lists = rerank(stage, queries, lists);
+      for (Spec stage : stages) {
+        lists = rerank(stage, queries, lists, rerankers);
       }
       Map<String, RankedList> byQuery = new LinkedHashMap<>();
       for (RankedList l : lists) {
@@ -203,13 +209,14 @@ public final class PipelineRunner {
     }
   }
 
-  private static List<RankedList> rerank(Spec stage, List<Query> queries, List<RankedList> lists) {
+  private static List<RankedList> rerank(Spec stage, List<Query> queries, List<RankedList> lists,
+      Registry<Reranker> rerankers) {
     Spec model = new Spec(stage.name(), stage.params(), null);
     List<RankedList> inputs = new ArrayList<>(lists.size());
     for (RankedList l : lists) {
       inputs.add(stage.cutoff() != null ? l.top(stage.cutoff()) : l);
     }
-    try (Reranker reranker = Rerankers.registry().create(model)) {
+    try (Reranker reranker = rerankers.create(model)) {
       List<RankedList> out = reranker.rerankAll(queries, inputs);
       for (int i = 0; i < out.size(); i++) {
         if (!out.get(i).isMonotone()) {
