@@ -1,0 +1,146 @@
+package io.trawl.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trawl.core.Query;
+import io.trawl.core.RunWriter;
+import io.trawl.core.TextFiles;
+import io.trawl.index.IndexFields;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SciFact (BEIR) runs compared line for line (qid, docid, rank, score string) with Anserini 2.2.0's
+ * reference runs: flat and multifield BM25, QL and BM25+RM3, all with BEIR's remove-query rule.
+ */
+class SciFactParityTest {
+  @TempDir static Path tmp;
+  static Path data;
+  static Path flat;
+  static Path multifield;
+  static List<Query> topics;
+
+  @BeforeAll
+  static void build() throws IOException {
+    data = TestIndexes.shared("beir-scifact");
+    TestIndexes.shared("anserini-reference-runs");
+    flat = TestIndexes.beir(data.resolve("corpus.jsonl"), tmp.resolve("flat"), false);
+    multifield = TestIndexes.beir(data.resolve("corpus.jsonl"), tmp.resolve("mf"), true);
+    topics = Topics.read(data.resolve("topics.test.tsv").toString());
+  }
+
+  /** qid -> lines without the tag column. */
+  static Map<String, List<String>> ours(Path index, String spec, boolean mf) {
+    Map<String, Float> fields = mf
+        ? Map.of(IndexFields.CONTENTS, 1.0f, IndexFields.TITLE, 1.0f)
+        : Map.of(IndexFields.CONTENTS, 1.0f);
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    try (LuceneIndex idx = LuceneIndex.open(index, null);
+        Retriever r = Retrievers.open(spec, idx, new SearchOptions(fields, true))) {
+      for (Query q : topics) {
+        StringBuilder sb = new StringBuilder();
+        RunWriter.appendLines(sb, r.retrieve(q, 1000), RunWriter.Format.TREC, "x");
+        out.put(q.id(), strip(sb.toString()));
+      }
+    }
+    return out;
+  }
+
+  static List<String> strip(String lines) {
+    List<String> out = new ArrayList<>();
+    for (String line : lines.split("\n")) {
+      if (!line.isEmpty()) {
+        out.add(line.substring(0, line.lastIndexOf(' ')));
+      }
+    }
+    return out;
+  }
+
+  static Map<String, List<String>> expected(String file) {
+    Map<String, List<String>> out = new LinkedHashMap<>();
+    Path p = TestIndexes.shared("anserini-reference-runs").resolve(file);
+    try (TextFiles.Lines lines = new TextFiles.Lines(p.toString())) {
+      String line;
+      while ((line = lines.next()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        String qid = line.substring(0, line.indexOf(' '));
+        out.computeIfAbsent(qid, k -> new ArrayList<>()).add(line.substring(0, line.lastIndexOf(' ')));
+      }
+    }
+    return out;
+  }
+
+  /** Asserts equality and reports how many queries differ and the first differing line. */
+  static void assertSameRun(Map<String, List<String>> want, Map<String, List<String>> got, String what) {
+    int differing = 0;
+    String first = null;
+    int lines = 0;
+    for (Map.Entry<String, List<String>> e : want.entrySet()) {
+      List<String> g = got.getOrDefault(e.getKey(), List.of());
+      lines += e.getValue().size();
+      if (!g.equals(e.getValue())) {
+        differing++;
+        if (first == null) {
+          for (int i = 0; i < Math.max(g.size(), e.getValue().size()); i++) {
+            String a = i < e.getValue().size() ? e.getValue().get(i) : "<none>";
+            String b = i < g.size() ? g.get(i) : "<none>";
+            if (!a.equals(b)) {
+              first = "query " + e.getKey() + " line " + (i + 1) + ": expected '" + a + "' got '" + b + "'";
+              break;
+            }
+          }
+        }
+      }
+    }
+    for (String qid : got.keySet()) {
+      if (!want.containsKey(qid) && !got.get(qid).isEmpty()) {
+        differing++;
+        if (first == null) {
+          first = "query " + qid + " not in the reference run";
+        }
+      }
+    }
+    assertTrue(lines > 0, "empty reference run");
+    assertEquals(0, differing, what + ": " + differing + " of " + want.size() + " queries differ; first: " + first);
+  }
+
+  @Test
+  void bm25Flat() {
+    assertSameRun(expected("run.scifact.bm25.txt.gz"), ours(flat, "bm25", false), "bm25 flat");
+  }
+
+  @Test
+  void bm25Multifield() {
+    assertSameRun(expected("run.scifact.mf-bm25.txt.gz"), ours(multifield, "bm25", true), "bm25 multifield");
+  }
+
+  @Test
+  void qldFlat() {
+    assertSameRun(expected("run.scifact.qld.txt.gz"), ours(flat, "qld", false), "qld flat");
+  }
+
+  @Test
+  void qldMultifield() {
+    assertSameRun(expected("run.scifact.mf-qld.txt.gz"), ours(multifield, "qld", true), "qld multifield");
+  }
+
+  @Test
+  void rm3Flat() {
+    assertSameRun(expected("run.scifact.bm25-rm3.txt.gz"), ours(flat, "rm3", false), "bm25+rm3 flat");
+  }
+
+  @Test
+  void rm3Multifield() {
+    assertSameRun(expected("run.scifact.mf-bm25-rm3.txt.gz"), ours(multifield, "rm3", true), "bm25+rm3 multifield");
+  }
+}
