@@ -143,4 +143,25 @@ class SciFactParityTest {
   void rm3Multifield() {
     assertSameRun(expected("run.scifact.mf-bm25-rm3.txt.gz"), ours(multifield, "rm3", true), "bm25+rm3 multifield");
   }
+
+  @Test
+  void oneAndTwoThreadsWriteIdenticalBytes() throws IOException {
+    byte[][] outs = new byte[3][];
+    int[] threads = {1, 2, 3};
+    try (LuceneIndex idx = LuceneIndex.open(flat, null);
+        Retriever r = Retrievers.open("bm25", idx, new SearchOptions(Map.of(IndexFields.CONTENTS, 1.0f), true))) {
+      for (int i = 0; i < threads.length; i++) {
+        Path out = tmp.resolve("threads-" + threads[i] + ".txt");
+        try (RunWriter w = RunWriter.open(out.toString(), RunWriter.Format.TREC, r.spec())) {
+          SearchRun.Summary s = SearchRun.run(r, topics, 1000, w, threads[i], null);
+          w.commit();
+          assertEquals(300, s.queries());
+        }
+        outs[i] = java.nio.file.Files.readAllBytes(out);
+      }
+    }
+    assertTrue(outs[0].length > 1_000_000);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(outs[0], outs[1], "1 vs 2 threads");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(outs[0], outs[2], "1 vs 3 threads");
+  }
 }
