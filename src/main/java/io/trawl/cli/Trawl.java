@@ -16,11 +16,13 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       CompletionCommand.class,
+      IndexCommand.class,
+      IndexStatsCommand.class,
       SearchCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  trawl index --collection cranfield --input topics-and-qrels/../collections/cranfield --index indexes/cranfield",
+      "  trawl index --input builtin:cranfield --index indexes/cranfield",
       "  trawl search --index indexes/cranfield --topics cranfield --output runs/cranfield.bm25.txt",
       "  trawl eval -c -m ndcg_cut.10 cranfield runs/cranfield.bm25.txt",
       "",
