@@ -164,4 +164,38 @@ class SciFactParityTest {
     org.junit.jupiter.api.Assertions.assertArrayEquals(outs[0], outs[1], "1 vs 2 threads");
     org.junit.jupiter.api.Assertions.assertArrayEquals(outs[0], outs[2], "1 vs 3 threads");
   }
+
+  @Test
+  void prunedSearchEqualsExhaustiveSort() throws IOException {
+    String[] specs = {"bm25", "qld"};
+    for (boolean mf : new boolean[] {false, true}) {
+      Map<String, Float> fields = mf
+          ? Map.of(IndexFields.CONTENTS, 1.0f, IndexFields.TITLE, 1.0f)
+          : Map.of(IndexFields.CONTENTS, 1.0f);
+      for (String spec : specs) {
+        try (LuceneIndex idx = LuceneIndex.open(mf ? multifield : flat, null);
+            LexicalRetriever r = (LexicalRetriever) Retrievers.open(spec, idx, new SearchOptions(fields, false))) {
+          int ties = 0;
+          for (Query q : topics) {
+            org.apache.lucene.search.Query lq = BagOfWords.build(fields, idx.analyzer(), q.text());
+            for (int k : new int[] {1, 10, 1000}) {
+              LexicalRetriever.Hits a = r.searchSorted(lq, k);
+              LexicalRetriever.Hits b = r.searchPruned(lq, k);
+              String what = spec + (mf ? " mf" : "") + " q" + q.id() + " k=" + k;
+              assertEquals(a.size(), b.size(), what);
+              for (int i = 0; i < a.size(); i++) {
+                assertEquals(a.ids()[i], b.ids()[i], what + " rank " + (i + 1));
+                assertEquals(Float.floatToIntBits(a.scores()[i]), Float.floatToIntBits(b.scores()[i]),
+                    what + " rank " + (i + 1));
+              }
+              if (a.size() == k && k < 1000 && a.size() > 1 && a.scores()[k - 1] == a.scores()[k - 2]) {
+                ties++;
+              }
+            }
+          }
+          assertTrue(ties >= 0);
+        }
+      }
+    }
+  }
 }
