@@ -3,7 +3,6 @@ package io.trawl.cli;
 import io.trawl.core.Query;
 import io.trawl.core.RunWriter;
 import io.trawl.core.TrawlException;
-import io.trawl.index.IndexFields;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;
 import io.trawl.search.Retrievers;
@@ -87,8 +86,8 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--remove-query", description = "Drop a hit whose docid equals the query id (BEIR).")
   boolean removeQuery;
 
-  @Option(names = "--fields", defaultValue = "contents",
-      description = "Fields searched, each summed with weight 1 unless given: contents (default) or title,contents (BEIR multifield) or title=0.5,contents=1.")
+  @Option(names = "--fields",
+      description = "Fields searched, summed, weight 1 unless given: contents, or title,contents (BEIR multifield), or title=0.5,contents=1. Default: title,contents for a multifield index, else contents.")
   String fields;
 
   @Option(names = "--threads", description = "Query threads (default: available processors).")
@@ -117,14 +116,15 @@ public final class SearchCommand implements Callable<Integer> {
     if (hits <= 0) {
       throw TrawlException.invalid("--hits must be positive, got " + hits);
     }
-    Map<String, Float> fieldMap = SearchOptions.parseFields(fields);
+    Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     if (n < 1) {
       throw TrawlException.invalid("--threads must be at least 1, got " + n);
     }
     List<Query> queries = Topics.read(topics, topicsFormat, topicField);
     try (LuceneIndex idx = LuceneIndex.open(index, analyzer);
-        Retriever r = opener.open(idx, new SearchOptions(fieldMap, removeQuery));
+        Retriever r = opener.open(idx, new SearchOptions(
+            fieldMap != null ? fieldMap : idx.defaultFields(), removeQuery));
         RunWriter w = RunWriter.open(output, fmt, runTag != null ? runTag : r.spec())) {
       SearchRun.Summary s = SearchRun.run(r, queries, hits, w, n,
           !quiet && System.console() != null ? System.err : null);
@@ -175,7 +175,4 @@ public final class SearchCommand implements Callable<Integer> {
     params.add(key + "=" + value);
   }
 
-  static String defaultField() {
-    return IndexFields.CONTENTS;
-  }
 }
