@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
       IndexCommand.class,
       IndexStatsCommand.class,
       SearchCommand.class,
+      EvalCommand.class,
+      CompareCommand.class,
+      FuseCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
