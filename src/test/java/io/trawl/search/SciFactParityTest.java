@@ -207,4 +207,30 @@ class SciFactParityTest {
       }
     }
   }
+
+  /** nDCG@10 of our runs with trec_eval semantics (-c): Anserini's published 0.6789 / 0.6647. */
+  @Test
+  void ndcgAt10MatchesPublished() throws IOException {
+    io.trawl.eval.Qrels qrels = io.trawl.eval.Qrels.read(
+        io.trawl.core.TopicsAndQrels.qrels("beir-scifact-test"));
+    String[][] cases = {{"flat", "0.6789"}, {"mf", "0.6647"}};
+    for (String[] c : cases) {
+      boolean mf = c[0].equals("mf");
+      Map<String, Float> fields = mf
+          ? Map.of(IndexFields.CONTENTS, 1.0f, IndexFields.TITLE, 1.0f)
+          : Map.of(IndexFields.CONTENTS, 1.0f);
+      Path out = tmp.resolve("ndcg-" + c[0] + ".txt");
+      try (LuceneIndex idx = LuceneIndex.open(mf ? multifield : flat, null);
+          Retriever r = Retrievers.open("bm25", idx, new SearchOptions(fields, true));
+          RunWriter w = RunWriter.open(out.toString(), RunWriter.Format.TREC, r.spec())) {
+        SearchRun.run(r, topics, 1000, w, 2, null);
+        w.commit();
+      }
+      io.trawl.eval.EvalResult res = io.trawl.eval.Evaluator.evaluate(qrels,
+          io.trawl.eval.EvalRun.read(out.toString()),
+          io.trawl.eval.Measure.parseAll(List.of("ndcg_cut.10")),
+          io.trawl.eval.EvalOptions.defaults().withComplete(true));
+      assertEquals(c[1], String.format(java.util.Locale.ROOT, "%.4f", res.summary("ndcg_cut_10")), c[0]);
+    }
+  }
 }
