@@ -23,8 +23,11 @@ import java.nio.charset.StandardCharsets;
  * error inside an array or a multi-line object breaks the rest of that file.
  */
 public class JsonCorpus extends Corpus {
+  /** For single lines: the whole line must be one value. */
   static final ObjectMapper MAPPER = new ObjectMapper()
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /** For streams: values follow each other. */
+  private static final ObjectMapper STREAM_MAPPER = new ObjectMapper();
 
   private static final int PEEK_LIMIT = 1 << 20;
 
@@ -210,7 +213,7 @@ public class JsonCorpus extends Corpus {
       }
       try {
         if (parser == null) {
-          parser = MAPPER.createParser(in);
+          parser = STREAM_MAPPER.createParser(in);
         }
         while (true) {
           JsonToken t = parser.nextToken();
@@ -235,7 +238,7 @@ public class JsonCorpus extends Corpus {
             parser.skipChildren();
             throw new InputException(file, line, "expected a JSON object, found " + t.asString());
           }
-          JsonNode node = MAPPER.readTree(parser);
+          JsonNode node = STREAM_MAPPER.readTree(parser);
           return toDocument(node, node.toString(), file, line);
         }
       } catch (JsonProcessingException e) {

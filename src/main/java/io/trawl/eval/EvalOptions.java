@@ -17,9 +17,9 @@ public record EvalOptions(int relevanceLevel, boolean complete, long maxDocsPerQ
 
   /** Where trec_eval 9.0.x and 10.0 differ (see docs/evaluation.md). */
   public enum TrecEvalVersion {
-    /** 9.0.8: recall-fraction cutoffs as (long)(f*R + 0.9)... see docs; -c -q prints no line for missing queries. */
+    /** 9.0.x: with -c -q, qrels queries the run lacks are averaged in but not printed. */
     V9,
-    /** 10.0: recall-fraction cutoffs rounded with lround; -c -q prints missing queries (zero values). */
+    /** 10.0: with -c -q, qrels queries the run lacks are printed with their (zero) values. */
     V10
   }
 

@@ -27,11 +27,16 @@ public final class EvalReports {
     if (perQuery) {
       EvalResult first = results.get(0);
       for (String n : names) {
+        List<java.util.Map<String, Double>> maps = new java.util.ArrayList<>();
+        for (EvalResult r : results) {
+          maps.add(r.perQueryMap(n));
+        }
         for (int q = 0; q < first.queryIds().size(); q++) {
           String qid = first.queryIds().get(q);
           sb.append(String.format("%-" + w + "s", n)).append('\t').append(qid);
-          for (EvalResult r : results) {
-            Double v = r.perQueryMap(n).get(qid);
+          for (int ri = 0; ri < results.size(); ri++) {
+            EvalResult r = results.get(ri);
+            Double v = maps.get(ri).get(qid);
             sb.append('\t').append(v == null ? "-" : EvalResult.formatValue(v, r.isCount(n)));
           }
           sb.append('\n');
@@ -98,10 +103,16 @@ public final class EvalReports {
       }
       if (perQuery) {
         ObjectNode pq = o.putObject("queries");
+        List<String> numeric = r.numericNames();
+        double[][] cols = new double[numeric.size()][];
+        for (int c = 0; c < cols.length; c++) {
+          cols[c] = r.perQuery(numeric.get(c));
+        }
         for (int q = 0; q < r.queryIds().size(); q++) {
           ObjectNode qo = pq.putObject(r.queryIds().get(q));
-          for (String n : r.numericNames()) {
-            double v = r.perQuery(n)[q];
+          for (int c = 0; c < cols.length; c++) {
+            String n = numeric.get(c);
+            double v = cols[c][q];
             if (r.isCount(n)) {
               qo.put(n, (long) v);
             } else {

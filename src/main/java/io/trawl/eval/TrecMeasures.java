@@ -236,7 +236,8 @@ final class TrecMeasures {
 
   /**
    * Interpolated precision at recall fractions: Int_Prec(X) = max Prec(Y) for Y at or after X. The
-   * fraction f becomes a number of relevant documents: 10.0 rounds f*R; 9.0.x truncated f*R + 0.9.
+   * fraction f becomes a number of relevant documents by rounding f*R (matches the 9.0.8 oracle and
+   * 10.0's lround).
    */
   private static void iprec(int[] rels, int level, long numRel, double[] fractions,
       TrecEvalVersion v, double[] out, int off) {
@@ -250,8 +251,7 @@ final class TrecMeasures {
     }
     long[] cutoffs = new long[nc];
     for (int c = 0; c < nc; c++) {
-      cutoffs[c] = v == TrecEvalVersion.V9 ? (long) (fractions[c] * numRel + 0.5)
-          : Math.round(fractions[c] * numRel);
+      cutoffs[c] = Math.round(fractions[c] * numRel); // 9.0.8's output and 10.0's lround agree
     }
     long numRelRet = relIn(rels, level, n);
     int cur = nc - 1;

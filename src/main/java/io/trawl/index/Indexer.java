@@ -71,10 +71,18 @@ import org.apache.lucene.util.FixedBitSet;
  * copy is kept and the rest are counted.
  */
 public final class Indexer {
-  /** Documents per chunk handed to a worker. */
-  public static final int DEFAULT_CHUNK_DOCS = 4096;
-  /** Characters (text + raw) per chunk handed to a worker. */
-  public static final long DEFAULT_CHUNK_CHARS = 8L << 20;
+  /**
+   * Documents in the first chunks handed to workers. Chunks grow with the corpus (a quarter of the
+   * documents read so far, up to {@value #CHUNK_GROWTH} times this), so small corpora are spread
+   * over all threads and large ones do not end as thousands of segments to merge.
+   */
+  public static final int DEFAULT_CHUNK_DOCS = 1024;
+  /** Characters (text + raw) in the first chunks; grows like the document limit. */
+  public static final long DEFAULT_CHUNK_CHARS = 4L << 20;
+  /** How far chunks may grow beyond their initial size. */
+  public static final int CHUNK_GROWTH = 32;
+  /** Upper bound on characters per chunk, whatever the growth: bounds memory. */
+  public static final long MAX_CHUNK_CHARS = 16L << 20;
 
   /** What to index and how. Fluent setters; defaults match Anserini's BM25 regressions. */
   public static final class Options {
@@ -334,15 +342,24 @@ public final class Indexer {
       return t;
     });
     ArrayDeque<Future<Directory>> inflight = new ArrayDeque<>();
-    int maxInflight = o.threads * 2;
+    int maxInflight = o.threads + 1;
     try {
       List<SourceDocument> chunk = new ArrayList<>();
       long chars = 0;
+      long total = 0;
+      int chunkDocs = o.chunkDocs;
+      long chunkChars = Math.min(o.chunkChars, MAX_CHUNK_CHARS);
       SourceDocument d;
       while ((d = reader.next()) != null) {
         chunk.add(d);
+        total++;
         chars += d.contents().length() + d.title().length() + (o.storeRaw ? d.raw().length() : 0);
-        if (chunk.size() >= o.chunkDocs || chars >= o.chunkChars) {
+        if (chunk.size() >= chunkDocs || chars >= chunkChars) {
+          long grown = Math.min(total / 4, (long) o.chunkDocs * CHUNK_GROWTH);
+          if (grown > chunkDocs) {
+            chunkChars = Math.min(Math.max(chunkChars, o.chunkChars * grown / o.chunkDocs), MAX_CHUNK_CHARS);
+            chunkDocs = (int) grown;
+          }
           List<SourceDocument> c = chunk;
           inflight.add(pool.submit(() -> indexChunk(c)));
           chunk = new ArrayList<>();

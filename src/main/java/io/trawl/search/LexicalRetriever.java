@@ -10,7 +10,14 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.Scorable;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
@@ -96,32 +103,159 @@ public final class LexicalRetriever implements Retriever {
     return new RankedList(query.id(), out);
   }
 
+  /** Whether to use Lucene's exhaustive sorted collection instead of the pruned path (for checks). */
+  static final boolean EXACT = Boolean.getBoolean("trawl.search.exhaustive");
+
   /** Top {@code k} by score, ties by external docid ascending. */
   Hits search(org.apache.lucene.search.Query q, int k) {
     try {
-      TopFieldDocs td = searcher.search(q, k, SCORE_THEN_DOCID, true);
-      ScoreDoc[] sd = td.scoreDocs;
-      int n = sd.length;
-      int[] docs = new int[n];
-      float[] scores = new float[n];
-      BytesRef[] ids = new BytesRef[n];
-      boolean haveIds = true;
-      for (int i = 0; i < n; i++) {
-        docs[i] = sd[i].doc;
-        scores[i] = sd[i].score;
-        Object key = ((FieldDoc) sd[i]).fields[1];
-        if (key instanceof BytesRef b) {
-          ids[i] = BytesRef.deepCopyOf(b);
-        } else {
-          haveIds = false;
-        }
-      }
-      if (!haveIds) {
-        ids = index.idBytes(docs, n);
-      }
-      return new Hits(docs, scores, ids, n);
+      return EXACT ? searchSorted(q, k) : searchPruned(q, k);
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, "search failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Anserini's way: score every matching document and sort by (score, docid) with Lucene's field
+   * sort. Exact but exhaustive.
+   */
+  Hits searchSorted(org.apache.lucene.search.Query q, int k) throws IOException {
+    TopFieldDocs td = searcher.search(q, k, SCORE_THEN_DOCID, true);
+    ScoreDoc[] sd = td.scoreDocs;
+    int n = sd.length;
+    int[] docs = new int[n];
+    float[] scores = new float[n];
+    BytesRef[] ids = new BytesRef[n];
+    boolean haveIds = true;
+    for (int i = 0; i < n; i++) {
+      docs[i] = sd[i].doc;
+      scores[i] = sd[i].score;
+      Object key = ((FieldDoc) sd[i]).fields[1];
+      if (key instanceof BytesRef b) {
+        ids[i] = BytesRef.deepCopyOf(b);
+      } else {
+        haveIds = false;
+      }
+    }
+    if (!haveIds) {
+      ids = index.idBytes(docs, n);
+    }
+    return new Hits(docs, scores, ids, n);
+  }
+
+  /**
+   * The same ranking with dynamic pruning (block-max WAND / MaxScore): collect the top
+   * {@code k + 1} by score. If the (k+1)-th score is below the k-th, no document tied with the
+   * k-th was skipped, so the top k are exactly the documents scoring at least the k-th score.
+   * Otherwise a second pruned pass collects every document scoring exactly the k-th score, and
+   * the tie at the cut is resolved by external docid, as the exhaustive sort would. Per-document
+   * scores are the same floats as in the exhaustive path (Lucene sums clause scores in double).
+   */
+  Hits searchPruned(org.apache.lucene.search.Query q, int k) throws IOException {
+    int want = k == Integer.MAX_VALUE ? k : k + 1;
+    TopDocs td = searcher.search(q, new TopScoreDocCollectorManager(want, want));
+    ScoreDoc[] sd = td.scoreDocs;
+    int n = sd.length;
+    int keep;
+    int[] tieDocs = null;
+    if (n <= k || sd[k].score < sd[k - 1].score) {
+      keep = Math.min(n, k);
+    } else {
+      float cut = sd[k - 1].score;
+      keep = 0;
+      while (keep < n && sd[keep].score > cut) {
+        keep++;
+      }
+      tieDocs = docsScoring(q, cut);
+    }
+    int total = tieDocs == null ? keep : keep + tieDocs.length;
+    int[] docs = new int[total];
+    float[] scores = new float[total];
+    for (int i = 0; i < keep; i++) {
+      docs[i] = sd[i].doc;
+      scores[i] = sd[i].score;
+    }
+    if (tieDocs != null) {
+      float cut = sd[k - 1].score;
+      for (int i = 0; i < tieDocs.length; i++) {
+        docs[keep + i] = tieDocs[i];
+        scores[keep + i] = cut;
+      }
+    }
+    BytesRef[] ids = index.idBytes(docs, total);
+    Integer[] order = new Integer[total];
+    for (int i = 0; i < total; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> {
+      int c = Float.compare(scores[b], scores[a]);
+      return c != 0 ? c : ids[a].compareTo(ids[b]);
+    });
+    int m = Math.min(k, total);
+    int[] d2 = new int[m];
+    float[] s2 = new float[m];
+    BytesRef[] i2 = new BytesRef[m];
+    for (int i = 0; i < m; i++) {
+      d2[i] = docs[order[i]];
+      s2[i] = scores[order[i]];
+      i2[i] = ids[order[i]];
+    }
+    return new Hits(d2, s2, i2, m);
+  }
+
+  /** Every document whose score is exactly {@code score}, found with pruning below it. */
+  private int[] docsScoring(org.apache.lucene.search.Query q, float score) throws IOException {
+    return searcher.search(q, new CollectorManager<ScoreEquals, int[]>() {
+      @Override
+      public ScoreEquals newCollector() {
+        return new ScoreEquals(score);
+      }
+
+      @Override
+      public int[] reduce(java.util.Collection<ScoreEquals> collectors) {
+        org.apache.lucene.util.IntsRefBuilder all = new org.apache.lucene.util.IntsRefBuilder();
+        for (ScoreEquals c : collectors) {
+          for (int i = 0; i < c.found.length(); i++) {
+            all.append(c.found.intAt(i));
+          }
+        }
+        return java.util.Arrays.copyOf(all.ints(), all.length());
+      }
+    });
+  }
+
+  /** Collects the documents scoring exactly a given score; lets the scorer skip lower ones. */
+  private static final class ScoreEquals extends SimpleCollector {
+    final float score;
+    final org.apache.lucene.util.IntsRefBuilder found = new org.apache.lucene.util.IntsRefBuilder();
+    int base;
+    Scorable scorer;
+
+    ScoreEquals(float score) {
+      this.score = score;
+    }
+
+    @Override
+    protected void doSetNextReader(LeafReaderContext context) {
+      base = context.docBase;
+    }
+
+    @Override
+    public void setScorer(Scorable s) throws IOException {
+      scorer = s;
+      s.setMinCompetitiveScore(score);
+    }
+
+    @Override
+    public void collect(int doc) throws IOException {
+      if (scorer.score() == score) {
+        found.append(base + doc);
+      }
+    }
+
+    @Override
+    public ScoreMode scoreMode() {
+      return ScoreMode.TOP_SCORES;
     }
   }
 }

@@ -36,11 +36,13 @@ public final class LuceneIndex implements AutoCloseable {
   private final Path path;
   private final DirectoryReader reader;
   private final String analyzerName;
+  private final String layout;
   private final Analyzer analyzer;
   private final boolean idDocValues;
 
-  private LuceneIndex(Path path, DirectoryReader reader, String analyzerName) {
+  private LuceneIndex(Path path, DirectoryReader reader, String analyzerName, String layout) {
     this.path = path;
+    this.layout = layout;
     this.reader = reader;
     this.analyzerName = analyzerName;
     this.analyzer = analyzerFromName(analyzerName);
@@ -73,7 +75,7 @@ public final class LuceneIndex implements AutoCloseable {
     }
     try {
       DirectoryReader r = DirectoryReader.open(FSDirectory.open(dir));
-      return new LuceneIndex(dir, r, name);
+      return new LuceneIndex(dir, r, name, readString(dir, "layout"));
     } catch (IndexNotFoundException e) {
       throw new InputException(dir.toString(), "not a Lucene index (no segments file)");
     } catch (IOException e) {
@@ -103,6 +105,40 @@ public final class LuceneIndex implements AutoCloseable {
     } catch (IOException e) {
       throw new InputException(meta.toString(), "cannot read index metadata: " + e.getMessage());
     }
+  }
+
+  /** A top-level string of {@code trawl-index.json}, or null. */
+  static String readString(Path dir, String key) {
+    Path meta = dir.resolve(IndexFields.METADATA_FILE);
+    if (!Files.isRegularFile(meta)) {
+      return null;
+    }
+    try {
+      JsonNode n = JSON.readTree(meta.toFile());
+      JsonNode v = n == null ? null : n.get(key);
+      return v == null || !v.isTextual() ? null : v.asText();
+    } catch (IOException e) {
+      throw new InputException(meta.toString(), "cannot read index metadata: " + e.getMessage());
+    }
+  }
+
+  /** The index layout from its metadata ({@code flat}, {@code multifield}), or null if unknown. */
+  public String layout() {
+    return layout;
+  }
+
+  /**
+   * The fields to search when the user names none: {@code title} and {@code contents} (weight 1
+   * each, BEIR "multifield") for a multifield index, else {@code contents}.
+   */
+  public java.util.Map<String, Float> defaultFields() {
+    if ("multifield".equalsIgnoreCase(layout)) {
+      java.util.Map<String, Float> m = new java.util.LinkedHashMap<>();
+      m.put(IndexFields.TITLE, 1.0f);
+      m.put(IndexFields.CONTENTS, 1.0f);
+      return m;
+    }
+    return java.util.Map.of(IndexFields.CONTENTS, 1.0f);
   }
 
   private static String canonical(String s) {

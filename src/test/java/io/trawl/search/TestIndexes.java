@@ -76,30 +76,6 @@ final class TestIndexes {
         JSON.writeValueAsString(Map.of("analyzer", Analyzers.describe("porter", false))));
   }
 
-  /** BEIR corpus: flat (title + "\n" + text in contents) or multifield (title, contents=text). */
-  static Path beir(Path corpus, Path dir, boolean multifield) throws IOException {
-    try (IndexWriter w = writer(dir); TextFiles.Lines lines = new TextFiles.Lines(corpus.toString())) {
-      String line;
-      while ((line = lines.next()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode n = JSON.readTree(line);
-        String id = n.get("_id").asText();
-        String title = n.path("title").asText("");
-        String text = n.path("text").asText("");
-        if (multifield) {
-          addDoc(w, id, text, title, line);
-        } else {
-          addDoc(w, id, title + "\n" + text, null, line);
-        }
-      }
-      w.commit();
-    }
-    writeMetadata(dir);
-    return dir;
-  }
-
   /** JSON array or JSONL of {"id","contents"}. */
   static Path jsonDocs(List<Path> files, Path dir) throws IOException {
     try (IndexWriter w = writer(dir)) {
