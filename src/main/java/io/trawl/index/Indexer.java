@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
@@ -187,6 +188,7 @@ public final class Indexer {
   private final Analyzer analyzer;
   private final FieldType textType;
   private volatile IndexWriter writer;
+  private final AtomicLong indexed = new AtomicLong();
   private volatile Path temp;
 
   public Indexer(Options options) {
@@ -217,6 +219,7 @@ public final class Indexer {
 
   /** Builds the index; see the class comment for the guarantees. */
   public Result run() {
+    indexed.set(0);
     Path target = o.index.toAbsolutePath().normalize();
     checkTarget(target);
     long t0 = System.nanoTime();
@@ -224,7 +227,9 @@ public final class Indexer {
     try {
       Path parent = target.getParent();
       Files.createDirectories(parent);
-      temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+      // createDirectory (not createTempDirectory): the index gets the usual umask permissions
+      temp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-"
+          + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE)));
       Runtime.getRuntime().addShutdownHook(hook);
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, target + ": cannot create: " + e.getMessage(), e);
@@ -263,9 +268,9 @@ public final class Indexer {
       String firstEmpty;
       List<String> errorMessages;
       try (CorpusReader reader = o.corpus.read(o.input, o.onError)) {
-        progress.start(reader);
+        progress.start(reader, indexed::get);
         indexAll(reader);
-        progress.stop();
+        progress.phase("merging");
         read = reader.documents();
         empty = reader.emptyDocuments();
         skipped = reader.errors();
@@ -277,6 +282,7 @@ public final class Indexer {
       long duplicates = removeDuplicates();
       writer.commit();
       writer.close();
+      progress.stop();
       long t2 = System.nanoTime();
       if (read == 0) {
         throw new InputException(o.input, "no documents found");
@@ -300,7 +306,8 @@ public final class Indexer {
           IndexMetadata.SCHEMA,
           IndexMetadata.currentTrawlVersion(),
           Instant.now().toString(),
-          BuiltinCollections.isBuiltin(o.input) ? o.input : Path.of(o.input).toAbsolutePath().normalize().toString(),
+          BuiltinCollections.isBuiltin(o.input) || "-".equals(o.input) ? o.input
+              : Path.of(o.input).toAbsolutePath().normalize().toString(),
           o.corpus.format(),
           o.layout.toString(),
           Analyzers.describe(o.stemmer, o.keepStopwords),
@@ -404,6 +411,7 @@ public final class Indexer {
     }
     try (chunk) {
       writer.addIndexes(chunk);
+      indexed.set(writer.getDocStats().maxDoc);
     }
   }
 
