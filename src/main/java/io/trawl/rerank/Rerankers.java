@@ -12,6 +12,8 @@ public final class Rerankers {
   static {
     // registrations: REGISTRY.register("monot5", MonoT5Reranker::new);
     REGISTRY.register("rankgpt", io.trawl.rerank.listwise.RankGptReranker::new);
+    REGISTRY.register("first", io.trawl.rerank.listwise.FirstReranker::new);
+    REGISTRY.register("icr", io.trawl.rerank.icr.IcrReranker::new);
   }
 
   private Rerankers() {}

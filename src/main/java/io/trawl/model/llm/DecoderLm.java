@@ -39,6 +39,8 @@ import java.nio.file.Path;
  * and the attention probabilities of chosen layers as they are computed (one layer at a time).
  */
 public final class DecoderLm implements AutoCloseable {
+  /** Each mask part adds at most this, so two parts stay finite (no -inf, no NaN rows). */
+  private static final float HALF_MAX = Float.MAX_VALUE / 2;
   private final DecoderConfig cfg;
   private final NDManager manager;
   private final DataType dtype;
@@ -216,11 +218,22 @@ public final class DecoderLm implements AutoCloseable {
       // key mask [B, S] and additive attention mask [B, 1, T, S]
       NDArray maskNew = s.create(newMask, new Shape(b, t));
       NDArray keyMask = cache.keyMask == null ? maskNew : cache.keyMask.concat(maskNew, 1);
-      NDArray qIdx = s.arange(past, total).reshape(t, 1);
-      NDArray kIdx = s.arange(0, total).reshape(1, total);
-      NDArray allowed = kIdx.lte(qIdx).toType(DataType.FLOAT32, false).reshape(1, 1, t, total)
-          .mul(keyMask.reshape(b, 1, 1, total));
-      NDArray additive = allowed.sub(1f).mul(Float.MAX_VALUE);
+      // causal part only when more than one new position; padding part only when padding exists
+      NDArray additive = null;
+      if (t > 1) {
+        NDArray qIdx = s.arange(past, total).reshape(t, 1);
+        NDArray kIdx = s.arange(0, total).reshape(1, total);
+        additive = kIdx.gt(qIdx).toType(DataType.FLOAT32, false).mul(-HALF_MAX)
+            .reshape(1, 1, t, total);
+      }
+      boolean padded = cache.padded;
+      for (float f : newMask) {
+        padded |= f == 0f;
+      }
+      if (padded) {
+        NDArray pad = keyMask.sub(1f).mul(HALF_MAX).reshape(b, 1, 1, total);
+        additive = additive == null ? pad : additive.add(pad);
+      }
       int nh = cfg.heads();
       int kvh = cfg.kvHeads();
       int hd = cfg.headDim();
@@ -251,7 +264,7 @@ public final class DecoderLm implements AutoCloseable {
         if (dtype != DataType.FLOAT32) {
           scores = scores.toType(DataType.FLOAT32, false);
         }
-        NDArray probs = scores.add(additive).softmax(3);
+        NDArray probs = (additive == null ? scores : scores.add(additive)).softmax(3);
         if (probe != null && probe.wantsAttention(li)) {
           probe.attention(li, probs);
         }
@@ -272,6 +285,7 @@ public final class DecoderLm implements AutoCloseable {
         }
       }
       cache.setMask(keyMask);
+      cache.padded = padded;
       cache.length = total;
       NDArray last = allPositions ? x : x.get(new NDIndex(":, -1, :"));
       NDArray normed = rmsNorm(last, finalNorm);

@@ -115,7 +115,7 @@ public final class Greedy {
   }
 
   /** Runs positions [from, to) in chunks; returns the last position's logits [B, V]. */
-  static NDArray prefill(DecoderLm lm, long[][] ids, int[][] mask, int from, int to, KvCache cache,
+  public static NDArray prefill(DecoderLm lm, long[][] ids, int[][] mask, int from, int to, KvCache cache,
       int chunk, NDManager out) {
     int b = ids.length;
     NDArray logits = null;

@@ -17,6 +17,7 @@ public final class KvCache {
   final boolean[] owned;
   NDArray keyMask;
   boolean maskOwned;
+  boolean padded;
   int length;
   final long[] realTokens;
 
@@ -36,6 +37,7 @@ public final class KvCache {
     this.keyMask = o.keyMask;
     this.maskOwned = false;
     this.length = o.length;
+    this.padded = o.padded;
     this.realTokens = o.realTokens.clone();
   }
 

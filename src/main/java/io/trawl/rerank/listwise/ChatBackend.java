@@ -10,8 +10,11 @@ import java.util.List;
  */
 public interface ChatBackend extends AutoCloseable {
 
-  /** One prompt. {@code maxTokens} bounds the answer length. */
-  record Request(List<ChatMessage> messages, int maxTokens) {}
+  /**
+   * One prompt ranking {@code passages} passages. {@code maxTokens} bounds the answer length; 0
+   * lets the backend choose (enough for "[n] > ... > [1]").
+   */
+  record Request(List<ChatMessage> messages, int maxTokens, int passages) {}
 
   /**
    * One answer with what the sidecar records: token counts (-1 when unknown), latency, whether it

@@ -1,13 +1,24 @@
 package io.trawl.rerank.listwise;
 
 import io.trawl.core.Params;
-import io.trawl.core.TrawlException;
+import io.trawl.model.ComputeOptions;
+import io.trawl.model.llm.LlmRuntime;
+import java.nio.file.Path;
 
-/** Opens the local (in-process decoder-only model) chat backend from spec parameters. */
-final class LocalBackends {
+/** Opens local (in-process decoder-only model) runtimes and backends from spec parameters. */
+public final class LocalBackends {
   private LocalBackends() {}
 
+  /** {@code model=<folder>}, {@code chat-template=<file>}, {@code device=}, {@code dtype=}. */
+  public static LlmRuntime runtime(Params p, String owner) {
+    Path folder = Path.of(p.requireString("model", owner + " (a Hugging Face model folder)"));
+    String ct = p.getString("chat-template", null);
+    return LlmRuntime.load(folder, ComputeOptions.of(p.getString("device", null),
+        p.getString("dtype", null)), ct == null ? null : Path.of(ct));
+  }
+
   static ChatBackend open(Params p) {
-    throw TrawlException.invalid("backend=local is not available yet; use backend=openai");
+    return new LocalChatBackend(runtime(p, "rankgpt"), p.getInt("batch", 4), true,
+        "lower window= (passages per prompt) or words= (words per passage)");
   }
 }

@@ -141,9 +141,7 @@ public final class OpenAiChatBackend implements ChatBackend {
       msgs.addObject().put("role", m.role()).put("content", m.content());
     }
     o.put("temperature", 0);
-    if (r.maxTokens() > 0) {
-      o.put("max_tokens", r.maxTokens());
-    }
+    o.put("max_tokens", r.maxTokens() > 0 ? r.maxTokens() : 6 * r.passages() + 10);
     try {
       return JSON.writeValueAsString(o);
     } catch (IOException e) {

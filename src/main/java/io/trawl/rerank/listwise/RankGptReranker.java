@@ -155,7 +155,7 @@ public final class RankGptReranker implements Reranker {
         List<ChatMessage> prompt = ListwisePrompts.build(template, queries.get(q).text(), passages);
         who.add(q);
         which.add(r);
-        requests.add(new ChatBackend.Request(prompt, maxTokens > 0 ? maxTokens : 6 * r.size() + 10));
+        requests.add(new ChatBackend.Request(prompt, maxTokens, r.size()));
       }
       List<ChatBackend.Completion> answers = backend.completeAll(requests);
       for (int i = 0; i < who.size(); i++) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Real chat templates (as published in the models' tokenizer_config.json) render as HF renders them. */
-class ChatTemplateTest {
+public class ChatTemplateTest {
   static final String LLAMA3 = "{% set loop_messages = messages %}{% for message in loop_messages %}"
       + "{% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'+ "
       + "message['content'] | trim + '<|eot_id|>' %}{% if loop.index0 == 0 %}{% set content = "
@@ -26,7 +26,7 @@ class ChatTemplateTest {
       + "{% endif %}{{'<|im_start|>' + message['role'] + '\n' + message['content'] + '<|im_end|>'"
       + " + '\n'}}{% endfor %}{% if add_generation_prompt %}{{ '<|im_start|>assistant\n' }}"
       + "{% endif %}";
-  static final String ZEPHYR = "{% for message in messages %}\n{% if message['role'] == 'user' %}\n"
+  public static final String ZEPHYR = "{% for message in messages %}\n{% if message['role'] == 'user' %}\n"
       + "{{ '<|user|>\n' + message['content'] + eos_token }}\n{% elif message['role'] == 'system' %}"
       + "\n{{ '<|system|>\n' + message['content'] + eos_token }}\n{% elif message['role'] == "
       + "'assistant' %}\n{{ '<|assistant|>\n'  + message['content'] + eos_token }}\n{% endif %}\n"

@@ -42,8 +42,14 @@ class DecoderLmGoldenTest {
     return new ObjectMapper().readTree(GOLDEN.resolve(name).resolve("golden.json").toFile());
   }
 
+  @org.junit.jupiter.api.BeforeAll
+  static void threads() {
+    SingleThreaded.enter();
+  }
+
   @AfterAll
   static void closeAll() {
+    SingleThreaded.exit();
     MODELS.values().forEach(DecoderLm::close);
     MODELS.clear();
     System.err.println("decoder golden max abs diffs: " + MAX_DIFF);
