@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       CompletionCommand.class,
+      RerankCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {

@@ -12,10 +12,17 @@ import java.util.Locale;
  * engine sees one, else the CPU. bfloat16 is refused on the CPU: DJL's CPU build of libtorch
  * 2.7.1 aborts the JVM on bfloat16 tensors (weights stored as BF16 are widened in Java instead).
  */
-public record ComputeOptions(String device, String dtype) {
-  public static final ComputeOptions DEFAULT = new ComputeOptions("cpu", "float32");
+public record ComputeOptions(String device, String dtype, int threads) {
+  public static final ComputeOptions DEFAULT = new ComputeOptions("cpu", "float32", 0);
+
+  public ComputeOptions(String device, String dtype) {
+    this(device, dtype, 0);
+  }
 
   public ComputeOptions {
+    if (threads < 0) {
+      throw TrawlException.invalid("threads must be >= 0 (0 = libtorch's default), got " + threads);
+    }
     device = device == null ? "cpu" : device.toLowerCase(Locale.ROOT);
     dtype = dtype == null ? "float32" : dtype.toLowerCase(Locale.ROOT);
     if (!(device.equals("cpu") || device.equals("gpu") || device.equals("auto")
@@ -24,6 +31,23 @@ public record ComputeOptions(String device, String dtype) {
     }
     if (!(dtype.equals("float32") || dtype.equals("float16") || dtype.equals("bfloat16"))) {
       throw TrawlException.invalid("invalid dtype '" + dtype + "'; valid: float32, float16, bfloat16");
+    }
+  }
+
+  /** The same options with {@code n} libtorch intra-op threads (0 = libtorch's default). */
+  public ComputeOptions withThreads(int n) {
+    return new ComputeOptions(device, dtype, n);
+  }
+
+  /**
+   * Sets libtorch's intra-op thread count when {@code threads > 0}. The setting is process-wide.
+   * One thread is much faster for tiny models and on an oversubscribed machine, where OpenMP's
+   * spinning barriers stall every small op.
+   */
+  public void applyThreads() {
+    if (threads > 0) {
+      Engine.getEngine("PyTorch");
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
     }
   }
 
@@ -70,6 +94,6 @@ public record ComputeOptions(String device, String dtype) {
 
   @Override
   public String toString() {
-    return "device=" + device + ",dtype=" + dtype;
+    return "device=" + device + ",dtype=" + dtype + (threads > 0 ? ",threads=" + threads : "");
   }
 }

@@ -114,7 +114,7 @@ public final class SafeTensors implements AutoCloseable {
         return openIndex(index);
       }
       if (Files.isRegularFile(single)) {
-        return openFiles(path, List.of(single));
+        return openFiles(single, List.of(single));
       }
       String hint = Files.exists(path.resolve("pytorch_model.bin"))
           ? " (found pytorch_model.bin: convert it to safetensors, see docs/reranking.md)" : "";
