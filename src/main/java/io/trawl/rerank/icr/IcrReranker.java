@@ -41,7 +41,7 @@ import java.util.List;
  * at once.
  *
  * <p>Spec: {@code icr(model=<folder>, depth=100, words=300, instruction=ir|qa, chunk=1024,
- * chat-template=<file>, device=cpu, dtype=float32)}.
+ * chat-template=<file>, device=cpu, dtype=float32, threads=0)}.
  */
 public final class IcrReranker implements Reranker {
   public static final String IR_INSTRUCTION =
@@ -51,7 +51,7 @@ public final class IcrReranker implements Reranker {
   static final String ANCHOR = "Here are some paragraphs:";
   static final String[] RESULT_KEYS = {"model", "depth", "words", "instruction", "chat-template", "dtype"};
   static final String[] ALL_KEYS = {"model", "depth", "words", "instruction", "chunk",
-      "chat-template", "device", "dtype"};
+      "chat-template", "device", "dtype", "threads"};
 
   private final String spec;
   private final LlmRuntime rt;

@@ -26,13 +26,13 @@ import java.util.List;
  * as RankGPT. Scores stay attached to positions.
  *
  * <p>Spec: {@code first(model=<folder>, window=20, stride=10, depth=100, words=300, batch=4,
- * chat-template=<file>, device=cpu, dtype=float32)}.
+ * chat-template=<file>, device=cpu, dtype=float32, threads=0)}.
  */
 public final class FirstReranker implements Reranker {
   static final String[] RESULT_KEYS = {"model", "window", "stride", "depth", "words",
       "chat-template", "dtype"};
   static final String[] ALL_KEYS = {"model", "window", "stride", "depth", "words", "batch",
-      "chat-template", "device", "dtype"};
+      "chat-template", "device", "dtype", "threads"};
 
   private final String spec;
   private final LlmRuntime rt;

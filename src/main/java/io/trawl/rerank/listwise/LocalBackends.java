@@ -9,12 +9,17 @@ import java.nio.file.Path;
 public final class LocalBackends {
   private LocalBackends() {}
 
-  /** {@code model=<folder>}, {@code chat-template=<file>}, {@code device=}, {@code dtype=}. */
+  /**
+   * {@code model=<folder>}, {@code chat-template=<file>}, {@code device=}, {@code dtype=},
+   * {@code threads=} (libtorch intra-op threads, process-wide; 0 = libtorch's default).
+   */
   public static LlmRuntime runtime(Params p, String owner) {
     Path folder = Path.of(p.requireString("model", owner + " (a Hugging Face model folder)"));
     String ct = p.getString("chat-template", null);
-    return LlmRuntime.load(folder, ComputeOptions.of(p.getString("device", null),
-        p.getString("dtype", null)), ct == null ? null : Path.of(ct));
+    ComputeOptions options = new ComputeOptions(p.getString("device", null),
+        p.getString("dtype", null), p.getInt("threads", 0));
+    options.applyThreads();
+    return LlmRuntime.load(folder, options, ct == null ? null : Path.of(ct));
   }
 
   static ChatBackend open(Params p) {

@@ -27,7 +27,7 @@ import java.util.Map;
  * <p>Spec: {@code rankgpt(backend=openai|local, model=<name or folder>, base-url=...,
  * api-key-env=OPENAI_API_KEY, template=rankgpt|rankzephyr, window=20, stride=10, depth=100,
  * words=300, max-tokens=..., cache=<file>|off, log=<file>, concurrency=4, timeout=120, retries=5,
- * backoff-ms=1000)}; the local backend also takes {@code chat-template, device, dtype, batch}.
+ * backoff-ms=1000)}; the local backend also takes {@code chat-template, device, dtype, batch, threads}.
  * Queries are processed in lockstep (all queries' first windows, then all second windows, ...), so
  * a local model batches across queries and an endpoint gets {@code concurrency} requests at once.
  */
@@ -37,7 +37,7 @@ public final class RankGptReranker implements Reranker {
       "stride", "depth", "words", "max-tokens", "chat-template", "dtype"};
   static final String[] ALL_KEYS = {"backend", "model", "base-url", "api-key-env", "template",
       "window", "stride", "depth", "words", "max-tokens", "cache", "log", "concurrency", "timeout",
-      "retries", "backoff-ms", "chat-template", "device", "dtype", "batch"};
+      "retries", "backoff-ms", "chat-template", "device", "dtype", "batch", "threads"};
 
   private final String spec;
   private final ChatBackend backend;
