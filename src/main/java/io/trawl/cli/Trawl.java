@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       CompletionCommand.class,
+      EncodeCommand.class,
+      DenseIndexCommand.class,
+      DenseSearchCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
