@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
       RerankCommand.class,
       RunCommand.class,
       RegressCommand.class,
+      EncodeCommand.class,
+      DenseIndexCommand.class,
+      DenseSearchCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {

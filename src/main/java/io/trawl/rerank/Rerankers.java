@@ -14,6 +14,7 @@ public final class Rerankers {
     REGISTRY.register("rankgpt", io.trawl.rerank.listwise.RankGptReranker::new);
     REGISTRY.register("first", io.trawl.rerank.listwise.FirstReranker::new);
     REGISTRY.register("icr", io.trawl.rerank.icr.IcrReranker::new);
+    REGISTRY.register("embed", EmbedReranker::new);
   }
 
   private Rerankers() {}
