@@ -16,13 +16,19 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       CompletionCommand.class,
+      IndexCommand.class,
+      IndexStatsCommand.class,
+      SearchCommand.class,
+      EvalCommand.class,
+      CompareCommand.class,
+      FuseCommand.class,
       EncodeCommand.class,
       DenseIndexCommand.class,
       DenseSearchCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  trawl index --collection cranfield --input topics-and-qrels/../collections/cranfield --index indexes/cranfield",
+      "  trawl index --input builtin:cranfield --index indexes/cranfield",
       "  trawl search --index indexes/cranfield --topics cranfield --output runs/cranfield.bm25.txt",
       "  trawl eval -c -m ndcg_cut.10 cranfield runs/cranfield.bm25.txt",
       "",
@@ -39,6 +45,9 @@ public final class Trawl implements Runnable {
 
   /** Builds the command line with Trawl's error handling (tests use this without exiting). */
   public static CommandLine commandLine() {
+    // qrels names (dl19-passage, beir-scifact-test, cranfield, ...) resolve through topics-and-qrels/
+    io.trawl.eval.Qrels.setResolver(name -> io.trawl.core.TopicsAndQrels.isName(name)
+        ? java.nio.file.Path.of(io.trawl.core.TopicsAndQrels.qrels(name)) : null);
     CommandLine cl = new CommandLine(new Trawl());
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       boolean debug = parseResult.originalArgs().contains("--debug");

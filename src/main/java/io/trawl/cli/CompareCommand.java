@@ -1,0 +1,116 @@
+package io.trawl.cli;
+
+import io.trawl.core.AtomicOutput;
+import io.trawl.eval.CompareReports;
+import io.trawl.eval.Comparison;
+import io.trawl.eval.EvalOptions;
+import io.trawl.eval.EvalRun;
+import io.trawl.eval.Measure;
+import io.trawl.eval.Qrels;
+import io.trawl.eval.Significance;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code trawl compare}: a baseline against runs, with paired significance tests. */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+    description = "Compare runs with a baseline per query: means, deltas, wins/losses/ties,"
+        + " paired significance tests with Holm or Bonferroni correction.",
+    footer = {"", "Examples:",
+        "  trawl compare -m nDCG@10 -m AP qrels.txt bm25.txt rm3.txt splade.txt",
+        "  trawl compare --test randomization --seed 7 --format html -o report.html qrels.txt a b"})
+public final class CompareCommand implements Callable<Integer> {
+  /** Output formats. */
+  public enum Format { md, tsv, json, html }
+
+  /** Test names on the command line. */
+  public enum TestName { t, wilcoxon, randomization }
+
+  /** Correction names on the command line. */
+  public enum CorrectionName { holm, bonferroni, none }
+
+  @Parameters(index = "0", paramLabel = "QRELS", description = "Qrels file or known qrels name.")
+  String qrels;
+
+  @Parameters(index = "1", paramLabel = "BASELINE", description = "Baseline TREC run.")
+  String baseline;
+
+  @Parameters(index = "2..*", arity = "1..*", paramLabel = "RUN", description = "Runs to compare.")
+  List<String> runs;
+
+  @Option(names = "-m", paramLabel = "MEASURE",
+      description = "Measure (repeatable; trec_eval or ir_measures names). Default: nDCG@10, AP.")
+  List<String> measures = new ArrayList<>();
+
+  @Option(names = "-l", paramLabel = "LEVEL", defaultValue = "1",
+      description = "Minimum relevant grade for binary measures (default 1).")
+  int level;
+
+  @Option(names = "-M", paramLabel = "K", description = "Evaluate only the top K per query.")
+  Long maxDocs;
+
+  @Option(names = "--test", defaultValue = "t",
+      description = "Paired test: t, wilcoxon, randomization (default t).")
+  TestName test;
+
+  @Option(names = "--correction", defaultValue = "holm",
+      description = "Multiple-comparison correction: holm, bonferroni, none (default holm).")
+  CorrectionName correction;
+
+  @Option(names = "--alpha", defaultValue = "0.05", description = "Significance level.")
+  double alpha;
+
+  @Option(names = "--trials", defaultValue = "10000", description = "Randomization trials.")
+  int trials;
+
+  @Option(names = "--seed", defaultValue = "42", description = "Randomization seed.")
+  long seed;
+
+  @Option(names = "--format", defaultValue = "md", description = "md, tsv, json, html.")
+  Format format;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "-", description = "Output file.")
+  String output;
+
+  @Override
+  public Integer call() {
+    List<Measure> ms = Measure.parseAll(measures.isEmpty() ? List.of("nDCG@10", "AP") : measures);
+    EvalOptions o = new EvalOptions(level, true, maxDocs == null ? Long.MAX_VALUE : maxDocs, false,
+        EvalOptions.TrecEvalVersion.V10);
+    Significance.Test t = switch (test) {
+      case t -> Significance.Test.T;
+      case wilcoxon -> Significance.Test.WILCOXON;
+      case randomization -> Significance.Test.RANDOMIZATION;
+    };
+    Significance.Correction c = switch (correction) {
+      case holm -> Significance.Correction.HOLM;
+      case bonferroni -> Significance.Correction.BONFERRONI;
+      case none -> Significance.Correction.NONE;
+    };
+    Comparison.Settings s = new Comparison.Settings(t, c, alpha, trials, seed);
+    Qrels q = Qrels.resolve(qrels);
+    List<EvalRun> rs = new ArrayList<>();
+    for (String r : runs) {
+      rs.add(EvalRun.read(r));
+    }
+    Comparison cmp = Comparison.compare(q, EvalRun.read(baseline), rs, ms, o, s);
+    String text = switch (format) {
+      case md -> CompareReports.markdown(cmp);
+      case tsv -> CompareReports.tsv(cmp);
+      case json -> CompareReports.json(cmp);
+      case html -> CompareReports.html(cmp);
+    };
+    try (AtomicOutput out = AtomicOutput.open(output)) {
+      out.writer().write(text);
+      out.commit();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,86 @@
+package io.trawl.cli;
+
+import io.trawl.core.AtomicOutput;
+import io.trawl.core.Run;
+import io.trawl.core.RunReader;
+import io.trawl.core.TrawlException;
+import io.trawl.eval.fusion.Fusion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code trawl fuse}: RRF, CombSUM, CombMNZ or weighted interpolation of runs. */
+@Command(name = "fuse", mixinStandardHelpOptions = true,
+    description = "Fuse TREC runs into one (RRF, CombSUM, CombMNZ, weighted interpolation).",
+    footer = {"", "Examples:", "  trawl fuse bm25.txt splade.txt -o fused.txt",
+        "  trawl fuse --method interpolate --norm minmax --weights 0.3,0.7 bm25.txt dense.txt"})
+public final class FuseCommand implements Callable<Integer> {
+  /** Method names. */
+  public enum MethodName { rrf, combsum, combmnz, interpolate }
+
+  /** Normalisation names. */
+  public enum NormName { none, minmax, zscore }
+
+  @Parameters(arity = "1..*", paramLabel = "RUN", description = "TREC runs (plain, .gz or -).")
+  List<String> runs;
+
+  @Option(names = "--method", defaultValue = "rrf",
+      description = "rrf (default), combsum, combmnz, interpolate.")
+  MethodName method;
+
+  @Option(names = "--k", defaultValue = "60", description = "RRF constant k (default 60).")
+  double k;
+
+  @Option(names = "--norm",
+      description = "Score normalisation for combsum/combmnz/interpolate: minmax (default), zscore,"
+          + " none.")
+  NormName norm;
+
+  @Option(names = "--weights", split = ",", paramLabel = "W",
+      description = "One weight per run, comma-separated (required for interpolate).")
+  List<Double> weights;
+
+  @Option(names = "--depth", defaultValue = "1000", description = "Read the top N of each run.")
+  int depth;
+
+  @Option(names = "--hits", defaultValue = "1000", description = "Keep the top N fused per query.")
+  int hits;
+
+  @Option(names = "--tag", description = "Run tag (default: describes the fusion).")
+  String tag;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "-", description = "Output run file.")
+  String output;
+
+  @Override
+  public Integer call() {
+    Fusion.Method m = Fusion.Method.valueOf(method.name().toUpperCase(java.util.Locale.ROOT));
+    Fusion.Norm n = norm != null ? Fusion.Norm.valueOf(norm.name().toUpperCase(java.util.Locale.ROOT))
+        : (m == Fusion.Method.RRF ? Fusion.Norm.NONE : Fusion.Norm.MINMAX);
+    if (m == Fusion.Method.RRF && norm != null && n != Fusion.Norm.NONE) {
+      throw TrawlException.invalid("--norm does not apply to rrf (it uses ranks)");
+    }
+    double[] w = weights == null ? null : weights.stream().mapToDouble(Double::doubleValue).toArray();
+    Fusion.Settings s = new Fusion.Settings(m, n, k, w, depth, hits);
+    List<Run> rs = new ArrayList<>();
+    for (String r : runs) {
+      rs.add(RunReader.read(r));
+    }
+    Run fused = Fusion.fuse(rs, s);
+    if (tag != null) {
+      fused = new Run(tag, fused.lists());
+    }
+    try (AtomicOutput out = AtomicOutput.open(output)) {
+      Fusion.writeTrec(fused, out.writer());
+      out.commit();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return 0;
+  }
+}

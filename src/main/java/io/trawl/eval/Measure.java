@@ -1,0 +1,497 @@
+package io.trawl.eval;
+
+import io.trawl.core.Spec;
+import io.trawl.core.TrawlException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * An evaluation measure as a value with one canonical string that parses back to an equal value.
+ *
+ * <p>Two spellings are accepted. trec_eval's: a family name with optional parameters after a dot
+ * ({@code map}, {@code P.5,10}, {@code ndcg_cut.10}, {@code ndcg.1=3,2=9}) whose output names are
+ * trec_eval's ({@code P_5}, {@code P_10}); and ir_measures' ({@code nDCG@10}, {@code RR(rel=2)@10},
+ * {@code R@1000}, {@code AP}, {@code P@10}, {@code Judged@10}), one value each, printed under the
+ * canonical ir_measures string. Nicknames {@code official}, {@code all_trec} and {@code set} expand to
+ * trec_eval's lists ({@link #parseAll}).
+ */
+public final class Measure {
+
+  /** How per-query values become the summary value. */
+  enum Agg { MEAN, SUM, GEOMETRIC, NUM_Q, RUNID, NONE }
+
+  enum ParamKind { NONE, LONG_CUTS, DOUBLE_CUTS, DOUBLES, GAINS, LONG_ONE, DOUBLE_ONE }
+
+  /** Measure families in trec_eval's output order. */
+  enum Family {
+    RUNID("runid", Agg.RUNID, ParamKind.NONE, null),
+    NUM_Q("num_q", Agg.NUM_Q, ParamKind.NONE, null),
+    NUM_RET("num_ret", Agg.SUM, ParamKind.NONE, null),
+    NUM_REL("num_rel", Agg.SUM, ParamKind.NONE, null),
+    NUM_REL_RET("num_rel_ret", Agg.SUM, ParamKind.NONE, null),
+    MAP("map", Agg.MEAN, ParamKind.NONE, null),
+    GM_MAP("gm_map", Agg.GEOMETRIC, ParamKind.NONE, null),
+    RPREC("Rprec", Agg.MEAN, ParamKind.NONE, null),
+    BPREF("bpref", Agg.MEAN, ParamKind.NONE, null),
+    RECIP_RANK("recip_rank", Agg.MEAN, ParamKind.NONE, null),
+    IPREC_AT_RECALL("iprec_at_recall", Agg.MEAN, ParamKind.DOUBLE_CUTS,
+        "0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1"),
+    P("P", Agg.MEAN, ParamKind.LONG_CUTS, "5,10,15,20,30,100,200,500,1000"),
+    RELSTRING("relstring", Agg.NONE, ParamKind.LONG_ONE, "10"),
+    RECALL("recall", Agg.MEAN, ParamKind.LONG_CUTS, "5,10,15,20,30,100,200,500,1000"),
+    INFAP("infAP", Agg.MEAN, ParamKind.NONE, null),
+    GM_BPREF("gm_bpref", Agg.GEOMETRIC, ParamKind.NONE, null),
+    RPREC_MULT("Rprec_mult", Agg.MEAN, ParamKind.DOUBLE_CUTS, "0.2,0.4,0.6,0.8,1.0,1.2,1.4,1.6,1.8,2.0"),
+    UTILITY("utility", Agg.MEAN, ParamKind.DOUBLES, "1,-1,0,0"),
+    ELEVEN_PT_AVG("11pt_avg", Agg.MEAN, ParamKind.DOUBLES, "0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1"),
+    BIN_G("binG", Agg.MEAN, ParamKind.NONE, null),
+    G("G", Agg.MEAN, ParamKind.GAINS, ""),
+    NDCG("ndcg", Agg.MEAN, ParamKind.GAINS, ""),
+    NDCG_REL("ndcg_rel", Agg.MEAN, ParamKind.GAINS, ""),
+    RNDCG("Rndcg", Agg.MEAN, ParamKind.GAINS, ""),
+    NDCG_CUT("ndcg_cut", Agg.MEAN, ParamKind.LONG_CUTS, "5,10,15,20,30,100,200,500,1000"),
+    MAP_CUT("map_cut", Agg.MEAN, ParamKind.LONG_CUTS, "5,10,15,20,30,100,200,500,1000"),
+    RELATIVE_P("relative_P", Agg.MEAN, ParamKind.LONG_CUTS, "5,10,15,20,30,100,200,500,1000"),
+    SUCCESS("success", Agg.MEAN, ParamKind.LONG_CUTS, "1,5,10"),
+    SET_P("set_P", Agg.MEAN, ParamKind.NONE, null),
+    SET_RELATIVE_P("set_relative_P", Agg.MEAN, ParamKind.NONE, null),
+    SET_RECALL("set_recall", Agg.MEAN, ParamKind.NONE, null),
+    SET_MAP("set_map", Agg.MEAN, ParamKind.NONE, null),
+    SET_F("set_F", Agg.MEAN, ParamKind.DOUBLE_ONE, "1.0"),
+    NUM_NONREL_JUDGED_RET("num_nonrel_judged_ret", Agg.SUM, ParamKind.NONE, null),
+    RBP("rbp", Agg.MEAN, ParamKind.DOUBLE_ONE, "0.9"),
+    RBP_RESID("rbp_resid", Agg.MEAN, ParamKind.DOUBLE_ONE, "0.9"),
+    UNJ("unj", Agg.MEAN, ParamKind.LONG_CUTS, "5,10,20"),
+    JUDGED("judged", Agg.MEAN, ParamKind.LONG_CUTS, "10");
+
+    final String trecName;
+    final Agg agg;
+    final ParamKind kind;
+    final String defaults;
+
+    Family(String trecName, Agg agg, ParamKind kind, String defaults) {
+      this.trecName = trecName;
+      this.agg = agg;
+      this.kind = kind;
+      this.defaults = defaults;
+    }
+
+    boolean isCount() {
+      return this == NUM_Q || this == NUM_RET || this == NUM_REL || this == NUM_REL_RET
+          || this == NUM_NONREL_JUDGED_RET;
+    }
+
+    static Family byTrecName(String name) {
+      for (Family f : values()) {
+        if (f.trecName.equals(name)) {
+          return f;
+        }
+      }
+      return null;
+    }
+  }
+
+  static final List<String> OFFICIAL = List.of("runid", "num_q", "num_ret", "num_rel",
+      "num_rel_ret", "map", "gm_map", "Rprec", "bpref", "recip_rank", "iprec_at_recall", "P");
+  static final List<String> ALL_TREC = List.of("runid", "num_q", "num_ret", "num_rel",
+      "num_rel_ret", "map", "gm_map", "Rprec", "bpref", "recip_rank", "iprec_at_recall", "P",
+      "relstring", "recall", "infAP", "gm_bpref", "Rprec_mult", "utility", "11pt_avg", "binG", "G",
+      "ndcg", "ndcg_rel", "Rndcg", "ndcg_cut", "map_cut", "relative_P", "success", "set_P",
+      "set_relative_P", "set_recall", "set_map", "set_F", "num_nonrel_judged_ret", "rbp",
+      "rbp_resid", "unj");
+  static final List<String> SET = List.of("runid", "num_q", "num_ret", "num_rel", "num_rel_ret",
+      "utility", "set_P", "set_recall", "set_relative_P", "set_map", "set_F");
+
+  /** ir_measures names, their family and whether they take {@code @k} and {@code rel=}. */
+  private record IrmName(String name, Family plain, Family cut, boolean takesRel) {}
+
+  private static final List<IrmName> IRM = List.of(
+      new IrmName("AP", Family.MAP, Family.MAP_CUT, true),
+      new IrmName("nDCG", Family.NDCG, Family.NDCG_CUT, false),
+      new IrmName("RR", Family.RECIP_RANK, Family.RECIP_RANK, true),
+      new IrmName("P", null, Family.P, true),
+      new IrmName("R", null, Family.RECALL, true),
+      new IrmName("Rprec", Family.RPREC, null, true),
+      new IrmName("Bpref", Family.BPREF, null, true),
+      new IrmName("infAP", Family.INFAP, null, true),
+      new IrmName("Success", null, Family.SUCCESS, true),
+      new IrmName("Judged", null, Family.JUDGED, false),
+      new IrmName("NumQ", Family.NUM_Q, null, false),
+      new IrmName("NumRet", Family.NUM_RET, null, false),
+      new IrmName("NumRel", Family.NUM_REL, null, true),
+      new IrmName("NumRelRet", Family.NUM_REL_RET, null, true),
+      new IrmName("GMAP", Family.GM_MAP, null, true));
+
+  final Family family;
+  final String rawParams; // trec style: text after the dot, null when defaults
+  final long[] longs;
+  final double[] doubles;
+  final String[] gainLevels;
+  final double[] gainValues;
+  final Integer rel; // ir_measures rel= override
+  final Integer depth; // ir_measures @k for measures with no cutoff family of their own (RR@10)
+  final String irmName; // null for trec style
+
+  private Measure(Family family, String rawParams, long[] longs, double[] doubles,
+      String[] gainLevels, double[] gainValues, Integer rel, Integer depth, String irmName) {
+    this.family = family;
+    this.rawParams = rawParams;
+    this.longs = longs;
+    this.doubles = doubles;
+    this.gainLevels = gainLevels;
+    this.gainValues = gainValues;
+    this.rel = rel;
+    this.depth = depth;
+    this.irmName = irmName;
+  }
+
+  /** Parses one measure (not a nickname). */
+  public static Measure parse(String text) {
+    List<Measure> all = parseAll(List.of(text));
+    if (all.size() != 1) {
+      throw TrawlException.invalid("'" + text + "' names " + all.size() + " measures, expected one");
+    }
+    return all.get(0);
+  }
+
+  /**
+   * Parses {@code -m} arguments in order: nicknames expand, trec_eval families given twice merge
+   * their cutoffs, and the result is in trec_eval's output order (ir_measures names after the
+   * trec_eval ones, in the order given).
+   */
+  public static List<Measure> parseAll(List<String> texts) {
+    Map<Family, Measure> trec = new LinkedHashMap<>();
+    Map<String, Measure> irm = new LinkedHashMap<>();
+    for (String raw : texts) {
+      String text = raw.strip();
+      if (text.isEmpty()) {
+        throw TrawlException.invalid("empty measure name; valid: " + validNames());
+      }
+      List<String> nick = switch (text) {
+        case "official" -> OFFICIAL;
+        case "all_trec" -> ALL_TREC;
+        case "set" -> SET;
+        default -> null;
+      };
+      if (nick != null) {
+        for (String n : nick) {
+          Measure m = parseTrec(n);
+          trec.putIfAbsent(m.family, m);
+        }
+        continue;
+      }
+      if (text.indexOf('@') >= 0 || text.indexOf('(') >= 0) {
+        Measure m = parseIrm(text);
+        irm.putIfAbsent(m.toString(), m);
+        continue;
+      }
+      int dot = text.indexOf('.');
+      String root = dot < 0 ? text : text.substring(0, dot);
+      if (Family.byTrecName(root) != null) {
+        Measure m = parseTrec(text);
+        Measure old = trec.get(m.family);
+        trec.put(m.family, old == null ? m : old.merge(m));
+        continue;
+      }
+      Measure m = parseIrm(text);
+      irm.putIfAbsent(m.toString(), m);
+    }
+    List<Measure> out = new ArrayList<>();
+    for (Family f : Family.values()) {
+      if (trec.containsKey(f)) {
+        out.add(trec.get(f));
+      }
+    }
+    out.addAll(irm.values());
+    return out;
+  }
+
+  /** Every accepted name, for error messages. */
+  public static String validNames() {
+    StringBuilder sb = new StringBuilder("official, all_trec, set");
+    for (Family f : Family.values()) {
+      sb.append(", ").append(f.trecName);
+      if (f.kind != ParamKind.NONE) {
+        sb.append("[.params]");
+      }
+    }
+    for (IrmName n : IRM) {
+      sb.append(", ").append(n.name);
+      if (n.cut != null) {
+        sb.append(n.plain == null ? "@k" : "[@k]");
+      }
+      if (n.takesRel) {
+        sb.append("[(rel=N)]");
+      }
+    }
+    return sb.toString();
+  }
+
+  private static TrawlException unknown(String text) {
+    return TrawlException.invalid("unknown measure '" + text + "'; valid: " + validNames());
+  }
+
+  private static Measure parseTrec(String text) {
+    int dot = text.indexOf('.');
+    String root = dot < 0 ? text : text.substring(0, dot);
+    String params = dot < 0 ? null : text.substring(dot + 1);
+    Family f = Family.byTrecName(root);
+    if (f == null) {
+      throw unknown(text);
+    }
+    if (params != null && params.isEmpty()) {
+      throw TrawlException.invalid("measure '" + text + "': empty parameter list after '.'");
+    }
+    if (params != null && f.kind == ParamKind.NONE) {
+      throw TrawlException.invalid("measure '" + root + "' takes no parameters, got '" + text + "'");
+    }
+    String p = params == null ? f.defaults : params;
+    if ((f == Family.RBP || f == Family.RBP_RESID) && p.startsWith("p=")) {
+      p = p.substring(2);
+    }
+    String raw = params;
+    try {
+      switch (f.kind) {
+        case NONE:
+          return new Measure(f, null, null, null, null, null, null, null, null);
+        case LONG_CUTS:
+        case LONG_ONE: {
+          long[] cuts = Arrays.stream(p.split(",")).mapToLong(Measure::atol).sorted().distinct()
+              .toArray();
+          for (long c : cuts) {
+            if (c <= 0) {
+              throw TrawlException.invalid("measure '" + text + "': cutoffs must be positive");
+            }
+          }
+          if (f.kind == ParamKind.LONG_ONE && cuts.length != 1) {
+            throw TrawlException.invalid("measure '" + text + "' takes one number");
+          }
+          return new Measure(f, raw, cuts, null, null, null, null, null, null);
+        }
+        case DOUBLE_CUTS: {
+          double[] cuts = Arrays.stream(p.split(",")).mapToDouble(Double::parseDouble).sorted()
+              .distinct().toArray();
+          return new Measure(f, raw, null, cuts, null, null, null, null, null);
+        }
+        case DOUBLES:
+        case DOUBLE_ONE: {
+          double[] v = Arrays.stream(p.split(",")).mapToDouble(Double::parseDouble).toArray();
+          if (f == Family.UTILITY && v.length != 4) {
+            throw TrawlException.invalid("measure '" + text + "' takes 4 numbers a,b,c,d");
+          }
+          if (f.kind == ParamKind.DOUBLE_ONE && v.length != 1) {
+            throw TrawlException.invalid("measure '" + text + "' takes one number");
+          }
+          return new Measure(f, raw, null, v, null, null, null, null, null);
+        }
+        case GAINS: {
+          if (p.isEmpty()) {
+            return new Measure(f, null, null, null, new String[0], new double[0], null, null, null);
+          }
+          String[] pairs = p.split(",");
+          String[] levels = new String[pairs.length];
+          double[] gains = new double[pairs.length];
+          for (int i = 0; i < pairs.length; i++) {
+            int eq = pairs[i].indexOf('=');
+            if (eq <= 0) {
+              throw TrawlException.invalid("measure '" + text + "': expected level=gain pairs");
+            }
+            levels[i] = pairs[i].substring(0, eq);
+            gains[i] = Double.parseDouble(pairs[i].substring(eq + 1));
+            atol(levels[i]);
+          }
+          return new Measure(f, raw, null, null, levels, gains, null, null, null);
+        }
+        default:
+          throw new IllegalStateException();
+      }
+    } catch (NumberFormatException e) {
+      throw TrawlException.invalid("measure '" + text + "': bad number in parameters");
+    }
+  }
+
+  /** Like C's atol: leading integer part ("23.4" is 23). */
+  private static long atol(String s) {
+    String t = s.strip();
+    int i = 0;
+    if (i < t.length() && (t.charAt(i) == '-' || t.charAt(i) == '+')) {
+      i++;
+    }
+    int j = i;
+    while (j < t.length() && Character.isDigit(t.charAt(j))) {
+      j++;
+    }
+    if (j == i) {
+      throw new NumberFormatException(s);
+    }
+    return Long.parseLong(t.substring(0, j));
+  }
+
+  private static Measure parseIrm(String text) {
+    Spec spec;
+    try {
+      spec = Spec.parse(text);
+    } catch (TrawlException e) {
+      throw unknown(text);
+    }
+    IrmName n = null;
+    for (IrmName c : IRM) {
+      if (c.name.equals(spec.name())) {
+        n = c;
+      }
+    }
+    if (n == null) {
+      for (IrmName c : IRM) {
+        if (c.name.equalsIgnoreCase(spec.name())) {
+          throw TrawlException.invalid("unknown measure '" + text + "' (did you mean '" + c.name
+              + "'?); valid: " + validNames());
+        }
+      }
+      throw unknown(text);
+    }
+    Integer rel = null;
+    for (Map.Entry<String, String> e : spec.params().entrySet()) {
+      if (!e.getKey().equals("rel") || !n.takesRel) {
+        throw TrawlException.invalid("unknown parameter '" + e.getKey() + "' for " + n.name
+            + (n.takesRel ? "; known: rel" : "; it takes none"));
+      }
+      try {
+        rel = Integer.parseInt(e.getValue());
+      } catch (NumberFormatException ex) {
+        throw TrawlException.invalid("parameter 'rel' must be an integer, got '" + e.getValue() + "'");
+      }
+      if (rel < 0) {
+        throw TrawlException.invalid("parameter 'rel' must be >= 0, got " + rel);
+      }
+    }
+    Integer k = spec.cutoff();
+    if (k == null) {
+      if (n.plain == null) {
+        throw TrawlException.invalid("measure '" + n.name + "' needs a cutoff, e.g. " + n.name + "@10");
+      }
+      return new Measure(n.plain, null, null, null, new String[0], new double[0], rel, null, n.name);
+    }
+    if (n.cut == null) {
+      throw TrawlException.invalid("measure '" + n.name + "' takes no @cutoff");
+    }
+    if (n.cut == n.plain) {
+      return new Measure(n.plain, null, null, null, null, null, rel, k, n.name);
+    }
+    return new Measure(n.cut, null, new long[] {k}, null, null, null, rel, null, n.name);
+  }
+
+  private Measure merge(Measure other) {
+    if (longs != null && other.longs != null && family.kind == ParamKind.LONG_CUTS) {
+      long[] u = java.util.stream.LongStream.concat(Arrays.stream(longs), Arrays.stream(other.longs))
+          .sorted().distinct().toArray();
+      String raw = Arrays.stream(u).mapToObj(Long::toString).reduce((a, b) -> a + "," + b).orElse("");
+      return new Measure(family, raw, u, null, null, null, null, null, null);
+    }
+    if (doubles != null && other.doubles != null && family.kind == ParamKind.DOUBLE_CUTS) {
+      double[] u = java.util.stream.DoubleStream.concat(Arrays.stream(doubles),
+          Arrays.stream(other.doubles)).sorted().distinct().toArray();
+      String raw = Arrays.stream(u).mapToObj(Double::toString).reduce((a, b) -> a + "," + b)
+          .orElse("");
+      return new Measure(family, raw, null, u, null, null, null, null, null);
+    }
+    return other;
+  }
+
+  /** True for ir_measures-style measures. */
+  public boolean isIrStyle() {
+    return irmName != null;
+  }
+
+  /** The relevance level this measure uses given the global {@code -l}. */
+  int level(EvalOptions o) {
+    return rel != null ? rel : o.relevanceLevel();
+  }
+
+  /** Names of the values this measure produces, in output order. */
+  public List<String> outputNames() {
+    if (irmName != null) {
+      return List.of(toString());
+    }
+    String n = family.trecName;
+    List<String> out = new ArrayList<>();
+    switch (family.kind) {
+      case LONG_CUTS -> {
+        for (long c : longs) {
+          out.add(n + "_" + c);
+        }
+      }
+      case DOUBLE_CUTS -> {
+        for (double c : doubles) {
+          out.add(n + "_" + String.format(Locale.ROOT, "%3.2f", c));
+        }
+      }
+      case LONG_ONE -> out.add(rawParams == null ? n : n + "_" + longs[0]);
+      default -> out.add(rawParams == null ? n : n + "_" + rawParams);
+    }
+    return out;
+  }
+
+  /** Number of values per query. */
+  public int width() {
+    if (irmName != null) {
+      return 1;
+    }
+    return switch (family.kind) {
+      case LONG_CUTS -> longs.length;
+      case DOUBLE_CUTS -> doubles.length;
+      default -> 1;
+    };
+  }
+
+  boolean isCount() {
+    return family.isCount();
+  }
+
+  /** trec_eval prints this per query (with -q). */
+  boolean perQuery() {
+    return family.agg != Agg.GEOMETRIC && family.agg != Agg.NUM_Q && family.agg != Agg.RUNID;
+  }
+
+  /** trec_eval prints this in the summary. */
+  boolean inSummary() {
+    return family.agg != Agg.NONE;
+  }
+
+  /** Computes this measure's values for one query into {@code out[off..off+width)}. */
+  void compute(JudgedRanking q, EvalOptions o, double[] out, int off) {
+    JudgedRanking r = depth != null ? q.top(depth) : q;
+    TrecMeasures.compute(this, r, level(o), o.version(), out, off);
+  }
+
+  /** The per-query string of string-valued measures (relstring), else null. */
+  String computeString(JudgedRanking q, EvalOptions o) {
+    return family == Family.RELSTRING ? TrecMeasures.relstring(q, (int) longs[0]) : null;
+  }
+
+  @Override
+  public String toString() {
+    if (irmName != null) {
+      Map<String, String> p = new LinkedHashMap<>();
+      if (rel != null) {
+        p.put("rel", Integer.toString(rel));
+      }
+      Integer k = depth != null ? depth : (longs != null ? Integer.valueOf((int) longs[0]) : null);
+      return new Spec(irmName, p, k).toString();
+    }
+    return rawParams == null ? family.trecName : family.trecName + "." + rawParams;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Measure m && m.toString().equals(toString());
+  }
+
+  @Override
+  public int hashCode() {
+    return toString().hashCode();
+  }
+}

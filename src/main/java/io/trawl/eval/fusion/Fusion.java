@@ -1,0 +1,200 @@
+package io.trawl.eval.fusion;
+
+import io.trawl.core.Candidate;
+import io.trawl.core.RankedList;
+import io.trawl.core.Run;
+import io.trawl.core.RunReader;
+import io.trawl.core.TrawlException;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Run fusion. Each input list is taken in trec_eval's order (score descending, docid descending) and
+ * cut to {@code depth}; rank r is the 1-based position there.
+ *
+ * <ul>
+ *   <li>RRF (Cormack, Clarke and Buettcher, SIGIR 2009): score(d) = sum_i w_i / (k + r_i(d)), k = 60.
+ *   <li>CombSUM (Fox and Shaw, 1994): sum_i w_i * norm_i(s_i(d)) over the runs that retrieved d.
+ *   <li>CombMNZ: CombSUM times the number of runs that retrieved d.
+ *   <li>Interpolation: sum_i w_i * norm_i(s_i(d)), weights given (e.g. 0.7,0.3), a document missing
+ *       from a run contributing 0 for it.
+ * </ul>
+ *
+ * Normalisation is per query and per run over the depth-cut list: min-max ((s - min)/(max - min);
+ * 1 when all scores are equal) or z-score ((s - mean)/sd, population sd; 0 when sd = 0). The output
+ * keeps the top {@code hits} per query in trec_eval's order (fused score descending, then docid
+ * descending), so the file order is the order trec_eval evaluates: ties are deterministic.
+ */
+public final class Fusion {
+  private Fusion() {}
+
+  /** Fusion methods. */
+  public enum Method { RRF, COMBSUM, COMBMNZ, INTERPOLATE }
+
+  /** Score normalisations. */
+  public enum Norm { NONE, MINMAX, ZSCORE }
+
+  /**
+   * @param weights one per run (null: all 1; required for interpolation)
+   * @param k RRF constant (> 0)
+   * @param depth how many of each input list to read per query
+   * @param hits how many fused documents to keep per query
+   */
+  public record Settings(Method method, Norm norm, double k, double[] weights, int depth,
+      int hits) {
+    public Settings {
+      if (k <= 0) {
+        throw TrawlException.invalid("k must be > 0, got " + k);
+      }
+      if (depth <= 0 || hits <= 0) {
+        throw TrawlException.invalid("depth and hits must be positive, got " + depth + ", " + hits);
+      }
+    }
+
+    public static Settings rrf() {
+      return new Settings(Method.RRF, Norm.NONE, 60, null, 1000, 1000);
+    }
+
+    /** A tag describing the fusion, e.g. {@code rrf(k=60,depth=1000,hits=1000)}. */
+    public String describe() {
+      StringBuilder sb = new StringBuilder(method.name().toLowerCase(Locale.ROOT)).append('(');
+      if (method == Method.RRF) {
+        sb.append("k=").append(num(k)).append(',');
+      } else {
+        sb.append("norm=").append(norm.name().toLowerCase(Locale.ROOT)).append(',');
+      }
+      if (weights != null) {
+        sb.append("weights=");
+        for (int i = 0; i < weights.length; i++) {
+          sb.append(i > 0 ? ":" : "").append(num(weights[i]));
+        }
+        sb.append(',');
+      }
+      return sb.append("depth=").append(depth).append(",hits=").append(hits).append(')').toString();
+    }
+
+    private static String num(double v) {
+      return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    }
+  }
+
+  /** Fuses runs; the result's tag is {@link Settings#describe()}. */
+  public static Run fuse(List<Run> runs, Settings s) {
+    if (runs.isEmpty()) {
+      throw TrawlException.invalid("nothing to fuse: no runs given");
+    }
+    double[] w = s.weights();
+    if (w != null && w.length != runs.size()) {
+      throw TrawlException.invalid("got " + w.length + " weights for " + runs.size() + " runs");
+    }
+    if (s.method() == Method.INTERPOLATE && w == null) {
+      throw TrawlException.invalid("interpolation needs --weights, one per run (e.g. 0.7,0.3)");
+    }
+    Set<String> qids = new LinkedHashSet<>();
+    for (Run r : runs) {
+      qids.addAll(r.lists().keySet());
+    }
+    Map<String, RankedList> out = new LinkedHashMap<>();
+    for (String q : qids) {
+      Map<String, double[]> acc = new HashMap<>(); // docid -> {score, count}
+      for (int i = 0; i < runs.size(); i++) {
+        RankedList list = runs.get(i).get(q);
+        if (list == null || list.size() == 0) {
+          continue;
+        }
+        List<Candidate> cs = new ArrayList<>(list.candidates());
+        cs.sort(RunReader.TREC_EVAL_ORDER);
+        int n = Math.min(cs.size(), s.depth());
+        double[] norm = normalise(cs, n, s.norm());
+        double wi = w == null ? 1.0 : w[i];
+        for (int r = 0; r < n; r++) {
+          double contrib = s.method() == Method.RRF ? wi / (s.k() + r + 1) : wi * norm[r];
+          double[] a = acc.computeIfAbsent(cs.get(r).docId(), d -> new double[2]);
+          a[0] += contrib;
+          a[1] += 1;
+        }
+      }
+      List<Candidate> fused = new ArrayList<>(acc.size());
+      for (Map.Entry<String, double[]> e : acc.entrySet()) {
+        double v = e.getValue()[0];
+        if (s.method() == Method.COMBMNZ) {
+          v *= e.getValue()[1];
+        }
+        fused.add(new Candidate(e.getKey(), v));
+      }
+      fused.sort(RunReader.TREC_EVAL_ORDER);
+      out.put(q, new RankedList(q, fused.subList(0, Math.min(s.hits(), fused.size()))));
+    }
+    return new Run(s.describe(), out);
+  }
+
+  private static double[] normalise(List<Candidate> cs, int n, Norm norm) {
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = cs.get(i).score();
+    }
+    switch (norm) {
+      case NONE -> { }
+      case MINMAX -> {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (double x : v) {
+          min = Math.min(min, x);
+          max = Math.max(max, x);
+        }
+        for (int i = 0; i < n; i++) {
+          v[i] = max > min ? (v[i] - min) / (max - min) : 1.0;
+        }
+      }
+      case ZSCORE -> {
+        double mean = 0;
+        for (double x : v) {
+          mean += x;
+        }
+        mean /= n;
+        double var = 0;
+        for (double x : v) {
+          var += (x - mean) * (x - mean);
+        }
+        double sd = Math.sqrt(var / n);
+        for (int i = 0; i < n; i++) {
+          v[i] = sd > 0 ? (v[i] - mean) / sd : 0.0;
+        }
+      }
+      default -> throw new IllegalStateException();
+    }
+    return v;
+  }
+
+  /**
+   * Writes a run as TREC lines {@code qid Q0 docid rank score tag}. Scores are printed in Java's
+   * shortest round-trip form so that re-reading them gives exactly the same doubles and trec_eval's
+   * re-sort keeps this order.
+   */
+  public static void writeTrec(Run run, Writer w) throws IOException {
+    String tag = run.tag().replaceAll("\\s+", "_");
+    for (RankedList l : run.lists().values()) {
+      int rank = 0;
+      for (Candidate c : l.candidates()) {
+        w.write(l.queryId());
+        w.write(" Q0 ");
+        w.write(c.docId());
+        w.write(' ');
+        w.write(Integer.toString(++rank));
+        w.write(' ');
+        w.write(Double.toString(c.score()));
+        w.write(' ');
+        w.write(tag);
+        w.write('\n');
+      }
+    }
+  }
+}

@@ -1,0 +1,600 @@
+package io.trawl.index;
+
+import io.trawl.core.InputException;
+import io.trawl.core.TrawlException;
+import io.trawl.corpus.BuiltinCollections;
+import io.trawl.corpus.Corpus;
+import io.trawl.corpus.CorpusReader;
+import io.trawl.corpus.OnError;
+import io.trawl.corpus.SourceDocument;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.FieldType;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LogDocMergePolicy;
+import org.apache.lucene.index.SerialMergeScheduler;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
+
+/**
+ * Builds a Lucene index from a corpus, in parallel and deterministically, and atomically.
+ *
+ * <p><b>Fields</b> ({@link IndexFields}): {@code id} (keyword, stored, sorted doc values),
+ * {@code contents} (analyzed; frequencies, optionally positions and term vectors; norms for BM25),
+ * {@code title} (multifield layout only, same options), {@code raw} (stored raw document).
+ *
+ * <p><b>Determinism</b>: internal docids follow corpus order for any thread count, because BM25
+ * ties are broken by internal docid. One thread reads the corpus and cuts it into contiguous
+ * chunks; worker threads each index a chunk into an in-memory index; the chunks are appended to
+ * the index in corpus order ({@code addIndexes}), merged only with adjacent neighbours
+ * ({@link LogDocMergePolicy}) and finally into one segment.
+ *
+ * <p><b>Atomicity</b>: the index is built in a hidden sibling folder and renamed into place when
+ * complete; on failure (or Ctrl-C) the temporary folder is removed. An existing index is replaced
+ * only with {@link Options#force}, and only if it is a Trawl/Lucene index or an empty folder.
+ *
+ * <p><b>Duplicates</b>: a docid seen twice is an error; with {@link OnError#SKIP} only its first
+ * copy is kept and the rest are counted.
+ */
+public final class Indexer {
+  /**
+   * Documents in the first chunks handed to workers. Chunks grow with the corpus (a quarter of the
+   * documents read so far, up to {@value #CHUNK_GROWTH} times this), so small corpora are spread
+   * over all threads and large ones do not end as thousands of segments to merge.
+   */
+  public static final int DEFAULT_CHUNK_DOCS = 1024;
+  /** Characters (text + raw) in the first chunks; grows like the document limit. */
+  public static final long DEFAULT_CHUNK_CHARS = 4L << 20;
+  /** How far chunks may grow beyond their initial size. */
+  public static final int CHUNK_GROWTH = 32;
+  /** Upper bound on characters per chunk, whatever the growth: bounds memory. */
+  public static final long MAX_CHUNK_CHARS = 16L << 20;
+
+  /** What to index and how. Fluent setters; defaults match Anserini's BM25 regressions. */
+  public static final class Options {
+    Corpus corpus;
+    String input;
+    Path index;
+    Layout layout = Layout.FLAT;
+    int threads = Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
+    String stemmer = "porter";
+    boolean keepStopwords;
+    boolean storePositions;
+    boolean storeDocvectors;
+    boolean storeRaw = true;
+    boolean force;
+    OnError onError = OnError.FAIL;
+    int chunkDocs = DEFAULT_CHUNK_DOCS;
+    long chunkChars = DEFAULT_CHUNK_CHARS;
+    PrintWriter progress;
+    boolean liveProgress;
+
+    public Options corpus(Corpus corpus, String input) {
+      this.corpus = corpus;
+      this.input = input;
+      return this;
+    }
+
+    public Options index(Path index) {
+      this.index = index;
+      return this;
+    }
+
+    public Options layout(Layout layout) {
+      this.layout = layout;
+      return this;
+    }
+
+    public Options threads(int threads) {
+      if (threads < 1 || threads > 512) {
+        throw TrawlException.invalid("--threads must be between 1 and 512, got " + threads);
+      }
+      this.threads = threads;
+      return this;
+    }
+
+    public Options stemmer(String stemmer) {
+      this.stemmer = stemmer.toLowerCase(Locale.ROOT);
+      return this;
+    }
+
+    public Options keepStopwords(boolean keep) {
+      this.keepStopwords = keep;
+      return this;
+    }
+
+    public Options storePositions(boolean store) {
+      this.storePositions = store;
+      return this;
+    }
+
+    public Options storeDocvectors(boolean store) {
+      this.storeDocvectors = store;
+      return this;
+    }
+
+    public Options storeRaw(boolean store) {
+      this.storeRaw = store;
+      return this;
+    }
+
+    public Options force(boolean force) {
+      this.force = force;
+      return this;
+    }
+
+    public Options onError(OnError onError) {
+      this.onError = onError;
+      return this;
+    }
+
+    /** Chunk size (documents and characters) per worker task; small values are for tests. */
+    public Options chunk(int docs, long chars) {
+      if (docs < 1 || chars < 1) {
+        throw new IllegalArgumentException("chunk sizes must be positive: " + docs + ", " + chars);
+      }
+      this.chunkDocs = docs;
+      this.chunkChars = chars;
+      return this;
+    }
+
+    /** Where progress and warnings go (null: nowhere); live = redraw a status line (terminal). */
+    public Options progress(PrintWriter out, boolean live) {
+      this.progress = out;
+      this.liveProgress = live;
+      return this;
+    }
+  }
+
+  /** The outcome of a build: its metadata and the warnings printed. */
+  public record Result(Path index, IndexMetadata metadata, List<String> warnings) {}
+
+  private final Options o;
+  private final Analyzer analyzer;
+  private final FieldType textType;
+  private volatile IndexWriter writer;
+  private volatile Path temp;
+
+  public Indexer(Options options) {
+    if (options.corpus == null || options.input == null) {
+      throw new IllegalArgumentException("no corpus given");
+    }
+    if (options.index == null) {
+      throw new IllegalArgumentException("no index folder given");
+    }
+    if (options.layout == Layout.MULTIFIELD && !options.corpus.hasTitles()) {
+      throw TrawlException.invalid("layout multifield needs a corpus format with titles (beir); "
+          + options.corpus.format() + " has none");
+    }
+    this.o = options;
+    this.analyzer = Analyzers.english(options.stemmer, options.keepStopwords);
+    FieldType t = new FieldType();
+    t.setTokenized(true);
+    t.setStored(false);
+    t.setIndexOptions(options.storePositions ? IndexOptions.DOCS_AND_FREQS_AND_POSITIONS
+        : IndexOptions.DOCS_AND_FREQS);
+    if (options.storeDocvectors) {
+      t.setStoreTermVectors(true);
+      t.setStoreTermVectorPositions(options.storePositions);
+    }
+    t.freeze();
+    this.textType = t;
+  }
+
+  /** Builds the index; see the class comment for the guarantees. */
+  public Result run() {
+    Path target = o.index.toAbsolutePath().normalize();
+    checkTarget(target);
+    long t0 = System.nanoTime();
+    Thread hook = new Thread(this::abandon, "trawl-index-cleanup");
+    try {
+      Path parent = target.getParent();
+      Files.createDirectories(parent);
+      temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+      Runtime.getRuntime().addShutdownHook(hook);
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, target + ": cannot create: " + e.getMessage(), e);
+    }
+    List<String> warnings = new ArrayList<>();
+    Progress progress = new Progress(o.progress, o.liveProgress);
+    try (FSDirectory dir = FSDirectory.open(temp)) {
+      try {
+        return build(dir, target, t0, progress, warnings);
+      } catch (RuntimeException | IOException | Error e) {
+        rollback();
+        throw e;
+      }
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, target + ": indexing failed: " + e.getMessage(), e);
+    } finally {
+      progress.stop();
+      if (temp != null) {
+        abandon();
+      }
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook runs
+      }
+    }
+  }
+
+  private Result build(Directory dir, Path target, long t0, Progress progress, List<String> warnings)
+      throws IOException {
+    {
+      writer = new IndexWriter(dir, mainConfig());
+      long read;
+      long empty;
+      long skipped;
+      String firstEmpty;
+      List<String> errorMessages;
+      try (CorpusReader reader = o.corpus.read(o.input, o.onError)) {
+        progress.start(reader);
+        indexAll(reader);
+        progress.stop();
+        read = reader.documents();
+        empty = reader.emptyDocuments();
+        skipped = reader.errors();
+        firstEmpty = reader.firstEmpty();
+        errorMessages = reader.errorMessages();
+      }
+      long t1 = System.nanoTime();
+      writer.forceMerge(1);
+      long duplicates = removeDuplicates();
+      writer.commit();
+      writer.close();
+      long t2 = System.nanoTime();
+      if (read == 0) {
+        throw new InputException(o.input, "no documents found");
+      }
+      if (skipped > 0) {
+        warnings.add("skipped " + skipped + " bad document(s) or file tail(s); first: "
+            + String.join("; ", errorMessages));
+      }
+      if (duplicates > 0) {
+        warnings.add("removed " + duplicates + " later copies of repeated docids (first copy kept)");
+      }
+      if (empty > 0) {
+        warnings.add(empty + " empty document(s) (blank title and text), indexed anyway as Anserini does;"
+            + " first at " + firstEmpty);
+      }
+      IndexStats stats = IndexStats.of(temp);
+      double indexSeconds = (t1 - t0) / 1e9;
+      double mergeSeconds = (t2 - t1) / 1e9;
+      double totalSeconds = (System.nanoTime() - t0) / 1e9;
+      IndexMetadata meta = new IndexMetadata(
+          IndexMetadata.SCHEMA,
+          IndexMetadata.currentTrawlVersion(),
+          Instant.now().toString(),
+          BuiltinCollections.isBuiltin(o.input) ? o.input : Path.of(o.input).toAbsolutePath().normalize().toString(),
+          o.corpus.format(),
+          o.layout.toString(),
+          Analyzers.describe(o.stemmer, o.keepStopwords),
+          o.stemmer,
+          o.keepStopwords,
+          o.layout == Layout.FLAT && o.corpus.titleInContents(),
+          o.storePositions,
+          o.storeDocvectors,
+          o.storeRaw,
+          stats.documents(),
+          empty,
+          skipped,
+          duplicates,
+          stats.field(IndexFields.CONTENTS).uniqueTerms(),
+          stats.field(IndexFields.CONTENTS).totalTerms(),
+          stats.fields(),
+          o.threads,
+          new IndexMetadata.Timings(round(indexSeconds), round(mergeSeconds), round(totalSeconds),
+              Math.round(stats.documents() / Math.max(totalSeconds, 1e-9))));
+      meta.write(temp);
+      moveIntoPlace(temp, target);
+      for (String w : warnings) {
+        progress.warn(w);
+      }
+      return new Result(target, meta, warnings);
+    }
+  }
+
+  private static double round(double seconds) {
+    return Math.round(seconds * 1000) / 1000.0;
+  }
+
+  /** Reads the corpus on this thread and indexes contiguous chunks on worker threads, in order. */
+  private void indexAll(CorpusReader reader) throws IOException {
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(o.threads, r -> {
+      Thread t = new Thread(r, "trawl-index-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    ArrayDeque<Future<Directory>> inflight = new ArrayDeque<>();
+    int maxInflight = o.threads + 1;
+    try {
+      List<SourceDocument> chunk = new ArrayList<>();
+      long chars = 0;
+      long total = 0;
+      int chunkDocs = o.chunkDocs;
+      long chunkChars = Math.min(o.chunkChars, MAX_CHUNK_CHARS);
+      SourceDocument d;
+      while ((d = reader.next()) != null) {
+        chunk.add(d);
+        total++;
+        chars += d.contents().length() + d.title().length() + (o.storeRaw ? d.raw().length() : 0);
+        if (chunk.size() >= chunkDocs || chars >= chunkChars) {
+          long grown = Math.min(total / 4, (long) o.chunkDocs * CHUNK_GROWTH);
+          if (grown > chunkDocs) {
+            chunkChars = Math.min(Math.max(chunkChars, o.chunkChars * grown / o.chunkDocs), MAX_CHUNK_CHARS);
+            chunkDocs = (int) grown;
+          }
+          List<SourceDocument> c = chunk;
+          inflight.add(pool.submit(() -> indexChunk(c)));
+          chunk = new ArrayList<>();
+          chars = 0;
+          while (inflight.size() >= maxInflight) {
+            append(inflight.poll());
+          }
+        }
+      }
+      if (!chunk.isEmpty()) {
+        List<SourceDocument> c = chunk;
+        inflight.add(pool.submit(() -> indexChunk(c)));
+      }
+      while (!inflight.isEmpty()) {
+        append(inflight.poll());
+      }
+    } finally {
+      for (Future<Directory> f : inflight) {
+        f.cancel(true);
+      }
+      pool.shutdownNow();
+    }
+  }
+
+  /** Waits for a chunk and appends it to the index. */
+  private void append(Future<Directory> future) throws IOException {
+    Directory chunk;
+    try {
+      chunk = future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrawlException(TrawlException.RUNTIME, "indexing interrupted");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      throw new TrawlException(TrawlException.RUNTIME, "indexing failed: " + c, c);
+    }
+    try (chunk) {
+      writer.addIndexes(chunk);
+    }
+  }
+
+  /** Indexes one chunk into an in-memory index with a single segment. */
+  private Directory indexChunk(List<SourceDocument> docs) throws IOException {
+    ByteBuffersDirectory dir = new ByteBuffersDirectory();
+    IndexWriterConfig c = new IndexWriterConfig(analyzer)
+        .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+        .setSimilarity(new BM25Similarity())
+        .setRAMBufferSizeMB(1024)
+        .setMergeScheduler(new SerialMergeScheduler())
+        .setMergePolicy(new LogDocMergePolicy())
+        .setUseCompoundFile(false);
+    try (IndexWriter w = new IndexWriter(dir, c)) {
+      for (SourceDocument d : docs) {
+        try {
+          w.addDocument(toLucene(d));
+        } catch (IllegalArgumentException e) {
+          throw new InputException(d.file(), d.line(), "cannot index document '" + d.id() + "': " + e.getMessage());
+        }
+      }
+      w.forceMerge(1);
+      w.commit();
+    }
+    return dir;
+  }
+
+  private Document toLucene(SourceDocument d) {
+    Document doc = new Document();
+    doc.add(new StringField(IndexFields.ID, d.id(), Field.Store.YES));
+    doc.add(new SortedDocValuesField(IndexFields.ID, new BytesRef(d.id())));
+    if (o.layout == Layout.MULTIFIELD) {
+      doc.add(new Field(IndexFields.TITLE, d.title(), textType));
+      doc.add(new Field(IndexFields.CONTENTS, d.contents(), textType));
+    } else {
+      String text = d.title().isEmpty() || o.corpus.titleInContents() ? d.contents()
+          : d.title() + "\n" + d.contents();
+      doc.add(new Field(IndexFields.CONTENTS, text, textType));
+    }
+    if (o.storeRaw) {
+      doc.add(new StoredField(IndexFields.RAW, d.raw()));
+    }
+    return doc;
+  }
+
+  private IndexWriterConfig mainConfig() {
+    LogDocMergePolicy mp = new LogDocMergePolicy();
+    mp.setNoCFSRatio(0.0);
+    return new IndexWriterConfig(analyzer)
+        .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+        .setSimilarity(new BM25Similarity())
+        .setMergePolicy(mp)
+        .setUseCompoundFile(false);
+  }
+
+  /**
+   * Finds docids that occur more than once (via the sorted doc values of {@code id}). Fails for
+   * {@link OnError#FAIL}; otherwise deletes every copy but the first and returns how many.
+   */
+  private long removeDuplicates() throws IOException {
+    List<Integer> later = new ArrayList<>();
+    List<String> examples = new ArrayList<>();
+    try (DirectoryReader r = DirectoryReader.open(writer)) {
+      if (r.leaves().isEmpty()) {
+        return 0;
+      }
+      LeafReader leaf = r.leaves().get(0).reader();
+      SortedDocValues ids = leaf.getSortedDocValues(IndexFields.ID);
+      if (ids == null || ids.getValueCount() == leaf.maxDoc()) {
+        return 0;
+      }
+      FixedBitSet seen = new FixedBitSet(ids.getValueCount());
+      FixedBitSet reported = new FixedBitSet(ids.getValueCount());
+      for (int doc = ids.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = ids.nextDoc()) {
+        int ord = ids.ordValue();
+        if (seen.getAndSet(ord)) {
+          later.add(doc);
+          if (!reported.getAndSet(ord) && examples.size() < 5) {
+            examples.add("'" + ids.lookupOrd(ord).utf8ToString() + "'");
+          }
+        }
+      }
+      if (o.onError == OnError.FAIL) {
+        throw new InputException(o.input, later.size() + " duplicate docid(s), e.g. "
+            + String.join(", ", examples) + "; use --on-error skip to keep only the first copy of each");
+      }
+      for (int doc : later) {
+        if (writer.tryDeleteDocument(r, doc) < 0) {
+          throw new TrawlException(TrawlException.RUNTIME, "could not remove duplicate document " + doc);
+        }
+      }
+    }
+    writer.forceMergeDeletes(true);
+    writer.forceMerge(1);
+    return later.size();
+  }
+
+  /** Refuses to build over something that must not be replaced. */
+  private void checkTarget(Path target) {
+    if (!Files.exists(target)) {
+      return;
+    }
+    if (!Files.isDirectory(target)) {
+      throw TrawlException.invalid(target + " exists and is not a folder");
+    }
+    if (!o.force) {
+      throw TrawlException.invalid(target + " already exists; use --force to replace it");
+    }
+    if (!replaceable(target)) {
+      throw TrawlException.invalid(target + " exists and is neither an index nor empty; not replacing it"
+          + " even with --force");
+    }
+  }
+
+  private static boolean replaceable(Path dir) {
+    if (Files.exists(dir.resolve(IndexFields.METADATA_FILE))) {
+      return true;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      List<String> names = s.map(p -> p.getFileName().toString()).toList();
+      return names.isEmpty() || names.stream().anyMatch(n -> n.startsWith("segments_"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void moveIntoPlace(Path from, Path target) throws IOException {
+    Path old = null;
+    if (Files.exists(target)) {
+      checkTarget(target);
+      old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
+      move(target, old);
+    }
+    try {
+      move(from, target);
+    } catch (IOException e) {
+      if (old != null) {
+        move(old, target);
+      }
+      throw e;
+    }
+    temp = null;
+    if (old != null) {
+      deleteRecursively(old);
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to);
+    }
+  }
+
+  private void rollback() {
+    IndexWriter w = writer;
+    if (w != null) {
+      try {
+        w.rollback();
+      } catch (IOException | RuntimeException e) {
+        // best effort
+      }
+    }
+  }
+
+  /** Drops the half-built index (on failure, or from the shutdown hook on Ctrl-C). */
+  private void abandon() {
+    rollback();
+    Path t = temp;
+    if (t != null) {
+      temp = null;
+      deleteRecursively(t);
+    }
+  }
+
+  static void deleteRecursively(Path root) {
+    for (int attempt = 0; attempt < 3 && Files.exists(root); attempt++) {
+      try (Stream<Path> walk = Files.walk(root)) {
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+          try {
+            Files.deleteIfExists(p);
+          } catch (DirectoryNotEmptyException e) {
+            // a file appeared meanwhile; next attempt
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+      } catch (IOException | UncheckedIOException e) {
+        // retry
+      }
+    }
+  }
+}

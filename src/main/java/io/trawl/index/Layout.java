@@ -1,0 +1,30 @@
+package io.trawl.index;
+
+import io.trawl.core.TrawlException;
+import java.util.Locale;
+
+/**
+ * How a document with a title is laid out in fields (Anserini's BEIR conventions).
+ *
+ * <ul>
+ *   <li>{@link #FLAT}: one {@code contents} field holding {@code title + "\n" + text}.
+ *   <li>{@link #MULTIFIELD}: a {@code title} field and a {@code contents} field with the text.
+ * </ul>
+ */
+public enum Layout {
+  FLAT,
+  MULTIFIELD;
+
+  public static Layout parse(String s) {
+    try {
+      return valueOf(s.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw TrawlException.invalid("unknown layout '" + s + "'; valid: flat, multifield");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

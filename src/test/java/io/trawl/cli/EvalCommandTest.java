@@ -1,0 +1,122 @@
+package io.trawl.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input to {@code trawl eval}: exit code 2 and a one-line message naming file and line. */
+class EvalCommandTest {
+  @TempDir Path tmp;
+  Path qrels;
+  Path run;
+
+  @BeforeEach
+  void files() throws Exception {
+    qrels = tmp.resolve("qrels.txt");
+    Files.writeString(qrels, "q1 0 d1 1\nq1 0 d2 0\nq2 0 d3 2\n");
+    run = tmp.resolve("run.txt");
+    Files.writeString(run, "q1 Q0 d1 1 2.0 t\nq1 Q0 d2 2 1.0 t\nq2 Q0 d3 1 1.0 t\n");
+  }
+
+  record Result(int code, String out, String err) {}
+
+  private Result exec(String... args) throws Exception {
+    Path out = tmp.resolve("out-" + System.nanoTime() + ".txt");
+    String[] full = new String[args.length + 2];
+    full[0] = args[0];
+    full[1] = "-o";
+    full[2] = out.toString();
+    System.arraycopy(args, 1, full, 3, args.length - 1);
+    StringWriter err = new StringWriter();
+    int code = Trawl.commandLine().setErr(new PrintWriter(err)).execute(full);
+    String o = Files.exists(out) ? Files.readString(out) : "";
+    return new Result(code, o, err.toString());
+  }
+
+  private Result expectInvalid(String contains, String... args) throws Exception {
+    Result r = exec(args);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains(contains), r.err());
+    assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+    assertEquals("", r.out());
+    return r;
+  }
+
+  @Test
+  void ok() throws Exception {
+    Result r = exec("eval", "-m", "map", "-m", "nDCG@10", qrels.toString(), run.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals("map                   \tall\t1.0000\nnDCG@10               \tall\t1.0000\n", r.out());
+  }
+
+  @Test
+  void severalRunsAsTableAndJson() throws Exception {
+    Result t = exec("eval", "-m", "map", qrels.toString(), run.toString(), run.toString());
+    assertEquals(0, t.code(), t.err());
+    assertTrue(t.out().contains("map"), t.out());
+    Result j = exec("eval", "-m", "P@1", "-q", "--format", "json", qrels.toString(), run.toString());
+    assertTrue(j.out().contains("\"P@1\" : 1.0"), j.out());
+  }
+
+  @Test
+  void malformedRunLine() throws Exception {
+    Files.writeString(run, "q1 Q0 d1 1 2.0 t\nq1 Q0 d2\n");
+    expectInvalid(run + ":2: expected 6 fields", "eval", qrels.toString(), run.toString());
+  }
+
+  @Test
+  void nonNumericScore() throws Exception {
+    Files.writeString(run, "q1 Q0 d1 1 2.0 t\nq1 Q0 d2 2 high t\n");
+    expectInvalid(run + ":2: score must be a number, got 'high'", "eval", qrels.toString(),
+        run.toString());
+  }
+
+  @Test
+  void malformedQrelsLine() throws Exception {
+    Files.writeString(qrels, "q1 0 d1 1\nq1 0 d2\n");
+    expectInvalid(qrels + ":2: expected 4 fields", "eval", qrels.toString(), run.toString());
+    Files.writeString(qrels, "q1 0 d1 yes\n");
+    expectInvalid(qrels + ":1: relevance must be an integer", "eval", qrels.toString(),
+        run.toString());
+  }
+
+  @Test
+  void duplicateDocid() throws Exception {
+    Files.writeString(run, "q1 Q0 d1 1 2.0 t\nq1 Q0 d1 2 1.0 t\n");
+    expectInvalid(run + ":2: duplicate docno 'd1' for query 'q1'", "eval", qrels.toString(),
+        run.toString());
+  }
+
+  @Test
+  void unknownMeasureListsValidNames() throws Exception {
+    Result r = expectInvalid("unknown measure 'ndgc_cut.10'", "eval", "-m", "ndgc_cut.10",
+        qrels.toString(), run.toString());
+    assertTrue(r.err().contains("valid:") && r.err().contains("ndcg_cut") && r.err().contains("nDCG"));
+  }
+
+  @Test
+  void emptyRun() throws Exception {
+    Files.writeString(run, "");
+    expectInvalid("empty run", "eval", qrels.toString(), run.toString());
+  }
+
+  @Test
+  void runWithNoJudgedQuery() throws Exception {
+    Files.writeString(run, "x1 Q0 d1 1 2.0 t\n");
+    expectInvalid("none of the run's 1 queries is in the qrels", "eval", qrels.toString(),
+        run.toString());
+  }
+
+  @Test
+  void missingFileAndUnknownQrelsName() throws Exception {
+    expectInvalid("no such file", "eval", qrels.toString(), tmp.resolve("nope.txt").toString());
+    expectInvalid("not a known qrels name", "eval", "dl19-passage-nope", run.toString());
+  }
+}

@@ -1,0 +1,96 @@
+package io.trawl.eval.fusion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.trawl.core.Candidate;
+import io.trawl.core.RankedList;
+import io.trawl.core.Run;
+import io.trawl.core.RunReader;
+import io.trawl.core.TrawlException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FusionTest {
+  static Run a = run("A", new Candidate("a", 3), new Candidate("b", 2), new Candidate("c", 1));
+  static Run b = run("B", new Candidate("b", 10), new Candidate("d", 5));
+
+  static Run run(String tag, Candidate... cs) {
+    return new Run(tag, Map.of("q1", new RankedList("q1", List.of(cs))));
+  }
+
+  static List<String> ids(Run r) {
+    return r.get("q1").candidates().stream().map(Candidate::docId).toList();
+  }
+
+  static double score(Run r, String doc) {
+    return r.get("q1").candidates().stream().filter(c -> c.docId().equals(doc)).findFirst()
+        .orElseThrow().score();
+  }
+
+  @Test
+  void rrf() {
+    Run f = Fusion.fuse(List.of(a, b), Fusion.Settings.rrf());
+    assertEquals(List.of("b", "a", "d", "c"), ids(f));
+    assertEquals(1.0 / 62 + 1.0 / 61, score(f, "b"), 1e-15);
+    assertEquals(1.0 / 63, score(f, "c"), 1e-15);
+    assertEquals("rrf(k=60,depth=1000,hits=1000)", f.tag());
+  }
+
+  @Test
+  void combSumAndMnzWithMinMax() {
+    Run s = Fusion.fuse(List.of(a, b), new Fusion.Settings(Fusion.Method.COMBSUM,
+        Fusion.Norm.MINMAX, 60, null, 1000, 1000));
+    assertEquals(List.of("b", "a", "d", "c"), ids(s)); // d and c tie at 0: docid descending
+    assertEquals(1.5, score(s, "b"), 1e-15);
+    Run m = Fusion.fuse(List.of(a, b), new Fusion.Settings(Fusion.Method.COMBMNZ,
+        Fusion.Norm.MINMAX, 60, null, 1000, 1000));
+    assertEquals(3.0, score(m, "b"), 1e-15);
+    assertEquals(1.0, score(m, "a"), 1e-15);
+  }
+
+  @Test
+  void zScoreAndInterpolation() {
+    Run z = Fusion.fuse(List.of(a, b), new Fusion.Settings(Fusion.Method.COMBSUM,
+        Fusion.Norm.ZSCORE, 60, null, 1000, 1000));
+    assertEquals(List.of("a", "b", "d", "c"), ids(z));
+    assertEquals(1 / Math.sqrt(2.0 / 3), score(z, "a"), 1e-12);
+    Run i = Fusion.fuse(List.of(a, b), new Fusion.Settings(Fusion.Method.INTERPOLATE,
+        Fusion.Norm.MINMAX, 60, new double[] {0.7, 0.3}, 1000, 1000));
+    assertEquals(List.of("a", "b", "d", "c"), ids(i));
+    assertEquals(0.65, score(i, "b"), 1e-12);
+    assertThrows(TrawlException.class, () -> Fusion.fuse(List.of(a, b), new Fusion.Settings(
+        Fusion.Method.INTERPOLATE, Fusion.Norm.MINMAX, 60, null, 1000, 1000)));
+  }
+
+  @Test
+  void depthHitsAndDeterministicTies() {
+    Run f = Fusion.fuse(List.of(a, b), new Fusion.Settings(Fusion.Method.RRF, Fusion.Norm.NONE,
+        60, null, 1, 1000));
+    assertEquals(List.of("b", "a"), ids(f)); // both 1/61: docid descending, as trec_eval
+    Run g = Fusion.fuse(List.of(a, b), new Fusion.Settings(Fusion.Method.RRF, Fusion.Norm.NONE,
+        60, null, 1000, 2));
+    assertEquals(List.of("b", "a"), ids(g));
+    assertEquals(ids(f), ids(Fusion.fuse(List.of(b, a), new Fusion.Settings(Fusion.Method.RRF,
+        Fusion.Norm.NONE, 60, null, 1, 1000))));
+  }
+
+  @TempDir Path tmp;
+
+  @Test
+  void writtenRunReadsBackInTheSameOrder() throws Exception {
+    Run f = Fusion.fuse(List.of(a, b), Fusion.Settings.rrf());
+    StringWriter w = new StringWriter();
+    Fusion.writeTrec(f, w);
+    Path p = tmp.resolve("f.txt");
+    Files.writeString(p, w.toString());
+    Run back = RunReader.read(p.toString());
+    assertEquals(ids(f), ids(back));
+    assertEquals(f.tag(), back.tag());
+  }
+}
