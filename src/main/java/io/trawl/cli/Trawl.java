@@ -52,6 +52,7 @@ public final class Trawl implements Runnable {
     io.trawl.eval.Qrels.setResolver(name -> io.trawl.core.TopicsAndQrels.isName(name)
         ? java.nio.file.Path.of(io.trawl.core.TopicsAndQrels.qrels(name)) : null);
     CommandLine cl = new CommandLine(new Trawl());
+    addDebugOption(cl);
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       boolean debug = parseResult.originalArgs().contains("--debug");
       PrintWriter err = commandLine.getErr();
@@ -84,7 +85,36 @@ public final class Trawl implements Runnable {
     return cl;
   }
 
+  /** Every command accepts {@code --debug} (stack traces on errors), declared or not. */
+  private static void addDebugOption(CommandLine cl) {
+    CommandLine.Model.CommandSpec s = cl.getCommandSpec();
+    if (s.findOption("--debug") == null) {
+      s.addOption(CommandLine.Model.OptionSpec.builder("--debug")
+          .description("Print stack traces of errors.")
+          .type(boolean.class)
+          .build());
+    }
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) {
+        addDebugOption(sub);
+      }
+    }
+  }
+
+  /**
+   * Lucene logs through java.util.logging ("INFO: Java vector incubator API enabled ..."); those
+   * lines are noise on a command line, so only warnings and worse get through.
+   */
+  static void quietLibraryLogging() {
+    java.util.logging.Logger lucene = java.util.logging.Logger.getLogger("org.apache.lucene");
+    lucene.setLevel(java.util.logging.Level.WARNING);
+    luceneLogger = lucene; // keep a strong reference: loggers are only weakly held
+  }
+
+  private static java.util.logging.Logger luceneLogger;
+
   public static void main(String[] args) {
+    quietLibraryLogging();
     int code = commandLine().execute(args);
     System.out.flush();
     System.exit(code);

@@ -77,9 +77,71 @@ public final class TextFiles {
     return new InputException(name, line, "cannot read: " + e.getMessage());
   }
 
+  /** The longest line {@link Lines} reads by default, in chars (a 10 MB document fits). */
+  public static final int MAX_LINE_CHARS = 16 << 20;
+
+  /** Thrown inside a reader when a line exceeds the limit; {@link Lines} turns it into an error. */
+  static final class LineTooLongException extends IOException {
+    final long line;
+    final int limit;
+
+    LineTooLongException(long line, int limit) {
+      super("line " + line + " is longer than " + limit + " characters");
+      this.line = line;
+      this.limit = limit;
+    }
+  }
+
+  /** Invalid UTF-8 on a known line. */
+  static final class BadUtf8Exception extends java.nio.charset.CharacterCodingException {
+    final long line;
+
+    BadUtf8Exception(long line) {
+      this.line = line;
+    }
+  }
+
+  /** Counts characters since the last newline and fails once a line exceeds the limit. */
+  private static final class LineLimitReader extends java.io.FilterReader {
+    private final int limit;
+    private long lines;
+    private long run;
+
+    LineLimitReader(java.io.Reader in, int limit) {
+      super(in);
+      this.limit = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      char[] one = new char[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0];
+    }
+
+    @Override
+    public int read(char[] cbuf, int off, int len) throws IOException {
+      int n;
+      try {
+        n = super.read(cbuf, off, len);
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new BadUtf8Exception(lines + 1);
+      }
+      for (int i = off; i < off + n; i++) {
+        if (cbuf[i] == '\n') {
+          lines++;
+          run = 0;
+        } else if (++run > limit) {
+          throw new LineTooLongException(lines + 1, limit);
+        }
+      }
+      return n;
+    }
+  }
+
   /**
    * Reads lines with their 1-based numbers; strips one trailing {@code \r} (CRLF accepted).
-   * Decoding errors become {@link InputException} with the line number.
+   * Decoding errors, NUL bytes and lines longer than {@link #MAX_LINE_CHARS} become {@link
+   * InputException} with the line number, so memory stays bounded whatever the input.
    */
   public static final class Lines implements AutoCloseable {
     private final String name;
@@ -87,8 +149,12 @@ public final class TextFiles {
     private long lineNumber;
 
     public Lines(String name) {
+      this(name, MAX_LINE_CHARS);
+    }
+
+    public Lines(String name, int maxLineChars) {
       this.name = name;
-      this.reader = openReader(name);
+      this.reader = new BufferedReader(new LineLimitReader(openReader(name), maxLineChars), 1 << 16);
     }
 
     public String name() {
@@ -106,7 +172,15 @@ public final class TextFiles {
         if (!line.isEmpty() && line.charAt(line.length() - 1) == '\r') {
           line = line.substring(0, line.length() - 1);
         }
+        int nul = line.indexOf('\0');
+        if (nul >= 0) {
+          throw new InputException(name, lineNumber, nul + 1, "NUL byte in text");
+        }
         return line;
+      } catch (BadUtf8Exception e) {
+        throw new InputException(name, e.line, "invalid UTF-8");
+      } catch (LineTooLongException e) {
+        throw new InputException(name, e.line, "line longer than " + e.limit + " characters");
       } catch (IOException e) {
         throw malformed(name, lineNumber + 1, e);
       }

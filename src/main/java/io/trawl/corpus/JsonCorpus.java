@@ -25,9 +25,11 @@ import java.nio.charset.StandardCharsets;
 public class JsonCorpus extends Corpus {
   /** For single lines: the whole line must be one value. */
   static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   /** For streams: values follow each other. */
-  private static final ObjectMapper STREAM_MAPPER = new ObjectMapper();
+  private static final ObjectMapper STREAM_MAPPER = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private static final int PEEK_LIMIT = 1 << 20;
 

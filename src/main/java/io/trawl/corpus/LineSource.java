@@ -25,6 +25,8 @@ final class LineSource implements AutoCloseable {
   private int pos;
   private int limit;
   private byte[] line = new byte[256];
+  /** The longest line (one document in JSON lines or TSV), as for a TREC {@code <DOC>}. */
+  static final int MAX_LINE_BYTES = TrecCorpus.MAX_DOC_CHARS;
   private long lineNumber;
   private boolean eof;
 
@@ -49,6 +51,7 @@ final class LineSource implements AutoCloseable {
   String next() {
     int len = 0;
     boolean any = false;
+    boolean tooLong = false;
     while (true) {
       if (pos >= limit) {
         if (eof || !fill()) {
@@ -69,17 +72,25 @@ final class LineSource implements AutoCloseable {
       }
       int end = nl < 0 ? limit : nl;
       int n = end - start;
-      if (len + n > line.length) {
-        line = Arrays.copyOf(line, Math.max(line.length * 2, len + n));
+      if (tooLong || (long) len + n > MAX_LINE_BYTES) {
+        tooLong = true; // skip to the end of the line without keeping it
+      } else {
+        if (len + n > line.length) {
+          line = Arrays.copyOf(line, (int) Math.min(MAX_LINE_BYTES, Math.max(line.length * 2L, len + n)));
+        }
+        System.arraycopy(buf, start, line, len, n);
+        len += n;
       }
-      System.arraycopy(buf, start, line, len, n);
-      len += n;
       pos = nl < 0 ? limit : nl + 1;
       if (nl >= 0) {
         break;
       }
     }
     lineNumber++;
+    if (tooLong) {
+      throw new InputException(name, lineNumber, "line longer than " + MAX_LINE_BYTES
+          + " bytes (the largest document Trawl reads)");
+    }
     if (len > 0 && line[len - 1] == '\r') {
       len--;
     }

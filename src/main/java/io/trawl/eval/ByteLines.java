@@ -14,6 +14,8 @@ import java.nio.charset.StandardCharsets;
  */
 final class ByteLines implements AutoCloseable {
   static final int MAX_FIELDS = 16;
+  /** The longest line accepted (qrels and run lines are short; this bounds memory). */
+  static final int MAX_LINE_BYTES = 16 << 20;
 
   private final String name;
   private final InputStream in;
@@ -100,6 +102,9 @@ final class ByteLines implements AutoCloseable {
       start = 0;
     }
     if (end == buf.length) {
+      if (buf.length >= MAX_LINE_BYTES) {
+        throw new InputException(name, lineNumber + 1, "line longer than " + MAX_LINE_BYTES + " bytes");
+      }
       byte[] bigger = new byte[buf.length * 2];
       System.arraycopy(buf, 0, bigger, 0, end);
       buf = bigger;
@@ -129,6 +134,9 @@ final class ByteLines implements AutoCloseable {
       }
       int s = i;
       while (i < to && !isSpace(b[i])) {
+        if (b[i] == 0) {
+          throw new InputException(name, lineNumber, i - from + 1, "NUL byte in text");
+        }
         i++;
       }
       if (n < MAX_FIELDS) {

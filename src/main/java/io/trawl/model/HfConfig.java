@@ -18,7 +18,8 @@ import java.util.Set;
  * one-line message.
  */
 public final class HfConfig {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private final Path folder;
   private final Path file;

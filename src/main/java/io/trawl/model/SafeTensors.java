@@ -48,7 +48,8 @@ public final class SafeTensors implements AutoCloseable {
   /** Largest header we accept (the format's own reference limit is 100 MB). */
   static final long MAX_HEADER = 100L << 20;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   /** A tensor's element type as named in the safetensors header. */
   public enum DType {
@@ -248,6 +249,17 @@ public final class SafeTensors implements AutoCloseable {
           continue;
         }
         out.add(parseEntry(file, f, name, v, dataStart, dataLen));
+      }
+      List<TensorInfo> byOffset = new ArrayList<>(out);
+      byOffset.sort(java.util.Comparator.comparingLong(TensorInfo::begin));
+      for (int i = 1; i < byOffset.size(); i++) {
+        TensorInfo a = byOffset.get(i - 1);
+        TensorInfo b = byOffset.get(i);
+        if (b.begin() < a.end()) {
+          throw new InputException(file, "tensors '" + a.name() + "' and '" + b.name() + "' overlap (data_offsets ["
+              + (a.begin() - dataStart) + ", " + (a.end() - dataStart) + "] and [" + (b.begin() - dataStart) + ", "
+              + (b.end() - dataStart) + "])");
+        }
       }
       return out;
     } catch (IOException e) {

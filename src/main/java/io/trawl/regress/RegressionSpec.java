@@ -145,6 +145,15 @@ public record RegressionSpec(
       expected = expected == null ? Map.of() : expected;
       requires = requires == null ? Requirements.NONE : requires;
       description = description == null ? "" : description.strip();
+      expected.forEach((set, values) -> {
+        if (values != null) {
+          values.forEach((m, x) -> {
+            if (x == null || !Double.isFinite(x)) {
+              throw new IllegalArgumentException("expected " + m + " for '" + set + "' must be a finite number, got " + x);
+            }
+          });
+        }
+      });
       Map<String, Map<String, Double>> copy = new LinkedHashMap<>();
       expected.forEach((k, v) -> copy.put(k, v == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(v))));
       expected = java.util.Collections.unmodifiableMap(copy);

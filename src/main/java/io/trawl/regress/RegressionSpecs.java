@@ -55,10 +55,18 @@ public final class RegressionSpecs {
     String text;
     try {
       text = Files.readString(file);
+    } catch (java.nio.charset.MalformedInputException e) {
+      throw new InputException(name, "invalid UTF-8");
     } catch (NoSuchFileException e) {
       throw new InputException(name, "no such regression spec file");
     } catch (IOException e) {
       throw new InputException(name, "cannot read: " + e.getMessage());
+    }
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1);
+    }
+    if (text.isBlank()) {
+      throw new InputException(name, "empty regression spec");
     }
     return parse(name, text);
   }

@@ -1,6 +1,5 @@
 package io.trawl.rerank;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -40,7 +39,8 @@ import java.util.Set;
  * be strings or numbers. Errors name the file and, for JSONL, the line.
  */
 public final class CandidateFiles {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private CandidateFiles() {}
 
@@ -77,7 +77,7 @@ public final class CandidateFiles {
   }
 
   private static void readList(String file, Reader in, List<QueryCandidates> out) throws IOException {
-    try (JsonParser p = new JsonFactory(JSON).createParser(in)) {
+    try (JsonParser p = JSON.getFactory().createParser(in)) {
       p.nextToken();
       int index = 0;
       while (true) {
@@ -160,6 +160,9 @@ public final class CandidateFiles {
       }
       JsonNode score = c.get("score");
       double s = score != null && score.isNumber() ? score.asDouble() : -list.size();
+      if (!Double.isFinite(s)) {
+        throw new InputException(file, line, "query '" + qid + "': candidate '" + docid + "' has score " + score + ", not a finite number");
+      }
       list.add(new Candidate(docid, s, docText(c.path("doc"))));
     }
     return new QueryCandidates(new Query(qid, text), new RankedList(qid, list));

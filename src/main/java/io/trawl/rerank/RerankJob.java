@@ -88,8 +88,29 @@ public final class RerankJob {
     if (opt.depth() != null && opt.depth() < 1) {
       throw TrawlException.invalid("--depth must be >= 1, got " + opt.depth());
     }
+    Path work = workFile();
+    boolean workExisted = work != null && Files.exists(work);
     try (Input in = readInput()) {
       return run(err, start, spec, specText, format, in);
+    } catch (RuntimeException e) {
+      if (!workExisted) {
+        deleteIfNoQueryDone(work);
+      }
+      throw e;
+    }
+  }
+
+  /** A work file this run created that holds only its header is no progress: leave nothing behind. */
+  private static void deleteIfNoQueryDone(Path work) {
+    try {
+      if (work != null && Files.isRegularFile(work) && Files.size(work) < (1 << 16)) {
+        String s = Files.readString(work, StandardCharsets.UTF_8);
+        if (s.indexOf('\n') == s.length() - 1 || s.indexOf('\n') < 0) {
+          Files.deleteIfExists(work);
+        }
+      }
+    } catch (IOException | RuntimeException ignored) {
+      // best effort: a leftover work file is harmless for --resume
     }
   }
 
@@ -313,6 +334,9 @@ public final class RerankJob {
       do {
         c = in.read();
       } while (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0xEF || c == 0xBB || c == 0xBF);
+      if (c == -1) {
+        throw new InputException(file, "empty input file: no queries");
+      }
       return c == '[' || c == '{';
     } catch (IOException e) {
       throw new InputException(file, "cannot read: " + e.getMessage());

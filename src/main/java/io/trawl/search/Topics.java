@@ -33,7 +33,8 @@ import java.util.Map;
  * An empty topics file is an error, as is a query id given twice; errors name the file and line.
  */
 public final class Topics {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private Topics() {}
 

@@ -51,8 +51,15 @@ public final class Fusion {
   public record Settings(Method method, Norm norm, double k, double[] weights, int depth,
       int hits) {
     public Settings {
-      if (k <= 0) {
-        throw TrawlException.invalid("k must be > 0, got " + k);
+      if (!(k > 0) || Double.isInfinite(k)) {
+        throw TrawlException.invalid("k must be a finite number > 0, got " + k);
+      }
+      if (weights != null) {
+        for (double x : weights) {
+          if (!Double.isFinite(x)) {
+            throw TrawlException.invalid("weights must be finite numbers, got " + x);
+          }
+        }
       }
       if (depth <= 0 || hits <= 0) {
         throw TrawlException.invalid("depth and hits must be positive, got " + depth + ", " + hits);
