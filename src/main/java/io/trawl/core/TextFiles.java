@@ -69,8 +69,22 @@ public final class TextFiles {
     return r;
   }
 
+  /**
+   * Wraps a reader so that a line longer than {@code maxLineChars} fails (with its line number,
+   * through {@link #malformed}) instead of filling memory.
+   */
+  public static java.io.Reader limitLines(java.io.Reader in, int maxLineChars) {
+    return new LineLimitReader(in, maxLineChars);
+  }
+
   /** Turns a decoding failure into an {@link InputException}. */
   public static InputException malformed(String name, long line, IOException e) {
+    if (e instanceof LineTooLongException t) {
+      return new InputException(name, t.line, "line longer than " + t.limit + " characters");
+    }
+    if (e instanceof BadUtf8Exception b) {
+      return new InputException(name, b.line, "invalid UTF-8");
+    }
     if (e instanceof java.nio.charset.CharacterCodingException) {
       return new InputException(name, line, "invalid UTF-8");
     }

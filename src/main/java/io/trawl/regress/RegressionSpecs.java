@@ -47,6 +47,9 @@ public final class RegressionSpecs {
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .build();
 
+  /** Specs are a few KiB; anything this large is not one (and is not read into memory). */
+  static final long MAX_SPEC_BYTES = 1 << 20;
+
   private RegressionSpecs() {}
 
   /** Loads and checks one spec file. */
@@ -54,6 +57,9 @@ public final class RegressionSpecs {
     String name = file.toString();
     String text;
     try {
+      if (Files.size(file) > MAX_SPEC_BYTES) {
+        throw new InputException(name, "larger than " + (MAX_SPEC_BYTES >> 20) + " MiB: not a regression spec");
+      }
       text = Files.readString(file);
     } catch (java.nio.charset.MalformedInputException e) {
       throw new InputException(name, "invalid UTF-8");

@@ -104,7 +104,7 @@ public final class CandidateFiles {
   }
 
   private static void readJsonl(String file, Reader in, List<QueryCandidates> out) throws IOException {
-    BufferedReader r = new BufferedReader(in);
+    BufferedReader r = new BufferedReader(TextFiles.limitLines(in, TextFiles.MAX_LINE_CHARS));
     String line;
     long no = 0;
     int index = 0;
