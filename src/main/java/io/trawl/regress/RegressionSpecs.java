@@ -52,6 +52,26 @@ public final class RegressionSpecs {
 
   private RegressionSpecs() {}
 
+  /**
+   * A relative path in a spec resolves against the collections root and must stay inside it
+   * ({@code ../../etc/passwd} is refused); an absolute path says plainly where it goes.
+   */
+  private static void checkInsideRoot(String file, Located v, String what) {
+    if (v == null || v.value() == null || v.value().startsWith("builtin:")) {
+      return;
+    }
+    Path p;
+    try {
+      p = Path.of(v.value()).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      throw at(file, v, what + " '" + v.value() + "' is not a valid path: " + e.getReason());
+    }
+    if (!p.isAbsolute() && p.startsWith("..")) {
+      throw at(file, v, what + " '" + v.value() + "' escapes the collections root; give a path inside it"
+          + " or an absolute path");
+    }
+  }
+
   /** Loads and checks one spec file. */
   public static RegressionSpec load(Path file) {
     String name = file.toString();
@@ -312,8 +332,22 @@ public final class RegressionSpecs {
     if (spec.corpus() != null && spec.index() == null) {
       throw at(file, spec.corpus().path(), "a spec with a corpus needs an 'index' section (index.name)");
     }
+    // names become folder and file names: they must not contain paths
+    if (spec.index() != null && !spec.index().name().value().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+      throw at(file, spec.index().name(), "index name '" + spec.index().name().value()
+          + "' must be letters, digits, '.', '_' or '-' (it names a folder under the index root)");
+    }
+    if (spec.corpus() != null) {
+      checkInsideRoot(file, spec.corpus().path(), "corpus path");
+    }
     Set<String> topicNames = new HashSet<>();
     for (RegressionSpec.TopicSet t : spec.topics()) {
+      if (!t.name().value().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+        throw at(file, t.name(), "topic set name '" + t.name().value()
+            + "' must be letters, digits, '.', '_' or '-'");
+      }
+      checkInsideRoot(file, t.topics(), "topics");
+      checkInsideRoot(file, t.qrels(), "qrels");
       if (!topicNames.add(t.name().value())) {
         throw at(file, t.name(), "topic set '" + t.name().value() + "' declared twice");
       }

@@ -241,6 +241,11 @@ public final class OpenAiChatBackend implements ChatBackend {
     if (name == null || name.isEmpty()) {
       return null;
     }
+    if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      // never echo it: a key pasted here by mistake must not reach the terminal or a log
+      throw TrawlException.invalid("api-key-env must be the name of an environment variable holding the key"
+          + " (such as OPENAI_API_KEY), not the key itself");
+    }
     String k = apiKey;
     if (k == null) {
       k = env.apply(name);
