@@ -17,7 +17,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code trawl dense-index}: a Lucene HNSW (or flat) vector index from a corpus or vector file. */
 @Command(name = "dense-index", mixinStandardHelpOptions = true,
-    description = "Build a dense (vector) index with a bi-encoder, from a JSONL corpus or a vector file made by 'trawl encode'.")
+    description = "Build a dense (vector) index with a bi-encoder, from a JSONL corpus or a vector file made by 'trawl encode'.",
+    footerHeading = "%nExamples:%n",
+    footer = {"  trawl dense-index --corpus corpus.jsonl --encoder bge-small-en-v1.5-q --index indexes/scifact.bge",
+        "  trawl dense-index --vectors scifact.bge.vec --encoder bge-small-en-v1.5-q --index indexes/scifact.bge"})
 public final class DenseIndexCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -51,6 +54,9 @@ public final class DenseIndexCommand implements Callable<Integer> {
   @Option(names = "--save-vectors", description = "With --corpus: also write the embeddings to this vector file.")
   Path saveVectors;
 
+  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
+  boolean quiet;
+
   @Option(names = "--debug", description = "Stack traces on errors.")
   boolean debug;
 
@@ -58,7 +64,7 @@ public final class DenseIndexCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var err = spec.commandLine().getErr();
+    var err = quiet ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
     DenseIndexer.Options opts = new DenseIndexer.Options(flat, m, efConstruction);
     VectorFile vf;
     EncoderConfig cfg;

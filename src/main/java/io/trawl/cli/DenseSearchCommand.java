@@ -18,7 +18,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code trawl dense-search}: dense retrieval, optionally fused with a sparse run (hybrid). */
 @Command(name = "dense-search", mixinStandardHelpOptions = true,
-    description = "Search a dense index with encoded queries; optionally fuse with a BM25 run (hybrid).")
+    description = "Search a dense index with encoded queries; optionally fuse with a BM25 run (hybrid).",
+    footerHeading = "%nExamples:%n",
+    footer = {"  trawl dense-search --index indexes/scifact.bge --topics queries.tsv --output runs/scifact.bge.txt",
+        "  trawl dense-search --index indexes/scifact.bge --topics queries.tsv --hybrid runs/scifact.bm25.txt \\",
+        "      --output runs/scifact.hybrid.txt"})
 public final class DenseSearchCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -61,6 +65,9 @@ public final class DenseSearchCommand implements Callable<Integer> {
   @Option(names = "--tag", description = "Run tag (default: describes the search).")
   String tag;
 
+  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
+  boolean quiet;
+
   @Option(names = "--debug", description = "Stack traces on errors.")
   boolean debug;
 
@@ -68,7 +75,7 @@ public final class DenseSearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var err = spec.commandLine().getErr();
+    var err = quiet ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
     if (!fusion.equals("rrf") && !fusion.equals("interp")) {
       throw TrawlException.invalid("unknown fusion '" + fusion + "'; valid: rrf, interp");
     }

@@ -13,7 +13,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code trawl encode}: embeds a JSONL corpus with a bi-encoder into a reusable vector file. */
 @Command(name = "encode", mixinStandardHelpOptions = true,
-    description = "Encode a JSONL corpus with a bi-encoder into a vector file (input of 'trawl dense-index --vectors').")
+    description = "Encode a JSONL corpus with a bi-encoder into a vector file (input of 'trawl dense-index --vectors').",
+    footerHeading = "%nExample:%n",
+    footer = "  trawl encode --corpus corpus.jsonl --encoder bge-small-en-v1.5-q --output scifact.bge.vec")
 public final class EncodeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -27,6 +29,9 @@ public final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, description = "Vector file to write.")
   Path output;
 
+  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
+  boolean quiet;
+
   @Option(names = "--debug", description = "Stack traces on errors.")
   boolean debug;
 
@@ -34,7 +39,7 @@ public final class EncodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    var err = spec.commandLine().getErr();
+    var err = quiet ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
     Encoders.config(encoder); // fail fast on a bad name before reading the corpus
     CorpusTexts docs = CorpusTexts.readJsonl(corpus);
     try (OnnxEncoder enc = Encoders.open(encoder, encoderOptions.toOptions())) {

@@ -84,7 +84,9 @@ public final class RegressCommand implements Runnable {
 
   /** {@code trawl regress list}. */
   @Command(name = "list", mixinStandardHelpOptions = true,
-      description = "List the regression specs and whether each can run here.")
+      description = "List the regression specs and whether each can run here.",
+      footerHeading = "%nExample:%n",
+      footer = "  trawl regress list --collections ../shared/data")
   static final class ListSpecsCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin EnvOptions env;
@@ -130,6 +132,8 @@ public final class RegressCommand implements Runnable {
 
   /** {@code trawl regress run}. */
   @Command(name = "run", mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  trawl regress run cranfield-bm25", "  trawl regress run --all --collections ../shared/data"},
       description = {"Run regressions and compare with their expected values.",
           "Exit 0 when every value matches (skipped specs do not fail), 3 on any mismatch,",
           "2 for an invalid spec."})
@@ -220,6 +224,8 @@ public final class RegressCommand implements Runnable {
 
   /** {@code trawl regress docs}. */
   @Command(name = "docs", mixinStandardHelpOptions = true,
+      footerHeading = "%nExamples:%n",
+      footer = {"  trawl regress docs", "  trawl regress docs --check"},
       description = {"Generate docs/regressions/NAME.md for each spec and docs/regressions/README.md.",
           "With --check, write nothing and exit 3 when the committed docs are out of date."})
   static final class DocsSpecsCommand implements Callable<Integer> {

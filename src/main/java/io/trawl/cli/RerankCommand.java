@@ -66,6 +66,9 @@ public final class RerankCommand implements Callable<Integer> {
   @Option(names = "--dtype", paramLabel = "float32|float16|bfloat16", description = "Adds dtype=... to the reranker spec.")
   String dtype;
 
+  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
+  boolean quiet;
+
   @Option(names = "--debug", description = "Print stack traces on errors.")
   boolean debug;
 
@@ -74,7 +77,7 @@ public final class RerankCommand implements Callable<Integer> {
     String spec = withParam(withParam(reranker, "device", device), "dtype", dtype);
     RerankJob.Options o = new RerankJob.Options(spec, input, index, topics, depth, output, format, work,
         resume, tag);
-    new RerankJob(o).run(System.err);
+    new RerankJob(o).run(quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : System.err);
     return 0;
   }
 
