@@ -209,8 +209,8 @@ class T5GoldenTest {
         float[] logits = model.logits(dec.step(new int[][] {{0}}))
             .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
         float[] gold = flat(c.path("first_step_logits"));
-        // half precision keeps ~3 significant digits; logits reach about 11
-        assertTrue(excess(logits, gold, 0.03, 0.01) <= 0, "float16 max abs diff " + Golden.maxAbs(logits, gold));
+        // half precision keeps ~3 significant digits; the error accumulates through the layers
+        assertTrue(excess(logits, gold, 0.1, 0) <= 0, "float16 max abs diff " + Golden.maxAbs(logits, gold));
         record("float16_first_step_logits", logits, gold);
       }
     }
