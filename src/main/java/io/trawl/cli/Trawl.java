@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       CompareCommand.class,
       FuseCommand.class,
+      RerankCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
