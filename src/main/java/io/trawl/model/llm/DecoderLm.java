@@ -171,7 +171,10 @@ public final class DecoderLm implements AutoCloseable {
   public NDArray forward(long[][] ids, int[][] mask, KvCache cache, Probe probe,
       boolean allPositions, NDManager out) {
     int b = ids.length;
-    int t = ids[0].length;
+    int t = b == 0 ? 0 : ids[0].length;
+    if (t == 0) {
+      throw new IllegalArgumentException("forward needs at least one row and one position");
+    }
     if (cache.batch() != b) {
       throw new IllegalArgumentException("cache batch " + cache.batch() + " != " + b);
     }

@@ -208,7 +208,9 @@ public final class IcrReranker implements Reranker {
         int e = Math.min(q0, a + chunk);
         lm.forward(new long[][] {slice(full, a, e)}, null, cache, null, false, m).close();
       }
-      lm.forward(new long[][] {slice(full, q0, shared)}, null, cache, sink(q0, sharedAcc), false, m).close();
+      if (shared > q0) {
+        lm.forward(new long[][] {slice(full, q0, shared)}, null, cache, sink(q0, sharedAcc), false, m).close();
+      }
       lm.forward(new long[][] {slice(full, shared, full.length)}, null, cache.fork(), sink(q0, queryAcc),
           false, m).close();
       lm.forward(new long[][] {slice(cal, shared, cal.length)}, null, cache.fork(), sink(q0, calAcc),
