@@ -11,6 +11,9 @@ public final class Rerankers {
 
   static {
     REGISTRY.register(MonoT5Reranker.NAME, MonoT5Reranker::new);
+    REGISTRY.register("rankgpt", io.trawl.rerank.listwise.RankGptReranker::new);
+    REGISTRY.register("first", io.trawl.rerank.listwise.FirstReranker::new);
+    REGISTRY.register("icr", io.trawl.rerank.icr.IcrReranker::new);
   }
 
   private Rerankers() {}
