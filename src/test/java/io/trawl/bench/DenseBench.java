@@ -32,7 +32,8 @@ import org.apache.commons.math3.stat.inference.TTest;
 public final class DenseBench {
   public static void main(String[] a) throws Exception {
     switch (a[0]) {
-      case "rerank-rankllm" -> rerankRankllm(a[1], a[2], a[3], a.length > 4 ? Integer.parseInt(a[4]) : 0);
+      case "rerank-rankllm" -> rerankRankllm(a[1], a[2], a[3], a.length > 4 ? Integer.parseInt(a[4]) : 0,
+          a.length > 5 ? Integer.parseInt(a[5]) : Integer.MAX_VALUE);
       case "rerank-run" -> rerankRun(a[1], a[2], a[3], a[4], Integer.parseInt(a[5]), a[6]);
       case "eval" -> eval(a[1], a[2], a.length > 3 ? Integer.parseInt(a[3]) : 1);
       case "compare" -> compare(a[1], a[2], a[3]);
@@ -41,8 +42,8 @@ public final class DenseBench {
     }
   }
 
-  /** Reranks a RankLLM retrieve_results JSON with embed(encoder=..., listwise=...). */
-  static void rerankRankllm(String json, String encoder, String out, int listwise) throws Exception {
+  /** Reranks (the top depth of) a RankLLM retrieve_results JSON with embed(encoder=..., listwise=...). */
+  static void rerankRankllm(String json, String encoder, String out, int listwise, int depth) throws Exception {
     JsonNode root = new ObjectMapper().readTree(new File(json));
     List<Query> qs = new ArrayList<>();
     List<RankedList> ls = new ArrayList<>();
@@ -51,6 +52,9 @@ public final class DenseBench {
       qs.add(new Query(qid, e.get("query").asText()));
       List<Candidate> c = new ArrayList<>();
       for (JsonNode h : e.get("hits")) {
+        if (c.size() == depth) {
+          break;
+        }
         c.add(new Candidate(h.get("docid").asText(), h.get("score").asDouble(), h.get("content").asText()));
       }
       ls.add(new RankedList(qid, c));
