@@ -171,7 +171,10 @@ public final class DecoderLm implements AutoCloseable {
   public NDArray forward(long[][] ids, int[][] mask, KvCache cache, Probe probe,
       boolean allPositions, NDManager out) {
     int b = ids.length;
-    int t = ids[0].length;
+    int t = b == 0 ? 0 : ids[0].length;
+    if (t == 0) {
+      throw new IllegalArgumentException("forward needs at least one row and one position");
+    }
     if (cache.batch() != b) {
       throw new IllegalArgumentException("cache batch " + cache.batch() + " != " + b);
     }
@@ -240,46 +243,57 @@ public final class DecoderLm implements AutoCloseable {
       int rep = nh / kvh;
       float scale = (float) (1.0 / Math.sqrt(hd));
       for (int li = 0; li < layers.length; li++) {
-        Layer l = layers[li];
-        NDArray n = rmsNorm(x, l.inNorm);
-        NDArray qkv = (l.qkvBias == null ? Linear.linear(n, l.qkv) : Linear.linear(n, l.qkv, l.qkvBias))
-            .singletonOrThrow().reshape(b, t, nh + 2 * kvh, hd);
-        NDList parts = qkv.split(new long[] {nh + kvh}, 2);
-        NDArray qk = parts.get(0);
-        NDArray v = parts.get(1).transpose(0, 2, 1, 3);
-        NDList halves = qk.split(new long[] {hd / 2}, 3);
-        NDArray rotated = halves.get(1).neg().concat(halves.get(0), 3);
-        qk = qk.mul(cos).add(rotated.mul(sin)).transpose(0, 2, 1, 3);
-        NDList qkParts = qk.split(new long[] {nh}, 1);
-        NDArray q = qkParts.get(0);
-        NDArray k = qkParts.get(1);
-        if (cache.keys[li] != null) {
-          k = cache.keys[li].concat(k, 2);
-          v = cache.values[li].concat(v, 2);
+        NDArray next;
+        // per-layer scope: the layer's intermediates (scores, probabilities, ...) are freed here
+        try (NDManager ls = s.newSubManager()) {
+          x.tempAttach(ls);
+          Layer l = layers[li];
+          NDArray n = rmsNorm(x, l.inNorm);
+          NDArray qkv = (l.qkvBias == null ? Linear.linear(n, l.qkv) : Linear.linear(n, l.qkv, l.qkvBias))
+              .singletonOrThrow().reshape(b, t, nh + 2 * kvh, hd);
+          NDList parts = qkv.split(new long[] {nh + kvh}, 2);
+          NDArray qk = parts.get(0);
+          NDArray v = parts.get(1).transpose(0, 2, 1, 3);
+          NDList halves = qk.split(new long[] {hd / 2}, 3);
+          NDArray rotated = halves.get(1).neg().concat(halves.get(0), 3);
+          qk = qk.mul(cos).add(rotated.mul(sin)).transpose(0, 2, 1, 3);
+          NDList qkParts = qk.split(new long[] {nh}, 1);
+          NDArray q = qkParts.get(0);
+          NDArray k = qkParts.get(1);
+          if (cache.keys[li] != null) {
+            // concat results land on the cache's manager; move them into this layer's scope so
+            // that views derived below (transposes) die with it, then hand them to the cache
+            k = cache.keys[li].concat(k, 2);
+            v = cache.values[li].concat(v, 2);
+            k.attach(ls);
+            v.attach(ls);
+          }
+          // grouped-query attention: [B, kvh, rep*T, d] x [B, kvh, d, S]
+          NDArray scores = q.mul(scale).reshape(b, kvh, rep * t, hd).matMul(k.transpose(0, 1, 3, 2))
+              .reshape(b, nh, t, total);
+          if (dtype != DataType.FLOAT32) {
+            scores = scores.toType(DataType.FLOAT32, false);
+          }
+          NDArray probs = (additive == null ? scores : scores.add(additive)).softmax(3);
+          if (probe != null && probe.wantsAttention(li)) {
+            probe.attention(li, probs);
+          }
+          if (dtype != DataType.FLOAT32) {
+            probs = probs.toType(dtype, false);
+          }
+          NDArray ctx = probs.reshape(b, kvh, rep * t, total).matMul(v).reshape(b, nh, t, hd)
+              .transpose(0, 2, 1, 3).reshape(b, t, nh * hd);
+          NDArray attnOut = (l.oBias == null ? Linear.linear(ctx, l.o) : Linear.linear(ctx, l.o, l.oBias))
+              .singletonOrThrow();
+          NDArray hres = x.add(attnOut);
+          NDArray n2 = rmsNorm(hres, l.postNorm);
+          NDList gu = Linear.linear(n2, l.gateUp).singletonOrThrow().split(new long[] {cfg.intermediate()}, 2);
+          NDArray act = Activation.swish(gu.get(0), 1f).mul(gu.get(1));
+          next = hres.add(Linear.linear(act, l.down).singletonOrThrow());
+          next.attach(s);
+          cache.set(li, k, v);
         }
-        cache.set(li, k, v);
-        // grouped-query attention: [B, kvh, rep*T, d] x [B, kvh, d, S]
-        NDArray scores = q.mul(scale).reshape(b, kvh, rep * t, hd).matMul(k.transpose(0, 1, 3, 2))
-            .reshape(b, nh, t, total);
-        if (dtype != DataType.FLOAT32) {
-          scores = scores.toType(DataType.FLOAT32, false);
-        }
-        NDArray probs = (additive == null ? scores : scores.add(additive)).softmax(3);
-        if (probe != null && probe.wantsAttention(li)) {
-          probe.attention(li, probs);
-        }
-        if (dtype != DataType.FLOAT32) {
-          probs = probs.toType(dtype, false);
-        }
-        NDArray ctx = probs.reshape(b, kvh, rep * t, total).matMul(v).reshape(b, nh, t, hd)
-            .transpose(0, 2, 1, 3).reshape(b, t, nh * hd);
-        NDArray attnOut = (l.oBias == null ? Linear.linear(ctx, l.o) : Linear.linear(ctx, l.o, l.oBias))
-            .singletonOrThrow();
-        NDArray hres = x.add(attnOut);
-        NDArray n2 = rmsNorm(hres, l.postNorm);
-        NDList gu = Linear.linear(n2, l.gateUp).singletonOrThrow().split(new long[] {cfg.intermediate()}, 2);
-        NDArray act = Activation.swish(gu.get(0), 1f).mul(gu.get(1));
-        x = hres.add(Linear.linear(act, l.down).singletonOrThrow());
+        x = next;
         if (probe != null) {
           probe.layerOutput(li, x);
         }

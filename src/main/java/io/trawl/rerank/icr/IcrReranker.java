@@ -172,13 +172,24 @@ public final class IcrReranker implements Reranker {
     while (common < Math.min(full.length, cal.length) && full[common] == cal[common]) {
       common++;
     }
-    int shared = Math.min(common, tokenIndex(rendered, lay.queryStart() + delta));
-    int q0 = Math.min(shared, tokenIndex(rendered, lay.instructionStart() + delta));
+    // token index of every boundary: the length of the encoding of the text before it (exact
+    // for any tokenizer; the prefixes are encoded in parallel, tokenizers are thread-safe)
+    int[] chars = new int[2 * n + 2];
+    for (int j = 0; j < n; j++) {
+      chars[2 * j] = lay.docStart()[j] + delta;
+      chars[2 * j + 1] = lay.docEnd()[j] + delta;
+    }
+    chars[2 * n] = lay.instructionStart() + delta;
+    chars[2 * n + 1] = lay.queryStart() + delta;
+    int[] tok = java.util.stream.IntStream.range(0, chars.length).parallel()
+        .map(i -> tokenIndex(rendered, chars[i])).toArray();
+    int shared = Math.min(common, tok[2 * n + 1]);
+    int q0 = Math.min(shared, tok[2 * n]);
     int[] spanStart = new int[n];
     int[] spanEnd = new int[n];
     for (int j = 0; j < n; j++) {
-      spanStart[j] = Math.min(q0, tokenIndex(rendered, lay.docStart()[j] + delta));
-      spanEnd[j] = Math.min(q0, tokenIndex(rendered, lay.docEnd()[j] + delta));
+      spanStart[j] = Math.min(q0, tok[2 * j]);
+      spanEnd[j] = Math.min(q0, tok[2 * j + 1]);
     }
     DecoderLm lm = rt.model();
     float[] sharedAcc = new float[q0];
@@ -197,7 +208,9 @@ public final class IcrReranker implements Reranker {
         int e = Math.min(q0, a + chunk);
         lm.forward(new long[][] {slice(full, a, e)}, null, cache, null, false, m).close();
       }
-      lm.forward(new long[][] {slice(full, q0, shared)}, null, cache, sink(q0, sharedAcc), false, m).close();
+      if (shared > q0) {
+        lm.forward(new long[][] {slice(full, q0, shared)}, null, cache, sink(q0, sharedAcc), false, m).close();
+      }
       lm.forward(new long[][] {slice(full, shared, full.length)}, null, cache.fork(), sink(q0, queryAcc),
           false, m).close();
       lm.forward(new long[][] {slice(cal, shared, cal.length)}, null, cache.fork(), sink(q0, calAcc),

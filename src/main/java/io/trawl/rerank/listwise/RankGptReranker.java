@@ -74,6 +74,10 @@ public final class RankGptReranker implements Reranker {
       p.requireEmpty("rankgpt", ALL_KEYS);
       return;
     }
+    if (backendName.equals("local") && p.asMap().containsKey("base-url")) {
+      throw TrawlException.invalid("base-url is for backend=openai; backend=local runs model=<folder>"
+          + " in process");
+    }
     this.backend = switch (backendName) {
       case "openai" -> openAi(p);
       case "local" -> LocalBackends.open(p);

@@ -308,4 +308,23 @@ class DecoderLmGoldenTest {
       }
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void float16OnCpuStaysClose() throws Exception {
+    Path dir = GOLDEN.resolve("qwen2-tiny");
+    assumeTrue(Files.isRegularFile(dir.resolve("golden.json")));
+    JsonNode c = golden("qwen2-tiny").path("cases").get(0);
+    try (DecoderLm lm = DecoderLm.load(dir, new ComputeOptions("cpu", "float16"));
+        NDManager m = lm.manager().newSubManager()) {
+      float[] logits = lm.forward(ids(c.path("input_ids")), null, lm.newCache(m, 1), null, true, m)
+          .toFloatArray();
+      double[] e = flatten(c.path("logits"));
+      double worst = 0;
+      for (int i = 0; i < e.length; i++) {
+        worst = Math.max(worst, Math.abs(e[i] - logits[i]));
+      }
+      assertTrue(worst < 0.1, "float16 logits differ from float32 HF by " + worst);
+      MAX_DIFF.merge("qwen2-tiny.logits(float16 on CPU)", worst, Math::max);
+    }
+  }
 }

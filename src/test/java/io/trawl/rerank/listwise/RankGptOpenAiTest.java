@@ -209,6 +209,7 @@ class RankGptOpenAiTest {
     String base = start();
     behaviour = n -> n == 1 ? new Answer(429, "{\"error\":\"slow down\"}", 0) : new Answer(200, null, 0);
     try (RankGptReranker r = reranker(base, "", Map.of("OPENAI_API_KEY", KEY))) {
+      assertEquals(0, r.rerank(new Query("1", "q"), RankedList.empty("1")).size());
       RankedList out = r.rerank(new Query("1", "q"), list("1", 5));
       assertEquals(List.of("d1_4", "d1_3", "d1_2", "d1_1", "d1_0"),
           out.candidates().stream().map(Candidate::docId).toList());

@@ -73,6 +73,7 @@ class LlmRerankersTest {
     try (Reranker r = create("first(model=\"" + model + "\",batch=2,words=40)")) {
       // one window of 5: the order must follow the logits of "A".."E" after "<|assistant|>\n["
       Query q = topics.queries().get(0);
+      assertEquals(0, r.rerank(q, RankedList.empty(q.id())).size(), "empty in, empty out");
       RankedList five = topics.lists().get(0).top(5);
       List<String> got = r.rerank(q, five).candidates().stream().map(Candidate::docId).toList();
       try (LlmRuntime rt = LlmRuntime.load(model, ComputeOptions.DEFAULT, null);
@@ -98,6 +99,7 @@ class LlmRerankersTest {
   void icrCacheReuseEqualsFullPasses() throws Exception {
     try (io.trawl.rerank.icr.IcrReranker r = new io.trawl.rerank.icr.IcrReranker(
         new Params(Map.of("model", model.toString(), "depth", "12", "chunk", "64")))) {
+      assertEquals(0, r.rerank(topics.queries().get(1), RankedList.empty("x")).size());
       double[] reused = io.trawl.rerank.icr.IcrAccess.score(r, topics.queries().get(1), topics.lists().get(1).top(12), true);
       double[] full = io.trawl.rerank.icr.IcrAccess.score(r, topics.queries().get(1), topics.lists().get(1).top(12), false);
       double scale = java.util.Arrays.stream(full).map(Math::abs).max().orElse(1);
