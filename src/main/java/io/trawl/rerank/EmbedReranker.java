@@ -117,12 +117,12 @@ public final class EmbedReranker implements Reranker {
         byText.put(texts.get(i), v[i]);
       }
     }
-    // 2. query (or pseudo-query) vectors, batched
+    // 2. query (or pseudo-query) vectors, one by one so a query never depends on its neighbours
     List<String> qtexts = new ArrayList<>(queries.size());
     for (int i = 0; i < queries.size(); i++) {
       qtexts.add(listwise > 0 ? pseudoQuery(queries.get(i), lists.get(i)) : queries.get(i).text());
     }
-    float[][] qv = encoder.encodeQueries(qtexts);
+    float[][] qv = encoder.encodeEach(qtexts, true);
     // 3. score and sort (stable)
     List<RankedList> out = new ArrayList<>(lists.size());
     for (int i = 0; i < lists.size(); i++) {
@@ -170,6 +170,10 @@ public final class EmbedReranker implements Reranker {
 
   @Override
   public void close() {
+    if (encoder.truncatedCount() > 0) {
+      System.err.println("embed: warning: " + encoder.truncatedCount() + " texts were longer than "
+          + encoder.maxLength() + " tokens and were truncated");
+    }
     encoder.close();
   }
 }

@@ -145,6 +145,19 @@ public final class OnnxEncoder implements AutoCloseable {
   }
 
   /**
+   * Encodes each text on its own (batch of one): slower, but an int8 model's output then never
+   * depends on what else is encoded with it. Used for queries, so a query's ranking does not
+   * change with the other queries of a run.
+   */
+  public float[][] encodeEach(List<String> texts, boolean query) {
+    float[][] out = new float[texts.size()][];
+    for (int i = 0; i < texts.size(); i++) {
+      out[i] = encode(List.of(texts.get(i)), query, null)[0];
+    }
+    return out;
+  }
+
+  /**
    * Encodes texts, with the query or document prefix; {@code progress} (may be null) receives the
    * number of texts finished after each batch.
    */

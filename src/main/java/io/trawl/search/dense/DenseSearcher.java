@@ -122,7 +122,7 @@ public final class DenseSearcher implements AutoCloseable {
     return ids.length;
   }
 
-  /** Encodes the queries (batched) and searches each. */
+  /** Encodes the queries (each on its own: see {@link OnnxEncoder#encodeEach}) and searches each. */
   public List<RankedList> search(List<Query> queries, int k, int ef, boolean exact) {
     if (encoder == null) {
       throw new IllegalStateException("opened without an encoder");
@@ -131,7 +131,7 @@ public final class DenseSearcher implements AutoCloseable {
     for (Query q : queries) {
       texts.add(q.text());
     }
-    float[][] vecs = encoder.encodeQueries(texts);
+    float[][] vecs = encoder.encodeEach(texts, true);
     List<RankedList> out = new ArrayList<>(queries.size());
     for (int i = 0; i < queries.size(); i++) {
       out.add(searchVector(queries.get(i).id(), vecs[i], k, ef, exact));
