@@ -12,6 +12,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -54,7 +55,8 @@ public final class RunCommand implements Callable<Integer> {
   String output;
 
   @Option(names = "--fields", paramLabel = "SPEC",
-      description = "Fields searched by retriever stages with weights, e.g. title=1.0,contents=1.0 (default contents).")
+      description = "Fields searched by retriever stages with weights, e.g. title=1.0,contents=1.0 "
+          + "(default: from the index layout, as trawl search).")
   String fields;
 
   @Option(names = "--remove-query", description = "Drop a hit whose docid equals the query id (BEIR).")
@@ -74,15 +76,13 @@ public final class RunCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     Pipeline p = Pipeline.parse(pipeline);
     PipelineRunner.check(p);
-    SearchOptions search = fields == null
-        ? new SearchOptions(SearchOptions.defaults().fields(), removeQuery)
-        : new SearchOptions(SearchOptions.parseFields(fields), removeQuery);
+    Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
     if (threads != null && threads < 1) {
       throw TrawlException.invalid("--threads must be at least 1, got " + threads);
     }
     int n = threads != null ? threads : Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
     List<Query> queries = Topics.read(topics);
-    Run run = PipelineRunner.run(p, queries, new PipelineRunner.Context(index, search, n));
+    Run run = PipelineRunner.run(p, queries, new PipelineRunner.Context(index, fieldMap, removeQuery, n));
     PipelineRunner.write(p, run, output);
     if (!quiet) {
       PrintWriter err = spec.commandLine().getErr();

@@ -41,12 +41,14 @@ public final class PipelineRunner {
    * Where the stages find their inputs.
    *
    * @param index the Lucene index (null when the pipeline needs none)
-   * @param search fields and remove-query rule for retriever stages
+   * @param fields fields searched by retriever stages with their weights; null = the index's
+   *     default (from its layout: multifield searches title and contents)
+   * @param removeQuery drop a hit whose docid equals the query id (BEIR)
    * @param threads query threads for retrieval
    */
-  public record Context(Path index, SearchOptions search, int threads) {
+  public record Context(Path index, Map<String, Float> fields, boolean removeQuery, int threads) {
     public Context {
-      search = search == null ? SearchOptions.defaults() : search;
+      fields = fields == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
       threads = Math.max(1, threads);
     }
   }
@@ -141,7 +143,9 @@ public final class PipelineRunner {
     }
     int k = source.cutoff() != null ? source.cutoff() : DEFAULT_HITS;
     Spec model = new Spec(source.name(), source.params(), null);
-    try (Retriever retriever = Retrievers.open(model.toString(), index, ctx.search())) {
+    SearchOptions search = new SearchOptions(ctx.fields() != null ? ctx.fields() : index.defaultFields(),
+        ctx.removeQuery());
+    try (Retriever retriever = Retrievers.open(model.toString(), index, search)) {
       return retrieveAll(retriever, queries, k, ctx.threads());
     }
   }

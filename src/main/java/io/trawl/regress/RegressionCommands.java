@@ -1,7 +1,10 @@
 package io.trawl.regress;
 
+import io.trawl.core.Spec;
 import io.trawl.core.TopicsAndQrels;
 import io.trawl.corpus.BuiltinCollections;
+import io.trawl.pipeline.Pipeline;
+import io.trawl.pipeline.PipelineRunner;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The shell commands equivalent to running a regression ({@code trawl index}, {@code trawl run},
- * {@code trawl eval}), for {@code trawl regress run --dry-run} (with this machine's paths) and for
+ * The shell commands equivalent to running a regression ({@code trawl index}; {@code trawl search}
+ * for a plain retriever, {@code trawl run --pipeline} otherwise; {@code trawl eval}), for {@code trawl regress run --dry-run} (with this machine's paths) and for
  * the generated docs (with {@code $TRAWL_COLLECTIONS}-style placeholders).
  */
 public final class RegressionCommands {
@@ -85,14 +88,25 @@ public final class RegressionCommands {
         Map<String, String> vars = Map.of("collections", roots.collections(), "models", roots.models(),
             "topics", topicSet);
         String runFile = Roots.join(roots.runsDir(), RegressionPlan.runFileName(name, r.name().value(), topicSet));
-        List<String> cmd = new ArrayList<>(List.of("trawl", "run", "--pipeline",
-            Pipelines.expand(r.pipeline().value(), vars)));
-        if (index != null) {
-          cmd.add("--index");
-          cmd.add(index);
+        String expanded = Pipelines.expand(r.pipeline().value(), vars);
+        Pipeline p = Pipeline.parse(expanded);
+        List<String> cmd = new ArrayList<>();
+        if (p.rerankers().isEmpty() && !p.sourceIsFile() && index != null) {
+          // a plain retriever: trawl search, with the pipeline as run tag so the files agree
+          Spec s = p.source();
+          cmd.addAll(List.of("trawl", "search", "--index", index, "--topics",
+              topicsArg(ts.topics().value(), roots), "--retriever", new Spec(s.name(), s.params(), null).toString(),
+              "--hits", Integer.toString(s.cutoff() != null ? s.cutoff() : PipelineRunner.DEFAULT_HITS),
+              "--run-tag", p.tag()));
+        } else {
+          cmd.addAll(List.of("trawl", "run", "--pipeline", expanded));
+          if (index != null) {
+            cmd.add("--index");
+            cmd.add(index);
+          }
+          cmd.add("--topics");
+          cmd.add(topicsArg(ts.topics().value(), roots));
         }
-        cmd.add("--topics");
-        cmd.add(topicsArg(ts.topics().value(), roots));
         if (spec.search().fields() != null) {
           cmd.add("--fields");
           cmd.add(spec.search().fields().value());

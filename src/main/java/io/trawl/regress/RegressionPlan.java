@@ -29,14 +29,16 @@ import java.util.Map;
  * @param corpusFormat the corpus format name
  * @param indexOptions how to index
  * @param indexDir where the index lives
- * @param search options for retriever stages
+ * @param fields fields and weights for retriever stages (null: the index's default)
+ * @param removeQuery BEIR's remove-query rule for retriever stages
  * @param topics topic set name -> topics file (or registry-resolved file)
  * @param qrels topic set name -> qrels file
  * @param measures spec measure string -> measure and options
  * @param runs one plan per run, in spec order
  */
 public record RegressionPlan(Path file, RegressionSpec spec, String skipped, String corpusInput,
-    String corpusFormat, IndexOptions indexOptions, Path indexDir, SearchOptions search,
+    String corpusFormat, IndexOptions indexOptions, Path indexDir, Map<String, Float> fields,
+    boolean removeQuery,
     Map<String, String> topics, Map<String, String> qrels, Map<String, PlannedMeasure> measures,
     List<PlannedRun> runs) {
 
@@ -100,13 +102,10 @@ public record RegressionPlan(Path file, RegressionSpec spec, String skipped, Str
       indexDir = env.indexRoot().resolve(spec.index().name().value());
     }
 
-    SearchOptions search = SearchOptions.defaults();
+    Map<String, Float> fields = null;
     try {
       if (spec.search().fields() != null) {
-        search = new SearchOptions(SearchOptions.parseFields(spec.search().fields().value()),
-            spec.search().removesQuery());
-      } else {
-        search = new SearchOptions(search.fields(), spec.search().removesQuery());
+        fields = SearchOptions.parseFields(spec.search().fields().value());
       }
     } catch (TrawlException e) {
       throw at(f, spec.search().fields(), e.getMessage());
@@ -148,8 +147,8 @@ public record RegressionPlan(Path file, RegressionSpec spec, String skipped, Str
       }
       runs.add(new PlannedRun(r, null, pipelines));
     }
-    return new RegressionPlan(file, spec, null, corpusInput, corpusFormat, indexOptions, indexDir, search,
-        topics, qrels, measures, runs);
+    return new RegressionPlan(file, spec, null, corpusInput, corpusFormat, indexOptions, indexDir, fields,
+        spec.search().removesQuery(), topics, qrels, measures, runs);
   }
 
   private static Pipeline pipeline(String f, RegressEnv env, RegressionSpec spec,
@@ -229,8 +228,8 @@ public record RegressionPlan(Path file, RegressionSpec spec, String skipped, Str
   }
 
   private static RegressionPlan skipped(Path file, RegressionSpec spec, String reason) {
-    return new RegressionPlan(file, spec, reason, null, null, null, null, null, Map.of(), Map.of(), Map.of(),
-        List.of());
+    return new RegressionPlan(file, spec, reason, null, null, null, null, null, false, Map.of(), Map.of(),
+        Map.of(), List.of());
   }
 
   static InputException at(String file, Located where, String problem) {

@@ -121,7 +121,7 @@ public final class RegressionRunner {
         List<Query> queries = topicsCache.computeIfAbsent(topicSet, k -> Topics.read(plan.topics().get(k)));
         say("run %s on %s (%d queries): %s", rs.name().value(), topicSet, queries.size(), pipeline);
         Run run = PipelineRunner.run(pipeline, queries,
-            new PipelineRunner.Context(plan.indexDir(), plan.search(), threads));
+            new PipelineRunner.Context(plan.indexDir(), plan.fields(), plan.removeQuery(), threads));
         Path out = env.runsDir().resolve(RegressionPlan.runFileName(plan.spec().name().value(),
             rs.name().value(), topicSet));
         PipelineRunner.write(pipeline, run, out.toString());

@@ -63,7 +63,7 @@ class PipelineRunnerTest {
         """);
     List<Query> queries = List.of(new Query("q1", "a"), new Query("q3", "c"));
     Run r = PipelineRunner.run(Pipeline.parse("run(file=" + run + ")@3"), queries,
-        new PipelineRunner.Context(null, null, 1));
+        new PipelineRunner.Context(null, null, false, 1));
     assertEquals(List.of("q1", "q3"), new ArrayList<>(r.lists().keySet()));
     assertEquals(List.of("d1", "d3", "d2"), r.get("q1").candidates().stream().map(Candidate::docId).toList());
     assertEquals(0, r.get("q3").size());
@@ -72,7 +72,7 @@ class PipelineRunnerTest {
     ReverseReranker reverse = new ReverseReranker();
     Registry<Reranker> registry = new Registry<Reranker>("reranker").register("reverse", p -> reverse);
     Run rr = PipelineRunner.run(Pipeline.parse("candidates(file=" + cands + ") >> reverse@2"),
-        List.of(new Query("q1", "a")), new PipelineRunner.Context(null, null, 1), registry);
+        List.of(new Query("q1", "a")), new PipelineRunner.Context(null, null, false, 1), registry);
     assertEquals(List.of(2), reverse.seen);
     assertEquals(List.of("d2", "d1"), rr.get("q1").candidates().stream().map(Candidate::docId).toList());
     assertTrue(rr.get("q1").isMonotone());
@@ -80,11 +80,11 @@ class PipelineRunnerTest {
 
     // a run file has no texts and there is no index: a clear error, not a crash in the reranker
     TrawlException e = assertThrows(TrawlException.class, () -> PipelineRunner.run(
-        Pipeline.parse("run(file=" + run + ") >> reverse"), queries, new PipelineRunner.Context(null, null, 1),
+        Pipeline.parse("run(file=" + run + ") >> reverse"), queries, new PipelineRunner.Context(null, null, false, 1),
         registry));
     assertTrue(e.getMessage().contains("rerankers need document texts"), e.getMessage());
     e = assertThrows(TrawlException.class, () -> PipelineRunner.run(Pipeline.parse("bm25@10"), queries,
-        new PipelineRunner.Context(null, null, 1)));
+        new PipelineRunner.Context(null, null, false, 1)));
     assertTrue(e.getMessage().contains("give --index"), e.getMessage());
   }
 }
