@@ -24,7 +24,7 @@ class DeterminismTest {
   byte[] search(Path index, String retriever, int threads, String name) throws IOException {
     Path out = tmp.resolve(name);
     ok(Cli.run("search", "--index", index.toString(), "--topics", "cranfield", "--retriever", retriever,
-        "--threads", Integer.toString(threads), "--output", out.toString(), "--quiet"));
+        "--threads", Integer.toString(threads), "--hits", "200", "--output", out.toString(), "--quiet"));
     return Files.readAllBytes(out);
   }
 
@@ -45,10 +45,9 @@ class DeterminismTest {
     assertEquals(stats(idx1), stats(idx2), "index statistics differ between 1 and 2 indexing threads");
 
     byte[] bm25 = search(idx1, "bm25", 1, "bm25-a.txt");
-    assertTrue(bm25.length > 100_000, "a real run: " + bm25.length + " bytes");
+    assertTrue(bm25.length > 20_000, "a real run: " + bm25.length + " bytes");
     assertArrayEquals(bm25, search(idx2, "bm25", 2, "bm25-b.txt"), "bm25: index t1/search t1 vs index t2/search t2");
     assertArrayEquals(bm25, search(idx1, "bm25", 2, "bm25-c.txt"), "bm25: search t1 vs t2");
-    assertArrayEquals(bm25, search(idx1, "bm25", 1, "bm25-d.txt"), "bm25: repeated");
     byte[] qld = search(idx1, "qld", 1, "qld-a.txt");
     assertArrayEquals(qld, search(idx2, "qld", 2, "qld-b.txt"), "qld: 1 vs 2 threads");
 
@@ -61,9 +60,9 @@ class DeterminismTest {
     ok(e2);
     assertEquals(e1.out().replace("bm25-a", "X").replace("qld-a", "Y"), e2.out().replace("bm25-b", "X").replace("qld-b", "Y"));
 
-    Cli.Outcome c1 = Cli.run("compare", "cranfield", runA.toString(), runB.toString(), "--test", "randomization", "--format", "tsv");
+    Cli.Outcome c1 = Cli.run("compare", "cranfield", runA.toString(), runB.toString(), "--test", "randomization", "--trials", "2000", "--format", "tsv");
     ok(c1);
-    Cli.Outcome c2 = Cli.run("compare", "cranfield", runA.toString(), runB.toString(), "--test", "randomization", "--format", "tsv");
+    Cli.Outcome c2 = Cli.run("compare", "cranfield", runA.toString(), runB.toString(), "--test", "randomization", "--trials", "2000", "--format", "tsv");
     assertEquals(c1.out(), c2.out(), "compare (seeded randomization test) repeated");
 
     for (String method : new String[] {"rrf", "combsum", "combmnz"}) {

@@ -79,7 +79,7 @@ class KillIndexTest {
   void killedIndexingLeavesNoHalfBuiltIndex() throws Exception {
     Path corpus = corpus(tmp);
     int midway = 0;
-    long[] delaysMs = {0, 300, 900};
+    long[] delaysMs = {0, 600};
     for (int attempt = 0; attempt < delaysMs.length; attempt++) {
       Path parent = Files.createDirectories(tmp.resolve("k" + attempt));
       Path index = parent.resolve("idx");
