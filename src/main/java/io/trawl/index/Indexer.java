@@ -217,6 +217,39 @@ public final class Indexer {
     this.textType = t;
   }
 
+  /**
+   * Removes the temporary folders of builds of the same index whose process is gone (killed with
+   * SIGKILL or by a power cut, so their shutdown hook never ran). A folder whose process id is
+   * still alive, or that does not follow our naming, is left alone.
+   */
+  static void removeStaleTemps(Path parent, String name) {
+    String prefix = "." + name + ".tmp-";
+    try (java.util.stream.Stream<Path> s = Files.list(parent)) {
+      for (Path p : s.toList()) {
+        String f = p.getFileName().toString();
+        if (!f.startsWith(prefix) || !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        String rest = f.substring(prefix.length());
+        int dash = rest.indexOf('-');
+        long pid;
+        try {
+          pid = dash > 0 ? Long.parseLong(rest.substring(0, dash)) : -1;
+        } catch (NumberFormatException e) {
+          continue;
+        }
+        if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          continue;
+        }
+        if (pid > 0) {
+          deleteRecursively(p);
+        }
+      }
+    } catch (IOException e) {
+      // best effort: a stale folder only wastes space
+    }
+  }
+
   /** Builds the index; see the class comment for the guarantees. */
   public Result run() {
     indexed.set(0);
@@ -227,8 +260,10 @@ public final class Indexer {
     try {
       Path parent = target.getParent();
       Files.createDirectories(parent);
+      removeStaleTemps(parent, target.getFileName().toString());
       // createDirectory (not createTempDirectory): the index gets the usual umask permissions
       temp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-"
+          + ProcessHandle.current().pid() + "-"
           + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE)));
       Runtime.getRuntime().addShutdownHook(hook);
     } catch (IOException e) {

@@ -1,6 +1,7 @@
 package io.trawl.hostile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -105,6 +106,8 @@ class KillIndexTest {
             index.toString(), "--threads", "2", "-q", "--force");
         assertEquals(0, again.code(), state + ": " + again.err());
         assertEquals(DOCS, documents(index), state);
+        // the next build of the index clears what the killed build left behind
+        assertFalse(tempFolderExists(parent), "a killed build's temporary folder is left in " + parent);
       }
     }
     assertTrue(midway >= 1, "no kill landed while the index was being built; make the corpus larger");
