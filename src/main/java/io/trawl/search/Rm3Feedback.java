@@ -85,7 +85,7 @@ final class Rm3Feedback implements LexicalRetriever.Feedback {
         Terms terms = tvs.get(first.docs()[i], IndexFields.CONTENTS);
         if (terms == null) {
           throw TrawlException.invalid("index " + index.path() + " has no document vectors for field '"
-              + IndexFields.CONTENTS + "': RM3 needs them (rebuild the index with term vectors)");
+              + IndexFields.CONTENTS + "': RM3 needs them (rebuild it with trawl index --store-docvectors)");
         }
         vectors[i] = docVector(reader, terms).pruneToSize(fbTerms);
         vocab.addAll(vectors[i].terms());

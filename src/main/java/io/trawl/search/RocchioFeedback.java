@@ -101,7 +101,7 @@ final class RocchioFeedback implements LexicalRetriever.Feedback {
         Terms terms = tvs.get(doc, IndexFields.CONTENTS);
         if (terms == null) {
           throw TrawlException.invalid("index " + index.path() + " has no document vectors for field '"
-              + IndexFields.CONTENTS + "': Rocchio needs them (rebuild the index with term vectors)");
+              + IndexFields.CONTENTS + "': Rocchio needs them (rebuild it with trawl index --store-docvectors)");
         }
         TermVector v = docVector(reader, terms);
         vocab.addAll(v.terms());
