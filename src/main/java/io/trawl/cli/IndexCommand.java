@@ -31,6 +31,7 @@ import picocli.CommandLine.Option;
       "  trawl index --collection beir --input data/beir-scifact/corpus.jsonl --index indexes/scifact-flat",
       "  trawl index --collection beir --layout multifield --input corpus.jsonl --index indexes/scifact-mf",
       "  trawl index --collection tsv --input collection.tsv.gz --index indexes/msmarco --threads 8",
+      "  zcat docs*.jsonl.gz | trawl index --collection json --input - --index indexes/docs",
       "",
       "Formats: json (Anserini {\"id\",\"contents\"}: JSON lines, array or objects), beir (_id,title,text),",
       "tsv (docid<TAB>text), trec (TREC SGML), trecweb. See docs/indexing.md."
@@ -43,7 +44,7 @@ public final class IndexCommand implements Callable<Integer> {
   String collection;
 
   @Option(names = "--input", required = true, paramLabel = "PATH",
-      description = "Corpus file or folder, or builtin:NAME (builtin:cranfield).")
+      description = "Corpus file or folder, - for stdin, or builtin:NAME (builtin:cranfield).")
   String input;
 
   @Option(names = "--index", required = true, paramLabel = "DIR", description = "Index folder to create.")

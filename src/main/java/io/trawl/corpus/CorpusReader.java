@@ -2,6 +2,7 @@ package io.trawl.corpus;
 
 import io.trawl.core.InputException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class CorpusReader implements AutoCloseable {
   public static final int KEPT_MESSAGES = 10;
+  /** Lucene's limit on the length of one term (the id is indexed as one term). */
+  public static final int MAX_ID_BYTES = 32766;
 
   private final Corpus corpus;
   private final String input;
@@ -89,6 +92,9 @@ public final class CorpusReader implements AutoCloseable {
     String id = doc.id();
     if (id == null || id.isBlank()) {
       throw new InputException(doc.file(), doc.line(), "document has an empty id");
+    }
+    if (id.length() > MAX_ID_BYTES / 3 && id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
+      throw new InputException(doc.file(), doc.line(), "docid longer than " + MAX_ID_BYTES + " bytes");
     }
     if (id.indexOf('\0') >= 0 || doc.contents().indexOf('\0') >= 0
         || doc.title().indexOf('\0') >= 0) {

@@ -122,6 +122,8 @@ final class LineSource implements AutoCloseable {
       limit = n;
       return true;
     } catch (IOException e) {
+      eof = true; // a broken stream (e.g. truncated gzip) ends the file
+      limit = pos;
       throw new InputException(name, lineNumber + 1, "cannot read: " + e.getMessage());
     }
   }

@@ -16,15 +16,18 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Where corpus bytes come from: a file, every file under a folder (sorted by path, hidden files
- * skipped, so the order is the same on every machine), or a built-in collection
- * ({@code builtin:cranfield}). Gzip is detected by its magic bytes.
+ * skipped, so the order is the same on every machine), standard input ({@code -}), or a built-in
+ * collection ({@code builtin:cranfield}). Gzip is detected by its magic bytes.
  */
 final class Sources {
+  /** The input name that reads standard input. */
+  static final String STDIN = "-";
+
   private Sources() {}
 
   /** The files of {@code input}, in reading order. */
   static List<String> files(String input) {
-    if (BuiltinCollections.isBuiltin(input)) {
+    if (BuiltinCollections.isBuiltin(input) || STDIN.equals(input)) {
       return List.of(input);
     }
     Path p = Path.of(input);
@@ -63,7 +66,7 @@ final class Sources {
   static long size(List<String> files) {
     long total = 0;
     for (String f : files) {
-      if (BuiltinCollections.isBuiltin(f)) {
+      if (BuiltinCollections.isBuiltin(f) || STDIN.equals(f)) {
         continue;
       }
       try {
@@ -81,6 +84,13 @@ final class Sources {
     try {
       if (BuiltinCollections.isBuiltin(name)) {
         raw = BuiltinCollections.get(name).open();
+      } else if (STDIN.equals(name)) {
+        raw = new java.io.FilterInputStream(System.in) {
+          @Override
+          public void close() {
+            // leave stdin open
+          }
+        };
       } else {
         raw = Files.newInputStream(Path.of(name));
       }

@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
  * documents is ignored. {@link TrecwebCorpus} overrides how the text is extracted.
  */
 public class TrecCorpus extends Corpus {
+  /** Longest {@code <DOC>} block accepted (bounds memory when {@code </DOC>} is missing). */
+  public static final int MAX_DOC_CHARS = 64 << 20;
+
   private static final Pattern DOCNO = Pattern.compile("<DOCNO>(.*?)</DOCNO>", Pattern.DOTALL);
   private static final Pattern DOC_ID = Pattern.compile("^\\s*<DOC\\s+id\\s*=\\s*\"([^\"]*)\"\\s*>",
       Pattern.CASE_INSENSITIVE);
@@ -106,6 +109,10 @@ public class TrecCorpus extends Corpus {
           }
           doc.append('\n').append(l);
           closed = isDocEnd(l);
+          if (!closed && doc.length() > MAX_DOC_CHARS) {
+            throw new InputException(file, start, "<DOC> longer than " + MAX_DOC_CHARS
+                + " characters; is </DOC> missing?");
+          }
         }
         String raw = doc.toString();
         String id = id(raw);

@@ -82,6 +82,11 @@ public record IndexMetadata(
   public record Timings(double indexSeconds, double mergeSeconds, double totalSeconds,
       double documentsPerSecond) {}
 
+  /** A new instance of the analyzer this index was built with (use it for queries). */
+  public org.apache.lucene.analysis.Analyzer newAnalyzer() {
+    return Analyzers.english(stemmer, keepStopwords);
+  }
+
   /** The layout as an enum. */
   public Layout layoutValue() {
     return Layout.parse(layout);

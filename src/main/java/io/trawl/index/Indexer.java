@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
@@ -187,6 +188,7 @@ public final class Indexer {
   private final Analyzer analyzer;
   private final FieldType textType;
   private volatile IndexWriter writer;
+  private final AtomicLong indexed = new AtomicLong();
   private volatile Path temp;
 
   public Indexer(Options options) {
@@ -217,6 +219,7 @@ public final class Indexer {
 
   /** Builds the index; see the class comment for the guarantees. */
   public Result run() {
+    indexed.set(0);
     Path target = o.index.toAbsolutePath().normalize();
     checkTarget(target);
     long t0 = System.nanoTime();
@@ -224,7 +227,9 @@ public final class Indexer {
     try {
       Path parent = target.getParent();
       Files.createDirectories(parent);
-      temp = Files.createTempDirectory(parent, "." + target.getFileName() + ".tmp-");
+      // createDirectory (not createTempDirectory): the index gets the usual umask permissions
+      temp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-"
+          + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE)));
       Runtime.getRuntime().addShutdownHook(hook);
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, target + ": cannot create: " + e.getMessage(), e);
@@ -255,78 +260,78 @@ public final class Indexer {
 
   private Result build(Directory dir, Path target, long t0, Progress progress, List<String> warnings)
       throws IOException {
-    {
-      writer = new IndexWriter(dir, mainConfig());
-      long read;
-      long empty;
-      long skipped;
-      String firstEmpty;
-      List<String> errorMessages;
-      try (CorpusReader reader = o.corpus.read(o.input, o.onError)) {
-        progress.start(reader);
-        indexAll(reader);
-        progress.stop();
-        read = reader.documents();
-        empty = reader.emptyDocuments();
-        skipped = reader.errors();
-        firstEmpty = reader.firstEmpty();
-        errorMessages = reader.errorMessages();
-      }
-      long t1 = System.nanoTime();
-      writer.forceMerge(1);
-      long duplicates = removeDuplicates();
-      writer.commit();
-      writer.close();
-      long t2 = System.nanoTime();
-      if (read == 0) {
-        throw new InputException(o.input, "no documents found");
-      }
-      if (skipped > 0) {
-        warnings.add("skipped " + skipped + " bad document(s) or file tail(s); first: "
-            + String.join("; ", errorMessages));
-      }
-      if (duplicates > 0) {
-        warnings.add("removed " + duplicates + " later copies of repeated docids (first copy kept)");
-      }
-      if (empty > 0) {
-        warnings.add(empty + " empty document(s) (blank title and text), indexed anyway as Anserini does;"
-            + " first at " + firstEmpty);
-      }
-      IndexStats stats = IndexStats.of(temp);
-      double indexSeconds = (t1 - t0) / 1e9;
-      double mergeSeconds = (t2 - t1) / 1e9;
-      double totalSeconds = (System.nanoTime() - t0) / 1e9;
-      IndexMetadata meta = new IndexMetadata(
-          IndexMetadata.SCHEMA,
-          IndexMetadata.currentTrawlVersion(),
-          Instant.now().toString(),
-          BuiltinCollections.isBuiltin(o.input) ? o.input : Path.of(o.input).toAbsolutePath().normalize().toString(),
-          o.corpus.format(),
-          o.layout.toString(),
-          Analyzers.describe(o.stemmer, o.keepStopwords),
-          o.stemmer,
-          o.keepStopwords,
-          o.layout == Layout.FLAT && o.corpus.titleInContents(),
-          o.storePositions,
-          o.storeDocvectors,
-          o.storeRaw,
-          stats.documents(),
-          empty,
-          skipped,
-          duplicates,
-          stats.field(IndexFields.CONTENTS).uniqueTerms(),
-          stats.field(IndexFields.CONTENTS).totalTerms(),
-          stats.fields(),
-          o.threads,
-          new IndexMetadata.Timings(round(indexSeconds), round(mergeSeconds), round(totalSeconds),
-              Math.round(stats.documents() / Math.max(totalSeconds, 1e-9))));
-      meta.write(temp);
-      moveIntoPlace(temp, target);
-      for (String w : warnings) {
-        progress.warn(w);
-      }
-      return new Result(target, meta, warnings);
+    writer = new IndexWriter(dir, mainConfig());
+    long read;
+    long empty;
+    long skipped;
+    String firstEmpty;
+    List<String> errorMessages;
+    try (CorpusReader reader = o.corpus.read(o.input, o.onError)) {
+      progress.start(reader, indexed::get);
+      indexAll(reader);
+      progress.phase("merging");
+      read = reader.documents();
+      empty = reader.emptyDocuments();
+      skipped = reader.errors();
+      firstEmpty = reader.firstEmpty();
+      errorMessages = reader.errorMessages();
     }
+    long t1 = System.nanoTime();
+    writer.forceMerge(1);
+    long duplicates = removeDuplicates();
+    writer.commit();
+    writer.close();
+    progress.stop();
+    long t2 = System.nanoTime();
+    if (read == 0) {
+      throw new InputException(o.input, "no documents found");
+    }
+    if (skipped > 0) {
+      warnings.add("skipped " + skipped + " bad document(s) or file tail(s); first: "
+          + String.join("; ", errorMessages));
+    }
+    if (duplicates > 0) {
+      warnings.add("removed " + duplicates + " later copies of repeated docids (first copy kept)");
+    }
+    if (empty > 0) {
+      warnings.add(empty + " empty document(s) (blank title and text), indexed anyway as Anserini does;"
+          + " first at " + firstEmpty);
+    }
+    IndexStats stats = IndexStats.of(temp);
+    double indexSeconds = (t1 - t0) / 1e9;
+    double mergeSeconds = (t2 - t1) / 1e9;
+    double totalSeconds = (System.nanoTime() - t0) / 1e9;
+    IndexMetadata meta = new IndexMetadata(
+        IndexMetadata.SCHEMA,
+        IndexMetadata.currentTrawlVersion(),
+        Instant.now().toString(),
+        BuiltinCollections.isBuiltin(o.input) || "-".equals(o.input) ? o.input
+            : Path.of(o.input).toAbsolutePath().normalize().toString(),
+        o.corpus.format(),
+        o.layout.toString(),
+        Analyzers.describe(o.stemmer, o.keepStopwords),
+        o.stemmer,
+        o.keepStopwords,
+        o.layout == Layout.FLAT && o.corpus.titleInContents(),
+        o.storePositions,
+        o.storeDocvectors,
+        o.storeRaw,
+        stats.documents(),
+        empty,
+        skipped,
+        duplicates,
+        stats.field(IndexFields.CONTENTS).uniqueTerms(),
+        stats.field(IndexFields.CONTENTS).totalTerms(),
+        stats.fields(),
+        o.threads,
+        new IndexMetadata.Timings(round(indexSeconds), round(mergeSeconds), round(totalSeconds),
+            Math.round(stats.documents() / Math.max(totalSeconds, 1e-9))));
+    meta.write(temp);
+    moveIntoPlace(temp, target);
+    for (String w : warnings) {
+      progress.warn(w);
+    }
+    return new Result(target, meta, warnings);
   }
 
   private static double round(double seconds) {
@@ -404,6 +409,7 @@ public final class Indexer {
     }
     try (chunk) {
       writer.addIndexes(chunk);
+      indexed.set(writer.getDocStats().maxDoc);
     }
   }
 

@@ -3,24 +3,32 @@ package io.trawl.index;
 import io.trawl.corpus.CorpusReader;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 
 /**
  * Progress of a long build on stderr: when live (a terminal), a status line redrawn every second
- * with documents, documents per second, percentage and ETA (from the bytes read of the input);
- * otherwise nothing until the caller's summary line. Warnings always go out (unless quiet).
+ * with documents indexed, documents per second, percentage read and ETA (the total is estimated
+ * from the bytes read of the input), then the merge phase; otherwise nothing until the caller's
+ * summary line. Warnings always go out (unless quiet).
  */
 final class Progress {
   private final PrintWriter out;
   private final boolean live;
   private Thread ticker;
   private long started;
+  private volatile String phase = "indexing";
 
   Progress(PrintWriter out, boolean live) {
     this.out = out;
     this.live = live && out != null;
   }
 
-  void start(CorpusReader reader) {
+  /** Names what happens now (e.g. "merging"), shown on the status line. */
+  void phase(String phase) {
+    this.phase = phase;
+  }
+
+  void start(CorpusReader reader, LongSupplier indexed) {
     started = System.nanoTime();
     if (!live) {
       return;
@@ -29,7 +37,7 @@ final class Progress {
       try {
         while (!Thread.currentThread().isInterrupted()) {
           Thread.sleep(1000);
-          draw(reader);
+          draw(reader, indexed.getAsLong());
         }
       } catch (InterruptedException e) {
         // stopped
@@ -39,17 +47,18 @@ final class Progress {
     ticker.start();
   }
 
-  private synchronized void draw(CorpusReader reader) {
+  private synchronized void draw(CorpusReader reader, long docs) {
     double seconds = (System.nanoTime() - started) / 1e9;
-    long docs = reader.documents();
     double rate = docs / Math.max(seconds, 1e-9);
-    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "\rindexing: %,d docs, %,.0f docs/s", docs, rate));
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "\r%s: %,d docs indexed, %,.0f docs/s",
+        phase, docs, rate));
     long total = reader.totalBytes();
     long done = reader.consumedBytes();
-    if (total > 0 && done > 0) {
+    if (total > 0 && done > 0 && phase.equals("indexing")) {
       double fraction = Math.min(1.0, (double) done / total);
-      long eta = Math.round(seconds / fraction - seconds);
-      sb.append(String.format(Locale.ROOT, ", %.0f%%, ETA %d:%02d", fraction * 100, eta / 60, eta % 60));
+      double estimatedDocs = reader.documents() / fraction;
+      long eta = rate > 0 ? Math.round(Math.max(0, estimatedDocs - docs) / rate) : 0;
+      sb.append(String.format(Locale.ROOT, ", %.0f%% read, ETA %d:%02d", fraction * 100, eta / 60, eta % 60));
     }
     sb.append("   ");
     out.print(sb);

@@ -55,12 +55,12 @@ class IndexCommandTest {
   @Test
   void existingIndexNeedsForce() {
     Path idx = tmp.resolve("cran");
-    assertEquals(0, run("index", "--input", "builtin:cranfield", "--index", idx.toString(), "-q").code());
+    assertEquals(0, run("index", "--input", "builtin:cranfield", "--index", idx.toString(), "-q", "--no-store-raw").code());
     Outcome again = run("index", "--input", "builtin:cranfield", "--index", idx.toString(), "-q");
     assertEquals(2, again.code());
     assertTrue(again.err().contains("already exists; use --force"), again.err());
     Outcome forced = run("index", "--input", "builtin:cranfield", "--index", idx.toString(), "--force",
-        "--layout", "multifield", "--quiet");
+        "--layout", "multifield", "--quiet", "--no-store-raw");
     assertEquals(0, forced.code(), forced.err());
     assertEquals("", forced.err());
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trawl.core.InputException;
@@ -195,6 +196,21 @@ public abstract class CorpusContractTest {
     List<SourceDocument> rest = readAll(corpus(), p.toString(), OnError.SKIP);
     assertFalse(ids(rest).contains(validIds().get(1)), "the bad document is skipped");
     assertTrue(ids(rest).contains(validIds().get(validIds().size() - 1)), "reading went on");
+  }
+
+  @Test
+  void truncatedGzipIsAnErrorAndEndsTheFile() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(utf8(validFile()));
+    }
+    byte[] all = bytes.toByteArray();
+    Path p = write("cut.gz", java.util.Arrays.copyOf(all, all.length - 12));
+    InputException e = assertThrows(InputException.class, () -> readAll(corpus(), p.toString(), OnError.FAIL));
+    assertEquals(p.toString(), e.file());
+    List<SourceDocument> rest = assertTimeoutPreemptively(java.time.Duration.ofSeconds(20),
+        () -> readAll(corpus(), p.toString(), OnError.SKIP));
+    assertTrue(rest.size() < validIds().size() + 1);
   }
 
   @Test

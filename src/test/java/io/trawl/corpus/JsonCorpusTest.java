@@ -172,6 +172,19 @@ class JsonCorpusTest extends CorpusContractTest {
   }
 
   @Test
+  void readsStandardInput() {
+    java.io.InputStream saved = System.in;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream(validFile().getBytes(StandardCharsets.UTF_8)));
+      List<SourceDocument> docs = readAll(corpus(), "-", OnError.FAIL);
+      assertEquals(validIds(), ids(docs));
+      assertEquals("-", docs.get(0).file());
+    } finally {
+      System.setIn(saved);
+    }
+  }
+
+  @Test
   void byteOrderMarkAndCrlfAreAccepted() throws IOException {
     byte[] body = "{\"id\": \"a\", \"contents\": \"x\"}\r\n{\"id\": \"b\", \"contents\": \"y\"}\r\n"
         .getBytes(StandardCharsets.UTF_8);

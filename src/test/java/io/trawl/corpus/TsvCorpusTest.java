@@ -40,6 +40,15 @@ class TsvCorpusTest extends CorpusContractTest {
   }
 
   @Test
+  void overlongDocidIsAnError() throws IOException {
+    Path p = write("long.tsv", ("x".repeat(40000) + "\ttext\n1\tok\n").getBytes(StandardCharsets.UTF_8));
+    io.trawl.core.InputException e = org.junit.jupiter.api.Assertions.assertThrows(
+        io.trawl.core.InputException.class, () -> readAll(corpus(), p.toString(), OnError.FAIL));
+    assertEquals(1, e.line());
+    assertEquals(List.of("1"), ids(readAll(corpus(), p.toString(), OnError.SKIP)));
+  }
+
+  @Test
   void textIsEverythingAfterTheFirstTab() throws IOException {
     Path p = write("c.tsv", validFile().getBytes(StandardCharsets.UTF_8));
     List<SourceDocument> docs = readAll(corpus(), p.toString(), OnError.FAIL);

@@ -33,6 +33,8 @@ class IndexMetadataTest {
     assertEquals(IndexMetadata.SCHEMA, read.schema());
     assertEquals(2, read.totalTerms());
     assertTrue(read.timings().totalSeconds() > 0);
+    assertEquals(Analyzers.describe("porter", false), read.analyzer());
+    assertTrue(read.newAnalyzer() != null);
   }
 
   @Test
