@@ -143,7 +143,7 @@ public final class SearchCommand implements Callable<Integer> {
             fieldMap != null ? fieldMap : idx.defaultFields(), removeQuery));
         RunWriter w = RunWriter.open(output, fmt, runTag != null ? runTag : r.spec())) {
       SearchRun.Summary s = SearchRun.run(r, queries, hits, w, n,
-          !quiet && System.console() != null ? System.err : null);
+          !quiet && stderrIsTerminal() ? System.err : null);
       w.commit();
       if (!quiet) {
         System.err.println(String.format(Locale.ROOT,
@@ -153,6 +153,20 @@ public final class SearchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** True when stderr goes to a terminal (progress lines use carriage returns). */
+  static boolean stderrIsTerminal() {
+    java.io.Console c = System.console();
+    if (c == null) {
+      return false;
+    }
+    try {
+      // Java 22+: a console object exists even when redirected; ask whether it is a terminal
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 
   /** The spec from --retriever or the convenience flags (not both). */
