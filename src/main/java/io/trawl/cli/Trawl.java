@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       CompareCommand.class,
       FuseCommand.class,
       RerankCommand.class,
+      DemoCommand.class,
       RunCommand.class,
       RegressCommand.class,
       EncodeCommand.class,
