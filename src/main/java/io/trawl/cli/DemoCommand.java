@@ -117,13 +117,16 @@ public final class DemoCommand implements Callable<Integer> {
     PipelineRunner.write(first, bm25, bm25File.toString());
 
     List<EvalRun> contenders = new ArrayList<>();
+    String rerankFileName = null;
     if (!noRerank) {
       // 3. rerank
       Pipeline second = Pipeline.parse(retriever + "@" + depth + " >> " + reranker + "@" + depth);
       Path rerankFile = runs.resolve("cranfield." + first.stages().get(0).name() + "."
           + second.stages().get(1).name() + ".txt");
-      err.println("trawl demo: 3/4 trawl rerank --index " + index + " --topics cranfield --input "
-          + bm25File + " --reranker \"" + reranker + "\" --depth " + depth + " --output " + rerankFile);
+      rerankFileName = rerankFile.toString();
+      err.println("trawl demo: 3/4 trawl rerank --reranker \"" + reranker + "\" -i " + bm25File
+          + " --index " + index + " --topics topics-and-qrels/topics.cranfield.tsv --depth " + depth
+          + " -o " + rerankFile);
       err.flush();
       long r0 = System.nanoTime();
       Run reranked = PipelineRunner.run(second, topics, ctx);
@@ -136,9 +139,9 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     // 4. evaluation with significance
-    err.println("trawl demo: 4/4 trawl compare --qrels cranfield --baseline " + bm25File
-        + (contenders.isEmpty() ? "" : " --run <reranked run>")
-        + " -m nDCG@10 -m AP -m P@10 -m R@" + depth);
+    err.println("trawl demo: 4/4 trawl " + (contenders.isEmpty() ? "eval -c" : "compare")
+        + " -m nDCG@10 -m AP -m P@10 -m R@" + depth + " cranfield " + bm25File
+        + (rerankFileName == null ? "" : " " + rerankFileName));
     err.flush();
     Qrels qrels = Qrels.resolve("cranfield");
     List<Measure> measures = Measure.parseAll(List.of("nDCG@10", "AP", "P@10", "R@" + depth));
