@@ -18,9 +18,13 @@ import picocli.CommandLine.Command;
       CompletionCommand.class,
       IndexCommand.class,
       IndexStatsCommand.class,
+      SearchCommand.class,
       EvalCommand.class,
       CompareCommand.class,
       FuseCommand.class,
+      EncodeCommand.class,
+      DenseIndexCommand.class,
+      DenseSearchCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -41,6 +45,9 @@ public final class Trawl implements Runnable {
 
   /** Builds the command line with Trawl's error handling (tests use this without exiting). */
   public static CommandLine commandLine() {
+    // qrels names (dl19-passage, beir-scifact-test, cranfield, ...) resolve through topics-and-qrels/
+    io.trawl.eval.Qrels.setResolver(name -> io.trawl.core.TopicsAndQrels.isName(name)
+        ? java.nio.file.Path.of(io.trawl.core.TopicsAndQrels.qrels(name)) : null);
     CommandLine cl = new CommandLine(new Trawl());
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       boolean debug = parseResult.originalArgs().contains("--debug");

@@ -11,6 +11,7 @@ public final class Rerankers {
 
   static {
     // registrations: REGISTRY.register("monot5", MonoT5Reranker::new);
+    REGISTRY.register("embed", EmbedReranker::new);
   }
 
   private Rerankers() {}

@@ -1,0 +1,102 @@
+package io.trawl.cli;
+
+import io.trawl.index.dense.CorpusTexts;
+import io.trawl.index.dense.DenseIndexMetadata;
+import io.trawl.index.dense.DenseIndexer;
+import io.trawl.model.encoder.EncoderConfig;
+import io.trawl.model.encoder.Encoders;
+import io.trawl.model.encoder.OnnxEncoder;
+import io.trawl.model.encoder.VectorFile;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code trawl dense-index}: a Lucene HNSW (or flat) vector index from a corpus or vector file. */
+@Command(name = "dense-index", mixinStandardHelpOptions = true,
+    description = "Build a dense (vector) index with a bi-encoder, from a JSONL corpus or a vector file made by 'trawl encode'.")
+public final class DenseIndexCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  static final class Input {
+    @Option(names = "--corpus", description = "JSONL corpus to encode (BEIR _id/title/text or id/contents).")
+    String corpus;
+
+    @Option(names = "--vectors", description = "Vector file from 'trawl encode' (no encoding needed).")
+    Path vectors;
+  }
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
+
+  @Option(names = "--encoder", description = "Encoder (${COMPLETION-CANDIDATES}) or model folder; required with --corpus, checked against --vectors.",
+      completionCandidates = EncodeCommand.EncoderNames.class)
+  String encoder;
+
+  @Option(names = "--index", required = true, description = "Index folder to create.")
+  Path index;
+
+  @Option(names = "--flat", description = "No HNSW graph: every search is exact.")
+  boolean flat;
+
+  @Option(names = "--hnsw-m", defaultValue = "16", description = "HNSW max connections per node (default: ${DEFAULT-VALUE}).")
+  int m;
+
+  @Option(names = "--hnsw-ef-construction", defaultValue = "100", description = "HNSW construction beam width (default: ${DEFAULT-VALUE}).")
+  int efConstruction;
+
+  @Option(names = "--save-vectors", description = "With --corpus: also write the embeddings to this vector file.")
+  Path saveVectors;
+
+  @Option(names = "--debug", description = "Stack traces on errors.")
+  boolean debug;
+
+  @Mixin EncoderOptionsMixin encoderOptions;
+
+  @Override
+  public Integer call() {
+    var err = spec.commandLine().getErr();
+    DenseIndexer.Options opts = new DenseIndexer.Options(flat, m, efConstruction);
+    VectorFile vf;
+    EncoderConfig cfg;
+    String source;
+    if (input.corpus != null) {
+      if (encoder == null) {
+        throw io.trawl.core.TrawlException.invalid("--encoder is required with --corpus; valid: "
+            + String.join(", ", Encoders.names()));
+      }
+      Encoders.config(encoder);
+      CorpusTexts docs = CorpusTexts.readJsonl(input.corpus);
+      try (OnnxEncoder enc = Encoders.open(encoder, encoderOptions.toOptions())) {
+        Progress p = new Progress(err, "encode", docs.ids().size());
+        float[][] v = enc.encode(docs.texts(), false, p::update);
+        vf = new VectorFile(enc.name(), enc.dimension(), docs.ids(), v);
+        cfg = enc.config();
+        err.printf("dense-index: encoded %d documents in %.1f s (%.1f docs/s); %d truncated to %d tokens%n",
+            docs.ids().size(), p.seconds(), docs.ids().size() / p.seconds(), enc.truncatedCount(), enc.maxLength());
+      }
+      if (saveVectors != null) {
+        vf.write(saveVectors);
+      }
+      source = input.corpus;
+    } else {
+      vf = VectorFile.read(input.vectors);
+      cfg = Encoders.config(vf.encoder());
+      if (encoder != null && !Encoders.config(encoder).name().equals(cfg.name())) {
+        throw io.trawl.core.TrawlException.invalid(input.vectors + " was encoded with " + vf.encoder()
+            + ", not " + encoder);
+      }
+      source = input.vectors.toString();
+    }
+    long t0 = System.nanoTime();
+    DenseIndexMetadata meta = DenseIndexer.build(vf, cfg, opts, index, source);
+    err.printf("dense-index: %d vectors (dim %d, %s, %s) in %.1f s -> %s%n", meta.documents(),
+        meta.dimension(), meta.encoder(), flat ? "flat" : "hnsw m=" + m + " ef-construction=" + efConstruction,
+        (System.nanoTime() - t0) / 1e9, index);
+    err.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,110 @@
+package io.trawl.cli;
+
+import io.trawl.core.Query;
+import io.trawl.core.RankedList;
+import io.trawl.core.TrawlException;
+import io.trawl.search.dense.DenseSearcher;
+import io.trawl.search.dense.HybridFusion;
+import io.trawl.search.dense.TrecRuns;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code trawl dense-search}: dense retrieval, optionally fused with a sparse run (hybrid). */
+@Command(name = "dense-search", mixinStandardHelpOptions = true,
+    description = "Search a dense index with encoded queries; optionally fuse with a BM25 run (hybrid).")
+public final class DenseSearchCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--index", required = true, description = "Dense index folder (from 'trawl dense-index').")
+  Path index;
+
+  @Option(names = "--topics", required = true, description = "Topics as 'qid<TAB>text' (.gz ok).")
+  String topics;
+
+  @Option(names = "--output", required = true, description = "TREC run to write ('-' for stdout).")
+  String output;
+
+  @Option(names = "--encoder", description = "Query encoder (default: the index's); must match the index's model and dimension.")
+  String encoder;
+
+  @Option(names = "--k", defaultValue = "1000", description = "Hits per query (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(names = "--ef", defaultValue = "0", description = "HNSW candidate list size at search time (0 = k).")
+  int ef;
+
+  @Option(names = "--exact", description = "Exact (brute-force) search instead of HNSW.")
+  boolean exact;
+
+  @Option(names = "--hybrid", description = "Sparse (BM25) TREC run to fuse with the dense results.")
+  String hybrid;
+
+  @Option(names = "--fusion", defaultValue = "rrf", description = "rrf or interp (min-max normalised interpolation) (default: ${DEFAULT-VALUE}).")
+  String fusion;
+
+  @Option(names = "--rrf-k", defaultValue = "60", description = "RRF constant (default: ${DEFAULT-VALUE}).")
+  int rrfK;
+
+  @Option(names = "--alpha", defaultValue = "0.5", description = "interp: weight of the dense scores (default: ${DEFAULT-VALUE}).")
+  double alpha;
+
+  @Option(names = "--depth", defaultValue = "1000", description = "Hybrid: how deep each list is fused (default: ${DEFAULT-VALUE}).")
+  int depth;
+
+  @Option(names = "--tag", description = "Run tag (default: describes the search).")
+  String tag;
+
+  @Option(names = "--debug", description = "Stack traces on errors.")
+  boolean debug;
+
+  @Mixin EncoderOptionsMixin encoderOptions;
+
+  @Override
+  public Integer call() {
+    var err = spec.commandLine().getErr();
+    if (!fusion.equals("rrf") && !fusion.equals("interp")) {
+      throw TrawlException.invalid("unknown fusion '" + fusion + "'; valid: rrf, interp");
+    }
+    List<Query> queries = TrecRuns.readTopicsTsv(topics);
+    Map<String, RankedList> sparse = hybrid == null ? null : TrecRuns.read(hybrid);
+    List<RankedList> out;
+    String desc;
+    try (DenseSearcher s = DenseSearcher.open(index, encoder, encoderOptions.toOptions())) {
+      if (s.warning() != null) {
+        err.println("dense-search: " + s.warning());
+      }
+      long t0 = System.nanoTime();
+      int denseK = sparse == null ? k : Math.max(k, depth);
+      out = s.search(queries, denseK, ef, exact || s.metadata().structure().equals("flat"));
+      double secs = (System.nanoTime() - t0) / 1e9;
+      desc = "dense(encoder=" + s.encoder().name() + (exact ? ",exact=true" : ef > 0 ? ",ef=" + ef : "") + ")";
+      if (s.encoder().truncatedCount() > 0) {
+        err.printf("dense-search: %d queries truncated to %d tokens%n", s.encoder().truncatedCount(),
+            s.encoder().maxLength());
+      }
+      err.printf("dense-search: %d queries in %.2f s (%.1f queries/s, encoding included)%n", queries.size(),
+          secs, queries.size() / secs);
+    }
+    if (sparse != null) {
+      List<RankedList> fused = new ArrayList<>(out.size());
+      for (RankedList d : out) {
+        RankedList sp = sparse.getOrDefault(d.queryId(), RankedList.empty(d.queryId()));
+        fused.add(fusion.equals("rrf") ? HybridFusion.rrf(sp, d, rrfK, depth, k)
+            : HybridFusion.interpolate(sp, d, alpha, depth, k));
+      }
+      out = fused;
+      desc = "hybrid(" + (fusion.equals("rrf") ? "rrf,k=" + rrfK : "interp,alpha=" + alpha) + ","
+          + desc + ")";
+    }
+    TrecRuns.write(output, out, tag != null ? tag : desc.replace(' ', '_'));
+    err.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,178 @@
+package io.trawl.cli;
+
+import io.trawl.core.Query;
+import io.trawl.core.RunWriter;
+import io.trawl.core.TrawlException;
+import io.trawl.search.LuceneIndex;
+import io.trawl.search.Retriever;
+import io.trawl.search.Retrievers;
+import io.trawl.search.SearchOptions;
+import io.trawl.search.SearchRun;
+import io.trawl.search.Topics;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code trawl search}: lexical retrieval over a Lucene index, written as a TREC or MS MARCO run. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+    description = "Retrieve the top documents for every topic (BM25, QL, RM3, Rocchio) and write a run.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  trawl search --index indexes/scifact --topics beir-scifact-test --remove-query --output run.txt",
+      "  trawl search --index indexes/scifact-mf --topics beir-scifact-test --fields title,contents --remove-query",
+      "  trawl search --index idx --topics dl19-passage --retriever \"rm3(fbTerms=10,fbDocs=10)\" --threads 2",
+      "  trawl search --index idx --topics topics.tsv --bm25 --k1 0.82 --b 0.68 --format msmarco --output -"
+    })
+public final class SearchCommand implements Callable<Integer> {
+  @Option(names = "--index", required = true, description = "Index folder.")
+  Path index;
+
+  @Option(names = "--topics", required = true,
+      description = "Topics file (TSV, TREC <top>, BEIR queries.jsonl; .gz ok; - = stdin) or a name such as dl19-passage.")
+  String topics;
+
+  @Option(names = "--topics-format", defaultValue = "auto",
+      description = "auto, tsv, trec or beir (default: ${DEFAULT-VALUE}).")
+  String topicsFormat;
+
+  @Option(names = "--topic-field", defaultValue = "title",
+      description = "TREC topics: title, desc, narr or e.g. title+desc (default: ${DEFAULT-VALUE}).")
+  String topicField;
+
+  @Option(names = {"--output", "-o"}, defaultValue = "-", description = "Run file, - for stdout (default).")
+  String output;
+
+  @Option(names = "--retriever", description = "Retriever spec, e.g. \"bm25(k1=0.9,b=0.4)\", \"qld(mu=1000)\", rm3, rocchio.")
+  String retriever;
+
+  @Option(names = "--bm25", description = "BM25 (the default model).")
+  boolean bm25;
+
+  @Option(names = "--qld", description = "Query likelihood, Dirichlet smoothing.")
+  boolean qld;
+
+  @Option(names = "--rm3", description = "BM25 + RM3 feedback.")
+  boolean rm3;
+
+  @Option(names = "--rocchio", description = "BM25 + Rocchio feedback.")
+  boolean rocchio;
+
+  @Option(names = "--k1", description = "BM25 k1 (default 0.9).")
+  String k1;
+
+  @Option(names = "--b", description = "BM25 b (default 0.4).")
+  String b;
+
+  @Option(names = "--mu", description = "QL Dirichlet mu (default 1000).")
+  String mu;
+
+  @Option(names = "--fb-terms", description = "RM3 feedback terms (default 10).")
+  String fbTerms;
+
+  @Option(names = "--fb-docs", description = "RM3 feedback documents (default 10).")
+  String fbDocs;
+
+  @Option(names = "--original-query-weight", description = "RM3 original query weight (default 0.5).")
+  String originalQueryWeight;
+
+  @Option(names = {"--hits", "-k"}, defaultValue = "1000", description = "Documents per query (default: ${DEFAULT-VALUE}).")
+  int hits;
+
+  @Option(names = "--remove-query", description = "Drop a hit whose docid equals the query id (BEIR).")
+  boolean removeQuery;
+
+  @Option(names = "--fields",
+      description = "Fields searched, summed, weight 1 unless given: contents, or title,contents (BEIR multifield), or title=0.5,contents=1. Default: title,contents for a multifield index, else contents.")
+  String fields;
+
+  @Option(names = "--threads", description = "Query threads (default: available processors).")
+  Integer threads;
+
+  @Option(names = "--format", defaultValue = "trec", description = "trec or msmarco (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(names = "--run-tag", description = "Run tag (default: the retriever spec).")
+  String runTag;
+
+  @Option(names = "--analyzer", description = "Expected analyzer, e.g. \"english(stemmer=porter,stopwords=lucene)\"; the index must match.")
+  String analyzer;
+
+  @Option(names = "--quiet", description = "No progress or summary on stderr.")
+  boolean quiet;
+
+  @Option(names = "--debug", hidden = true)
+  boolean debug;
+
+  @Override
+  public Integer call() {
+    String spec = retrieverSpec();
+    Retrievers.Opener opener = Retrievers.parse(spec);
+    RunWriter.Format fmt = RunWriter.Format.parse(format);
+    if (hits <= 0) {
+      throw TrawlException.invalid("--hits must be positive, got " + hits);
+    }
+    Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
+    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+    if (n < 1) {
+      throw TrawlException.invalid("--threads must be at least 1, got " + n);
+    }
+    List<Query> queries = Topics.read(topics, topicsFormat, topicField);
+    try (LuceneIndex idx = LuceneIndex.open(index, analyzer);
+        Retriever r = opener.open(idx, new SearchOptions(
+            fieldMap != null ? fieldMap : idx.defaultFields(), removeQuery));
+        RunWriter w = RunWriter.open(output, fmt, runTag != null ? runTag : r.spec())) {
+      SearchRun.Summary s = SearchRun.run(r, queries, hits, w, n,
+          !quiet && System.console() != null ? System.err : null);
+      w.commit();
+      if (!quiet) {
+        System.err.println(String.format(Locale.ROOT,
+            "search: %s over %s: %d queries, %d lines, %.1f s (%.0f queries/s, %d threads) -> %s",
+            r.spec(), index, s.queries(), s.lines(), s.seconds(), s.queriesPerSecond(), n,
+            "-".equals(output) ? "stdout" : output));
+      }
+    }
+    return 0;
+  }
+
+  /** The spec from --retriever or the convenience flags (not both). */
+  String retrieverSpec() {
+    int models = (bm25 ? 1 : 0) + (qld ? 1 : 0) + (rm3 ? 1 : 0) + (rocchio ? 1 : 0);
+    boolean anyParam = k1 != null || b != null || mu != null || fbTerms != null || fbDocs != null
+        || originalQueryWeight != null;
+    if (retriever != null) {
+      if (models > 0 || anyParam) {
+        throw TrawlException.invalid("give either --retriever or the model flags (--bm25, --k1, ...), not both");
+      }
+      return retriever;
+    }
+    if (models > 1) {
+      throw TrawlException.invalid("choose one of --bm25, --qld, --rm3, --rocchio");
+    }
+    String name = qld ? "qld" : rm3 ? "rm3" : rocchio ? "rocchio" : "bm25";
+    List<String> params = new ArrayList<>();
+    add(params, "k1", k1, !qld);
+    add(params, "b", b, !qld);
+    add(params, "mu", mu, qld);
+    add(params, "fbTerms", fbTerms, rm3);
+    add(params, "fbDocs", fbDocs, rm3);
+    add(params, "originalQueryWeight", originalQueryWeight, rm3);
+    return params.isEmpty() ? name : name + "(" + String.join(",", params) + ")";
+  }
+
+  private void add(List<String> params, String key, String value, boolean applies) {
+    if (value == null) {
+      return;
+    }
+    if (!applies) {
+      throw TrawlException.invalid("--" + key.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT)
+          + " does not apply to the chosen model");
+    }
+    params.add(key + "=" + value);
+  }
+
+}

@@ -1,0 +1,138 @@
+package io.trawl.core;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Writes runs: TREC ({@code qid Q0 docid rank score tag}, score printed like C's / Java's
+ * {@code %f}, i.e. 6 decimals) or MS MARCO ({@code qid<TAB>docid<TAB>rank}). Output goes to a
+ * file atomically (temporary file renamed on {@link #commit()}) or to stdout for {@code -}.
+ *
+ * <p>For parallel producers, {@link #format(RankedList)} turns one query's list into its lines
+ * (thread-safe, no shared state) and {@link #writeFormatted(String)} appends them in order.
+ */
+public final class RunWriter implements AutoCloseable {
+  /** Run file formats. */
+  public enum Format {
+    TREC, MSMARCO;
+
+    public static Format parse(String s) {
+      return switch (s.toLowerCase(Locale.ROOT)) {
+        case "trec" -> TREC;
+        case "msmarco" -> MSMARCO;
+        default -> throw TrawlException.invalid("unknown run format '" + s + "'; valid: trec, msmarco");
+      };
+    }
+  }
+
+  private final AtomicOutput out;
+  private final Format format;
+  private final String tag;
+  private final String name;
+
+  private RunWriter(String name, Format format, String tag) {
+    this.name = name;
+    this.out = AtomicOutput.open(name);
+    this.format = format;
+    this.tag = sanitizeTag(tag);
+  }
+
+  /** Opens {@code name} ({@code -} = stdout) for writing a run. */
+  public static RunWriter open(String name, Format format, String tag) {
+    return new RunWriter(name, format, tag);
+  }
+
+  /** A run tag must be one whitespace-free token; spaces become underscores. */
+  public static String sanitizeTag(String tag) {
+    if (tag == null || tag.isBlank()) {
+      return "trawl";
+    }
+    return tag.strip().replaceAll("\\s+", "_");
+  }
+
+  public String tag() {
+    return tag;
+  }
+
+  /** The lines of one ranked list (rank 1 first), each ending in a newline. */
+  public String format(RankedList list) {
+    StringBuilder sb = new StringBuilder(list.size() * 48);
+    appendLines(sb, list, format, tag);
+    return sb.toString();
+  }
+
+  /** Appends one query's lines in the given format. */
+  public static void appendLines(StringBuilder sb, RankedList list, Format format, String tag) {
+    String qid = list.queryId();
+    int rank = 1;
+    for (Candidate c : list.candidates()) {
+      if (format == Format.MSMARCO) {
+        sb.append(qid).append('\t').append(c.docId()).append('\t').append(rank).append('\n');
+      } else {
+        sb.append(qid).append(" Q0 ").append(c.docId()).append(' ').append(rank).append(' ');
+        appendScore(sb, c.score());
+        sb.append(' ').append(tag).append('\n');
+      }
+      rank++;
+    }
+  }
+
+  /** Writes one ranked list. */
+  public void write(RankedList list) {
+    writeFormatted(format(list));
+  }
+
+  /** Writes lines produced by {@link #format(RankedList)}. */
+  public void writeFormatted(String lines) {
+    try {
+      out.writer().write(lines);
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, name + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  /** Flushes and moves the file into place (a no-op rename for stdout). */
+  public void commit() {
+    out.commit();
+  }
+
+  @Override
+  public void close() {
+    out.close();
+  }
+
+  /**
+   * Appends {@code v} exactly as {@code String.format(Locale.US, "%f", v)} would (6 decimals,
+   * half-up rounding of the shortest decimal representation), with a fast path for the common
+   * case where the 7th decimal is not near a half.
+   */
+  public static void appendScore(StringBuilder sb, double v) {
+    if (Double.doubleToRawLongBits(v) < 0 || !(v < 1e9)) {
+      sb.append(String.format(Locale.US, "%f", v));
+      return;
+    }
+    double s = v * 1e6;
+    double fl = Math.floor(s);
+    double frac = s - fl;
+    if (Math.abs(frac - 0.5) < 1e-3) {
+      sb.append(String.format(Locale.US, "%f", v));
+      return;
+    }
+    long r = frac > 0.5 ? (long) fl + 1 : (long) fl;
+    long intPart = r / 1_000_000;
+    long fracPart = r % 1_000_000;
+    sb.append(intPart).append('.');
+    String f = Long.toString(fracPart);
+    for (int i = f.length(); i < 6; i++) {
+      sb.append('0');
+    }
+    sb.append(f);
+  }
+
+  /** {@link #appendScore(StringBuilder, double)} as a string. */
+  public static String formatScore(double v) {
+    StringBuilder sb = new StringBuilder(16);
+    appendScore(sb, v);
+    return sb.toString();
+  }
+}

@@ -1,0 +1,113 @@
+package io.trawl.index.dense;
+
+import io.trawl.core.TrawlException;
+import io.trawl.index.IndexFields;
+import io.trawl.model.encoder.EncoderConfig;
+import io.trawl.model.encoder.VectorFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Writes a Lucene dense index: per document the external id ({@link IndexFields#ID}, stored and as
+ * sorted doc values) and its L2-normalised embedding as a {@link KnnFloatVectorField}
+ * ({@link #VECTOR}) with {@link VectorSimilarityFunction#DOT_PRODUCT} (= cosine on unit vectors).
+ *
+ * <p>Structure: {@code hnsw} builds Lucene's HNSW graph with max connections {@code m} and
+ * construction beam {@code efConstruction} (Malkov and Yashunin, 2018; Lucene defaults 16 / 100);
+ * {@code flat} stores the vectors without a graph (the HNSW format with a graph threshold no segment
+ * reaches), so every search is exact.
+ */
+public final class DenseIndexer {
+  /** The vector field. */
+  public static final String VECTOR = "vector";
+
+  private DenseIndexer() {}
+
+  /** Index-time options. */
+  public record Options(boolean flat, int m, int efConstruction) {
+    public Options {
+      if (m < 2 || m > Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN) {
+        throw TrawlException.invalid("hnsw m must be in [2, " + Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN
+            + "], got " + m);
+      }
+      if (efConstruction < 1 || efConstruction > Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH) {
+        throw TrawlException.invalid("hnsw ef-construction must be in [1, "
+            + Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH + "], got " + efConstruction);
+      }
+    }
+
+    public static Options defaults() {
+      return new Options(false, Lucene99HnswVectorsFormat.DEFAULT_MAX_CONN,
+          Lucene99HnswVectorsFormat.DEFAULT_BEAM_WIDTH);
+    }
+  }
+
+  /** Builds {@code indexDir} (which must not hold an index already) from cached vectors. */
+  public static DenseIndexMetadata build(VectorFile vectors, EncoderConfig encoder, Options options,
+      Path indexDir, String source) {
+    if (!vectors.encoder().equals(encoder.name())) {
+      throw TrawlException.invalid("vector file was made with " + vectors.encoder()
+          + ", not " + encoder.name());
+    }
+    try {
+      if (Files.isDirectory(indexDir)) {
+        try (var s = Files.list(indexDir)) {
+          if (s.findAny().isPresent()) {
+            throw TrawlException.invalid(indexDir + ": folder exists and is not empty; choose a new index folder");
+          }
+        }
+      }
+      Files.createDirectories(indexDir);
+      KnnVectorsFormat format = options.flat()
+          ? new Lucene99HnswVectorsFormat(options.m(), options.efConstruction(), 1, null, Integer.MAX_VALUE)
+          : new Lucene99HnswVectorsFormat(options.m(), options.efConstruction());
+      IndexWriterConfig iwc = new IndexWriterConfig();
+      iwc.setCodec(new Lucene104Codec() {
+        @Override
+        public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+          return format;
+        }
+      });
+      iwc.setRAMBufferSizeMB(1024);
+      iwc.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+      try (FSDirectory dir = FSDirectory.open(indexDir); IndexWriter w = new IndexWriter(dir, iwc)) {
+        Document doc = new Document();
+        StringField id = new StringField(IndexFields.ID, "", Field.Store.YES);
+        SortedDocValuesField idDv = new SortedDocValuesField(IndexFields.ID, new BytesRef());
+        for (int i = 0; i < vectors.ids().size(); i++) {
+          doc.clear();
+          String docId = vectors.ids().get(i);
+          id.setStringValue(docId);
+          idDv.setBytesValue(new BytesRef(docId));
+          doc.add(id);
+          doc.add(idDv);
+          doc.add(new KnnFloatVectorField(VECTOR, vectors.vectors()[i], VectorSimilarityFunction.DOT_PRODUCT));
+          w.addDocument(doc);
+        }
+        w.forceMerge(1);
+        w.commit();
+      }
+      DenseIndexMetadata meta = new DenseIndexMetadata(DenseIndexMetadata.FORMAT, encoder.name(),
+          encoder.family(), vectors.dimension(), "dot_product", options.flat() ? "flat" : "hnsw",
+          options.m(), options.efConstruction(), vectors.ids().size(), source);
+      meta.write(indexDir);
+      return meta;
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, indexDir + ": cannot write index: " + e.getMessage(), e);
+    }
+  }
+}

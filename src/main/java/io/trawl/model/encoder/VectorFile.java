@@ -1,0 +1,123 @@
+package io.trawl.model.encoder;
+
+import io.trawl.core.InputException;
+import io.trawl.core.TrawlException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Cached embeddings: ids and their vectors, tagged with the encoder that made them, so encoding a
+ * corpus once (minutes on a CPU) serves many indexes and experiments.
+ *
+ * <p>Format (big-endian): {@code "TRAWLVEC"}, int version (1), UTF encoder name, int dimension,
+ * int count, count UTF ids, then count x dimension float32. Written atomically.
+ */
+public record VectorFile(String encoder, int dimension, List<String> ids, float[][] vectors) {
+  private static final byte[] MAGIC = "TRAWLVEC".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  public VectorFile {
+    ids = List.copyOf(ids);
+    if (ids.size() != vectors.length) {
+      throw new IllegalArgumentException(ids.size() + " ids but " + vectors.length + " vectors");
+    }
+    for (float[] v : vectors) {
+      if (v.length != dimension) {
+        throw new IllegalArgumentException("vector of dimension " + v.length + ", expected " + dimension);
+      }
+    }
+  }
+
+  public Map<String, float[]> asMap() {
+    Map<String, float[]> m = new HashMap<>(ids.size() * 2);
+    for (int i = 0; i < ids.size(); i++) {
+      m.put(ids.get(i), vectors[i]);
+    }
+    return m;
+  }
+
+  public void write(Path path) {
+    try {
+      Path abs = path.toAbsolutePath();
+      if (abs.getParent() != null) {
+        Files.createDirectories(abs.getParent());
+      }
+      Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+      try (DataOutputStream out = new DataOutputStream(
+          new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
+        out.write(MAGIC);
+        out.writeInt(1);
+        out.writeUTF(encoder);
+        out.writeInt(dimension);
+        out.writeInt(ids.size());
+        for (String id : ids) {
+          out.writeUTF(id);
+        }
+        for (float[] v : vectors) {
+          for (float x : v) {
+            out.writeFloat(x);
+          }
+        }
+      } catch (IOException e) {
+        Files.deleteIfExists(tmp);
+        throw e;
+      }
+      try {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, path + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  public static VectorFile read(Path path) {
+    try (DataInputStream in = new DataInputStream(
+        new BufferedInputStream(Files.newInputStream(path), 1 << 20))) {
+      byte[] magic = new byte[MAGIC.length];
+      in.readFully(magic);
+      if (!java.util.Arrays.equals(magic, MAGIC)) {
+        throw new InputException(path.toString(), "not a Trawl vector file");
+      }
+      int version = in.readInt();
+      if (version != 1) {
+        throw new InputException(path.toString(), "unsupported vector file version " + version);
+      }
+      String encoder = in.readUTF();
+      int dim = in.readInt();
+      int count = in.readInt();
+      if (dim <= 0 || count < 0) {
+        throw new InputException(path.toString(), "corrupt header (dimension " + dim + ", count " + count + ")");
+      }
+      String[] ids = new String[count];
+      for (int i = 0; i < count; i++) {
+        ids[i] = in.readUTF();
+      }
+      float[][] vectors = new float[count][dim];
+      for (int i = 0; i < count; i++) {
+        for (int j = 0; j < dim; j++) {
+          vectors[i][j] = in.readFloat();
+        }
+      }
+      return new VectorFile(encoder, dim, List.of(ids), vectors);
+    } catch (NoSuchFileException e) {
+      throw new InputException(path.toString(), "no such file");
+    } catch (EOFException e) {
+      throw new InputException(path.toString(), "truncated vector file");
+    } catch (IOException e) {
+      throw new InputException(path.toString(), "cannot read: " + e.getMessage());
+    }
+  }
+}

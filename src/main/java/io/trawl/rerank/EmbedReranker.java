@@ -1,0 +1,175 @@
+package io.trawl.rerank;
+
+import io.trawl.core.Candidate;
+import io.trawl.core.Params;
+import io.trawl.core.Query;
+import io.trawl.core.RankedList;
+import io.trawl.core.TrawlException;
+import io.trawl.model.encoder.EncoderOptions;
+import io.trawl.model.encoder.Encoders;
+import io.trawl.model.encoder.OnnxEncoder;
+import io.trawl.model.encoder.VectorFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Embedding reranker: scores each candidate by the cosine between the query embedding and the
+ * candidate's embedding from a bi-encoder, {@code s(q, d) = <E(q), E(d)>} on unit vectors, and
+ * sorts by it (stable: equal scores keep their input order).
+ *
+ * <p>Listwise option ({@code listwise=K}, after E2Rank, Liu et al. 2025, "E2Rank: Your Text
+ * Embedding can Also be an Effective and Efficient Listwise Reranker"): the query side is a
+ * pseudo-query, the encoder's query instruction + the top-K input candidates + the query,
+ * {@code E(instr + d_1 + ... + d_K + q)}, which folds pseudo-relevance feedback into one query
+ * embedding. Each candidate is cut to an equal share of the token budget so the query itself is
+ * never truncated away.
+ *
+ * <p>Spec: {@code embed(encoder=bge-small-en-v1.5-q,listwise=0,batch=32,threads=0,max-length=0,
+ * vectors=FILE)}; {@code vectors} is an optional vector file from {@code trawl encode} of the
+ * corpus (same encoder), used instead of re-encoding known doc ids. Candidates must carry text
+ * unless their vectors are in that file.
+ */
+public final class EmbedReranker implements Reranker {
+  public static final String DEFAULT_ENCODER = "bge-small-en-v1.5-q";
+
+  private final String spec;
+  private final OnnxEncoder encoder;
+  private final int listwise;
+  private final Map<String, float[]> byDocId;
+  private final Map<String, float[]> byText = new HashMap<>();
+
+  public EmbedReranker(Params p) {
+    String enc = p.getString("encoder", DEFAULT_ENCODER);
+    this.listwise = p.getInt("listwise", 0);
+    int batch = p.getInt("batch", 32);
+    int threads = p.getInt("threads", 0);
+    int maxLength = p.getInt("max-length", 0);
+    String vectors = p.getString("vectors", null);
+    p.requireEmpty("embed", "encoder", "listwise", "batch", "threads", "max-length", "vectors");
+    if (listwise < 0) {
+      throw TrawlException.invalid("listwise must be >= 0 (0 = off), got " + listwise);
+    }
+    Encoders.config(enc); // unknown names fail here, listing the valid ones
+    Map<String, float[]> known = null;
+    if (vectors != null) {
+      VectorFile vf = VectorFile.read(Path.of(vectors));
+      if (!vf.encoder().equals(Encoders.config(enc).name())) {
+        throw TrawlException.invalid("embed: " + vectors + " was encoded with " + vf.encoder()
+            + ", but the reranker uses " + enc);
+      }
+      known = vf.asMap();
+    }
+    this.byDocId = known;
+    this.encoder = Encoders.open(enc, new EncoderOptions(batch, threads, maxLength));
+    StringBuilder sb = new StringBuilder("embed(encoder=").append(encoder.name());
+    if (listwise > 0) {
+      sb.append(",listwise=").append(listwise);
+    }
+    if (maxLength > 0) {
+      sb.append(",max-length=").append(maxLength);
+    }
+    this.spec = sb.append(')').toString();
+  }
+
+  @Override
+  public String spec() {
+    return spec;
+  }
+
+  public OnnxEncoder encoder() {
+    return encoder;
+  }
+
+  @Override
+  public RankedList rerank(Query query, RankedList candidates) {
+    return rerankAll(List.of(query), List.of(candidates)).get(0);
+  }
+
+  @Override
+  public List<RankedList> rerankAll(List<Query> queries, List<RankedList> lists) {
+    if (queries.size() != lists.size()) {
+      throw new IllegalArgumentException(queries.size() + " queries but " + lists.size() + " lists");
+    }
+    // 1. document vectors: from the vector file, the cache, or one batched encode of the rest
+    LinkedHashMap<String, Integer> toEncode = new LinkedHashMap<>();
+    for (RankedList l : lists) {
+      for (Candidate c : l.candidates()) {
+        if (byDocId != null && byDocId.containsKey(c.docId())) {
+          continue;
+        }
+        if (c.text() == null) {
+          throw TrawlException.invalid("embed: candidate '" + c.docId() + "' of query '" + l.queryId()
+              + "' has no text (fill it from the index or a candidates file)");
+        }
+        if (!byText.containsKey(c.text())) {
+          toEncode.putIfAbsent(c.text(), toEncode.size());
+        }
+      }
+    }
+    if (!toEncode.isEmpty()) {
+      List<String> texts = new ArrayList<>(toEncode.keySet());
+      float[][] v = encoder.encodeDocuments(texts);
+      for (int i = 0; i < texts.size(); i++) {
+        byText.put(texts.get(i), v[i]);
+      }
+    }
+    // 2. query (or pseudo-query) vectors, one by one so a query never depends on its neighbours
+    List<String> qtexts = new ArrayList<>(queries.size());
+    for (int i = 0; i < queries.size(); i++) {
+      qtexts.add(listwise > 0 ? pseudoQuery(queries.get(i), lists.get(i)) : queries.get(i).text());
+    }
+    float[][] qv = encoder.encodeEach(qtexts, true);
+    // 3. score and sort (stable)
+    List<RankedList> out = new ArrayList<>(lists.size());
+    for (int i = 0; i < lists.size(); i++) {
+      RankedList l = lists.get(i);
+      if (!l.queryId().equals(queries.get(i).id())) {
+        throw new IllegalArgumentException("list " + i + " is for query " + l.queryId() + ", not "
+            + queries.get(i).id());
+      }
+      List<Candidate> scored = new ArrayList<>(l.size());
+      for (Candidate c : l.candidates()) {
+        float[] dv = byDocId != null && byDocId.containsKey(c.docId()) ? byDocId.get(c.docId())
+            : byText.get(c.text());
+        scored.add(c.withScore(OnnxEncoder.dot(qv[i], dv)));
+      }
+      scored.sort((a, b) -> Double.compare(b.score(), a.score()));
+      out.add(new RankedList(l.queryId(), scored));
+    }
+    return out;
+  }
+
+  /** instruction (added by the encoder) + top-K candidate texts + query, within max length. */
+  String pseudoQuery(Query q, RankedList l) {
+    int k = Math.min(listwise, l.size());
+    if (k == 0) {
+      return q.text();
+    }
+    String prefix = encoder.config().queryPrefix();
+    int fixed = encoder.countTokens(prefix + q.text()); // includes [CLS] and [SEP]
+    int budget = Math.max(0, encoder.maxLength() - fixed - k); // one token of slack per joint
+    int perDoc = budget / k;
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < k; i++) {
+      Candidate c = l.get(i);
+      if (c.text() == null) {
+        throw TrawlException.invalid("embed(listwise): candidate '" + c.docId() + "' of query '"
+            + l.queryId() + "' has no text");
+      }
+      String t = encoder.truncateToTokens(c.text(), perDoc);
+      if (!t.isEmpty()) {
+        sb.append(t).append(' ');
+      }
+    }
+    return sb.append(q.text()).toString();
+  }
+
+  @Override
+  public void close() {
+    encoder.close();
+  }
+}

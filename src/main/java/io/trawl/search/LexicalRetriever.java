@@ -1,0 +1,261 @@
+package io.trawl.search;
+
+import io.trawl.core.Candidate;
+import io.trawl.core.Query;
+import io.trawl.core.RankedList;
+import io.trawl.core.ScoreTies;
+import io.trawl.core.TrawlException;
+import io.trawl.index.IndexFields;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.search.CollectorManager;
+import org.apache.lucene.search.FieldDoc;
+import org.apache.lucene.search.SimpleCollector;
+import org.apache.lucene.search.Scorable;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TopScoreDocCollectorManager;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TopFieldDocs;
+import org.apache.lucene.search.similarities.Similarity;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Lexical retrieval over a Lucene index with Anserini's exact semantics: a bag-of-words query
+ * ({@link BagOfWords}) scored by a Lucene {@link Similarity} (BM25, query likelihood), optionally
+ * expanded by pseudo-relevance feedback ({@link Feedback}: RM3, Rocchio); hits ordered by score
+ * descending then external docid ascending; scores rounded and tie-nudged by {@link ScoreTies};
+ * with {@code removeQuery}, a hit whose docid equals the query id is dropped (after ranking, so
+ * the others keep their scores).
+ */
+public final class LexicalRetriever implements Retriever {
+  /** Score descending, then the external docid ascending (Anserini's tie-break). */
+  static final Sort SCORE_THEN_DOCID = new Sort(SortField.FIELD_SCORE,
+      new SortField(IndexFields.ID, SortField.Type.STRING));
+
+  /** Pseudo-relevance feedback: turns the first-stage ranking into a new query. */
+  interface Feedback {
+    /** How many first-stage hits the feedback reads. */
+    int depth();
+
+    org.apache.lucene.search.Query expand(LuceneIndex index, String queryText, Hits firstStage);
+
+    String spec();
+  }
+
+  /** A ranking: Lucene docs, float scores and external ids, best first. */
+  record Hits(int[] docs, float[] scores, BytesRef[] ids, int size) {}
+
+  private final LuceneIndex index;
+  private final IndexSearcher searcher;
+  private final Map<String, Float> fields;
+  private final boolean removeQuery;
+  private final Feedback feedback;
+  private final String spec;
+
+  LexicalRetriever(LuceneIndex index, Similarity similarity, String baseSpec, SearchOptions options,
+      Feedback feedback) {
+    this.index = index;
+    this.searcher = new IndexSearcher(index.reader());
+    this.searcher.setSimilarity(similarity);
+    this.fields = options.fields();
+    this.removeQuery = options.removeQuery();
+    this.feedback = feedback;
+    this.spec = feedback == null ? baseSpec : feedback.spec();
+    IndexSearcher.setMaxClauseCount(Math.max(IndexSearcher.getMaxClauseCount(), 1 << 16));
+  }
+
+  @Override
+  public String spec() {
+    return spec;
+  }
+
+  LuceneIndex index() {
+    return index;
+  }
+
+  @Override
+  public RankedList retrieve(Query query, int k) {
+    if (k <= 0) {
+      throw TrawlException.invalid("hits must be positive, got " + k);
+    }
+    org.apache.lucene.search.Query q = BagOfWords.build(fields, index.analyzer(), query.text());
+    if (feedback != null) {
+      Hits first = search(q, feedback.depth());
+      q = feedback.expand(index, query.text(), first);
+    }
+    Hits hits = search(q, k);
+    ScoreTies.adjust(hits.scores(), hits.size());
+    List<Candidate> out = new ArrayList<>(hits.size());
+    for (int i = 0; i < hits.size(); i++) {
+      String id = hits.ids()[i].utf8ToString();
+      if (removeQuery && id.equals(query.id())) {
+        continue;
+      }
+      out.add(new Candidate(id, hits.scores()[i]));
+    }
+    return new RankedList(query.id(), out);
+  }
+
+  /** Whether to use Lucene's exhaustive sorted collection instead of the pruned path (for checks). */
+  static final boolean EXACT = Boolean.getBoolean("trawl.search.exhaustive");
+
+  /** Top {@code k} by score, ties by external docid ascending. */
+  Hits search(org.apache.lucene.search.Query q, int k) {
+    try {
+      return EXACT ? searchSorted(q, k) : searchPruned(q, k);
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, "search failed: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Anserini's way: score every matching document and sort by (score, docid) with Lucene's field
+   * sort. Exact but exhaustive.
+   */
+  Hits searchSorted(org.apache.lucene.search.Query q, int k) throws IOException {
+    TopFieldDocs td = searcher.search(q, k, SCORE_THEN_DOCID, true);
+    ScoreDoc[] sd = td.scoreDocs;
+    int n = sd.length;
+    int[] docs = new int[n];
+    float[] scores = new float[n];
+    BytesRef[] ids = new BytesRef[n];
+    boolean haveIds = true;
+    for (int i = 0; i < n; i++) {
+      docs[i] = sd[i].doc;
+      scores[i] = sd[i].score;
+      Object key = ((FieldDoc) sd[i]).fields[1];
+      if (key instanceof BytesRef b) {
+        ids[i] = BytesRef.deepCopyOf(b);
+      } else {
+        haveIds = false;
+      }
+    }
+    if (!haveIds) {
+      ids = index.idBytes(docs, n);
+    }
+    return new Hits(docs, scores, ids, n);
+  }
+
+  /**
+   * The same ranking with dynamic pruning (block-max WAND / MaxScore): collect the top
+   * {@code k + 1} by score. If the (k+1)-th score is below the k-th, no document tied with the
+   * k-th was skipped, so the top k are exactly the documents scoring at least the k-th score.
+   * Otherwise a second pruned pass collects every document scoring exactly the k-th score, and
+   * the tie at the cut is resolved by external docid, as the exhaustive sort would. Per-document
+   * scores are the same floats as in the exhaustive path (Lucene sums clause scores in double).
+   */
+  Hits searchPruned(org.apache.lucene.search.Query q, int k) throws IOException {
+    int want = k == Integer.MAX_VALUE ? k : k + 1;
+    TopDocs td = searcher.search(q, new TopScoreDocCollectorManager(want, want));
+    ScoreDoc[] sd = td.scoreDocs;
+    int n = sd.length;
+    int keep;
+    int[] tieDocs = null;
+    if (n <= k || sd[k].score < sd[k - 1].score) {
+      keep = Math.min(n, k);
+    } else {
+      float cut = sd[k - 1].score;
+      keep = 0;
+      while (keep < n && sd[keep].score > cut) {
+        keep++;
+      }
+      tieDocs = docsScoring(q, cut);
+    }
+    int total = tieDocs == null ? keep : keep + tieDocs.length;
+    int[] docs = new int[total];
+    float[] scores = new float[total];
+    for (int i = 0; i < keep; i++) {
+      docs[i] = sd[i].doc;
+      scores[i] = sd[i].score;
+    }
+    if (tieDocs != null) {
+      float cut = sd[k - 1].score;
+      for (int i = 0; i < tieDocs.length; i++) {
+        docs[keep + i] = tieDocs[i];
+        scores[keep + i] = cut;
+      }
+    }
+    BytesRef[] ids = index.idBytes(docs, total);
+    Integer[] order = new Integer[total];
+    for (int i = 0; i < total; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> {
+      int c = Float.compare(scores[b], scores[a]);
+      return c != 0 ? c : ids[a].compareTo(ids[b]);
+    });
+    int m = Math.min(k, total);
+    int[] d2 = new int[m];
+    float[] s2 = new float[m];
+    BytesRef[] i2 = new BytesRef[m];
+    for (int i = 0; i < m; i++) {
+      d2[i] = docs[order[i]];
+      s2[i] = scores[order[i]];
+      i2[i] = ids[order[i]];
+    }
+    return new Hits(d2, s2, i2, m);
+  }
+
+  /** Every document whose score is exactly {@code score}, found with pruning below it. */
+  private int[] docsScoring(org.apache.lucene.search.Query q, float score) throws IOException {
+    return searcher.search(q, new CollectorManager<ScoreEquals, int[]>() {
+      @Override
+      public ScoreEquals newCollector() {
+        return new ScoreEquals(score);
+      }
+
+      @Override
+      public int[] reduce(java.util.Collection<ScoreEquals> collectors) {
+        org.apache.lucene.util.IntsRefBuilder all = new org.apache.lucene.util.IntsRefBuilder();
+        for (ScoreEquals c : collectors) {
+          for (int i = 0; i < c.found.length(); i++) {
+            all.append(c.found.intAt(i));
+          }
+        }
+        return java.util.Arrays.copyOf(all.ints(), all.length());
+      }
+    });
+  }
+
+  /** Collects the documents scoring exactly a given score; lets the scorer skip lower ones. */
+  private static final class ScoreEquals extends SimpleCollector {
+    final float score;
+    final org.apache.lucene.util.IntsRefBuilder found = new org.apache.lucene.util.IntsRefBuilder();
+    int base;
+    Scorable scorer;
+
+    ScoreEquals(float score) {
+      this.score = score;
+    }
+
+    @Override
+    protected void doSetNextReader(LeafReaderContext context) {
+      base = context.docBase;
+    }
+
+    @Override
+    public void setScorer(Scorable s) throws IOException {
+      scorer = s;
+      s.setMinCompetitiveScore(score);
+    }
+
+    @Override
+    public void collect(int doc) throws IOException {
+      if (scorer.score() == score) {
+        found.append(base + doc);
+      }
+    }
+
+    @Override
+    public ScoreMode scoreMode() {
+      return ScoreMode.TOP_SCORES;
+    }
+  }
+}

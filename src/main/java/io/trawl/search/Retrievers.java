@@ -1,0 +1,151 @@
+package io.trawl.search;
+
+import io.trawl.core.Params;
+import io.trawl.core.Registry;
+import io.trawl.core.Spec;
+import java.math.BigDecimal;
+import java.util.function.Function;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.search.similarities.LMDirichletSimilarity;
+
+/**
+ * The retriever registry: a spec such as {@code bm25(k1=0.9,b=0.4)} names a model and its
+ * parameters; the factory validates them (unknown keys fail, listing the known ones) before any
+ * index is opened. Models:
+ *
+ * <ul>
+ *   <li>{@code bm25(k1=0.9,b=0.4)}: Lucene {@link BM25Similarity} (Robertson et al.), with Lucene's
+ *       one-byte length norm, Anserini's defaults.
+ *   <li>{@code qld(mu=1000)}: query likelihood with Dirichlet smoothing (Zhai and Lafferty, 2001),
+ *       Lucene {@link LMDirichletSimilarity}.
+ *   <li>{@code rm3(fbTerms=10,fbDocs=10,originalQueryWeight=0.5,k1=0.9,b=0.4)}: BM25 + RM3
+ *       ({@link Rm3Feedback}).
+ *   <li>{@code rocchio(topFbTerms=10,topFbDocs=10,bottomFbTerms=10,bottomFbDocs=10,alpha=1,beta=0.75,gamma=0,useNegative=false,k1=0.9,b=0.4)}:
+ *       BM25 + Rocchio ({@link RocchioFeedback}).
+ * </ul>
+ */
+public final class Retrievers {
+  /** Opens a retriever over an index with search options; made by a registered factory. */
+  public interface Opener {
+    Retriever open(LuceneIndex index, SearchOptions options);
+
+    /** The canonical spec with every parameter. */
+    String spec();
+  }
+
+  private static final Registry<Opener> REGISTRY = new Registry<>("retriever");
+
+  static {
+    REGISTRY.register("bm25", Retrievers::bm25);
+    REGISTRY.register("qld", Retrievers::qld);
+    REGISTRY.register("rm3", Retrievers::rm3);
+    REGISTRY.register("rocchio", Retrievers::rocchio);
+  }
+
+  private Retrievers() {}
+
+  public static Registry<Opener> registry() {
+    return REGISTRY;
+  }
+
+  /** Parses and validates a spec string. */
+  public static Opener parse(String spec) {
+    Spec s = Spec.parse(spec);
+    if (s.cutoff() != null) {
+      throw io.trawl.core.TrawlException.invalid(
+          "retriever spec '" + spec + "': give the depth with --hits, not @" + s.cutoff());
+    }
+    return REGISTRY.create(s);
+  }
+
+  /** Opens a retriever for {@code spec} over {@code index}. */
+  public static Retriever open(String spec, LuceneIndex index, SearchOptions options) {
+    return parse(spec).open(index, options);
+  }
+
+  private static Opener opener(String spec, Function<LuceneIndex, Function<SearchOptions, Retriever>> f) {
+    return new Opener() {
+      @Override
+      public Retriever open(LuceneIndex index, SearchOptions options) {
+        return f.apply(index).apply(options);
+      }
+
+      @Override
+      public String spec() {
+        return spec;
+      }
+    };
+  }
+
+  private static float positive(Params p, String key, double def, String owner) {
+    double v = p.getDouble(key, def);
+    if (!(v > 0)) {
+      throw io.trawl.core.TrawlException.invalid(owner + ": " + key + " must be positive, got " + v);
+    }
+    return (float) v;
+  }
+
+  private static float bParam(Params p, String owner) {
+    double b = p.getDouble("b", 0.4);
+    if (!(b >= 0 && b <= 1)) {
+      throw io.trawl.core.TrawlException.invalid(owner + ": b must be in [0, 1], got " + b);
+    }
+    return (float) b;
+  }
+
+  /** Prints a float parameter compactly: 0.9, 1000, 0.5. */
+  static String num(float v) {
+    BigDecimal d = new BigDecimal(Float.toString(v)).stripTrailingZeros();
+    return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
+  }
+
+  private static Opener bm25(Params p) {
+    float k1 = positive(p, "k1", 0.9, "bm25");
+    float b = bParam(p, "bm25");
+    p.requireEmpty("bm25", "k1", "b");
+    String spec = "bm25(k1=" + num(k1) + ",b=" + num(b) + ")";
+    return opener(spec, idx -> opts -> new LexicalRetriever(idx, new BM25Similarity(k1, b), spec, opts, null));
+  }
+
+  private static Opener qld(Params p) {
+    float mu = positive(p, "mu", 1000, "qld");
+    p.requireEmpty("qld", "mu");
+    String spec = "qld(mu=" + num(mu) + ")";
+    return opener(spec, idx -> opts -> new LexicalRetriever(idx, new LMDirichletSimilarity(mu), spec, opts, null));
+  }
+
+  private static Opener rm3(Params p) {
+    int fbTerms = p.getInt("fbTerms", 10);
+    int fbDocs = p.getInt("fbDocs", 10);
+    float w = (float) p.getDouble("originalQueryWeight", 0.5);
+    float k1 = positive(p, "k1", 0.9, "rm3");
+    float b = bParam(p, "rm3");
+    p.requireEmpty("rm3", "fbTerms", "fbDocs", "originalQueryWeight", "k1", "b");
+    String spec = "rm3(fbTerms=" + fbTerms + ",fbDocs=" + fbDocs + ",originalQueryWeight=" + num(w)
+        + ",k1=" + num(k1) + ",b=" + num(b) + ")";
+    Rm3Feedback fb = new Rm3Feedback(fbTerms, fbDocs, w, spec);
+    return opener(spec, idx -> opts -> new LexicalRetriever(idx, new BM25Similarity(k1, b), spec, opts, fb));
+  }
+
+  private static Opener rocchio(Params p) {
+    int topFbTerms = p.getInt("topFbTerms", 10);
+    int topFbDocs = p.getInt("topFbDocs", 10);
+    int bottomFbTerms = p.getInt("bottomFbTerms", 10);
+    int bottomFbDocs = p.getInt("bottomFbDocs", 10);
+    float alpha = (float) p.getDouble("alpha", 1.0);
+    float beta = (float) p.getDouble("beta", 0.75);
+    float gamma = (float) p.getDouble("gamma", 0.0);
+    boolean useNegative = p.getBoolean("useNegative", false);
+    float k1 = positive(p, "k1", 0.9, "rocchio");
+    float b = bParam(p, "rocchio");
+    p.requireEmpty("rocchio", "topFbTerms", "topFbDocs", "bottomFbTerms", "bottomFbDocs", "alpha",
+        "beta", "gamma", "useNegative", "k1", "b");
+    String spec = "rocchio(topFbTerms=" + topFbTerms + ",topFbDocs=" + topFbDocs + ",bottomFbTerms="
+        + bottomFbTerms + ",bottomFbDocs=" + bottomFbDocs + ",alpha=" + num(alpha) + ",beta="
+        + num(beta) + ",gamma=" + num(useNegative ? gamma : 0f) + ",useNegative=" + useNegative
+        + ",k1=" + num(k1) + ",b=" + num(b) + ")";
+    RocchioFeedback fb = new RocchioFeedback(topFbTerms, topFbDocs, bottomFbTerms, bottomFbDocs,
+        alpha, beta, gamma, useNegative, spec);
+    return opener(spec, idx -> opts -> new LexicalRetriever(idx, new BM25Similarity(k1, b), spec, opts, fb));
+  }
+}

@@ -1,0 +1,161 @@
+package io.trawl.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trawl.core.Query;
+import io.trawl.core.RunWriter;
+import io.trawl.core.TextFiles;
+import io.trawl.corpus.BeirCorpus;
+import io.trawl.corpus.Corpus;
+import io.trawl.corpus.JsonCorpus;
+import io.trawl.index.Indexer;
+import io.trawl.search.LuceneIndex;
+import io.trawl.search.Retriever;
+import io.trawl.search.Retrievers;
+import io.trawl.search.SearchOptions;
+import io.trawl.search.SearchRun;
+import io.trawl.search.Topics;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Lexical benchmark harness (not a test): builds a replicated passage corpus, indexes it with the
+ * project's {@link Indexer}, runs BM25 top-k over a topic set, and prints throughput and the
+ * process's peak resident memory (VmHWM). One phase per JVM so peak memory is per phase. Run
+ * through {@code bin/bench-bm25}; figures go to {@code docs/performance-lexical.md}.
+ *
+ * <pre>
+ *   corpus OUT N SRC...            write N docs {"id","contents"} cycling over the sources' texts
+ *   index FORMAT CORPUS INDEX THREADS [raw|noraw|full]
+ *   search INDEX TOPICS QUERIES THREADS HITS [SPEC] [removeQuery]
+ * </pre>
+ */
+public final class LexicalBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private LexicalBench() {}
+
+  public static void main(String[] args) throws Exception {
+    switch (args[0]) {
+      case "corpus" -> corpus(Path.of(args[1]), Long.parseLong(args[2]), List.of(args).subList(3, args.length));
+      case "index" -> index(args[1], args[2], Path.of(args[3]), Integer.parseInt(args[4]),
+          args.length > 5 ? args[5] : "raw");
+      case "search" -> search(Path.of(args[1]), args[2], Integer.parseInt(args[3]),
+          Integer.parseInt(args[4]), Integer.parseInt(args[5]), args.length > 6 ? args[6] : "bm25",
+          args.length > 7 && args[7].equals("removeQuery"));
+      default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+    }
+  }
+
+  /** Real texts from JSONL files ({"contents"} or BEIR {"title","text"}). */
+  static List<String> texts(List<String> sources) throws IOException {
+    List<String> out = new ArrayList<>();
+    for (String s : sources) {
+      try (TextFiles.Lines lines = new TextFiles.Lines(s)) {
+        String line;
+        while ((line = lines.next()) != null) {
+          if (line.isBlank()) {
+            continue;
+          }
+          JsonNode n = JSON.readTree(line);
+          String t = n.has("contents") ? n.get("contents").asText()
+              : (n.path("title").asText("") + "\n" + n.path("text").asText("")).strip();
+          if (!t.isBlank()) {
+            out.add(t);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static void corpus(Path out, long n, List<String> sources) throws IOException {
+    List<String> texts = texts(sources);
+    Files.createDirectories(out.toAbsolutePath().getParent());
+    try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
+      for (long i = 0; i < n; i++) {
+        ObjectNode d = JSON.createObjectNode();
+        d.put("id", "p" + i);
+        d.put("contents", texts.get((int) (i % texts.size())));
+        w.write(JSON.writeValueAsString(d));
+        w.write('\n');
+      }
+    }
+    System.out.printf(Locale.ROOT, "corpus: %d docs from %d distinct real texts -> %s (%.0f MiB)%n", n,
+        texts.size(), out, Files.size(out) / 1048576.0);
+  }
+
+  static void index(String format, String corpus, Path index, int threads, String store) {
+    Corpus c = format.equals("beir") ? new BeirCorpus() : new JsonCorpus();
+    Indexer.Options o = new Indexer.Options().corpus(c, corpus).index(index).threads(threads).force(true)
+        .storeRaw(!store.equals("noraw"));
+    if (store.equals("full")) {
+      o.storePositions(true).storeDocvectors(true);
+    }
+    long t0 = System.nanoTime();
+    Indexer.Result r = new Indexer(o).run();
+    double secs = (System.nanoTime() - t0) / 1e9;
+    long docs = r.metadata().documents();
+    System.out.printf(Locale.ROOT,
+        "index[%s]: %d docs in %.1f s = %.0f docs/s, %d threads, peak RSS %.2f GiB, index %.0f MiB%n",
+        store, docs, secs, docs / secs, threads, peakRssGiB(), dirMiB(index));
+  }
+
+  static void search(Path index, String topics, int queries, int threads, int hits, String spec,
+      boolean removeQuery) throws IOException {
+    List<Query> all = Topics.read(topics);
+    List<Query> qs = all.subList(0, Math.min(queries, all.size()));
+    Path out = Files.createTempFile("bench-run", ".txt");
+    try (LuceneIndex idx = LuceneIndex.open(index, null);
+        Retriever r = Retrievers.open(spec, idx, new SearchOptions(idx.defaultFields(), removeQuery))) {
+      // warm-up on a tenth of the queries (JIT, page cache), not timed
+      try (RunWriter w = RunWriter.open(out.toString(), RunWriter.Format.TREC, r.spec())) {
+        SearchRun.run(r, qs.subList(0, Math.max(1, qs.size() / 10)), hits, w, threads, null);
+      }
+      try (RunWriter w = RunWriter.open(out.toString(), RunWriter.Format.TREC, r.spec())) {
+        SearchRun.Summary s = SearchRun.run(r, qs, hits, w, threads, null);
+        w.commit();
+        System.out.printf(Locale.ROOT,
+            "search[%s]: %d queries top-%d on %d docs in %.2f s = %.1f queries/s, %d threads, %d lines, peak RSS %.2f GiB%n",
+            r.spec(), s.queries(), hits, idx.numDocs(), s.seconds(), s.queriesPerSecond(), threads,
+            s.lines(), peakRssGiB());
+      }
+    } finally {
+      Files.deleteIfExists(out);
+    }
+  }
+
+  static double peakRssGiB() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1048576.0;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // not Linux
+    }
+    return Double.NaN;
+  }
+
+  static double dirMiB(Path dir) {
+    try (var s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(p -> {
+        try {
+          return Files.size(p);
+        } catch (IOException e) {
+          return 0;
+        }
+      }).sum() / 1048576.0;
+    } catch (IOException e) {
+      return Double.NaN;
+    }
+  }
+}

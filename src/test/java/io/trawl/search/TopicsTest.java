@@ -1,0 +1,144 @@
+package io.trawl.search;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trawl.core.InputException;
+import io.trawl.core.Query;
+import io.trawl.core.TopicsAndQrels;
+import io.trawl.core.TrawlException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TopicsTest {
+  @TempDir Path tmp;
+
+  private Path write(String name, String text) throws IOException {
+    Path p = tmp.resolve(name);
+    Files.writeString(p, text, StandardCharsets.UTF_8);
+    return p;
+  }
+
+  @Test
+  void tsvWithCrlfBlankLinesAndExtraColumns() throws IOException {
+    Path p = write("t.tsv", "\uFEFF1\thello world\r\n\n2\t  what AND \"who\"  \textra\n");
+    List<Query> q = Topics.read(p.toString());
+    assertEquals(List.of(new Query("1", "hello world"), new Query("2", "what AND \"who\"")), q);
+  }
+
+  @Test
+  void gzippedTsv() throws IOException {
+    Path p = tmp.resolve("t.tsv.gz");
+    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(p))) {
+      o.write("7\tseven\n8\teight\n".getBytes(StandardCharsets.UTF_8));
+    }
+    assertEquals(List.of(new Query("7", "seven"), new Query("8", "eight")), Topics.read(p.toString()));
+  }
+
+  @Test
+  void trecTopicsTitleDefaultAndOtherFields() throws IOException {
+    Path p = write("trec.txt", """
+        <top>
+
+        <num> Number:  001
+        <dom> Domain:  International Economics
+        <title> Topic:  simple text
+
+        <desc> Description:
+        Find some news
+        articles
+
+        <narr> Narrative:
+        Find as many as possible
+        </top>
+
+        <top>
+        <num> Number: 302
+        <title> Poliomyelitis and Post-Polio
+        <desc> Description:
+        Is polio under control?
+        </top>
+        """);
+    assertEquals(List.of(new Query("1", "simple text"), new Query("302", "Poliomyelitis and Post-Polio")),
+        Topics.read(p.toString()));
+    assertEquals("Find some news articles", Topics.read(p.toString(), "trec", "desc").get(0).text());
+    assertEquals("simple text Find some news articles",
+        Topics.read(p.toString(), "auto", "title+desc").get(0).text());
+    assertEquals("Find as many as possible", Topics.read(p.toString(), "trec", "narr").get(0).text());
+  }
+
+  @Test
+  void beirQueriesJsonl() throws IOException {
+    Path p = write("queries.jsonl", "{\"_id\": \"q1\", \"text\": \"what is x\", \"metadata\": {}}\n"
+        + "{\"_id\": 2, \"text\": \" y \"}\n");
+    assertEquals(List.of(new Query("q1", "what is x"), new Query("2", "y")), Topics.read(p.toString()));
+  }
+
+  @Test
+  void emptyFileIsAnErrorNamingTheFile() throws IOException {
+    Path p = write("empty.tsv", "\n\n");
+    InputException e = assertThrows(InputException.class, () -> Topics.read(p.toString()));
+    assertTrue(e.getMessage().contains("empty.tsv"), e.getMessage());
+    assertEquals(2, e.exitCode());
+  }
+
+  @Test
+  void duplicateIdNamesBothLines() throws IOException {
+    Path p = write("dup.tsv", "1\ta\n2\tb\n1\tc\n");
+    InputException e = assertThrows(InputException.class, () -> Topics.read(p.toString()));
+    assertEquals(3, e.line());
+    assertTrue(e.getMessage().contains("first at line 1"), e.getMessage());
+  }
+
+  @Test
+  void missingTabAndBadJsonGiveLineNumbers() throws IOException {
+    Path p = write("bad.tsv", "1\ta\nno tab here\n");
+    assertEquals(2, assertThrows(InputException.class, () -> Topics.read(p.toString(), "tsv", null)).line());
+    Path j = write("bad.jsonl", "{\"_id\":\"1\",\"text\":\"a\"}\n{\"_id\":\n");
+    assertEquals(2, assertThrows(InputException.class, () -> Topics.read(j.toString())).line());
+    Path t = write("bad.trec", "<top>\n<num> Number: 1\n<title> x\n");
+    assertTrue(assertThrows(InputException.class, () -> Topics.read(t.toString())).getMessage()
+        .contains("without </top>"));
+  }
+
+  @Test
+  void symbolicNamesResolveToShippedFiles() {
+    List<Query> dl19 = Topics.read("dl19-passage");
+    assertEquals(43, dl19.size());
+    assertEquals(200, Topics.read("dl20").size());
+    assertEquals(300, Topics.read("beir-scifact-test").size());
+    assertEquals(225, Topics.read("cranfield").size());
+    assertEquals(6980, Topics.read("msmarco-passage-dev-subset").size());
+    List<Query> robust = Topics.read("robust04");
+    assertEquals(250, robust.size());
+    assertEquals(new Query("301", "International Organized Crime"), robust.get(0));
+    assertTrue(Files.isRegularFile(Path.of(TopicsAndQrels.qrels("dl19-passage"))));
+    assertTrue(Files.isRegularFile(Path.of(TopicsAndQrels.qrels("beir-nfcorpus-test"))));
+  }
+
+  @Test
+  void unknownNameSuggestsTheClosest() {
+    TrawlException e = assertThrows(TrawlException.class, () -> Topics.read("dl19-pasage"));
+    assertTrue(e.getMessage().contains("did you mean 'dl19-passage'"), e.getMessage());
+    assertEquals(2, e.exitCode());
+    InputException f = assertThrows(InputException.class, () -> Topics.read("no/such/file.tsv"));
+    assertTrue(f.getMessage().contains("no/such/file.tsv"));
+  }
+
+  @Test
+  void cranfieldQrelsUseGradedGains() throws IOException {
+    List<String> lines = Files.readAllLines(Path.of(TopicsAndQrels.qrels("cranfield")));
+    assertEquals(1837, lines.size());
+    // cranqrel: query 1 doc 184 code 2 -> gain 3
+    assertEquals("1 0 184 3", lines.get(0));
+    assertTrue(lines.stream().allMatch(l -> l.matches("\\d+ 0 \\d+ [0-4]")));
+  }
+}
