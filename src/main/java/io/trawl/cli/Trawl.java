@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       EncodeCommand.class,
       DenseIndexCommand.class,
       DenseSearchCommand.class,
+      RerankCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {

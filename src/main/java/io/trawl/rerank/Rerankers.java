@@ -10,8 +10,8 @@ public final class Rerankers {
   private static final Registry<Reranker> REGISTRY = new Registry<Reranker>("reranker");
 
   static {
-    // registrations: REGISTRY.register("monot5", MonoT5Reranker::new);
     REGISTRY.register("embed", EmbedReranker::new);
+    REGISTRY.register(MonoT5Reranker.NAME, MonoT5Reranker::new);
   }
 
   private Rerankers() {}

@@ -1,0 +1,94 @@
+package io.trawl.cli;
+
+import io.trawl.core.Spec;
+import io.trawl.core.TrawlException;
+import io.trawl.rerank.RerankJob;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code trawl rerank}: rerank a run or a candidates file with a neural reranker, resumably. */
+@Command(
+    name = "rerank",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Rerank a TREC run (document texts from --index, query texts from --topics) or a candidates",
+      "file (RankLLM JSON/JSONL or retrieve-results JSON) and write a TREC run or RankLLM JSONL.",
+      "Finished queries are appended to <output>.work as they complete; after a crash or Ctrl-C,",
+      "--resume continues where it stopped and the final output is identical to an uninterrupted run."
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  trawl rerank --reranker \"monot5(model=models/monot5-base-msmarco)\" --input run.bm25.txt \\",
+      "      --index indexes/msmarco-passage --topics topics.tsv --depth 100 --output run.monot5.txt",
+      "  trawl rerank --reranker \"monot5(model=m,batch=16,device=gpu)\" --input retrieve_results_dl19.json \\",
+      "      --output dl19.monot5.jsonl --resume"
+    })
+public final class RerankCommand implements Callable<Integer> {
+  @Option(names = "--reranker", required = true, paramLabel = "SPEC",
+      description = "Reranker spec, e.g. monot5(model=PATH,batch=8,max-length=512,device=cpu,dtype=float32).")
+  String reranker;
+
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE",
+      description = "TREC run, or candidates file (.json list / .jsonl).")
+  String input;
+
+  @Option(names = "--index", paramLabel = "DIR", description = "Index whose stored raw documents give the texts (TREC run input).")
+  String index;
+
+  @Option(names = "--topics", paramLabel = "FILE", description = "Query texts as qid<TAB>text lines (TREC run input).")
+  String topics;
+
+  @Option(names = "--depth", paramLabel = "K", description = "Rerank only the top K of each list; the rest follow in their order.")
+  Integer depth;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "-", paramLabel = "FILE", description = "Output file (default: stdout).")
+  String output;
+
+  @Option(names = "--format", paramLabel = "trec|jsonl",
+      description = "Output format (default: jsonl for .jsonl/.json outputs, else trec).")
+  String format;
+
+  @Option(names = "--work", paramLabel = "FILE", description = "Work file for resuming (default: <output>.work).")
+  String work;
+
+  @Option(names = "--resume", description = "Skip the queries the work file already holds.")
+  boolean resume;
+
+  @Option(names = "--tag", description = "Run tag (default: the reranker spec).")
+  String tag;
+
+  @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Adds device=... to the reranker spec.")
+  String device;
+
+  @Option(names = "--dtype", paramLabel = "float32|float16|bfloat16", description = "Adds dtype=... to the reranker spec.")
+  String dtype;
+
+  @Option(names = "--debug", description = "Print stack traces on errors.")
+  boolean debug;
+
+  @Override
+  public Integer call() {
+    String spec = withParam(withParam(reranker, "device", device), "dtype", dtype);
+    RerankJob.Options o = new RerankJob.Options(spec, input, index, topics, depth, output, format, work,
+        resume, tag);
+    new RerankJob(o).run(System.err);
+    return 0;
+  }
+
+  static String withParam(String spec, String key, String value) {
+    if (value == null) {
+      return spec;
+    }
+    Spec s = Spec.parse(spec);
+    String given = s.params().get(key);
+    if (given != null && !given.equals(value)) {
+      throw TrawlException.invalid("--" + key + " " + value + " conflicts with " + key + "=" + given + " in the reranker spec");
+    }
+    Map<String, String> p = new LinkedHashMap<>(s.params());
+    p.put(key, value);
+    return new Spec(s.name(), p, s.cutoff()).toString();
+  }
+}

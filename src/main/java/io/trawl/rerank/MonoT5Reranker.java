@@ -1,0 +1,222 @@
+package io.trawl.rerank;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.trawl.core.Candidate;
+import io.trawl.core.Params;
+import io.trawl.core.Query;
+import io.trawl.core.RankedList;
+import io.trawl.core.TrawlException;
+import io.trawl.model.ComputeOptions;
+import io.trawl.model.T5Model;
+import io.trawl.model.TextTokenizer;
+import io.trawl.model.Tokenizers;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * monoT5 pointwise reranking (Nogueira, Jiang, Pradeep and Lin, 2020, "Document Ranking with a
+ * Pretrained Sequence-to-Sequence Model", Findings of EMNLP; pygaggle's {@code MonoT5}).
+ *
+ * <p>Each candidate becomes {@code Query: {q} Document: {d} Relevant:}, tokenized with the T5
+ * tokenizer ({@code </s>} appended) and truncated to {@code max-length} tokens. The decoder runs one
+ * step from the start token 0 and the score is
+ * {@code log_softmax([logit(▁false), logit(▁true)])[1]} = log P(true), ids 6136 / 1176 in the T5
+ * vocabulary (override with {@code true-id} / {@code false-id}). Long documents can be split into
+ * word windows ({@code passage-words}, {@code passage-stride}) scored separately, the document
+ * taking the maximum ("MaxP").
+ *
+ * <p>Spec: {@code monot5(model=PATH,batch=8,max-length=512,device=cpu,dtype=float32,threads=0,
+ * true-id=1176,false-id=6136,passage-words=0,passage-stride=0)}; only {@code model} is required.
+ * Candidates of one query are sorted by token length and run in batches of {@code batch}, so
+ * padding is small; queries are never mixed in a batch, which keeps every query's scores
+ * independent of the others (resumed runs are byte-identical to uninterrupted ones).
+ */
+public final class MonoT5Reranker implements Reranker {
+  public static final String NAME = "monot5";
+  static final String[] KEYS = {"model", "batch", "max-length", "device", "dtype", "threads", "true-id",
+      "false-id", "passage-words", "passage-stride"};
+
+  private final String spec;
+  private final T5Model model;
+  private final TextTokenizer tokenizer;
+  private final int batch;
+  private final int maxLength;
+  private final int passageWords;
+  private final int passageStride;
+  private final int trueId;
+  private final int falseId;
+  private final NDArray pairRows;
+
+  public MonoT5Reranker(Params p) {
+    Path folder = Path.of(p.requireString("model", NAME));
+    this.batch = p.getInt("batch", 8);
+    this.maxLength = p.getInt("max-length", 512);
+    String device = p.getString("device", "cpu");
+    String dtype = p.getString("dtype", "float32");
+    int threads = p.getInt("threads", 0);
+    this.trueId = p.getInt("true-id", 1176);
+    this.falseId = p.getInt("false-id", 6136);
+    this.passageWords = p.getInt("passage-words", 0);
+    this.passageStride = p.getInt("passage-stride", passageWords > 0 ? Math.max(1, passageWords / 2) : 0);
+    p.requireEmpty(NAME, KEYS);
+    if (batch < 1 || batch > 4096) {
+      throw TrawlException.invalid("monot5: batch must be in 1..4096, got " + batch);
+    }
+    if (maxLength < 8 || maxLength > 65536) {
+      throw TrawlException.invalid("monot5: max-length must be in 8..65536, got " + maxLength);
+    }
+    if (passageWords < 0 || (passageWords > 0 && (passageStride < 1 || passageStride > passageWords))) {
+      throw TrawlException.invalid("monot5: passage-words must be >= 0 and passage-stride in 1..passage-words");
+    }
+    Map<String, String> canon = new LinkedHashMap<>();
+    for (String k : KEYS) {
+      String v = p.asMap().get(k);
+      if (v != null) {
+        canon.put(k, v);
+      }
+    }
+    this.spec = new io.trawl.core.Spec(NAME, canon, null).toString();
+    ComputeOptions options = new ComputeOptions(device, dtype, threads);
+    T5Model m = T5Model.load(folder, options);
+    try {
+      this.tokenizer = Tokenizers.load(folder, Tokenizers.Convention.T5);
+      long vocab = m.headSize();
+      if (trueId < 0 || trueId >= vocab || falseId < 0 || falseId >= vocab) {
+        throw TrawlException.invalid("monot5: true-id/false-id " + trueId + "/" + falseId
+            + " outside the model's vocabulary of " + vocab);
+      }
+      this.pairRows = m.headRows(falseId, trueId);
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+    this.model = m;
+  }
+
+  @Override
+  public String spec() {
+    return spec;
+  }
+
+  /** The model input text for a query and a document (or passage). */
+  public static String prompt(String query, String document) {
+    return "Query: " + query + " Document: " + document + " Relevant:";
+  }
+
+  /** Token ids of the prompt, truncated to max-length with {@code </s>} kept. */
+  public int[] tokenize(String query, String document) {
+    return tokenizer.encodeForModel(prompt(query, document), maxLength);
+  }
+
+  @Override
+  public RankedList rerank(Query query, RankedList candidates) {
+    int n = candidates.size();
+    if (n == 0) {
+      return RankedList.empty(candidates.queryId());
+    }
+    List<int[]> inputs = new ArrayList<>();
+    List<Integer> owners = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Candidate c = candidates.get(i);
+      if (c.text() == null) {
+        throw TrawlException.invalid("monot5: candidate '" + c.docId() + "' of query '" + query.id()
+            + "' has no text (give --index or a candidates file with text)");
+      }
+      for (String passage : passages(c.text())) {
+        inputs.add(tokenize(query.text(), passage));
+        owners.add(i);
+      }
+    }
+    int[] owner = owners.stream().mapToInt(Integer::intValue).toArray();
+    float[] s = scoreIds(inputs.toArray(new int[0][]));
+    double[] best = new double[n];
+    Arrays.fill(best, Double.NEGATIVE_INFINITY);
+    for (int k = 0; k < s.length; k++) {
+      best[owner[k]] = Math.max(best[owner[k]], s[k]);
+    }
+    List<Candidate> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(candidates.get(i).withScore(best[i]));
+    }
+    return new RankedList(candidates.queryId(), out).sortedByScore();
+  }
+
+  /** The document itself, or its word windows when {@code passage-words > 0}. */
+  List<String> passages(String text) {
+    if (passageWords <= 0) {
+      return List.of(text);
+    }
+    String[] words = text.trim().split("\\s+");
+    if (words.length <= passageWords) {
+      return List.of(text);
+    }
+    List<String> out = new ArrayList<>();
+    for (int start = 0; start < words.length; start += passageStride) {
+      int end = Math.min(words.length, start + passageWords);
+      out.add(String.join(" ", Arrays.asList(words).subList(start, end)));
+      if (end == words.length) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * log P(true) for each row of token ids: rows are sorted by length and run in batches of
+   * {@code batch}; results are in the order of {@code rows}.
+   */
+  public float[] scoreIds(int[][] rows) {
+    Integer[] order = new Integer[rows.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingInt((Integer i) -> -rows[i].length).thenComparingInt(i -> i));
+    float[] out = new float[rows.length];
+    for (int from = 0; from < rows.length; from += batch) {
+      int to = Math.min(rows.length, from + batch);
+      int[][] chunk = new int[to - from][];
+      for (int k = from; k < to; k++) {
+        chunk[k - from] = rows[order[k]];
+      }
+      float[] pair = firstStepPair(chunk);
+      for (int k = from; k < to; k++) {
+        double f = pair[2 * (k - from)];
+        double t = pair[2 * (k - from) + 1];
+        double mx = Math.max(f, t);
+        out[order[k]] = (float) (t - mx - Math.log(Math.exp(f - mx) + Math.exp(t - mx)));
+      }
+    }
+    return out;
+  }
+
+  private float[] firstStepPair(int[][] chunk) {
+    try (NDManager m = model.manager().newSubManager()) {
+      T5Model.EncoderOutput enc = model.encode(m, chunk);
+      try (T5Model.Decoder dec = model.decoder(m, enc)) {
+        int[][] start = new int[chunk.length][];
+        for (int i = 0; i < start.length; i++) {
+          start[i] = new int[] {model.config().decoderStartTokenId()};
+        }
+        NDArray h = dec.step(start);
+        return model.logits(h, pairRows).toType(DataType.FLOAT32, false).toFloatArray();
+      }
+    }
+  }
+
+  public T5Model model() {
+    return model;
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+    model.close();
+  }
+}

@@ -1,0 +1,503 @@
+package io.trawl.rerank;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trawl.core.AtomicOutput;
+import io.trawl.core.Candidate;
+import io.trawl.core.InputException;
+import io.trawl.core.Query;
+import io.trawl.core.RankedList;
+import io.trawl.core.Spec;
+import io.trawl.core.TextFiles;
+import io.trawl.core.TrawlException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reranks a TREC run (texts from an index) or a candidates file, resumably.
+ *
+ * <p>Each query's result is appended to a work file (one JSON line, then fsync) as soon as it is
+ * done. After a crash, kill or Ctrl-C, running again with {@code resume} skips the queries the work
+ * file holds (a torn last line is dropped); the work file's first line records the reranker spec,
+ * the input and the depth, and a mismatch is refused. The final output is written atomically at
+ * the end from the input order and the per-query results, so it is byte-identical to an
+ * uninterrupted run (every query is scored on its own, never batched with others), and the work
+ * file is then deleted.
+ *
+ * <p>With {@code depth = k} only the top k of each list are reranked; the rest keep their order
+ * below them, with scores {@code min(reranked) - 1, - 2, ...}, so the run stays score-monotone.
+ */
+public final class RerankJob {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * What to do.
+   *
+   * @param reranker spec, e.g. {@code monot5(model=/m)}
+   * @param input TREC run or candidates file (RankLLM JSON/JSONL, retrieve-results JSON)
+   * @param index index folder for texts (TREC run input)
+   * @param topics TSV {@code qid<TAB>text} (TREC run input)
+   * @param depth rerank only the top k (null: all)
+   * @param output output file or {@code -}
+   * @param format {@code trec} or {@code jsonl} (null: jsonl for {@code .jsonl}/{@code .json}
+   *     outputs, else trec)
+   * @param workFile work file (null: {@code <output>.work}; none for stdout)
+   * @param resume continue from the work file
+   * @param tag run tag (null: the reranker spec)
+   */
+  public record Options(String reranker, String input, String index, String topics, Integer depth,
+      String output, String format, String workFile, boolean resume, String tag) {}
+
+  /** Summary of a finished job. */
+  public record Summary(int queries, int resumedQueries, long candidates, long reranked, double seconds) {}
+
+  private final Options opt;
+  private final Function<Spec, Reranker> factory;
+
+  public RerankJob(Options options) {
+    this(options, spec -> Rerankers.registry().create(spec));
+  }
+
+  public RerankJob(Options options, Function<Spec, Reranker> factory) {
+    this.opt = options;
+    this.factory = factory;
+  }
+
+  public Summary run(PrintStream err) {
+    long start = System.nanoTime();
+    Spec spec = Spec.parse(opt.reranker());
+    String specText = spec.toString();
+    String format = format();
+    if (opt.depth() != null && opt.depth() < 1) {
+      throw TrawlException.invalid("--depth must be >= 1, got " + opt.depth());
+    }
+    try (Input in = readInput()) {
+      return run(err, start, spec, specText, format, in);
+    }
+  }
+
+  private Summary run(PrintStream err, long start, Spec spec, String specText, String format, Input in) {
+    Path work = workFile();
+    if (opt.resume() && work == null) {
+      throw TrawlException.invalid("--resume needs a work file: write to a file with --output or give --work");
+    }
+    Map<String, RankedList> done = new LinkedHashMap<>();
+    String header = header(specText);
+    if (work != null) {
+      if (opt.resume() && Files.exists(work)) {
+        done = readWork(work, header, in);
+      } else {
+        writeFresh(work, header);
+      }
+    }
+    int resumed = done.size();
+    long total = 0;
+    long todo = 0;
+    for (QueryCandidates q : in.queries) {
+      int n = rerankCount(q.candidates());
+      total += n;
+      if (!done.containsKey(q.query().id())) {
+        todo += n;
+      }
+    }
+    Progress progress = new Progress(err, todo, in.queries.size() - resumed);
+    long reranked = 0;
+    if (done.size() < in.queries.size()) {
+      try (Reranker reranker = factory.apply(spec);
+          FileChannel ch = work == null ? null
+              : FileChannel.open(work, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        for (QueryCandidates q : in.queries) {
+          if (done.containsKey(q.query().id())) {
+            continue;
+          }
+          RankedList list = in.withText(q).candidates();
+          RankedList result = rerankOne(reranker, q.query(), list);
+          done.put(q.query().id(), result);
+          if (ch != null) {
+            append(ch, workLine(q.query().id(), result));
+          }
+          int n = rerankCount(list);
+          reranked += n;
+          progress.update(n);
+        }
+      } catch (IOException e) {
+        throw new TrawlException(TrawlException.RUNTIME, work + ": cannot write: " + e.getMessage(), e);
+      }
+    }
+    String tag = TrecRuns.tag(opt.tag() != null ? opt.tag() : specText);
+    try (AtomicOutput out = AtomicOutput.open(opt.output())) {
+      Writer w = out.writer();
+      for (QueryCandidates q : in.queries) {
+        RankedList result = done.get(q.query().id());
+        if (format.equals("jsonl")) {
+          Map<String, String> texts = new LinkedHashMap<>();
+          for (Candidate c : in.withText(q).candidates().candidates()) {
+            texts.put(c.docId(), c.text());
+          }
+          List<Candidate> withText = new ArrayList<>();
+          for (Candidate c : result.candidates()) {
+            withText.add(c.withText(texts.get(c.docId())));
+          }
+          w.write(CandidateFiles.toJsonl(q.query(), new RankedList(result.queryId(), withText)));
+          w.write('\n');
+        } else {
+          TrecRuns.write(w, result, tag);
+        }
+      }
+      out.commit();
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, opt.output() + ": cannot write: " + e.getMessage(), e);
+    }
+    if (work != null) {
+      try {
+        Files.deleteIfExists(work);
+      } catch (IOException e) {
+        // harmless leftover
+      }
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Summary s = new Summary(in.queries.size(), resumed, total, reranked, seconds);
+    err.printf("rerank: %d queries (%d resumed), %d candidates reranked in %.1f s (%.1f candidates/s)%n",
+        s.queries(), s.resumedQueries(), s.reranked(), seconds, s.reranked() / Math.max(seconds, 1e-9));
+    return s;
+  }
+
+  private int rerankCount(RankedList list) {
+    return opt.depth() == null ? list.size() : Math.min(opt.depth(), list.size());
+  }
+
+  /** Reranks the top {@code depth}, appends the rest below with decreasing scores. */
+  RankedList rerankOne(Reranker reranker, Query query, RankedList list) {
+    int k = rerankCount(list);
+    RankedList top = list.top(k);
+    RankedList r = reranker.rerank(query, top);
+    if (!r.isMonotone()) {
+      throw new TrawlException(TrawlException.RUNTIME, "reranker " + reranker.spec()
+          + " returned a list that is not score-monotone for query " + query.id());
+    }
+    Set<String> ids = new HashSet<>();
+    for (Candidate c : top.candidates()) {
+      ids.add(c.docId());
+    }
+    List<Candidate> out = new ArrayList<>(list.size());
+    for (Candidate c : r.candidates()) {
+      if (!ids.remove(c.docId())) {
+        throw new TrawlException(TrawlException.RUNTIME, "reranker " + reranker.spec()
+            + " returned an unknown or repeated docid '" + c.docId() + "' for query " + query.id());
+      }
+      out.add(new Candidate(c.docId(), c.score()));
+    }
+    double floor = out.isEmpty() ? 0 : out.get(out.size() - 1).score();
+    int i = 1;
+    for (Candidate c : list.candidates().subList(k, list.size())) {
+      out.add(new Candidate(c.docId(), floor - i++));
+    }
+    return new RankedList(list.queryId(), out);
+  }
+
+  private String format() {
+    String f = opt.format();
+    if (f == null) {
+      String o = opt.output() == null ? "-" : opt.output();
+      return o.endsWith(".jsonl") || o.endsWith(".json") || o.endsWith(".jsonl.gz") ? "jsonl" : "trec";
+    }
+    if (!f.equals("trec") && !f.equals("jsonl")) {
+      throw TrawlException.invalid("unknown output format '" + f + "'; valid: trec, jsonl");
+    }
+    return f;
+  }
+
+  private Path workFile() {
+    if (opt.workFile() != null) {
+      return Path.of(opt.workFile());
+    }
+    if (opt.output() == null || opt.output().equals("-")) {
+      return null;
+    }
+    return Path.of(opt.output() + ".work");
+  }
+
+  // ---------------------------------------------------------------- input
+
+  private static final class Input implements AutoCloseable {
+    final List<QueryCandidates> queries;
+    final IndexDocTexts texts;
+    final String runFile;
+
+    Input(List<QueryCandidates> queries, IndexDocTexts texts, String runFile) {
+      this.queries = queries;
+      this.texts = texts;
+      this.runFile = runFile;
+    }
+
+    /** Fills missing texts from the index. */
+    QueryCandidates withText(QueryCandidates q) {
+      if (texts == null) {
+        return q;
+      }
+      List<Candidate> out = new ArrayList<>(q.candidates().size());
+      for (Candidate c : q.candidates().candidates()) {
+        if (c.text() != null) {
+          out.add(c);
+          continue;
+        }
+        String t = texts.text(c.docId());
+        if (t == null) {
+          throw new InputException(runFile, "docid '" + c.docId() + "' (query " + q.query().id()
+              + ") is not in the index");
+        }
+        out.add(c.withText(t));
+      }
+      return new QueryCandidates(q.query(), new RankedList(q.candidates().queryId(), out));
+    }
+
+    @Override
+    public void close() {
+      if (texts != null) {
+        texts.close();
+      }
+    }
+  }
+
+  private Input readInput() {
+    if (opt.input() == null) {
+      throw TrawlException.invalid("no input: give a TREC run or a candidates file");
+    }
+    if (looksLikeJson(opt.input())) {
+      List<QueryCandidates> qs = CandidateFiles.read(opt.input());
+      IndexDocTexts texts = opt.index() != null ? new IndexDocTexts(Path.of(opt.index())) : null;
+      return new Input(qs, texts, opt.input());
+    }
+    if (opt.topics() == null) {
+      throw TrawlException.invalid("a TREC run as input needs --topics (qid<TAB>text) for the query texts");
+    }
+    if (opt.index() == null) {
+      throw TrawlException.invalid("a TREC run as input needs --index to read the document texts");
+    }
+    Map<String, String> topics = readTopics(opt.topics());
+    Map<String, RankedList> run = TrecRuns.read(opt.input());
+    List<QueryCandidates> qs = new ArrayList<>();
+    for (Map.Entry<String, RankedList> e : run.entrySet()) {
+      String text = topics.get(e.getKey());
+      if (text == null) {
+        throw new InputException(opt.topics(), "no topic for query '" + e.getKey() + "' of " + opt.input());
+      }
+      qs.add(new QueryCandidates(new Query(e.getKey(), text), e.getValue()));
+    }
+    return new Input(qs, new IndexDocTexts(Path.of(opt.index())), opt.input());
+  }
+
+  private static boolean looksLikeJson(String file) {
+    try (InputStream in = TextFiles.openStream(file)) {
+      if (file.equals("-")) {
+        throw TrawlException.invalid("reading the input from stdin is not supported by rerank (it is read twice when resuming); give a file");
+      }
+      int c;
+      do {
+        c = in.read();
+      } while (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0xEF || c == 0xBB || c == 0xBF);
+      return c == '[' || c == '{';
+    } catch (IOException e) {
+      throw new InputException(file, "cannot read: " + e.getMessage());
+    }
+  }
+
+  /** Topics as {@code qid<TAB>text} lines. */
+  static Map<String, String> readTopics(String file) {
+    Map<String, String> out = new LinkedHashMap<>();
+    try (TextFiles.Lines lines = new TextFiles.Lines(file)) {
+      String line;
+      while ((line = lines.next()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        int tab = line.indexOf('\t');
+        if (tab <= 0) {
+          throw lines.error("expected 'qid<TAB>text'");
+        }
+        String qid = line.substring(0, tab).strip();
+        if (out.put(qid, line.substring(tab + 1).strip()) != null) {
+          throw lines.error("query '" + qid + "' appears twice");
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      throw new InputException(file, "no topics");
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- work file
+
+  private String header(String specText) {
+    ObjectNode h = JSON.createObjectNode();
+    h.put("trawl-rerank-work", 1);
+    h.put("reranker", specText);
+    h.put("input", Path.of(opt.input()).toAbsolutePath().normalize().toString());
+    h.put("index", opt.index() == null ? null : Path.of(opt.index()).toAbsolutePath().normalize().toString());
+    h.put("topics", opt.topics() == null ? null : Path.of(opt.topics()).toAbsolutePath().normalize().toString());
+    if (opt.depth() != null) {
+      h.put("depth", opt.depth());
+    }
+    return h.toString();
+  }
+
+  private static void writeFresh(Path work, String header) {
+    try {
+      if (work.toAbsolutePath().getParent() != null) {
+        Files.createDirectories(work.toAbsolutePath().getParent());
+      }
+      try (FileChannel ch = FileChannel.open(work, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        append(ch, header);
+      }
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, work + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  private static void append(FileChannel ch, String line) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8));
+    while (b.hasRemaining()) {
+      ch.write(b);
+    }
+    ch.force(false);
+  }
+
+  private static String workLine(String qid, RankedList r) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("qid", qid);
+    ArrayNode a = o.putArray("ranking");
+    for (Candidate c : r.candidates()) {
+      a.addArray().add(c.docId()).add(c.score());
+    }
+    return o.toString();
+  }
+
+  /** Reads finished queries; drops a torn last line (and truncates it away). */
+  private Map<String, RankedList> readWork(Path work, String header, Input in) {
+    String file = work.toString();
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(work);
+    } catch (IOException e) {
+      throw new InputException(file, "cannot read: " + e.getMessage());
+    }
+    int lastNewline = -1;
+    for (int i = bytes.length - 1; i >= 0; i--) {
+      if (bytes[i] == '\n') {
+        lastNewline = i;
+        break;
+      }
+    }
+    if (lastNewline < 0) { // not even the header survived
+      writeFresh(work, header);
+      return new LinkedHashMap<>();
+    }
+    if (lastNewline + 1 < bytes.length) {
+      try (FileChannel ch = FileChannel.open(work, StandardOpenOption.WRITE)) {
+        ch.truncate(lastNewline + 1);
+        ch.force(true);
+      } catch (IOException e) {
+        throw new TrawlException(TrawlException.RUNTIME, file + ": cannot truncate: " + e.getMessage(), e);
+      }
+    }
+    String[] lines = new String(bytes, 0, lastNewline, StandardCharsets.UTF_8).split("\n", -1);
+    if (!lines[0].equals(header)) {
+      throw new InputException(file, 1, "this work file belongs to another job (reranker, input, index,"
+          + " topics or depth differ); delete it or run without --resume");
+    }
+    Map<String, QueryCandidates> byId = new LinkedHashMap<>();
+    for (QueryCandidates q : in.queries) {
+      byId.put(q.query().id(), q);
+    }
+    Map<String, RankedList> done = new LinkedHashMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      JsonNode n;
+      try {
+        n = JSON.readTree(lines[i]);
+      } catch (IOException e) {
+        throw new InputException(file, i + 1, "corrupt work file line: " + e.getMessage());
+      }
+      String qid = n.path("qid").asText();
+      QueryCandidates q = byId.get(qid);
+      if (q == null) {
+        throw new InputException(file, i + 1, "query '" + qid + "' is not in the input");
+      }
+      List<Candidate> cs = new ArrayList<>();
+      for (JsonNode c : n.path("ranking")) {
+        cs.add(new Candidate(c.path(0).asText(), c.path(1).asDouble()));
+      }
+      Set<String> expected = new HashSet<>();
+      q.candidates().candidates().forEach(c -> expected.add(c.docId()));
+      Set<String> got = new HashSet<>();
+      cs.forEach(c -> got.add(c.docId()));
+      if (!expected.equals(got) || cs.size() != q.candidates().size()) {
+        throw new InputException(file, i + 1, "query '" + qid + "' has other candidates than the input");
+      }
+      done.put(qid, new RankedList(qid, cs));
+    }
+    return done;
+  }
+
+  // ---------------------------------------------------------------- progress
+
+  /** Candidates/s and ETA on stderr: live on a terminal, every 30 s otherwise. */
+  private static final class Progress {
+    private final PrintStream err;
+    private final long total;
+    private final int queries;
+    private final boolean live = System.console() != null;
+    private final long start = System.nanoTime();
+    private long done;
+    private int queriesDone;
+    private long last = System.nanoTime();
+
+    Progress(PrintStream err, long total, int queries) {
+      this.err = err;
+      this.total = total;
+      this.queries = queries;
+    }
+
+    void update(long n) {
+      done += n;
+      queriesDone++;
+      long now = System.nanoTime();
+      boolean end = queriesDone == queries;
+      if (!end && now - last < (live ? 500_000_000L : 30_000_000_000L)) {
+        return;
+      }
+      last = now;
+      double s = (now - start) / 1e9;
+      double rate = done / Math.max(s, 1e-9);
+      long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+      String msg = String.format("rerank: %d/%d queries, %d/%d candidates, %.1f candidates/s, ETA %s",
+          queriesDone, queries, done, total, rate, eta >= 3600 ? eta / 3600 + "h" + (eta % 3600) / 60 + "m"
+              : eta >= 60 ? eta / 60 + "m" + eta % 60 + "s" : eta + "s");
+      if (live) {
+        err.print("\r" + msg + (end ? "\n" : ""));
+      } else {
+        err.println(msg);
+      }
+      err.flush();
+    }
+  }
+
+}
