@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       SparkIndexCommand.class,
       SparkSearchCommand.class,
+      SparkRerankCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
