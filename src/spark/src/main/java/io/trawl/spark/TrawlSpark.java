@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       SparkIndexCommand.class,
       SparkSearchCommand.class,
       SparkRerankCommand.class,
+      SparkEncodeCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {
