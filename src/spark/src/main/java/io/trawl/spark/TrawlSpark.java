@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * {@code trawl-spark}: Trawl's scale-out commands on Apache Spark. Same exit codes as
  * {@code trawl}: 0 ok, 1 runtime failure, 2 invalid input or usage.
  */
-@Command(name = "trawl-spark", mixinStandardHelpOptions = true,
+@Command(name = "trawl-spark", mixinStandardHelpOptions = true, versionProvider = TrawlSpark.Version.class,
     description = "Trawl on Apache Spark: sharded indexing, exact sharded BM25, distributed encoding and reranking.",
     subcommands = {
       CommandLine.HelpCommand.class,
@@ -77,6 +77,15 @@ public final class TrawlSpark implements Runnable {
       }
     }
     return null;
+  }
+
+  /** The core's version, Spark's and Java's. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"trawl-spark " + io.trawl.cli.Trawl.version(),
+          "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION(), "Java " + Runtime.version()};
+    }
   }
 
   public static void main(String[] args) {
