@@ -67,7 +67,6 @@ public final class DistributedRerank {
       throw TrawlException.invalid("distributed rerank writes a file: give --output");
     }
     String spec = Spec.parse(o.reranker()).toString();
-    Rerankers.registry().names(); // registry loaded; the spec is validated when a task opens it
     String format = o.format() != null ? o.format()
         : o.output().endsWith(".jsonl") || o.output().endsWith(".json") ? "jsonl" : "trec";
     if (!format.equals("trec") && !format.equals("jsonl")) {
