@@ -4,10 +4,12 @@ import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.TrawlException;
 import io.trawl.search.dense.DenseSearcher;
-import io.trawl.search.dense.HybridFusion;
+import io.trawl.core.Run;
+import io.trawl.eval.fusion.Fusion;
 import io.trawl.search.dense.TrecRuns;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -52,7 +54,7 @@ public final class DenseSearchCommand implements Callable<Integer> {
   @Option(names = "--rrf-k", defaultValue = "60", description = "RRF constant (default: ${DEFAULT-VALUE}).")
   int rrfK;
 
-  @Option(names = "--alpha", defaultValue = "0.5", description = "interp: weight of the dense scores (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--alpha", defaultValue = "0.5", description = "interp: weight of the min-max normalised dense scores; the sparse ones get 1 - alpha (default: ${DEFAULT-VALUE}).")
   double alpha;
 
   @Option(names = "--depth", defaultValue = "1000", description = "Hybrid: how deep each list is fused (default: ${DEFAULT-VALUE}).")
@@ -93,13 +95,21 @@ public final class DenseSearchCommand implements Callable<Integer> {
           secs, queries.size() / secs);
     }
     if (sparse != null) {
-      List<RankedList> fused = new ArrayList<>(out.size());
+      Map<String, RankedList> dense = new LinkedHashMap<>();
       for (RankedList d : out) {
-        RankedList sp = sparse.getOrDefault(d.queryId(), RankedList.empty(d.queryId()));
-        fused.add(fusion.equals("rrf") ? HybridFusion.rrf(sp, d, rrfK, depth, k)
-            : HybridFusion.interpolate(sp, d, alpha, depth, k));
+        dense.put(d.queryId(), d);
       }
-      out = fused;
+      Fusion.Settings fs = fusion.equals("rrf")
+          ? new Fusion.Settings(Fusion.Method.RRF, Fusion.Norm.NONE, rrfK, null, depth, k)
+          : new Fusion.Settings(Fusion.Method.INTERPOLATE, Fusion.Norm.MINMAX, 60,
+              new double[] {1 - alpha, alpha}, depth, k);
+      Run fused = Fusion.fuse(List.of(new Run("sparse", sparse), new Run("dense", dense)), fs);
+      List<RankedList> fusedLists = new ArrayList<>(out.size());
+      for (RankedList d : out) {
+        RankedList f = fused.get(d.queryId());
+        fusedLists.add(f != null ? f : RankedList.empty(d.queryId()));
+      }
+      out = fusedLists;
       desc = "hybrid(" + (fusion.equals("rrf") ? "rrf,k=" + rrfK : "interp,alpha=" + alpha) + ","
           + desc + ")";
     }

@@ -17,8 +17,16 @@ import picocli.CommandLine.Spec;
 public final class EncodeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--corpus", required = true, description = "JSONL corpus (BEIR _id/title/text or id/contents; .gz ok).")
-  String corpus;
+  static final class Input {
+    @Option(names = "--corpus", description = "JSONL corpus (BEIR _id/title/text or id/contents; .gz ok).")
+    String corpus;
+
+    @Option(names = "--topics", description = "Topics 'qid<TAB>text': encoded as queries (query prefix, one at a time).")
+    String topics;
+  }
+
+  @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+  Input input;
 
   @Option(names = "--encoder", required = true, description = "Encoder name (${COMPLETION-CANDIDATES}) or model folder.",
       completionCandidates = EncoderNames.class)
@@ -36,12 +44,24 @@ public final class EncodeCommand implements Callable<Integer> {
   public Integer call() {
     var err = spec.commandLine().getErr();
     Encoders.config(encoder); // fail fast on a bad name before reading the corpus
-    CorpusTexts docs = CorpusTexts.readJsonl(corpus);
+    CorpusTexts docs;
+    if (input.corpus != null) {
+      docs = CorpusTexts.readJsonl(input.corpus);
+    } else {
+      java.util.List<String> ids = new java.util.ArrayList<>();
+      java.util.List<String> texts = new java.util.ArrayList<>();
+      for (io.trawl.core.Query q : io.trawl.search.dense.TrecRuns.readTopicsTsv(input.topics)) {
+        ids.add(q.id());
+        texts.add(q.text());
+      }
+      docs = new CorpusTexts(ids, texts);
+    }
     try (OnnxEncoder enc = Encoders.open(encoder, encoderOptions.toOptions())) {
       Progress p = new Progress(err, "encode", docs.ids().size());
-      float[][] v = enc.encode(docs.texts(), false, p::update);
+      float[][] v = input.topics != null ? enc.encodeEach(docs.texts(), true)
+          : enc.encode(docs.texts(), false, p::update);
       new VectorFile(enc.name(), enc.dimension(), docs.ids(), v).write(output);
-      err.printf("encode: %d documents with %s (dim %d) in %.1f s (%.1f docs/s); %d truncated to %d tokens%n",
+      err.printf("encode: %d texts with %s (dim %d) in %.1f s (%.1f texts/s); %d truncated to %d tokens%n",
           docs.ids().size(), enc.name(), enc.dimension(), p.seconds(), docs.ids().size() / p.seconds(),
           enc.truncatedCount(), enc.maxLength());
       err.flush();

@@ -14,17 +14,19 @@ import picocli.CommandLine.Option;
     name = "rerank",
     mixinStandardHelpOptions = true,
     description = {
-      "Rerank a TREC run (document texts from --index, query texts from --topics) or a candidates",
-      "file (RankLLM JSON/JSONL or retrieve-results JSON) and write a TREC run or RankLLM JSONL.",
-      "Finished queries are appended to <output>.work as they complete; after a crash or Ctrl-C,",
-      "--resume continues where it stopped and the final output is identical to an uninterrupted run."
+      "Rerank a TREC run (document texts from --index, query texts from --topics) or a candidates "
+          + "file (RankLLM JSON/JSONL or retrieve-results JSON); write a TREC run or RankLLM JSONL.",
+      "Finished queries are appended to <output>.work as they complete; after a crash or Ctrl-C, "
+          + "--resume continues where it stopped, and the final output is identical to an "
+          + "uninterrupted run."
     },
     footerHeading = "%nExamples:%n",
     footer = {
-      "  trawl rerank --reranker \"monot5(model=models/monot5-base-msmarco)\" --input run.bm25.txt \\",
-      "      --index indexes/msmarco-passage --topics topics.tsv --depth 100 --output run.monot5.txt",
-      "  trawl rerank --reranker \"monot5(model=m,batch=16,device=gpu)\" --input retrieve_results_dl19.json \\",
-      "      --output dl19.monot5.jsonl --resume"
+      "  trawl rerank --reranker \"monot5(model=models/monot5-base-msmarco)\" \\",
+      "      -i run.bm25.txt --index indexes/msmarco-passage --topics topics.tsv \\",
+      "      --depth 100 -o run.monot5.txt",
+      "  trawl rerank --reranker \"monot5(model=m,batch=32)\" --device gpu \\",
+      "      --dtype bfloat16 -i retrieve_results_dl19.json -o dl19.monot5.jsonl --resume"
     })
 public final class RerankCommand implements Callable<Integer> {
   @Option(names = "--reranker", required = true, paramLabel = "SPEC",

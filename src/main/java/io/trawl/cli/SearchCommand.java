@@ -3,6 +3,7 @@ package io.trawl.cli;
 import io.trawl.core.Query;
 import io.trawl.core.RunWriter;
 import io.trawl.core.TrawlException;
+import io.trawl.index.Analyzers;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;
 import io.trawl.search.Retrievers;
@@ -102,6 +103,13 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--analyzer", description = "Expected analyzer, e.g. \"english(stemmer=porter,stopwords=lucene)\"; the index must match.")
   String analyzer;
 
+  @Option(names = "--stemmer", paramLabel = "porter|none",
+      description = "Expected stemmer (as given to trawl index); the index must have been built with it.")
+  String stemmer;
+
+  @Option(names = "--keep-stopwords", description = "Expect an index built with --keep-stopwords.")
+  boolean keepStopwords;
+
   @Option(names = "--quiet", description = "No progress or summary on stderr.")
   boolean quiet;
 
@@ -121,13 +129,21 @@ public final class SearchCommand implements Callable<Integer> {
     if (n < 1) {
       throw TrawlException.invalid("--threads must be at least 1, got " + n);
     }
+    String expected = analyzer;
+    if (stemmer != null || keepStopwords) {
+      String fromFlags = Analyzers.describe(stemmer == null ? "porter" : stemmer, keepStopwords);
+      if (expected != null && !expected.replace(" ", "").equalsIgnoreCase(fromFlags)) {
+        throw TrawlException.invalid("--analyzer " + analyzer + " contradicts --stemmer/--keep-stopwords");
+      }
+      expected = fromFlags;
+    }
     List<Query> queries = Topics.read(topics, topicsFormat, topicField);
-    try (LuceneIndex idx = LuceneIndex.open(index, analyzer);
+    try (LuceneIndex idx = LuceneIndex.open(index, expected);
         Retriever r = opener.open(idx, new SearchOptions(
             fieldMap != null ? fieldMap : idx.defaultFields(), removeQuery));
         RunWriter w = RunWriter.open(output, fmt, runTag != null ? runTag : r.spec())) {
       SearchRun.Summary s = SearchRun.run(r, queries, hits, w, n,
-          !quiet && System.console() != null ? System.err : null);
+          !quiet && stderrIsTerminal() ? System.err : null);
       w.commit();
       if (!quiet) {
         System.err.println(String.format(Locale.ROOT,
@@ -137,6 +153,20 @@ public final class SearchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** True when stderr goes to a terminal (progress lines use carriage returns). */
+  static boolean stderrIsTerminal() {
+    java.io.Console c = System.console();
+    if (c == null) {
+      return false;
+    }
+    try {
+      // Java 22+: a console object exists even when redirected; ask whether it is a terminal
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
   }
 
   /** The spec from --retriever or the convenience flags (not both). */

@@ -11,8 +11,9 @@ import java.util.Set;
 /**
  * Symbolic names for the topics and qrels shipped in the repository's {@code topics-and-qrels/}
  * folder ({@code dl19-passage}, {@code beir-scifact-test}, {@code cranfield}, ...), resolved to
- * files. A value that names an existing file is used as that file; anything else must be a known
- * name, and an unknown one fails with the valid names and a "did you mean".
+ * files. A value that names an existing file is used as that file; then a known name; then a
+ * file name inside the folder ({@code topics.dl19-passage.txt}); anything else fails with the
+ * valid names and a "did you mean".
  *
  * <p>The folder is found from the system property {@code trawl.home} (the launcher passes the
  * repository root), else the current directory, else by walking up from the jar's location.
@@ -94,6 +95,10 @@ public final class TopicsAndQrels {
     }
     Entry e = entry(value);
     if (e == null) {
+      Path inFolder = findFolder() == null || value.isBlank() ? null : findFolder().resolve(value);
+      if (inFolder != null && Files.isRegularFile(inFolder)) {
+        return inFolder.toString();
+      }
       if (value.contains("/") || value.contains("\\") || value.contains(".")) {
         throw new InputException(value, "no such file, and not a known topics name");
       }

@@ -608,6 +608,21 @@ public final class T5Model implements AutoCloseable {
     return c.numLayers() * (perToken * l + attention);
   }
 
+  /**
+   * FLOPs of the first decoder step against {@code l} encoder positions: every layer projects the
+   * encoder output to cross-attention keys and values ({@code 2 l d 2 inner}), which dominates;
+   * plus one token through the self-attention, cross-attention and feed-forward projections.
+   */
+  public static double decoderFirstStepFlops(T5Config c, int l) {
+    double d = c.dModel();
+    double inner = c.inner();
+    double ff = c.dFf() * (c.gated() ? 2 : 1);
+    double crossKv = 2 * l * d * 2 * inner;
+    double oneToken = 2 * (d * 3 * inner + inner * d + d * inner + inner * d + d * ff + c.dFf() * d);
+    double attention = 2 * 2.0 * (l + 1) * inner;
+    return c.numDecoderLayers() * (crossKv + oneToken + attention);
+  }
+
   @Override
   public void close() {
     manager.close();

@@ -170,6 +170,10 @@ public final class EmbedReranker implements Reranker {
 
   @Override
   public void close() {
+    if (encoder.truncatedCount() > 0) {
+      System.err.println("embed: warning: " + encoder.truncatedCount() + " texts were longer than "
+          + encoder.maxLength() + " tokens and were truncated");
+    }
     encoder.close();
   }
 }

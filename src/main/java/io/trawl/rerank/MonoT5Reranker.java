@@ -185,18 +185,31 @@ public final class MonoT5Reranker implements Reranker {
       for (int k = from; k < to; k++) {
         chunk[k - from] = rows[order[k]];
       }
-      float[] pair = firstStepPair(chunk);
+      float[] s = scoreBatch(model, pairRows, chunk);
       for (int k = from; k < to; k++) {
-        double f = pair[2 * (k - from)];
-        double t = pair[2 * (k - from) + 1];
-        double mx = Math.max(f, t);
-        out[order[k]] = (float) (t - mx - Math.log(Math.exp(f - mx) + Math.exp(t - mx)));
+        out[order[k]] = s[k - from];
       }
     }
     return out;
   }
 
-  private float[] firstStepPair(int[][] chunk) {
+  /**
+   * One padded batch: encoder, one decoder step from the start token, the two logits
+   * {@code [false, true]} ({@code pairRows} from {@link T5Model#headRows(int...)}), log P(true).
+   */
+  public static float[] scoreBatch(T5Model model, NDArray pairRows, int[][] chunk) {
+    float[] pair = firstStepPair(model, pairRows, chunk);
+    float[] out = new float[chunk.length];
+    for (int k = 0; k < chunk.length; k++) {
+      double f = pair[2 * k];
+      double t = pair[2 * k + 1];
+      double mx = Math.max(f, t);
+      out[k] = (float) (t - mx - Math.log(Math.exp(f - mx) + Math.exp(t - mx)));
+    }
+    return out;
+  }
+
+  private static float[] firstStepPair(T5Model model, NDArray pairRows, int[][] chunk) {
     try (NDManager m = model.manager().newSubManager()) {
       T5Model.EncoderOutput enc = model.encode(m, chunk);
       try (T5Model.Decoder dec = model.decoder(m, enc)) {

@@ -10,8 +10,11 @@ public final class Rerankers {
   private static final Registry<Reranker> REGISTRY = new Registry<Reranker>("reranker");
 
   static {
-    REGISTRY.register("embed", EmbedReranker::new);
     REGISTRY.register(MonoT5Reranker.NAME, MonoT5Reranker::new);
+    REGISTRY.register("rankgpt", io.trawl.rerank.listwise.RankGptReranker::new);
+    REGISTRY.register("first", io.trawl.rerank.listwise.FirstReranker::new);
+    REGISTRY.register("icr", io.trawl.rerank.icr.IcrReranker::new);
+    REGISTRY.register("embed", EmbedReranker::new);
   }
 
   private Rerankers() {}

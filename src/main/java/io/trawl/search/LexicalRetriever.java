@@ -221,21 +221,26 @@ public final class LexicalRetriever implements Retriever {
 
   /**
    * The same ranking with dynamic pruning (block-max WAND / MaxScore): collect the top
-   * {@code k + 1} by score. If the (k+1)-th score is below the k-th, no document tied with the
-   * k-th was skipped, so the top k are exactly the documents scoring at least the k-th score.
-   * Otherwise a second pruned pass collects every document scoring exactly the k-th score, and
-   * the tie at the cut is resolved by external docid, as the exhaustive sort would. Per-document
+   * {@code k + k/8} by score. If the last collected score is below the k-th, no document tied
+   * with the k-th was skipped, so the collected documents include every document scoring at
+   * least the k-th score; sorting them by (score, docid) and cutting at k is exact. Otherwise
+   * (a tie group longer than the margin) a second pruned pass collects every document scoring
+   * exactly the k-th score, and the cut is made by external docid, as the exhaustive sort would. Per-document
    * scores are the same floats as in the exhaustive path (Lucene sums clause scores in double).
    */
   Hits searchPruned(org.apache.lucene.search.Query q, int k) throws IOException {
-    int want = k == Integer.MAX_VALUE ? k : k + 1;
+    int want = (int) Math.min(Integer.MAX_VALUE - 8L, (long) k + Math.max(1, k / 8));
     TopDocs td = searcher.search(q, new TopScoreDocCollectorManager(want, want));
     ScoreDoc[] sd = td.scoreDocs;
     int n = sd.length;
+    if (n == 0) {
+      return new Hits(new int[0], new float[0], new BytesRef[0], 0);
+    }
     int keep;
     int[] tieDocs = null;
-    if (n <= k || sd[k].score < sd[k - 1].score) {
-      keep = Math.min(n, k);
+    if (n < want || sd[n - 1].score < sd[k - 1].score) {
+      // every document scoring at least the k-th score was collected (none was pruned)
+      keep = n;
     } else {
       float cut = sd[k - 1].score;
       keep = 0;
@@ -244,29 +249,48 @@ public final class LexicalRetriever implements Retriever {
       }
       tieDocs = docsScoring(q, cut);
     }
-    int total = tieDocs == null ? keep : keep + tieDocs.length;
+    // candidates in Lucene's order (score desc, doc asc): the collected top, then the tied ones
+    float cut = sd[Math.min(k, n) - 1].score;
+    int upto = 0;
+    while (upto < keep && sd[upto].score >= cut) {
+      upto++;
+    }
+    int total = tieDocs == null ? upto : upto + tieDocs.length;
     int[] docs = new int[total];
     float[] scores = new float[total];
-    for (int i = 0; i < keep; i++) {
+    for (int i = 0; i < upto; i++) {
       docs[i] = sd[i].doc;
       scores[i] = sd[i].score;
     }
     if (tieDocs != null) {
-      float cut = sd[k - 1].score;
       for (int i = 0; i < tieDocs.length; i++) {
-        docs[keep + i] = tieDocs[i];
-        scores[keep + i] = cut;
+        docs[upto + i] = tieDocs[i];
+        scores[upto + i] = cut;
       }
     }
     BytesRef[] ids = index.idBytes(docs, total);
-    Integer[] order = new Integer[total];
+    // scores are non-increasing already; order each run of equal scores by external docid
+    int[] order = new int[total];
     for (int i = 0; i < total; i++) {
       order[i] = i;
     }
-    java.util.Arrays.sort(order, (a, b) -> {
-      int c = Float.compare(scores[b], scores[a]);
-      return c != 0 ? c : ids[a].compareTo(ids[b]);
-    });
+    for (int i = 0; i < total; ) {
+      int j = i + 1;
+      while (j < total && scores[j] == scores[i]) {
+        j++;
+      }
+      if (j - i > 1) {
+        Integer[] group = new Integer[j - i];
+        for (int g = 0; g < group.length; g++) {
+          group[g] = i + g;
+        }
+        java.util.Arrays.sort(group, (a, b) -> ids[a].compareTo(ids[b]));
+        for (int g = 0; g < group.length; g++) {
+          order[i + g] = group[g];
+        }
+      }
+      i = j;
+    }
     int m = Math.min(k, total);
     int[] d2 = new int[m];
     float[] s2 = new float[m];

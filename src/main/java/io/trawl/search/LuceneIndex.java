@@ -182,11 +182,12 @@ public final class LuceneIndex implements AutoCloseable {
     if (n == 0) {
       return out;
     }
-    Integer[] order = new Integer[n];
+    // visit documents in increasing doc id (doc values iterate forward): sort (doc, slot) pairs
+    long[] packed = new long[n];
     for (int i = 0; i < n; i++) {
-      order[i] = i;
+      packed[i] = ((long) docs[i] << 32) | i;
     }
-    Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
+    Arrays.sort(packed);
     List<LeafReaderContext> leaves = reader.leaves();
     try {
       if (idDocValues) {
@@ -194,7 +195,7 @@ public final class LuceneIndex implements AutoCloseable {
         SortedDocValues dv = null;
         LeafReaderContext leaf = null;
         for (int j = 0; j < n; j++) {
-          int i = order[j];
+          int i = (int) packed[j];
           int doc = docs[i];
           int li = ReaderUtil.subIndex(doc, leaves);
           if (li != leafIndex) {

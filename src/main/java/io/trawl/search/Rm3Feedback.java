@@ -81,13 +81,14 @@ final class Rm3Feedback implements LexicalRetriever.Feedback {
     Set<String> vocab = new LinkedHashSet<>();
     try {
       TermVectors tvs = reader.termVectors();
+      DocFreqs dfs = new DocFreqs(reader, IndexFields.CONTENTS);
       for (int i = 0; i < n; i++) {
         Terms terms = tvs.get(first.docs()[i], IndexFields.CONTENTS);
         if (terms == null) {
           throw TrawlException.invalid("index " + index.path() + " has no document vectors for field '"
-              + IndexFields.CONTENTS + "': RM3 needs them (rebuild the index with term vectors)");
+              + IndexFields.CONTENTS + "': RM3 needs them (rebuild it with trawl index --store-docvectors)");
         }
-        vectors[i] = docVector(reader, terms).pruneToSize(fbTerms);
+        vectors[i] = docVector(reader, terms, dfs).pruneToSize(fbTerms);
         vocab.addAll(vectors[i].terms());
       }
     } catch (IOException e) {
@@ -112,7 +113,8 @@ final class Rm3Feedback implements LexicalRetriever.Feedback {
     return f;
   }
 
-  private static TermVector docVector(IndexReader reader, Terms terms) throws IOException {
+  private static TermVector docVector(IndexReader reader, Terms terms,
+      DocFreqs dfs) throws IOException {
     TermVector f = new TermVector();
     int numDocs = reader.numDocs();
     TermsEnum te = terms.iterator();
@@ -125,7 +127,7 @@ final class Rm3Feedback implements LexicalRetriever.Feedback {
       if (!TERM.matcher(term).matches()) {
         continue;
       }
-      int df = reader.docFreq(new Term(IndexFields.CONTENTS, term));
+      int df = dfs.docFreq(term, text);
       float ratio = (float) df / numDocs;
       if (ratio > 0.1f) {
         continue;

@@ -96,14 +96,15 @@ final class RocchioFeedback implements LexicalRetriever.Feedback {
     Set<String> vocab = new LinkedHashSet<>();
     try {
       TermVectors tvs = reader.termVectors();
+      DocFreqs dfs = new DocFreqs(reader, IndexFields.CONTENTS);
       for (int i = 0; i < n; i++) {
         int doc = top ? hits.docs()[i] : hits.docs()[hits.size() - i - 1];
         Terms terms = tvs.get(doc, IndexFields.CONTENTS);
         if (terms == null) {
           throw TrawlException.invalid("index " + index.path() + " has no document vectors for field '"
-              + IndexFields.CONTENTS + "': Rocchio needs them (rebuild the index with term vectors)");
+              + IndexFields.CONTENTS + "': Rocchio needs them (rebuild it with trawl index --store-docvectors)");
         }
-        TermVector v = docVector(reader, terms);
+        TermVector v = docVector(reader, terms, dfs);
         vocab.addAll(v.terms());
         vectors.add(v);
       }
@@ -129,7 +130,8 @@ final class RocchioFeedback implements LexicalRetriever.Feedback {
     return f;
   }
 
-  private static TermVector docVector(IndexReader reader, Terms terms) throws IOException {
+  private static TermVector docVector(IndexReader reader, Terms terms,
+      DocFreqs dfs) throws IOException {
     TermVector f = new TermVector();
     int numDocs = reader.numDocs();
     TermsEnum te = terms.iterator();
@@ -139,7 +141,7 @@ final class RocchioFeedback implements LexicalRetriever.Feedback {
       if (term.length() < 2 || term.length() > 20) {
         continue;
       }
-      int df = reader.docFreq(new Term(IndexFields.CONTENTS, term));
+      int df = dfs.docFreq(term, text);
       float ratio = (float) df / numDocs;
       if (ratio > 0.1f) {
         continue;

@@ -40,7 +40,7 @@ class DenseCommandsTest {
     Result enc = run("encode", "--corpus", corpus.toString(), "--encoder", "bge-small-en-v1.5-q",
         "--output", vec.toString(), "--threads", "2");
     assertEquals(0, enc.code(), enc.err());
-    assertTrue(enc.err().contains("4 documents"), enc.err());
+    assertTrue(enc.err().contains("4 texts"), enc.err());
     assertEquals(4, VectorFile.read(vec).ids().size());
 
     Path index = tmp.resolve("idx");

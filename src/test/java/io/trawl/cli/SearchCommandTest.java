@@ -154,6 +154,10 @@ class SearchCommandTest {
         "english(stemmer=none,stopwords=lucene)");
     assertEquals(2, analyzer.code());
     assertTrue(analyzer.err().contains("analyzer"), analyzer.err());
+    Result stem = run("search", "--index", index.toString(), "--topics", t.toString(), "--stemmer", "none");
+    assertEquals(2, stem.code(), stem.err());
+    assertEquals(0, run("search", "--index", index.toString(), "--topics", t.toString(), "--stemmer", "porter",
+        "--quiet", "--output", tmp.resolve("porter.txt").toString()).code());
     Result noIndex = run("search", "--index", tmp.resolve("nope").toString(), "--topics", t.toString());
     assertEquals(2, noIndex.code());
     assertEquals(2, run("search", "--index", index.toString(), "--topics", t.toString(), "--hits", "0").code());

@@ -196,6 +196,26 @@ class T5GoldenTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void float16RunsOnTheCpuWithinHalfPrecision() {
+    Path dir = Golden.model("t5-v1_1-tiny");
+    JsonNode c = Golden.json(dir.resolve("golden.json")).path("cases").get(2); // single_len24
+    int[][] rows = Golden.unpadded(c.path("input_ids"), c.path("attention_mask"));
+    try (T5Model model = T5Model.load(dir, new ComputeOptions("cpu", "float16", 1));
+        NDManager m = model.manager().newSubManager()) {
+      assertEquals(ai.djl.ndarray.types.DataType.FLOAT16, model.dataType());
+      T5Model.EncoderOutput enc = model.encode(m, rows);
+      try (T5Model.Decoder dec = model.decoder(m, enc)) {
+        float[] logits = model.logits(dec.step(new int[][] {{0}}))
+            .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+        float[] gold = flat(c.path("first_step_logits"));
+        // half precision keeps ~3 significant digits; the error accumulates through the layers
+        assertTrue(excess(logits, gold, 0.1, 0) <= 0, "float16 max abs diff " + Golden.maxAbs(logits, gold));
+        record("float16_first_step_logits", logits, gold);
+      }
+    }
+  }
+
   static float[] flatten(float[][] a) {
     int n = 0;
     for (float[] r : a) {

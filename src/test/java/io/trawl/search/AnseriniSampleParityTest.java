@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.trawl.core.Query;
 import io.trawl.core.RunWriter;
+import io.trawl.corpus.JsonCorpus;
+import io.trawl.corpus.TrecCorpus;
+import io.trawl.index.Indexer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Anserini 2.2.0's run lines on its own sample collections, reproduced line for line. */
+/**
+ * Anserini 2.2.0's run lines on its own sample collections (TREC SGML and a JSON array, indexed by
+ * the project's Indexer), reproduced line for line: BM25, QL, RM3, Rocchio and a score tie.
+ */
 class AnseriniSampleParityTest {
   @TempDir static Path tmp;
   static Path samples;
@@ -23,11 +29,15 @@ class AnseriniSampleParityTest {
   @BeforeAll
   static void build() throws IOException {
     samples = TestIndexes.shared("anserini-test-samples");
-    Path trecDocs = samples.resolve("sample_docs/trec/collection2");
-    trecIndex = TestIndexes.trec(List.of(trecDocs.resolve("trec1"), trecDocs.resolve("trec2")),
-        tmp.resolve("trec"));
-    jsonIndex = TestIndexes.jsonDocs(
-        List.of(samples.resolve("sample_docs/json/collection2/segment1.json")), tmp.resolve("json"));
+    // built with the project's Indexer, as Anserini built them: term vectors, raw documents
+    trecIndex = tmp.resolve("trec");
+    new Indexer(new Indexer.Options().corpus(new TrecCorpus(),
+        samples.resolve("sample_docs/trec/collection2").toString()).index(trecIndex).threads(1)
+        .storeDocvectors(true)).run();
+    jsonIndex = tmp.resolve("json");
+    new Indexer(new Indexer.Options().corpus(new JsonCorpus(),
+        samples.resolve("sample_docs/json/collection2/segment1.json").toString()).index(jsonIndex)
+        .threads(1).storeDocvectors(true)).run();
   }
 
   /** Our lines (first five columns) for the topics. */

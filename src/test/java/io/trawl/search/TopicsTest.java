@@ -116,6 +116,7 @@ class TopicsTest {
     assertEquals(200, Topics.read("dl20").size());
     assertEquals(300, Topics.read("beir-scifact-test").size());
     assertEquals(225, Topics.read("cranfield").size());
+    assertEquals(dl19, Topics.read("topics.dl19-passage.txt"));
     assertEquals(6980, Topics.read("msmarco-passage-dev-subset").size());
     List<Query> robust = Topics.read("robust04");
     assertEquals(250, robust.size());

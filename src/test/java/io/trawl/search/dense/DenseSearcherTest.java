@@ -140,23 +140,4 @@ class DenseSearcherTest {
         DenseIndexer.Options.defaults(), tmp.resolve("i"), "test"));
     assertThrows(TrawlException.class, () -> new DenseIndexer.Options(false, 1, 100));
   }
-
-  @Test
-  void fusion() {
-    RankedList sparse = new RankedList("q", List.of(new Candidate("a", 12), new Candidate("b", 10),
-        new Candidate("c", 4)));
-    RankedList dense = new RankedList("q", List.of(new Candidate("c", 0.9), new Candidate("d", 0.8),
-        new Candidate("a", 0.2)));
-    RankedList rrf = HybridFusion.rrf(sparse, dense, 60, 1000, 10);
-    // a: 1/61 + 1/63; c: 1/63 + 1/61 (tie, docid descending: c first); b: 1/62; d: 1/62
-    assertEquals(List.of("c", "a", "d", "b"), ids(rrf));
-    assertEquals(1.0 / 61 + 1.0 / 63, rrf.get(0).score(), 1e-12);
-    RankedList interp = HybridFusion.interpolate(sparse, dense, 0.5, 1000, 3);
-    // sparse' a=1, b=0.75, c=0; dense' c=1, d=6/7, a=0 -> a .5, b .375, c .5, d .4286
-    assertEquals(List.of("c", "a", "d"), ids(interp));
-    assertEquals(0.5 * 6 / 7.0, interp.get(2).score(), 1e-12);
-    assertEquals(List.of("a", "b", "d"), ids(HybridFusion.interpolate(sparse, dense, 0, 1000, 3)));
-    assertEquals(List.of("c", "a"), ids(HybridFusion.rrf(sparse, dense, 60, 1, 10)));
-    assertThrows(TrawlException.class, () -> HybridFusion.interpolate(sparse, dense, 1.5, 10, 10));
-  }
 }

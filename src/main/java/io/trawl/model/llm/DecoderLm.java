@@ -1,0 +1,331 @@
+package io.trawl.model.llm;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import io.trawl.core.TrawlException;
+import io.trawl.model.ComputeOptions;
+import io.trawl.model.HfConfig;
+import io.trawl.model.SafeTensors;
+import java.nio.file.Path;
+
+/**
+ * A decoder-only transformer (Llama, Mistral, Qwen2) on DJL NDArrays, as Hugging Face's {@code
+ * modeling_llama.py} / {@code modeling_qwen2.py} compute it:
+ *
+ * <pre>
+ *   x = embed(ids)
+ *   per layer:  h = x + o(Attn(RMSNorm(x)));  x = h + down(silu(gate(n)) * up(n)),  n = RMSNorm(h)
+ *   logits = lm_head(RMSNorm(x))              (lm_head = embed^T when tied)
+ *   RMSNorm(x) = w * x / sqrt(mean(x^2) + eps)
+ *   Attn: q,k,v = x Wq (+bq), x Wk (+bk), x Wv (+bv)   (Qwen2 always has the q/k/v biases)
+ *         RoPE (rotate_half, inv_freq[i] = theta^(-2i/d), llama3/linear scaling)
+ *         softmax(q k^T / sqrt(d) + mask) v, grouped-query (head h uses kv head h / (H/KV))
+ * </pre>
+ *
+ * Few large ops per layer (JNI costs about 2 us per op): q, k and v come from one fused matrix,
+ * gate and up from another, RoPE is applied to q and k together, and grouped-query attention
+ * reshapes the query heads instead of repeating keys. A {@link KvCache} holds rotated keys and
+ * values; left-padded batches get positions {@code cumsum(mask) - 1} and padded keys are masked
+ * (HF {@code generate}'s convention). A {@link Probe} can read the embeddings, each layer's output
+ * and the attention probabilities of chosen layers as they are computed (one layer at a time).
+ */
+public final class DecoderLm implements AutoCloseable {
+  /** Each mask part adds at most this, so two parts stay finite (no -inf, no NaN rows). */
+  private static final float HALF_MAX = Float.MAX_VALUE / 2;
+  private final DecoderConfig cfg;
+  private final NDManager manager;
+  private final DataType dtype;
+  private final NDArray embed;
+  private final NDArray lmHead;
+  private final NDArray finalNorm;
+  private final Layer[] layers;
+  private final NDArray invFreq;
+  private final Path folder;
+
+  private record Layer(NDArray inNorm, NDArray qkv, NDArray qkvBias, NDArray o, NDArray oBias,
+      NDArray postNorm, NDArray gateUp, NDArray down) {}
+
+  /** Observes intermediate values of a forward pass (golden tests, ICR). */
+  public interface Probe {
+    default void embeddings(NDArray x) {}
+
+    default void layerOutput(int layer, NDArray x) {}
+
+    default void finalNorm(NDArray x) {}
+
+    /** Whether {@link #attention} should be called for this layer. */
+    default boolean wantsAttention(int layer) {
+      return false;
+    }
+
+    /** Softmax probabilities {@code [B, heads, T, S]} of a layer; valid during the call only. */
+    default void attention(int layer, NDArray probs) {}
+  }
+
+  private DecoderLm(DecoderConfig cfg, Path folder, NDManager manager, DataType dtype,
+      NDArray embed, NDArray lmHead, NDArray finalNorm, Layer[] layers) {
+    this.cfg = cfg;
+    this.folder = folder;
+    this.manager = manager;
+    this.dtype = dtype;
+    this.embed = embed;
+    this.lmHead = lmHead;
+    this.finalNorm = finalNorm;
+    this.layers = layers;
+    this.invFreq = manager.create(cfg.inverseFrequencies());
+  }
+
+  /** Loads a Hugging Face folder (config.json + safetensors). */
+  public static DecoderLm load(Path folder, ComputeOptions options) {
+    DecoderConfig cfg = DecoderConfig.from(HfConfig.load(folder));
+    Device device = options.resolveDevice();
+    DataType dt = options.resolveDataType(device);
+    NDManager m = NDManager.newBaseManager(device, "PyTorch");
+    try (SafeTensors st = SafeTensors.open(folder)) {
+      int h = cfg.hidden();
+      int hd = cfg.headDim();
+      long qDim = (long) cfg.heads() * hd;
+      long kvDim = (long) cfg.kvHeads() * hd;
+      NDArray embed = st.get("model.embed_tokens.weight", m, dt, cfg.vocabSize(), h);
+      NDArray lm;
+      if (cfg.tiedEmbeddings()) {
+        lm = embed;
+      } else {
+        lm = st.get("lm_head.weight", m, dt, cfg.vocabSize(), h);
+      }
+      Layer[] layers = new Layer[cfg.layers()];
+      for (int i = 0; i < cfg.layers(); i++) {
+        String p = "model.layers." + i + ".";
+        NDArray q = st.get(p + "self_attn.q_proj.weight", m, dt, qDim, h);
+        NDArray k = st.get(p + "self_attn.k_proj.weight", m, dt, kvDim, h);
+        NDArray v = st.get(p + "self_attn.v_proj.weight", m, dt, kvDim, h);
+        NDArray qkv = NDArrays.concat(new NDList(q, k, v), 0);
+        q.close();
+        k.close();
+        v.close();
+        NDArray qkvBias = null;
+        if (cfg.qkvBias()) {
+          NDArray qb = st.get(p + "self_attn.q_proj.bias", m, dt, qDim);
+          NDArray kb = st.get(p + "self_attn.k_proj.bias", m, dt, kvDim);
+          NDArray vb = st.get(p + "self_attn.v_proj.bias", m, dt, kvDim);
+          qkvBias = NDArrays.concat(new NDList(qb, kb, vb), 0);
+          qb.close();
+          kb.close();
+          vb.close();
+        }
+        NDArray o = st.get(p + "self_attn.o_proj.weight", m, dt, h, qDim);
+        NDArray oBias = cfg.oBias() ? st.get(p + "self_attn.o_proj.bias", m, dt, h) : null;
+        NDArray gate = st.get(p + "mlp.gate_proj.weight", m, dt, cfg.intermediate(), h);
+        NDArray up = st.get(p + "mlp.up_proj.weight", m, dt, cfg.intermediate(), h);
+        NDArray gateUp = NDArrays.concat(new NDList(gate, up), 0);
+        gate.close();
+        up.close();
+        NDArray down = st.get(p + "mlp.down_proj.weight", m, dt, h, cfg.intermediate());
+        layers[i] = new Layer(st.get(p + "input_layernorm.weight", m, dt, h), qkv, qkvBias, o,
+            oBias, st.get(p + "post_attention_layernorm.weight", m, dt, h), gateUp, down);
+      }
+      NDArray norm = st.get("model.norm.weight", m, dt, h);
+      return new DecoderLm(cfg, folder, m, dt, embed, lm, norm, layers);
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  public DecoderConfig config() {
+    return cfg;
+  }
+
+  public Path folder() {
+    return folder;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public DataType dataType() {
+    return dtype;
+  }
+
+  /** A new empty cache for {@code batch} rows whose arrays live on {@code owner}. */
+  public KvCache newCache(NDManager owner, int batch) {
+    return new KvCache(owner, cfg.layers(), batch);
+  }
+
+  /**
+   * Runs {@code ids} ({@code [B][T]}, rows left-padded, {@code mask[b][t]} 1 for real tokens)
+   * after what {@code cache} holds, appending to the cache. Positions continue from each row's
+   * real-token count. Returns logits {@code [B, T, V]} ({@code allPositions}) or {@code [B, V]}
+   * (last position only), on {@code out}.
+   */
+  public NDArray forward(long[][] ids, int[][] mask, KvCache cache, Probe probe,
+      boolean allPositions, NDManager out) {
+    int b = ids.length;
+    int t = b == 0 ? 0 : ids[0].length;
+    if (t == 0) {
+      throw new IllegalArgumentException("forward needs at least one row and one position");
+    }
+    if (cache.batch() != b) {
+      throw new IllegalArgumentException("cache batch " + cache.batch() + " != " + b);
+    }
+    int past = cache.length;
+    int total = past + t;
+    if (cfg.slidingWindow() > 0 && total > cfg.slidingWindow()) {
+      throw TrawlException.invalid(folder + ": input of " + total + " tokens is longer than the"
+          + " model's sliding_window " + cfg.slidingWindow() + " (not supported)");
+    }
+    long[] flatIds = new long[b * t];
+    long[] pos = new long[b * t];
+    float[] newMask = new float[b * t];
+    for (int r = 0; r < b; r++) {
+      long seen = cache.realTokens[r];
+      for (int i = 0; i < t; i++) {
+        flatIds[r * t + i] = ids[r][i];
+        boolean real = mask == null || mask[r][i] != 0;
+        newMask[r * t + i] = real ? 1f : 0f;
+        if (real) {
+          pos[r * t + i] = seen++;
+        } else {
+          pos[r * t + i] = 1; // HF generate's value for padded positions
+        }
+      }
+      cache.realTokens[r] = seen;
+    }
+    try (NDManager s = out.newSubManager()) {
+      NDArray idArr = s.create(flatIds, new Shape(b, t));
+      NDArray x = idArr.getNDArrayInternal().embedding(idArr, embed, SparseFormat.DENSE)
+          .singletonOrThrow();
+      if (probe != null) {
+        probe.embeddings(x);
+      }
+      // rotary tables [B, T, 1, d]
+      NDArray angles = s.create(pos, new Shape(b, t, 1)).toType(DataType.FLOAT32, false)
+          .mul(invFreq.reshape(1, 1, -1));
+      NDArray emb = angles.concat(angles, 2).reshape(b, t, 1, cfg.headDim());
+      NDArray cos = emb.cos();
+      NDArray sin = emb.sin();
+      if (dtype != DataType.FLOAT32) {
+        cos = cos.toType(dtype, false);
+        sin = sin.toType(dtype, false);
+      }
+      // key mask [B, S] and additive attention mask [B, 1, T, S]
+      NDArray maskNew = s.create(newMask, new Shape(b, t));
+      NDArray keyMask = cache.keyMask == null ? maskNew : cache.keyMask.concat(maskNew, 1);
+      // causal part only when more than one new position; padding part only when padding exists
+      NDArray additive = null;
+      if (t > 1) {
+        NDArray qIdx = s.arange(past, total).reshape(t, 1);
+        NDArray kIdx = s.arange(0, total).reshape(1, total);
+        additive = kIdx.gt(qIdx).toType(DataType.FLOAT32, false).mul(-HALF_MAX)
+            .reshape(1, 1, t, total);
+      }
+      boolean padded = cache.padded;
+      for (float f : newMask) {
+        padded |= f == 0f;
+      }
+      if (padded) {
+        NDArray pad = keyMask.sub(1f).mul(HALF_MAX).reshape(b, 1, 1, total);
+        additive = additive == null ? pad : additive.add(pad);
+      }
+      int nh = cfg.heads();
+      int kvh = cfg.kvHeads();
+      int hd = cfg.headDim();
+      int rep = nh / kvh;
+      float scale = (float) (1.0 / Math.sqrt(hd));
+      for (int li = 0; li < layers.length; li++) {
+        NDArray next;
+        // per-layer scope: the layer's intermediates (scores, probabilities, ...) are freed here
+        try (NDManager ls = s.newSubManager()) {
+          x.tempAttach(ls);
+          Layer l = layers[li];
+          NDArray n = rmsNorm(x, l.inNorm);
+          NDArray qkv = (l.qkvBias == null ? Linear.linear(n, l.qkv) : Linear.linear(n, l.qkv, l.qkvBias))
+              .singletonOrThrow().reshape(b, t, nh + 2 * kvh, hd);
+          NDList parts = qkv.split(new long[] {nh + kvh}, 2);
+          NDArray qk = parts.get(0);
+          NDArray v = parts.get(1).transpose(0, 2, 1, 3);
+          NDList halves = qk.split(new long[] {hd / 2}, 3);
+          NDArray rotated = halves.get(1).neg().concat(halves.get(0), 3);
+          qk = qk.mul(cos).add(rotated.mul(sin)).transpose(0, 2, 1, 3);
+          NDList qkParts = qk.split(new long[] {nh}, 1);
+          NDArray q = qkParts.get(0);
+          NDArray k = qkParts.get(1);
+          if (cache.keys[li] != null) {
+            // concat results land on the cache's manager; move them into this layer's scope so
+            // that views derived below (transposes) die with it, then hand them to the cache
+            k = cache.keys[li].concat(k, 2);
+            v = cache.values[li].concat(v, 2);
+            k.attach(ls);
+            v.attach(ls);
+          }
+          // grouped-query attention: [B, kvh, rep*T, d] x [B, kvh, d, S]
+          NDArray scores = q.mul(scale).reshape(b, kvh, rep * t, hd).matMul(k.transpose(0, 1, 3, 2))
+              .reshape(b, nh, t, total);
+          if (dtype != DataType.FLOAT32) {
+            scores = scores.toType(DataType.FLOAT32, false);
+          }
+          NDArray probs = (additive == null ? scores : scores.add(additive)).softmax(3);
+          if (probe != null && probe.wantsAttention(li)) {
+            probe.attention(li, probs);
+          }
+          if (dtype != DataType.FLOAT32) {
+            probs = probs.toType(dtype, false);
+          }
+          NDArray ctx = probs.reshape(b, kvh, rep * t, total).matMul(v).reshape(b, nh, t, hd)
+              .transpose(0, 2, 1, 3).reshape(b, t, nh * hd);
+          NDArray attnOut = (l.oBias == null ? Linear.linear(ctx, l.o) : Linear.linear(ctx, l.o, l.oBias))
+              .singletonOrThrow();
+          NDArray hres = x.add(attnOut);
+          NDArray n2 = rmsNorm(hres, l.postNorm);
+          NDList gu = Linear.linear(n2, l.gateUp).singletonOrThrow().split(new long[] {cfg.intermediate()}, 2);
+          NDArray act = Activation.swish(gu.get(0), 1f).mul(gu.get(1));
+          next = hres.add(Linear.linear(act, l.down).singletonOrThrow());
+          next.attach(s);
+          cache.set(li, k, v);
+        }
+        x = next;
+        if (probe != null) {
+          probe.layerOutput(li, x);
+        }
+      }
+      cache.setMask(keyMask);
+      cache.padded = padded;
+      cache.length = total;
+      NDArray last = allPositions ? x : x.get(new NDIndex(":, -1, :"));
+      NDArray normed = rmsNorm(last, finalNorm);
+      if (probe != null) {
+        probe.finalNorm(normed);
+      }
+      NDArray logits = Linear.linear(normed, lmHead).singletonOrThrow();
+      if (logits.getDataType() != DataType.FLOAT32) {
+        logits = logits.toType(DataType.FLOAT32, false);
+      }
+      logits.attach(out);
+      return logits;
+    }
+  }
+
+  private NDArray rmsNorm(NDArray x, NDArray w) {
+    NDArray xf = dtype == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    NDArray r = xf.mul(xf.square().mean(new int[] {-1}, true).add((float) cfg.rmsEps()).pow(-0.5f));
+    if (dtype != DataType.FLOAT32) {
+      r = r.toType(dtype, false);
+    }
+    return r.mul(w);
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

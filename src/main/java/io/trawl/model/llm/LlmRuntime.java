@@ -1,0 +1,194 @@
+package io.trawl.model.llm;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trawl.core.TrawlException;
+import io.trawl.model.ComputeOptions;
+import io.trawl.model.HfJsonTokenizer;
+import io.trawl.model.TextTokenizer;
+import io.trawl.model.Tokenizers;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A chat LLM from a Hugging Face folder: the {@link DecoderLm}, its tokenizer, its chat template
+ * and its special tokens. Rendered chat text is encoded as {@code apply_chat_template(tokenize=True)}
+ * does: no special tokens added, special-token strings in the text ({@code <|im_start|>}, {@code
+ * <s>}, ...) become their ids.
+ */
+public final class LlmRuntime implements AutoCloseable {
+  private final DecoderLm model;
+  private final TextTokenizer tokenizer;
+  private final ChatTemplate template;
+  private final Map<String, Integer> specials;
+  private final Set<Integer> stopIds;
+
+  private LlmRuntime(DecoderLm model, TextTokenizer tokenizer, ChatTemplate template,
+      Map<String, Integer> specials, Set<Integer> stopIds) {
+    this.model = model;
+    this.tokenizer = tokenizer;
+    this.template = template;
+    this.specials = specials;
+    this.stopIds = stopIds;
+  }
+
+  /** Loads model, tokenizer and chat template ({@code templateOverride} may be null). */
+  public static LlmRuntime load(Path folder, ComputeOptions options, Path templateOverride) {
+    DecoderLm lm = DecoderLm.load(folder, options);
+    try {
+      TextTokenizer tok = Tokenizers.load(folder, Tokenizers.Convention.NONE);
+      ChatTemplate t = ChatTemplate.load(folder, templateOverride);
+      Map<String, Integer> specials = specialTokens(folder, tok);
+      Set<Integer> stop = new LinkedHashSet<>(lm.config().eosIds());
+      Integer eos = t == null ? null : specials.get(ChatTemplate.specialTokens(folder).get("eos"));
+      if (eos != null) {
+        stop.add(eos);
+      }
+      stop.addAll(generationEos(folder));
+      return new LlmRuntime(lm, tok, t, specials, stop);
+    } catch (RuntimeException e) {
+      lm.close();
+      throw e;
+    }
+  }
+
+  private static Map<String, Integer> specialTokens(Path folder, TextTokenizer tok) {
+    Map<String, Integer> m = new LinkedHashMap<>();
+    Path cfg = folder.resolve("tokenizer_config.json");
+    if (Files.isRegularFile(cfg)) {
+      try {
+        JsonNode root = new ObjectMapper().readTree(cfg.toFile());
+        root.path("added_tokens_decoder").fields().forEachRemaining(e -> {
+          String content = e.getValue().path("content").asText();
+          if (!content.isEmpty()) {
+            m.put(content, Integer.parseInt(e.getKey()));
+          }
+        });
+      } catch (IOException | NumberFormatException e) {
+        throw new io.trawl.core.InputException(cfg.toString(), "invalid tokenizer_config.json: " + e.getMessage());
+      }
+    }
+    for (String s : ChatTemplate.specialTokens(folder).values()) {
+      int id = tok.pieceId(s);
+      if (id >= 0) {
+        m.putIfAbsent(s, id);
+      }
+    }
+    return m;
+  }
+
+  private static List<Integer> generationEos(Path folder) {
+    List<Integer> out = new ArrayList<>();
+    Path gen = folder.resolve("generation_config.json");
+    if (Files.isRegularFile(gen)) {
+      try {
+        JsonNode n = new ObjectMapper().readTree(gen.toFile()).path("eos_token_id");
+        if (n.isArray()) {
+          n.forEach(x -> out.add(x.asInt()));
+        } else if (n.isIntegralNumber()) {
+          out.add(n.asInt());
+        }
+      } catch (IOException e) {
+        throw new io.trawl.core.InputException(gen.toString(), "invalid JSON: " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  public DecoderLm model() {
+    return model;
+  }
+
+  public TextTokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  public ChatTemplate template() {
+    return template;
+  }
+
+  public Set<Integer> stopIds() {
+    return stopIds;
+  }
+
+  /** The model's context length ({@code max_position_embeddings}; 0 when unknown). */
+  public int contextLength() {
+    return model.config().maxPositions();
+  }
+
+  /** Renders messages with the chat template. */
+  public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+    return template.render(messages, addGenerationPrompt);
+  }
+
+  /** Encodes rendered chat text; special-token strings become their ids. */
+  public int[] encode(String text) {
+    if (tokenizer instanceof HfJsonTokenizer || specials.isEmpty()) {
+      return tokenizer.encode(text); // tokenizer.json extracts its added tokens itself
+    }
+    List<String> names = new ArrayList<>(specials.keySet());
+    names.sort(Comparator.comparingInt(String::length).reversed());
+    List<Integer> out = new ArrayList<>();
+    int start = 0;
+    int i = 0;
+    while (i < text.length()) {
+      String hit = null;
+      for (String s : names) {
+        if (text.startsWith(s, i)) {
+          hit = s;
+          break;
+        }
+      }
+      if (hit == null) {
+        i++;
+        continue;
+      }
+      if (i > start) {
+        for (int id : tokenizer.encode(text.substring(start, i))) {
+          out.add(id);
+        }
+      }
+      out.add(specials.get(hit));
+      i += hit.length();
+      start = i;
+    }
+    if (start < text.length()) {
+      for (int id : tokenizer.encode(text.substring(start))) {
+        out.add(id);
+      }
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  public String decode(int[] ids) {
+    return tokenizer.decode(ids);
+  }
+
+  /**
+   * Fails when {@code promptTokens + newTokens} exceeds the model's context, saying by how much and
+   * what to change ({@code hint}, e.g. "lower window= or words=").
+   */
+  public void checkContext(int promptTokens, int newTokens, String what, String hint) {
+    int ctx = contextLength();
+    if (ctx > 0 && promptTokens + newTokens > ctx) {
+      throw TrawlException.invalid(what + " needs " + promptTokens + " prompt tokens"
+          + (newTokens > 0 ? " + " + newTokens + " to generate" : "") + " but the model's context"
+          + " (max_position_embeddings) is " + ctx + ": " + (promptTokens + newTokens - ctx)
+          + " tokens too many; " + hint);
+    }
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+    model.close();
+  }
+}

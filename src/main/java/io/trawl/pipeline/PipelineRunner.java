@@ -1,0 +1,235 @@
+package io.trawl.pipeline;
+
+import io.trawl.core.AtomicOutput;
+import io.trawl.core.Candidate;
+import io.trawl.core.Query;
+import io.trawl.core.RankedList;
+import io.trawl.core.Registry;
+import io.trawl.core.Run;
+import io.trawl.core.RunWriter;
+import io.trawl.core.Spec;
+import io.trawl.core.TrawlException;
+import io.trawl.rerank.IndexDocTexts;
+import io.trawl.rerank.Reranker;
+import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.TrecRuns;
+import io.trawl.search.LuceneIndex;
+import io.trawl.search.Retriever;
+import io.trawl.search.Retrievers;
+import io.trawl.search.SearchOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Runs a {@link Pipeline} over topics: the first stage retrieves (from a Lucene index) or reads a
+ * list per query from a file; each reranker stage reranks the top {@code @k} of what it receives
+ * and passes only those on. Candidates without text get it from the index's stored raw document
+ * before the first reranker. The run's tag is the pipeline's canonical string.
+ */
+public final class PipelineRunner {
+  /** Hits of a retriever stage without {@code @k} (Anserini's default). */
+  public static final int DEFAULT_HITS = 1000;
+
+  /**
+   * Where the stages find their inputs.
+   *
+   * @param index the Lucene index (null when the pipeline needs none)
+   * @param fields fields searched by retriever stages with their weights; null = the index's
+   *     default (from its layout: multifield searches title and contents)
+   * @param removeQuery drop a hit whose docid equals the query id (BEIR)
+   * @param threads query threads for retrieval
+   */
+  public record Context(Path index, Map<String, Float> fields, boolean removeQuery, int threads) {
+    public Context {
+      fields = fields == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+      threads = Math.max(1, threads);
+    }
+  }
+
+  private PipelineRunner() {}
+
+  /**
+   * Checks stage names against the retriever and reranker registries, and a retriever's
+   * parameters (cheap: no index is opened). Reranker parameters are checked when the reranker is
+   * made, since that loads its model.
+   */
+  public static void check(Pipeline pipeline) {
+    pipeline.check(Retrievers.registry(), Rerankers.registry());
+    if (!pipeline.sourceIsFile()) {
+      Spec s = pipeline.source();
+      Retrievers.parse(new Spec(s.name(), s.params(), null).toString());
+    }
+  }
+
+  /** Whether running this pipeline needs an index: a retriever first stage, or rerankers (texts). */
+  public static boolean needsIndex(Pipeline pipeline) {
+    return !pipeline.sourceIsFile();
+  }
+
+  /** Runs the pipeline over the queries; lists come back in query order. */
+  public static Run run(Pipeline pipeline, List<Query> queries, Context ctx) {
+    return run(pipeline, queries, ctx, Rerankers.registry());
+  }
+
+  /** Runs the pipeline with rerankers from {@code rerankers} (tests use their own registry). */
+  static Run run(Pipeline pipeline, List<Query> queries, Context ctx, Registry<Reranker> rerankers) {
+    pipeline.check(Retrievers.registry(), rerankers);
+    LuceneIndex index = null;
+    try {
+      if (ctx.index() != null) {
+        index = LuceneIndex.open(ctx.index(), null);
+      }
+      List<RankedList> lists = firstStage(pipeline.source(), queries, ctx, index);
+      List<Spec> stages = pipeline.rerankers();
+      if (!stages.isEmpty()) {
+        lists = withTexts(lists, index, pipeline.source());
+      }
+      for (Spec stage : stages) {
+        lists = rerank(stage, queries, lists, rerankers);
+      }
+      Map<String, RankedList> byQuery = new LinkedHashMap<>();
+      for (RankedList l : lists) {
+        byQuery.put(l.queryId(), l);
+      }
+      return new Run(pipeline.tag(), byQuery);
+    } finally {
+      if (index != null) {
+        index.close();
+      }
+    }
+  }
+
+  /**
+   * Writes a run as a TREC file. Without rerankers, scores print like {@code trawl search}
+   * (6 decimals; retrievers round to 4 and break ties); reranker scores print in shortest exact
+   * form, so that trec_eval's re-sort of the file gives exactly the order (and the numbers) of the
+   * in-memory run.
+   */
+  public static void write(Pipeline pipeline, Run run, String output) {
+    if (pipeline.rerankers().isEmpty()) {
+      try (RunWriter w = RunWriter.open(output, RunWriter.Format.TREC, run.tag())) {
+        for (RankedList l : run.lists().values()) {
+          w.write(l);
+        }
+        w.commit();
+      }
+      return;
+    }
+    String tag = TrecRuns.tag(run.tag());
+    try (AtomicOutput out = AtomicOutput.open(output)) {
+      for (RankedList l : run.lists().values()) {
+        TrecRuns.write(out.writer(), l, tag);
+      }
+      out.commit();
+    } catch (java.io.IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, output + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+
+  private static List<RankedList> firstStage(Spec source, List<Query> queries, Context ctx,
+      LuceneIndex index) {
+    if (Pipeline.FILE_SOURCES.contains(source.name().toLowerCase(java.util.Locale.ROOT))) {
+      return FileSources.read(source, queries);
+    }
+    if (index == null) {
+      throw TrawlException.invalid("pipeline stage '" + source + "' retrieves from an index: give --index");
+    }
+    int k = source.cutoff() != null ? source.cutoff() : DEFAULT_HITS;
+    Spec model = new Spec(source.name(), source.params(), null);
+    SearchOptions search = new SearchOptions(ctx.fields() != null ? ctx.fields() : index.defaultFields(),
+        ctx.removeQuery());
+    try (Retriever retriever = Retrievers.open(model.toString(), index, search)) {
+      return retrieveAll(retriever, queries, k, ctx.threads());
+    }
+  }
+
+  private static List<RankedList> retrieveAll(Retriever r, List<Query> queries, int k, int threads) {
+    if (threads <= 1 || queries.size() < 2) {
+      List<RankedList> out = new ArrayList<>(queries.size());
+      for (Query q : queries) {
+        out.add(r.retrieve(q, k));
+      }
+      return out;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<RankedList>> futures = new ArrayList<>(queries.size());
+      for (Query q : queries) {
+        futures.add(pool.submit(() -> r.retrieve(q, k)));
+      }
+      List<RankedList> out = new ArrayList<>(queries.size());
+      for (Future<RankedList> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrawlException(TrawlException.RUNTIME, "interrupted", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw new TrawlException(TrawlException.RUNTIME, "retrieval failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static List<RankedList> withTexts(List<RankedList> lists, LuceneIndex index, Spec source) {
+    boolean missing = lists.stream().flatMap(l -> l.candidates().stream()).anyMatch(c -> c.text() == null);
+    if (!missing) {
+      return lists;
+    }
+    if (index == null) {
+      throw TrawlException.invalid("rerankers need document texts: '" + source
+          + "' has none, so give --index (an index with stored raw documents) or use candidates(file=...)");
+    }
+    try (IndexDocTexts texts = new IndexDocTexts(index.path())) {
+      List<RankedList> out = new ArrayList<>(lists.size());
+      for (RankedList l : lists) {
+        List<Candidate> cs = new ArrayList<>(l.size());
+        for (Candidate c : l.candidates()) {
+          if (c.text() != null) {
+            cs.add(c);
+            continue;
+          }
+          String text = texts.text(c.docId());
+          if (text == null) {
+            throw TrawlException.invalid("document '" + c.docId() + "' (query " + l.queryId()
+                + ") is not in index " + index.path() + ", so it has no text to rerank");
+          }
+          cs.add(c.withText(text));
+        }
+        out.add(new RankedList(l.queryId(), cs));
+      }
+      return out;
+    }
+  }
+
+  private static List<RankedList> rerank(Spec stage, List<Query> queries, List<RankedList> lists,
+      Registry<Reranker> rerankers) {
+    Spec model = new Spec(stage.name(), stage.params(), null);
+    List<RankedList> inputs = new ArrayList<>(lists.size());
+    for (RankedList l : lists) {
+      inputs.add(stage.cutoff() != null ? l.top(stage.cutoff()) : l);
+    }
+    try (Reranker reranker = rerankers.create(model)) {
+      List<RankedList> out = reranker.rerankAll(queries, inputs);
+      for (int i = 0; i < out.size(); i++) {
+        if (!out.get(i).isMonotone()) {
+          throw new TrawlException(TrawlException.RUNTIME, "reranker " + reranker.spec()
+              + " returned scores that increase in rank order for query " + out.get(i).queryId()
+              + " (trec_eval would re-sort them)");
+        }
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package io.trawl.regress;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a regression finds its inputs and puts its outputs, and what this machine offers.
+ *
+ * @param collections the collections root (relative corpus, topics, qrels and data paths resolve
+ *     against it); null when not configured
+ * @param models the models root (model folders in {@code requires.models} resolve against it)
+ * @param indexRoot where indexes are built and reused
+ * @param runsDir where run files are written
+ * @param gpu whether a GPU is available
+ * @param env the environment variables (for {@code requires.env})
+ */
+public record RegressEnv(Path collections, Path models, Path indexRoot, Path runsDir, boolean gpu,
+    Map<String, String> env) {
+
+  public static final String COLLECTIONS_VAR = "TRAWL_COLLECTIONS";
+  public static final String MODELS_VAR = "TRAWL_MODELS";
+  public static final String GPU_VAR = "TRAWL_GPU";
+
+  /**
+   * The environment from options (null = not given) and environment variables: collections from
+   * {@code --collections} or {@code TRAWL_COLLECTIONS}; models from {@code --models} or
+   * {@code TRAWL_MODELS} (default {@code models}); GPU from {@code TRAWL_GPU} (1/0) or the presence
+   * of an NVIDIA device.
+   */
+  public static RegressEnv of(Path collections, Path models, Path indexRoot, Path runsDir) {
+    Map<String, String> env = System.getenv();
+    Path c = collections != null ? collections
+        : env.get(COLLECTIONS_VAR) != null && !env.get(COLLECTIONS_VAR).isBlank()
+            ? Path.of(env.get(COLLECTIONS_VAR)) : null;
+    Path m = models != null ? models
+        : env.get(MODELS_VAR) != null && !env.get(MODELS_VAR).isBlank()
+            ? Path.of(env.get(MODELS_VAR)) : Path.of("models");
+    return new RegressEnv(c, m, indexRoot != null ? indexRoot : Path.of("indexes"),
+        runsDir != null ? runsDir : Path.of("runs"), detectGpu(env), env);
+  }
+
+  static boolean detectGpu(Map<String, String> env) {
+    String v = env.get(GPU_VAR);
+    if (v != null && !v.isBlank()) {
+      return v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes");
+    }
+    return Files.exists(Path.of("/dev/nvidia0")) || Files.exists(Path.of("/dev/nvidiactl"));
+  }
+
+  public RegressEnv withGpu(boolean hasGpu) {
+    return new RegressEnv(collections, models, indexRoot, runsDir, hasGpu, env);
+  }
+
+  /** True when a collections root is configured and is a folder. */
+  public boolean hasCollections() {
+    return collections != null && Files.isDirectory(collections);
+  }
+
+  /** Resolves a path from a spec: absolute stays, relative resolves against the collections root. */
+  public Path data(String path) {
+    Path p = Path.of(path);
+    if (p.isAbsolute() || collections == null) {
+      return p;
+    }
+    return collections.resolve(p);
+  }
+
+  /** The requirements this machine does not meet, described ("gpu", "model folder X"). */
+  public List<String> unmet(Requirements r) {
+    List<String> out = new ArrayList<>();
+    if (r.gpu() && !gpu) {
+      out.add("gpu");
+    }
+    for (Located m : r.models()) {
+      Path p = models.resolve(m.value());
+      if (!Files.isDirectory(p)) {
+        out.add("model folder " + m.value());
+      }
+    }
+    for (Located e : r.env()) {
+      String v = env.get(e.value());
+      if (v == null || v.isBlank()) {
+        out.add("env " + e.value());
+      }
+    }
+    for (Located d : r.paths()) {
+      if (!hasCollections() && !Path.of(d.value()).isAbsolute()) {
+        out.add("data " + d.value() + " (no collections root: --collections or " + COLLECTIONS_VAR + ")");
+      } else if (!Files.exists(data(d.value()))) {
+        out.add("data " + d.value());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,181 @@
+package io.trawl.rerank.listwise;
+
+import ai.djl.ndarray.NDManager;
+import io.trawl.core.Candidate;
+import io.trawl.core.Params;
+import io.trawl.core.Query;
+import io.trawl.core.RankedList;
+import io.trawl.core.TrawlException;
+import io.trawl.model.llm.ChatMessage;
+import io.trawl.model.llm.Greedy;
+import io.trawl.model.llm.KvCache;
+import io.trawl.model.llm.LlmRuntime;
+import io.trawl.rerank.Reranker;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * FIRST (Reddy et al., 2024, "FIRST: Faster Improved Listwise Reranking with Single Token
+ * Decoding"): the RankZephyr single-turn prompt with alphabetic identifiers [A], [B], ... ({@link
+ * ListwisePrompts#first}); instead of generating a permutation, one forward pass reads the logits
+ * of the first generated identifier (the prompt ends with the opened assistant turn followed by
+ * "[", as the original code does), restricted to the window's identifier tokens; the window is
+ * ordered by those logits, descending (ties keep the original order). Same {@link SlidingWindow}
+ * as RankGPT. Scores stay attached to positions.
+ *
+ * <p>Spec: {@code first(model=<folder>, window=20, stride=10, depth=100, words=300, batch=4,
+ * chat-template=<file>, device=cpu, dtype=float32, threads=0)}.
+ */
+public final class FirstReranker implements Reranker {
+  static final String[] RESULT_KEYS = {"model", "window", "stride", "depth", "words",
+      "chat-template", "dtype"};
+  static final String[] ALL_KEYS = {"model", "window", "stride", "depth", "words", "batch",
+      "chat-template", "device", "dtype", "threads"};
+
+  private final String spec;
+  private final LlmRuntime rt;
+  private final SlidingWindow sliding;
+  private final int words;
+  private final int batch;
+  private final int[] letterIds;
+
+  public FirstReranker(Params p) {
+    this.spec = RankGptReranker.canonicalSpec("first", p, RESULT_KEYS);
+    this.sliding = new SlidingWindow(p.getInt("window", 20), p.getInt("stride", 10),
+        p.getInt("depth", 100));
+    if (sliding.window() > 26) {
+      throw TrawlException.invalid("first uses letters A-Z: window must be <= 26, got " + sliding.window());
+    }
+    this.words = p.getInt("words", Passages.DEFAULT_MAX_WORDS);
+    this.batch = Math.max(1, p.getInt("batch", 4));
+    LlmRuntime runtime = LocalBackends.runtime(p, "first");
+    try {
+      p.requireEmpty("first", ALL_KEYS);
+      this.letterIds = letterIds(runtime, sliding.window());
+    } catch (RuntimeException e) {
+      runtime.close();
+      throw e;
+    }
+    this.rt = runtime;
+  }
+
+  /** Token ids of "A", "B", ... as generated right after "[". */
+  static int[] letterIds(LlmRuntime rt, int n) {
+    int[] ids = new int[n];
+    int[] open = rt.tokenizer().encode("[");
+    for (int i = 0; i < n; i++) {
+      String letter = ListwisePrompts.identifier(i, true);
+      int id = rt.tokenizer().pieceId(letter);
+      if (id < 0) {
+        int[] both = rt.tokenizer().encode("[" + letter);
+        if (both.length == open.length + 1
+            && Arrays.equals(Arrays.copyOf(both, open.length), open)) {
+          id = both[open.length];
+        }
+      }
+      if (id < 0) {
+        throw TrawlException.invalid(rt.model().folder() + ": identifier '" + letter
+            + "' is not a single token of this tokenizer; FIRST needs one token per letter");
+      }
+      ids[i] = id;
+    }
+    return ids;
+  }
+
+  @Override
+  public String spec() {
+    return spec;
+  }
+
+  @Override
+  public RankedList rerank(Query query, RankedList candidates) {
+    return rerankAll(List.of(query), List.of(candidates)).get(0);
+  }
+
+  @Override
+  public List<RankedList> rerankAll(List<Query> queries, List<RankedList> lists) {
+    int nq = queries.size();
+    List<RankedList> inputs = new ArrayList<>(nq);
+    List<List<Candidate>> work = new ArrayList<>(nq);
+    List<List<SlidingWindow.Range>> ranges = new ArrayList<>(nq);
+    int rounds = 0;
+    for (int q = 0; q < nq; q++) {
+      RankedList in = lists.get(q).sortedByScore();
+      inputs.add(in);
+      work.add(new ArrayList<>(in.candidates()));
+      ranges.add(in.size() <= 1 ? List.of() : sliding.ranges(in.size()));
+      rounds = Math.max(rounds, ranges.get(q).size());
+    }
+    for (int round = 0; round < rounds; round++) {
+      List<Integer> who = new ArrayList<>();
+      List<int[]> prompts = new ArrayList<>();
+      for (int q = 0; q < nq; q++) {
+        if (round >= ranges.get(q).size()) {
+          continue;
+        }
+        SlidingWindow.Range r = ranges.get(q).get(round);
+        List<ChatMessage> msgs = ListwisePrompts.first(queries.get(q).text(),
+            ListwiseSupport.passages(queries.get(q), work.get(q), r, words));
+        int[] ids = rt.encode(rt.render(msgs, true) + "[");
+        rt.checkContext(ids.length, 0, "a FIRST window of " + r.size() + " passages",
+            "lower window= (passages per prompt) or words= (words per passage)");
+        who.add(q);
+        prompts.add(ids);
+      }
+      for (int from = 0; from < who.size(); from += batch) {
+        int to = Math.min(who.size(), from + batch);
+        float[][] logits = lastLogits(prompts.subList(from, to));
+        for (int i = from; i < to; i++) {
+          int q = who.get(i);
+          SlidingWindow.Range r = ranges.get(q).get(round);
+          float[] row = logits[i - from];
+          Integer[] order = new Integer[r.size()];
+          for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+          }
+          Arrays.sort(order, Comparator.comparingDouble((Integer k) -> -row[letterIds[k]]));
+          ListwiseSupport.apply(work.get(q), r,
+              Arrays.stream(order).mapToInt(Integer::intValue).toArray());
+        }
+      }
+    }
+    List<RankedList> out = new ArrayList<>(nq);
+    for (int q = 0; q < nq; q++) {
+      out.add(ListwiseSupport.withPositionScores(inputs.get(q), work.get(q)));
+    }
+    return out;
+  }
+
+  /** One left-padded batch forward; the logits at each row's last position. */
+  private float[][] lastLogits(List<int[]> prompts) {
+    int b = prompts.size();
+    int len = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+    long[][] ids = new long[b][len];
+    int[][] mask = new int[b][len];
+    for (int r = 0; r < b; r++) {
+      int[] p = prompts.get(r);
+      int off = len - p.length;
+      for (int i = 0; i < p.length; i++) {
+        ids[r][off + i] = p[i];
+        mask[r][off + i] = 1;
+      }
+    }
+    try (NDManager m = rt.model().manager().newSubManager()) {
+      KvCache cache = rt.model().newCache(m, b);
+      float[] flat = Greedy.prefill(rt.model(), ids, mask, 0, len, cache, 1024, m).toFloatArray();
+      int v = flat.length / b;
+      float[][] out = new float[b][];
+      for (int r = 0; r < b; r++) {
+        out[r] = Arrays.copyOfRange(flat, r * v, (r + 1) * v);
+      }
+      return out;
+    }
+  }
+
+  @Override
+  public void close() {
+    rt.close();
+  }
+}

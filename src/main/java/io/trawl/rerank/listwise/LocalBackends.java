@@ -1,0 +1,29 @@
+package io.trawl.rerank.listwise;
+
+import io.trawl.core.Params;
+import io.trawl.model.ComputeOptions;
+import io.trawl.model.llm.LlmRuntime;
+import java.nio.file.Path;
+
+/** Opens local (in-process decoder-only model) runtimes and backends from spec parameters. */
+public final class LocalBackends {
+  private LocalBackends() {}
+
+  /**
+   * {@code model=<folder>}, {@code chat-template=<file>}, {@code device=}, {@code dtype=},
+   * {@code threads=} (libtorch intra-op threads, process-wide; 0 = libtorch's default).
+   */
+  public static LlmRuntime runtime(Params p, String owner) {
+    Path folder = Path.of(p.requireString("model", owner + " (a Hugging Face model folder)"));
+    String ct = p.getString("chat-template", null);
+    ComputeOptions options = new ComputeOptions(p.getString("device", null),
+        p.getString("dtype", null), p.getInt("threads", 0));
+    options.applyThreads();
+    return LlmRuntime.load(folder, options, ct == null ? null : Path.of(ct));
+  }
+
+  static ChatBackend open(Params p) {
+    return new LocalChatBackend(runtime(p, "rankgpt"), p.getInt("batch", 4), true,
+        "lower window= (passages per prompt) or words= (words per passage)");
+  }
+}

@@ -1,0 +1,195 @@
+package io.trawl.rerank.listwise;
+
+import io.trawl.core.Candidate;
+import io.trawl.core.Params;
+import io.trawl.core.Query;
+import io.trawl.core.RankedList;
+import io.trawl.core.Spec;
+import io.trawl.core.TrawlException;
+import io.trawl.model.llm.ChatMessage;
+import io.trawl.rerank.Reranker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Listwise reranking by permutation generation (RankGPT, Sun et al., 2023, "Is ChatGPT Good at
+ * Search? Investigating Large Language Models as Re-Ranking Agents"; RankZephyr, Pradeep et al.,
+ * 2023). A {@link SlidingWindow} (window 20, stride 10, depth 100, bottom-up) moves over the
+ * first-stage ranking; for each window the model reads the prompt ({@link ListwisePrompts}:
+ * RankGPT multi-turn or RankZephyr single-turn) and answers "[3] > [1] > ..." greedily; the answer
+ * is parsed by {@link PermutationParser} and reorders the window. Scores stay attached to positions
+ * (the run stays monotone). Parse statistics go to stderr at the end and to the sidecar log.
+ *
+ * <p>Spec: {@code rankgpt(backend=openai|local, model=<name or folder>, base-url=...,
+ * api-key-env=OPENAI_API_KEY, template=rankgpt|rankzephyr, window=20, stride=10, depth=100,
+ * words=300, max-tokens=..., cache=<file>|off, log=<file>, concurrency=4, timeout=120, retries=5,
+ * backoff-ms=1000)}; the local backend also takes {@code chat-template, device, dtype, batch, threads}.
+ * Queries are processed in lockstep (all queries' first windows, then all second windows, ...), so
+ * a local model batches across queries and an endpoint gets {@code concurrency} requests at once.
+ */
+public final class RankGptReranker implements Reranker {
+  /** Parameters that change results (kept in the canonical spec when given). */
+  static final String[] RESULT_KEYS = {"backend", "model", "base-url", "template", "window",
+      "stride", "depth", "words", "max-tokens", "chat-template", "dtype"};
+  static final String[] ALL_KEYS = {"backend", "model", "base-url", "api-key-env", "template",
+      "window", "stride", "depth", "words", "max-tokens", "cache", "log", "concurrency", "timeout",
+      "retries", "backoff-ms", "chat-template", "device", "dtype", "batch", "threads"};
+
+  private final String spec;
+  private final ChatBackend backend;
+  private final ListwisePrompts.Template template;
+  private final SlidingWindow sliding;
+  private final int words;
+  private final int maxTokens;
+  private final ParseStats stats = new ParseStats();
+  private final CallLog log;
+
+  public RankGptReranker(Params p) {
+    this(p, null);
+  }
+
+  /** {@code backendOverride} (tests) replaces the backend the parameters describe. */
+  public RankGptReranker(Params p, ChatBackend backendOverride) {
+    this.spec = canonicalSpec("rankgpt", p, RESULT_KEYS);
+    String backendName = p.getString("backend", p.has("base-url") ? "openai" : "local");
+    this.template = ListwisePrompts.Template.parse(p.getString("template", "rankgpt"));
+    this.sliding = new SlidingWindow(p.getInt("window", 20), p.getInt("stride", 10),
+        p.getInt("depth", 100));
+    this.words = p.getInt("words", Passages.DEFAULT_MAX_WORDS);
+    if (words < 1) {
+      throw TrawlException.invalid("words must be >= 1, got " + words);
+    }
+    this.maxTokens = p.getInt("max-tokens", 0);
+    String logPath = p.getString("log", null);
+    this.log = new CallLog(logPath == null ? null : Path.of(logPath));
+    if (backendOverride != null) {
+      this.backend = backendOverride;
+      for (String k : ALL_KEYS) {
+        p.has(k); // the override stands for the backend keys
+      }
+      p.requireEmpty("rankgpt", ALL_KEYS);
+      return;
+    }
+    if (backendName.equals("local") && p.asMap().containsKey("base-url")) {
+      throw TrawlException.invalid("base-url is for backend=openai; backend=local runs model=<folder>"
+          + " in process");
+    }
+    this.backend = switch (backendName) {
+      case "openai" -> openAi(p);
+      case "local" -> LocalBackends.open(p);
+      default -> throw TrawlException.invalid("unknown backend '" + backendName
+          + "' for rankgpt; valid: openai, local");
+    };
+    p.requireEmpty("rankgpt", ALL_KEYS);
+  }
+
+  static OpenAiChatBackend openAi(Params p) {
+    String base = p.requireString("base-url", "rankgpt with backend=openai");
+    OpenAiChatBackend.Settings s = new OpenAiChatBackend.Settings(base,
+        p.requireString("model", "rankgpt"), p.getString("api-key-env", "OPENAI_API_KEY"),
+        Duration.ofMillis((long) (p.getDouble("timeout", 120) * 1000)), p.getInt("retries", 5),
+        p.getLong("backoff-ms", 1000), p.getInt("concurrency", 4));
+    String cache = p.getString("cache", defaultCache().toString());
+    return new OpenAiChatBackend(s, "off".equals(cache) ? null : new ResponseCache(Path.of(cache)));
+  }
+
+  static Path defaultCache() {
+    String dir = System.getenv("TRAWL_CACHE");
+    Path base = dir != null && !dir.isEmpty() ? Path.of(dir)
+        : Path.of(System.getProperty("user.home"), ".cache", "trawl");
+    return base.resolve("llm-responses.jsonl");
+  }
+
+  /** name(k=v,...) keeping only the given result-changing keys, in declared order. */
+  static String canonicalSpec(String name, Params p, String[] keys) {
+    Map<String, String> kept = new LinkedHashMap<>();
+    for (String k : keys) {
+      String v = p.asMap().get(k);
+      if (v != null) {
+        kept.put(k, v);
+      }
+    }
+    return new Spec(name, kept, null).toString();
+  }
+
+  @Override
+  public String spec() {
+    return spec;
+  }
+
+  public ParseStats stats() {
+    return stats;
+  }
+
+  @Override
+  public RankedList rerank(Query query, RankedList candidates) {
+    return rerankAll(List.of(query), List.of(candidates)).get(0);
+  }
+
+  @Override
+  public List<RankedList> rerankAll(List<Query> queries, List<RankedList> lists) {
+    int nq = queries.size();
+    List<RankedList> inputs = new ArrayList<>(nq);
+    List<List<Candidate>> work = new ArrayList<>(nq);
+    List<List<SlidingWindow.Range>> ranges = new ArrayList<>(nq);
+    int rounds = 0;
+    for (int q = 0; q < nq; q++) {
+      RankedList in = lists.get(q).sortedByScore();
+      inputs.add(in);
+      work.add(new ArrayList<>(in.candidates()));
+      List<SlidingWindow.Range> r = sliding.ranges(in.size());
+      // a single candidate needs no model call
+      ranges.add(in.size() <= 1 ? List.of() : r);
+      rounds = Math.max(rounds, ranges.get(q).size());
+    }
+    for (int round = 0; round < rounds; round++) {
+      List<Integer> who = new ArrayList<>();
+      List<SlidingWindow.Range> which = new ArrayList<>();
+      List<ChatBackend.Request> requests = new ArrayList<>();
+      for (int q = 0; q < nq; q++) {
+        if (round >= ranges.get(q).size()) {
+          continue;
+        }
+        SlidingWindow.Range r = ranges.get(q).get(round);
+        List<String> passages = ListwiseSupport.passages(queries.get(q), work.get(q), r, words);
+        List<ChatMessage> prompt = ListwisePrompts.build(template, queries.get(q).text(), passages);
+        who.add(q);
+        which.add(r);
+        requests.add(new ChatBackend.Request(prompt, maxTokens, r.size()));
+      }
+      List<ChatBackend.Completion> answers = backend.completeAll(requests);
+      for (int i = 0; i < who.size(); i++) {
+        int q = who.get(i);
+        SlidingWindow.Range r = which.get(i);
+        PermutationParser.Result parsed = PermutationParser.parse(answers.get(i).text(), r.size());
+        stats.add(parsed);
+        log.call(queries.get(q).id(), r, requests.get(i).messages(), answers.get(i), parsed);
+        ListwiseSupport.apply(work.get(q), r, parsed.permutation());
+      }
+    }
+    List<RankedList> out = new ArrayList<>(nq);
+    for (int q = 0; q < nq; q++) {
+      out.add(ListwiseSupport.withPositionScores(inputs.get(q), work.get(q)));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    Map<String, Long> m = stats.asMap();
+    if (m.get("windows") > 0) {
+      System.err.println("rankgpt: parse: " + stats);
+    }
+    Map<String, Long> extra = new LinkedHashMap<>();
+    if (backend instanceof OpenAiChatBackend o) {
+      extra.put("http_calls", o.httpCalls());
+    }
+    log.summary(spec, m, extra);
+    log.close();
+    backend.close();
+  }
+}

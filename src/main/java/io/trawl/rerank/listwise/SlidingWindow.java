@@ -1,0 +1,61 @@
+package io.trawl.rerank.listwise;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The sliding window of RankGPT (Sun et al., 2023): windows of {@code window} positions moved up
+ * by {@code stride} from the bottom of the top {@code depth} candidates to the top.
+ *
+ * <p>Unlike the original loop ({@code while start >= rank_start}), which skips the top window when
+ * {@code depth - window} is not a multiple of {@code stride}, this loop always ends with the full
+ * window that starts at position 0 ({@code [0, min(window, n))}), so every position is covered and
+ * the top positions are decided last.
+ */
+public record SlidingWindow(int window, int stride, int depth) {
+
+  /** A half-open range {@code [start, end)} of 0-based positions. */
+  public record Range(int start, int end) {
+    public int size() {
+      return end - start;
+    }
+  }
+
+  public SlidingWindow {
+    if (window < 1) {
+      throw io.trawl.core.TrawlException.invalid("window must be >= 1, got " + window);
+    }
+    if (stride < 1 || stride > window) {
+      throw io.trawl.core.TrawlException.invalid(
+          "stride must be in [1, window=" + window + "], got " + stride);
+    }
+    if (depth < 1) {
+      throw io.trawl.core.TrawlException.invalid("depth must be >= 1, got " + depth);
+    }
+  }
+
+  public static SlidingWindow defaults() {
+    return new SlidingWindow(20, 10, 100);
+  }
+
+  /** The windows, in processing order (bottom first, top last), over {@code min(n, depth)} items. */
+  public List<Range> ranges(int n) {
+    int total = Math.min(n, depth);
+    List<Range> out = new ArrayList<>();
+    if (total <= 0) {
+      return out;
+    }
+    int end = total;
+    while (true) {
+      int start = Math.max(0, end - window);
+      if (start == 0) {
+        // the top window is always a full one, even when the stride overshoots position 0
+        out.add(new Range(0, Math.min(total, window)));
+        break;
+      }
+      out.add(new Range(start, end));
+      end -= stride;
+    }
+    return out;
+  }
+}
