@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.CollectionStatistics;
+import org.apache.lucene.search.QueryVisitor;
+import org.apache.lucene.search.TermStatistics;
 import org.apache.lucene.search.CollectorManager;
 import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.SimpleCollector;
@@ -61,8 +65,34 @@ public final class LexicalRetriever implements Retriever {
 
   LexicalRetriever(LuceneIndex index, Similarity similarity, String baseSpec, SearchOptions options,
       Feedback feedback) {
+    this(index, similarity, baseSpec, options, feedback, null);
+  }
+
+  /**
+   * With {@code statistics} (may be null), the index is one shard of a collection and scores use
+   * the collection's statistics ({@link SearchStatistics}); feedback models cannot (they read the
+   * index's own term vectors and frequencies).
+   */
+  LexicalRetriever(LuceneIndex index, Similarity similarity, String baseSpec, SearchOptions options,
+      Feedback feedback, SearchStatistics statistics) {
+    if (statistics != null && feedback != null) {
+      throw TrawlException.invalid(baseSpec + ": feedback models cannot search shards with "
+          + "collection-wide statistics; use bm25 or qld");
+    }
     this.index = index;
-    this.searcher = new IndexSearcher(index.reader());
+    this.searcher = statistics == null ? new IndexSearcher(index.reader())
+        : new IndexSearcher(index.reader()) {
+          @Override
+          public CollectionStatistics collectionStatistics(String field) throws IOException {
+            return statistics.collection(field, super.collectionStatistics(field));
+          }
+
+          @Override
+          public TermStatistics termStatistics(Term term, int docFreq, long totalTermFreq)
+              throws IOException {
+            return statistics.term(term, super.termStatistics(term, docFreq, totalTermFreq));
+          }
+        };
     this.searcher.setSimilarity(similarity);
     this.fields = options.fields();
     this.removeQuery = options.removeQuery();
@@ -82,6 +112,15 @@ public final class LexicalRetriever implements Retriever {
 
   @Override
   public RankedList retrieve(Query query, int k) {
+    Hits hits = hits(query, k);
+    String[] ids = new String[hits.size()];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = hits.ids()[i].utf8ToString();
+    }
+    return finish(query.id(), ids, hits.scores(), hits.size(), removeQuery);
+  }
+
+  private Hits hits(Query query, int k) {
     if (k <= 0) {
       throw TrawlException.invalid("hits must be positive, got " + k);
     }
@@ -90,17 +129,54 @@ public final class LexicalRetriever implements Retriever {
       Hits first = search(q, feedback.depth());
       q = feedback.expand(index, query.text(), first);
     }
-    Hits hits = search(q, k);
-    ScoreTies.adjust(hits.scores(), hits.size());
+    return search(q, k);
+  }
+
+  /**
+   * The top {@code k} as Lucene scored them: float scores not yet rounded, ties by external docid
+   * ascending (UTF-8 byte order), the query's own docid not removed. Rankings of several shards
+   * merged in that order and passed to {@link #finish} equal {@link #retrieve} on one index.
+   */
+  public RankedList retrieveUnrounded(Query query, int k) {
+    Hits hits = hits(query, k);
     List<Candidate> out = new ArrayList<>(hits.size());
     for (int i = 0; i < hits.size(); i++) {
-      String id = hits.ids()[i].utf8ToString();
-      if (removeQuery && id.equals(query.id())) {
-        continue;
-      }
-      out.add(new Candidate(id, hits.scores()[i]));
+      out.add(new Candidate(hits.ids()[i].utf8ToString(), hits.scores()[i]));
     }
     return new RankedList(query.id(), out);
+  }
+
+  /** Whether hits whose docid equals the query id are dropped ({@code -removeQuery}). */
+  public boolean removesQuery() {
+    return removeQuery;
+  }
+
+  /** The index terms of the query as this retriever searches it (for collection statistics). */
+  public java.util.Set<Term> queryTerms(Query query) {
+    if (feedback != null) {
+      throw TrawlException.invalid(spec + ": the terms of a feedback query depend on its first stage");
+    }
+    java.util.Set<Term> terms = new java.util.TreeSet<>();
+    BagOfWords.build(fields, index.analyzer(), query.text()).visit(QueryVisitor.termCollector(terms));
+    return terms;
+  }
+
+  /**
+   * Turns a ranking in final order (score descending, docid ascending) into the run's ranking:
+   * Anserini's rounding and tie nudges ({@link ScoreTies}) over the first {@code n} entries, then,
+   * with {@code removeQuery}, the query's own docid dropped. {@code scores} is changed in place.
+   */
+  public static RankedList finish(String queryId, String[] ids, float[] scores, int n,
+      boolean removeQuery) {
+    ScoreTies.adjust(scores, n);
+    List<Candidate> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      if (removeQuery && ids[i].equals(queryId)) {
+        continue;
+      }
+      out.add(new Candidate(ids[i], scores[i]));
+    }
+    return new RankedList(queryId, out);
   }
 
   /** Whether to use Lucene's exhaustive sorted collection instead of the pruned path (for checks). */

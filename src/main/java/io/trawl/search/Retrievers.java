@@ -31,6 +31,24 @@ public final class Retrievers {
 
     /** The canonical spec with every parameter. */
     String spec();
+
+    /**
+     * Opens a retriever over one shard of a collection, scoring with the collection's statistics
+     * (null: the index's own). Only models whose scores depend on nothing but those statistics
+     * (bm25, qld) support shards.
+     */
+    default Retriever open(LuceneIndex index, SearchOptions options, SearchStatistics statistics) {
+      if (statistics == null) {
+        return open(index, options);
+      }
+      throw io.trawl.core.TrawlException.invalid("retriever " + spec()
+          + " cannot search shards with collection-wide statistics; use bm25 or qld");
+    }
+  }
+
+  /** Makes a retriever over an index, its options and (maybe null) collection statistics. */
+  private interface ShardFactory {
+    Retriever open(LuceneIndex index, SearchOptions options, SearchStatistics statistics);
   }
 
   private static final Registry<Opener> REGISTRY = new Registry<>("retriever");
@@ -77,6 +95,25 @@ public final class Retrievers {
     };
   }
 
+  private static Opener shardable(String spec, ShardFactory f) {
+    return new Opener() {
+      @Override
+      public Retriever open(LuceneIndex index, SearchOptions options) {
+        return f.open(index, options, null);
+      }
+
+      @Override
+      public Retriever open(LuceneIndex index, SearchOptions options, SearchStatistics statistics) {
+        return f.open(index, options, statistics);
+      }
+
+      @Override
+      public String spec() {
+        return spec;
+      }
+    };
+  }
+
   private static float positive(Params p, String key, double def, String owner) {
     double v = p.getDouble(key, def);
     if (!(v > 0)) {
@@ -104,14 +141,14 @@ public final class Retrievers {
     float b = bParam(p, "bm25");
     p.requireEmpty("bm25", "k1", "b");
     String spec = "bm25(k1=" + num(k1) + ",b=" + num(b) + ")";
-    return opener(spec, idx -> opts -> new LexicalRetriever(idx, new BM25Similarity(k1, b), spec, opts, null));
+    return shardable(spec, (idx, opts, st) -> new LexicalRetriever(idx, new BM25Similarity(k1, b), spec, opts, null, st));
   }
 
   private static Opener qld(Params p) {
     float mu = positive(p, "mu", 1000, "qld");
     p.requireEmpty("qld", "mu");
     String spec = "qld(mu=" + num(mu) + ")";
-    return opener(spec, idx -> opts -> new LexicalRetriever(idx, new LMDirichletSimilarity(mu), spec, opts, null));
+    return shardable(spec, (idx, opts, st) -> new LexicalRetriever(idx, new LMDirichletSimilarity(mu), spec, opts, null, st));
   }
 
   private static Opener rm3(Params p) {

@@ -83,7 +83,53 @@ public record VectorFile(String encoder, int dimension, List<String> ids, float[
     }
   }
 
+  /**
+   * Reads a vector file, or a folder of vector shards (every {@code *.vec} file in it, in name
+   * order, as {@code trawl-spark encode} writes them): the shards are concatenated; they must share
+   * encoder and dimension, and an id may occur only once.
+   */
   public static VectorFile read(Path path) {
+    if (Files.isDirectory(path)) {
+      return readShards(path);
+    }
+    return readFile(path);
+  }
+
+  private static VectorFile readShards(Path dir) {
+    List<Path> files;
+    try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+      files = s.filter(p -> p.getFileName().toString().endsWith(".vec")).sorted().toList();
+    } catch (IOException e) {
+      throw new InputException(dir.toString(), "cannot list: " + e.getMessage());
+    }
+    if (files.isEmpty()) {
+      throw new InputException(dir.toString(), "a folder of vector shards, but it holds no *.vec file");
+    }
+    List<String> ids = new java.util.ArrayList<>();
+    List<float[]> vectors = new java.util.ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    VectorFile first = null;
+    for (Path f : files) {
+      VectorFile v = readFile(f);
+      if (first == null) {
+        first = v;
+      } else if (!v.encoder().equals(first.encoder()) || v.dimension() != first.dimension()) {
+        throw new InputException(f.toString(), "encoded with " + v.encoder() + " (dim " + v.dimension()
+            + ") but " + files.get(0).getFileName() + " with " + first.encoder() + " (dim "
+            + first.dimension() + ")");
+      }
+      for (int i = 0; i < v.ids().size(); i++) {
+        if (!seen.add(v.ids().get(i))) {
+          throw new InputException(f.toString(), "id '" + v.ids().get(i) + "' also occurs in an earlier shard");
+        }
+        ids.add(v.ids().get(i));
+        vectors.add(v.vectors()[i]);
+      }
+    }
+    return new VectorFile(first.encoder(), first.dimension(), ids, vectors.toArray(new float[0][]));
+  }
+
+  private static VectorFile readFile(Path path) {
     try (DataInputStream in = new DataInputStream(
         new BufferedInputStream(Files.newInputStream(path), 1 << 20))) {
       byte[] magic = new byte[MAGIC.length];

@@ -1,0 +1,251 @@
+package io.trawl.spark;
+
+import io.trawl.core.AtomicOutput;
+import io.trawl.core.Candidate;
+import io.trawl.core.InputException;
+import io.trawl.core.Query;
+import io.trawl.core.RankedList;
+import io.trawl.core.Spec;
+import io.trawl.core.TrawlException;
+import io.trawl.rerank.CandidateFiles;
+import io.trawl.rerank.IndexDocTexts;
+import io.trawl.rerank.QueryCandidates;
+import io.trawl.rerank.RerankJob;
+import io.trawl.rerank.Reranker;
+import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.TrecRuns;
+import io.trawl.search.Topics;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/**
+ * Reranking with Spark: the queries are cut into contiguous partitions, one Spark task per
+ * partition; each task runs the ordinary resumable {@link RerankJob} on its partition, so it loads
+ * the model once and appends every finished query to its work file. A task that dies (executor
+ * lost, out of memory, the test hook) is rerun by Spark and resumes from that work file, so no
+ * query is scored twice into the output or lost. The driver concatenates the partitions' outputs
+ * in input order; since {@link RerankJob} scores each query on its own, the merged run is
+ * byte-identical to a single-process {@code trawl rerank}.
+ *
+ * <p>Work folder ({@code <output>.parts} unless given): {@code job.json} (what is being done),
+ * {@code part-NNNNN.jsonl} (inputs), {@code part-NNNNN.work} (per-query progress),
+ * {@code part-NNNNN.out} (finished partitions). With {@code resume}, a rerun of the whole job
+ * keeps finished partitions and resumes the others; the folder is removed at the end.
+ * The work folder must be on a file system shared by the executors and the driver.
+ */
+public final class DistributedRerank {
+
+  /** What to rerank; serializable for the executors. */
+  public record Options(String reranker, String input, String index, String topics, Integer depth,
+      String output, String format, String workDir, int partitions, boolean resume, String tag,
+      int failFirstAttemptOfPartition) implements Serializable {}
+
+  /** What the job did. */
+  public record Summary(int queries, int partitions, int resumedPartitions, double seconds) {}
+
+  private DistributedRerank() {}
+
+  public static Summary run(JavaSparkContext sc, Options o) {
+    long t0 = System.nanoTime();
+    if (o.output() == null || o.output().equals("-")) {
+      throw TrawlException.invalid("distributed rerank writes a file: give --output");
+    }
+    String spec = Spec.parse(o.reranker()).toString();
+    String format = o.format() != null ? o.format()
+        : o.output().endsWith(".jsonl") || o.output().endsWith(".json") ? "jsonl" : "trec";
+    if (!format.equals("trec") && !format.equals("jsonl")) {
+      throw TrawlException.invalid("unknown output format '" + format + "'; valid: trec, jsonl");
+    }
+    List<QueryCandidates> queries = readInput(o);
+    int parts = Math.max(1, Math.min(o.partitions() > 0 ? o.partitions() : sc.defaultParallelism(),
+        queries.size()));
+    Path work = Path.of(o.workDir() != null ? o.workDir() : o.output() + ".parts").toAbsolutePath();
+    String job = String.format(Locale.ROOT,
+        "{\"reranker\":%s,\"input\":%s,\"depth\":%s,\"format\":%s,\"partitions\":%d,\"queries\":%d}%n",
+        quote(spec), quote(Path.of(o.input()).toAbsolutePath().toString()), o.depth(), quote(format),
+        parts, queries.size());
+    int resumed = prepare(work, job, o.resume(), parts, queries, format);
+    String tag = o.tag() != null ? o.tag() : spec;
+    Options task = new Options(spec, o.input(), null, null, o.depth(), o.output(), format,
+        work.toString(), parts, true, tag, o.failFirstAttemptOfPartition());
+    List<Integer> ids = IntStream.range(0, parts).boxed().toList();
+    List<Integer> done = sc.parallelize(ids, parts).map(i -> rerankPart(task, i)).collect();
+    if (done.size() != parts) {
+      throw new IllegalStateException("expected " + parts + " partitions, got " + done.size());
+    }
+    try (AtomicOutput out = AtomicOutput.open(o.output())) {
+      Writer w = out.writer();
+      for (int i = 0; i < parts; i++) {
+        w.write(Files.readString(work.resolve(name(i, "out")), StandardCharsets.UTF_8));
+      }
+      out.commit();
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, o.output() + ": cannot write: " + e.getMessage(), e);
+    }
+    deleteRecursively(work);
+    return new Summary(queries.size(), parts, resumed, (System.nanoTime() - t0) / 1e9);
+  }
+
+  static String name(int part, String ext) {
+    return String.format(Locale.ROOT, "part-%05d.%s", part, ext);
+  }
+
+  private static String quote(String s) {
+    return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /** Runs on an executor: one partition through RerankJob (resuming its work file). */
+  static int rerankPart(Options o, int part) {
+    Path work = Path.of(o.workDir());
+    Path out = work.resolve(name(part, "out"));
+    if (Files.exists(out)) {
+      return part; // finished by an earlier run of the job
+    }
+    TaskContext tc = TaskContext.get();
+    boolean failing = tc != null && tc.attemptNumber() == 0 && part == o.failFirstAttemptOfPartition();
+    RerankJob.Options jo = new RerankJob.Options(o.reranker(), work.resolve(name(part, "jsonl")).toString(),
+        null, null, o.depth(), out.toString(), o.format(), work.resolve(name(part, "work")).toString(),
+        true, o.tag());
+    new RerankJob(jo, spec -> {
+      Reranker r = Rerankers.registry().create(spec);
+      return failing ? new FailAfter(r, 2) : r;
+    }).run(new PrintStream(OutputStream.nullOutputStream(), false, StandardCharsets.UTF_8));
+    return part;
+  }
+
+  /** Test hook: a reranker that dies after {@code n} queries (like a lost executor). */
+  private static final class FailAfter implements Reranker {
+    private final Reranker inner;
+    private int left;
+
+    FailAfter(Reranker inner, int n) {
+      this.inner = inner;
+      this.left = n;
+    }
+
+    @Override
+    public String spec() {
+      return inner.spec();
+    }
+
+    @Override
+    public RankedList rerank(Query query, RankedList candidates) {
+      if (left-- <= 0) {
+        throw new IllegalStateException("test hook: task dies after its first queries");
+      }
+      return inner.rerank(query, candidates);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  /** The queries with their candidates' texts, in input order. */
+  static List<QueryCandidates> readInput(Options o) {
+    if (o.input() == null) {
+      throw TrawlException.invalid("no input: give a TREC run or a candidates file");
+    }
+    String first;
+    try (Stream<String> lines = Files.lines(Path.of(o.input()), StandardCharsets.UTF_8)) {
+      first = lines.filter(l -> !l.isBlank()).findFirst().orElse("").strip();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      throw new InputException(o.input(), "cannot read: " + e.getMessage());
+    }
+    if (first.startsWith("[") || first.startsWith("{")) {
+      return CandidateFiles.read(o.input());
+    }
+    if (o.topics() == null || o.index() == null) {
+      throw TrawlException.invalid("a TREC run as input needs --topics and --index (for query and document texts)");
+    }
+    Map<String, String> topicText = new HashMap<>();
+    for (Query q : Topics.read(o.topics())) {
+      topicText.put(q.id(), q.text());
+    }
+    List<QueryCandidates> out = new ArrayList<>();
+    try (IndexDocTexts texts = new IndexDocTexts(Path.of(o.index()))) {
+      for (Map.Entry<String, RankedList> e : TrecRuns.read(o.input()).entrySet()) {
+        String text = topicText.get(e.getKey());
+        if (text == null) {
+          throw new InputException(o.topics(), "no topic for query '" + e.getKey() + "' of " + o.input());
+        }
+        List<Candidate> cs = new ArrayList<>();
+        for (Candidate c : e.getValue().candidates()) {
+          String t = texts.text(c.docId());
+          if (t == null) {
+            throw new InputException(o.input(), "docid '" + c.docId() + "' (query " + e.getKey() + ") is not in the index");
+          }
+          cs.add(c.withText(t));
+        }
+        out.add(new QueryCandidates(new Query(e.getKey(), text), new RankedList(e.getKey(), cs)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Writes the partitions' inputs, or with {@code resume} checks that the folder holds this same
+   * job; returns how many partitions are already finished.
+   */
+  private static int prepare(Path work, String job, boolean resume, int parts,
+      List<QueryCandidates> queries, String format) {
+    try {
+      Path jobFile = work.resolve("job.json");
+      if (resume && Files.exists(jobFile)) {
+        String old = Files.readString(jobFile, StandardCharsets.UTF_8);
+        if (!old.equals(job)) {
+          throw TrawlException.invalid(work + " holds another job (" + old.strip() + "); remove it or run without --resume");
+        }
+        int finished = 0;
+        for (int i = 0; i < parts; i++) {
+          finished += Files.exists(work.resolve(name(i, "out"))) ? 1 : 0;
+        }
+        return finished;
+      }
+      deleteRecursively(work);
+      Files.createDirectories(work);
+      int n = queries.size();
+      for (int i = 0; i < parts; i++) {
+        int from = (int) ((long) n * i / parts);
+        int to = (int) ((long) n * (i + 1) / parts);
+        try (Writer w = Files.newBufferedWriter(work.resolve(name(i, "jsonl")), StandardCharsets.UTF_8)) {
+          CandidateFiles.writeJsonl(w, queries.subList(from, to));
+        }
+      }
+      Files.writeString(jobFile, job, StandardCharsets.UTF_8);
+      return 0;
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, work + ": cannot prepare: " + e.getMessage(), e);
+    }
+  }
+
+  static void deleteRecursively(Path root) {
+    if (!Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(root)) {
+      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, root + ": cannot remove: " + e.getMessage(), e);
+    }
+  }
+}

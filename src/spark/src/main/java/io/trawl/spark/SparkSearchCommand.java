@@ -1,0 +1,89 @@
+package io.trawl.spark;
+
+import io.trawl.core.Query;
+import io.trawl.core.RunWriter;
+import io.trawl.search.SearchOptions;
+import io.trawl.search.Topics;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code trawl-spark search}: BM25/QL over a sharded index with the collection's statistics. */
+@Command(name = "search", mixinStandardHelpOptions = true,
+    description = "Search a sharded index with collection-wide statistics; the run equals trawl search on one index.",
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  trawl-spark search --master local[2] --index idx/scifact-4 --topics beir-scifact-test --remove-query -o run.txt",
+      "  trawl-spark search --index idx/msmarco-4 --topics dl19-passage --retriever \"bm25(k1=0.82,b=0.68)\""
+    })
+public final class SparkSearchCommand implements Callable<Integer> {
+  @Mixin SparkOptions spark;
+
+  @Option(names = "--index", required = true, description = "Sharded index folder (trawl-spark index).")
+  Path index;
+
+  @Option(names = "--shards", defaultValue = "0", description = "Expected number of shards (0: whatever the index has).")
+  int shards;
+
+  @Option(names = "--topics", required = true, description = "Topics file or name (as trawl search).")
+  String topics;
+
+  @Option(names = "--topics-format", defaultValue = "auto", description = "auto, tsv, trec or beir.")
+  String topicsFormat;
+
+  @Option(names = "--topic-field", defaultValue = "title", description = "TREC topics field(s).")
+  String topicField;
+
+  @Option(names = "--retriever", defaultValue = "bm25", description = "bm25(k1=..,b=..) or qld(mu=..) (default: ${DEFAULT-VALUE}).")
+  String retriever;
+
+  @Option(names = {"--hits", "-k"}, defaultValue = "1000", description = "Documents per query (default: ${DEFAULT-VALUE}).")
+  int hits;
+
+  @Option(names = "--remove-query", description = "Drop a hit whose docid equals the query id (BEIR).")
+  boolean removeQuery;
+
+  @Option(names = "--fields", description = "Fields searched, as trawl search (default: the index layout's).")
+  String fields;
+
+  @Option(names = {"--output", "-o"}, defaultValue = "-", description = "Run file, - for stdout.")
+  String output;
+
+  @Option(names = "--format", defaultValue = "trec", description = "trec or msmarco.")
+  String format;
+
+  @Option(names = "--run-tag", description = "Run tag (default: the retriever spec).")
+  String runTag;
+
+  @Option(names = "--quiet", description = "No summary on stderr.")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    ShardManifest.open(index, shards);
+    Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
+    List<Query> queries = Topics.read(topics, topicsFormat, topicField);
+    String spec = io.trawl.search.Retrievers.parse(retriever).spec();
+    RunWriter.Format fmt = RunWriter.Format.parse(format);
+    try (JavaSparkContext sc = SparkContexts.open(spark.master, "trawl-spark search");
+        RunWriter w = RunWriter.open(output, fmt, runTag != null ? runTag : spec)) {
+      sc.setLogLevel("ERROR");
+      ShardedSearch.Summary s = ShardedSearch.run(sc, new ShardedSearch.Spec(index.toString(), spec, fieldMap,
+          removeQuery, hits, spark.failFirstAttempt), queries, w);
+      w.commit();
+      if (!quiet) {
+        System.err.println(String.format(Locale.ROOT,
+            "search: %s over %d shards of %s: %d queries (%d distinct terms), %d lines, %.1f s -> %s",
+            spec, s.shards(), index, s.queries(), s.terms(), s.lines(), s.seconds(),
+            "-".equals(output) ? "stdout" : output));
+      }
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,96 @@
+package io.trawl.spark;
+
+import io.trawl.core.TrawlException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code trawl-spark}: Trawl's scale-out commands on Apache Spark. Same exit codes as
+ * {@code trawl}: 0 ok, 1 runtime failure, 2 invalid input or usage.
+ */
+@Command(name = "trawl-spark", mixinStandardHelpOptions = true, versionProvider = TrawlSpark.Version.class,
+    description = "Trawl on Apache Spark: sharded indexing, exact sharded BM25, distributed encoding and reranking.",
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      SparkIndexCommand.class,
+      SparkSearchCommand.class,
+      SparkRerankCommand.class,
+      SparkEncodeCommand.class,
+    },
+    footerHeading = "%nExamples:%n",
+    footer = {
+      "  trawl-spark index --master local[2] --shards 4 --collection beir --input corpus.jsonl --index idx/scifact-4",
+      "  trawl-spark search --master local[2] --index idx/scifact-4 --topics beir-scifact-test --remove-query -o run.txt",
+      "",
+      "Exit codes: 0 ok, 1 runtime failure, 2 invalid input or usage."
+    })
+public final class TrawlSpark implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /** The command line with Trawl's error handling (tests use it without exiting). */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new TrawlSpark());
+    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      boolean debug = parseResult.originalArgs().contains("--debug");
+      PrintWriter err = commandLine.getErr();
+      TrawlException te = trawlCause(ex);
+      if (te != null) {
+        err.println("trawl-spark: error: " + te.getMessage());
+        if (debug) {
+          ex.printStackTrace(err);
+        }
+        err.flush();
+        return te.exitCode();
+      }
+      err.println("trawl-spark: error: " + ex);
+      if (debug) {
+        ex.printStackTrace(err);
+      } else {
+        err.println("(run again with --debug for the stack trace)");
+      }
+      err.flush();
+      return TrawlException.RUNTIME;
+    });
+    cl.setParameterExceptionHandler((ex, args) -> {
+      CommandLine c = ex.getCommandLine();
+      PrintWriter err = c.getErr();
+      err.println("trawl-spark: error: " + ex.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+      err.flush();
+      return TrawlException.INVALID_INPUT;
+    });
+    return cl;
+  }
+
+  /** A TrawlException raised here or inside a Spark task (Spark wraps task failures). */
+  static TrawlException trawlCause(Throwable t) {
+    for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
+      if (t instanceof TrawlException te) {
+        return te;
+      }
+    }
+    return null;
+  }
+
+  /** The core's version, Spark's and Java's. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"trawl-spark " + io.trawl.cli.Trawl.version(),
+          "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION(), "Java " + Runtime.version()};
+    }
+  }
+
+  public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    System.out.flush();
+    System.exit(code);
+  }
+}

@@ -1,0 +1,88 @@
+package io.trawl.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.trawl.rerank.CandidateFiles;
+import io.trawl.rerank.QueryCandidates;
+import io.trawl.rerank.RerankJob;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * monoT5 (the tiny golden T5 v1.0 with the Llama-2 SentencePiece vocabulary as its spiece.model)
+ * over 6 DL19 queries, top 8 of BM25's 100 reranked: Spark's partitioned run equals the
+ * single-process {@link RerankJob} run byte for byte, also when a task dies midway and is retried.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DistributedRerankTest {
+  @TempDir static Path tmp;
+  Path input;
+  String spec;
+  String single;
+
+  @BeforeAll
+  void prepare() throws IOException {
+    Path dl19 = SparkTests.sharedData("dl19-dl20-bm25-top100-rankllm/retrieve_results_dl19.json");
+    Path golden = SparkTests.sharedGolden("t5-v1_0-tiny");
+    Path spiece = SparkTests.sharedGolden("tokenizers/llama2/tokenizer.model");
+    Path model = tmp.resolve("tiny-monot5");
+    Files.createDirectories(model);
+    Files.createSymbolicLink(model.resolve("config.json"), golden.resolve("config.json").toAbsolutePath());
+    Files.createSymbolicLink(model.resolve("model.safetensors"), golden.resolve("model.safetensors").toAbsolutePath());
+    Files.createSymbolicLink(model.resolve("spiece.model"), spiece.toAbsolutePath());
+    List<QueryCandidates> all = CandidateFiles.read(dl19.toString());
+    List<QueryCandidates> some = new ArrayList<>();
+    for (QueryCandidates q : all.subList(0, 6)) {
+      some.add(new QueryCandidates(q.query(), q.candidates().top(12)));
+    }
+    input = tmp.resolve("dl19-6.jsonl");
+    try (Writer w = Files.newBufferedWriter(input)) {
+      CandidateFiles.writeJsonl(w, some);
+    }
+    spec = "monot5(model=\"" + model + "\",threads=1)";
+    Path out = tmp.resolve("single.run");
+    new RerankJob(new RerankJob.Options(spec, input.toString(), null, null, 8, out.toString(), "trec",
+        null, false, null)).run(new PrintStream(OutputStream.nullOutputStream()));
+    single = Files.readString(out);
+    assertEquals(6 * 12, single.lines().count());
+  }
+
+  String distributed(String name, int partitions, int failPartition) throws IOException {
+    Path out = tmp.resolve(name);
+    DistributedRerank.run(SparkTests.context(), new DistributedRerank.Options(spec, input.toString(),
+        null, null, 8, out.toString(), "trec", null, partitions, false, null, failPartition));
+    assertFalse(Files.exists(Path.of(out + ".parts")), "work folder removed");
+    return Files.readString(out);
+  }
+
+  @Test
+  void partitionedRunEqualsTheSingleProcessRun() throws IOException {
+    assertEquals(single, distributed("three.run", 3, -1));
+  }
+
+  @Test
+  void aTaskDyingMidwayIsRetriedAndResumesWithoutDuplicatesOrGaps() throws IOException {
+    String run = distributed("retried.run", 2, 0);
+    assertEquals(single, run);
+    Set<String> keys = new HashSet<>();
+    for (String line : run.split("\n")) {
+      String[] f = line.split(" ");
+      assertTrue(keys.add(f[0] + " " + f[2]), "duplicate line " + line);
+    }
+    assertEquals(6 * 12, keys.size());
+  }
+}
