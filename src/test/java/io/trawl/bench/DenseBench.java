@@ -217,7 +217,7 @@ public final class DenseBench {
           rec += hit / (double) exact.get(i).size();
         }
         System.out.printf(Locale.ROOT, "rep %d: ef %d: HNSW recall@%d vs exact %.4f; exact %.1f q/s, HNSW %.1f q/s (%d queries)%n",
-            rep, Math.max(ef, k), k, rec / exact.size(), exact.size() / te, approx.size() / ta, exact.size());
+            rep, ef > 0 ? Math.max(ef, k) : DenseSearcher.defaultEf(k), k, rec / exact.size(), exact.size() / te, approx.size() / ta, exact.size());
       }
     }
   }
