@@ -37,7 +37,7 @@ public final class DenseBench {
       case "rerank-run" -> rerankRun(a[1], a[2], a[3], a[4], Integer.parseInt(a[5]), a[6]);
       case "eval" -> eval(a[1], a[2], a.length > 3 ? Integer.parseInt(a[3]) : 1);
       case "compare" -> compare(a[1], a[2], a[3]);
-      case "hnsw" -> hnsw(a[1], a[2], a[3]);
+      case "hnsw" -> hnsw(a[1], a[2], a[3], a.length > 4 ? Integer.parseInt(a[4]) : 0);
       default -> throw new IllegalArgumentException(a[0]);
     }
   }
@@ -191,7 +191,7 @@ public final class DenseBench {
   }
 
   /** HNSW vs exact: recall@100 of HNSW against exact, queries/s of each (query vectors precomputed). */
-  static void hnsw(String hnswIndex, String flatIndex, String queryVectors) {
+  static void hnsw(String hnswIndex, String flatIndex, String queryVectors, int ef) {
     VectorFile qv = VectorFile.read(Path.of(queryVectors));
     int k = 100;
     try (DenseSearcher h = DenseSearcher.openVectorsOnly(Path.of(hnswIndex));
@@ -206,7 +206,7 @@ public final class DenseBench {
         List<RankedList> approx = new ArrayList<>();
         t0 = System.nanoTime();
         for (int i = 0; i < qv.ids().size(); i++) {
-          approx.add(h.searchVector(qv.ids().get(i), qv.vectors()[i], k, 0, false));
+          approx.add(h.searchVector(qv.ids().get(i), qv.vectors()[i], k, ef, false));
         }
         double ta = (System.nanoTime() - t0) / 1e9;
         double rec = 0;
@@ -216,8 +216,8 @@ public final class DenseBench {
           long hit = exact.get(i).candidates().stream().filter(c -> s.contains(c.docId())).count();
           rec += hit / (double) exact.get(i).size();
         }
-        System.out.printf(Locale.ROOT, "rep %d: HNSW recall@%d vs exact %.4f; exact %.1f q/s, HNSW %.1f q/s (%d queries)%n",
-            rep, k, rec / exact.size(), exact.size() / te, approx.size() / ta, exact.size());
+        System.out.printf(Locale.ROOT, "rep %d: ef %d: HNSW recall@%d vs exact %.4f; exact %.1f q/s, HNSW %.1f q/s (%d queries)%n",
+            rep, ef > 0 ? Math.max(ef, k) : DenseSearcher.defaultEf(k), k, rec / exact.size(), exact.size() / te, approx.size() / ta, exact.size());
       }
     }
   }
