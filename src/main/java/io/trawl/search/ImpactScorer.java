@@ -1,0 +1,311 @@
+package io.trawl.search;
+
+import io.trawl.core.TrawlException;
+import io.trawl.index.IndexFields;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.DocIdSetIterator;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreMode;
+import org.apache.lucene.search.Scorer;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.Weight;
+import org.apache.lucene.util.BytesRef;
+
+/**
+ * Eager ("precomputed impact") scoring for flat bag-of-words queries, bm25s style, with exactly
+ * Lucene's scores: for every query term the postings are scored once by Lucene's own term scorer
+ * (same similarity, statistics and boost, so the same float per document) and kept as
+ * {@code (doc, score)} arrays in a cache shared by all queries; a query then adds its terms'
+ * arrays into a dense per-thread accumulator. Clause scores are summed in double and narrowed to
+ * float, as Lucene's disjunction scorers do; BM25 term scores are positive floats within a few
+ * orders of magnitude, so the double sum of a handful of them is exact whatever the order, and
+ * every document gets the float Lucene would give it. The top {@code k} are selected by (score
+ * descending, external id ascending) with the external id's rank in the sorted {@code id} doc
+ * values, so ties at the cut are exact without a second pass.
+ *
+ * <p>Applies to a single-segment index with {@code id} sorted doc values and queries that are a
+ * disjunction of (boosted) term queries, optionally boosted as a whole; {@link #plan} returns null
+ * otherwise and the caller uses Lucene's searcher. The cache holds at most
+ * {@code trawl.search.impactCacheMB} MiB of postings (default 1024); terms beyond that are scored
+ * per query and not kept.
+ */
+final class ImpactScorer {
+  /** Cache budget in postings (8 bytes each). */
+  private static final long BUDGET = Long.getLong("trawl.search.impactCacheMB", 1024L) * (1L << 20) / 8;
+
+  private record Key(String field, BytesRef term, float boost) {}
+
+  /** One term's postings with Lucene's per-document score. */
+  record Postings(int[] docs, float[] scores) {}
+
+  private final IndexSearcher searcher;
+  private final LeafReaderContext leaf;
+  private final int maxDoc;
+  /** rank of each document's external id in byte order (its sorted doc values ordinal) */
+  private final int[] idRank;
+  /** external ids by rank: UTF-8 bytes in one array */
+  private final byte[] idBytes;
+  private final int[] idStart;
+  private final ConcurrentHashMap<Key, Postings> cache = new ConcurrentHashMap<>();
+  private final AtomicLong cached = new AtomicLong();
+  private final ThreadLocal<Scratch> scratch;
+
+  private static final class Scratch {
+    final double[] acc;
+    final int[] touched;
+
+    Scratch(int maxDoc) {
+      acc = new double[maxDoc];
+      touched = new int[maxDoc];
+    }
+  }
+
+  private ImpactScorer(IndexSearcher searcher, LeafReaderContext leaf, int[] idRank, byte[] idBytes,
+      int[] idStart) {
+    this.searcher = searcher;
+    this.leaf = leaf;
+    this.maxDoc = leaf.reader().maxDoc();
+    this.idRank = idRank;
+    this.idBytes = idBytes;
+    this.idStart = idStart;
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(maxDoc));
+  }
+
+  /** The scorer for this searcher's index, or null when the index does not qualify. */
+  static ImpactScorer open(IndexSearcher searcher) throws IOException {
+    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
+    if (leaves.size() != 1) {
+      return null;
+    }
+    LeafReaderContext leaf = leaves.get(0);
+    LeafReader r = leaf.reader();
+    if (r.hasDeletions()) {
+      return null;
+    }
+    SortedDocValues dv = r.getSortedDocValues(IndexFields.ID);
+    if (dv == null || dv.getValueCount() != r.maxDoc()) {
+      return null;
+    }
+    int n = r.maxDoc();
+    int[] rank = new int[n];
+    java.util.Arrays.fill(rank, -1);
+    for (int d = dv.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = dv.nextDoc()) {
+      rank[d] = dv.ordValue();
+    }
+    for (int x : rank) {
+      if (x < 0) {
+        return null;
+      }
+    }
+    int[] start = new int[n + 1];
+    org.apache.lucene.util.BytesRefBuilder all = new org.apache.lucene.util.BytesRefBuilder();
+    TermsEnum te = dv.termsEnum();
+    int ord = 0;
+    for (BytesRef t = te.next(); t != null; t = te.next()) {
+      start[ord++] = all.length();
+      all.append(t);
+    }
+    start[ord] = all.length();
+    return new ImpactScorer(searcher, leaf, rank, java.util.Arrays.copyOf(all.bytes(), all.length()), start);
+  }
+
+  /** The external id of document {@code doc}. */
+  String id(int doc) {
+    int r = idRank[doc];
+    return new String(idBytes, idStart[r], idStart[r + 1] - idStart[r], java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  BytesRef idRef(int doc) {
+    int r = idRank[doc];
+    return new BytesRef(idBytes, idStart[r], idStart[r + 1] - idStart[r]);
+  }
+
+  /** The clauses of a flat disjunction of term queries as (query, boost) pairs, or null. */
+  static List<Object[]> plan(Query q) {
+    float boost = 1f;
+    if (q instanceof BoostQuery bq) {
+      boost = bq.getBoost();
+      q = bq.getQuery();
+    }
+    if (!(boost > 0) || !(q instanceof BooleanQuery b) || b.getMinimumNumberShouldMatch() != 0) {
+      return null;
+    }
+    List<Object[]> out = new ArrayList<>();
+    for (BooleanClause c : b.clauses()) {
+      if (c.occur() != BooleanClause.Occur.SHOULD) {
+        return null;
+      }
+      Query cq = c.query();
+      Query inner = cq instanceof BoostQuery x ? x.getQuery() : cq;
+      if (!(inner instanceof TermQuery) || (cq instanceof BoostQuery x && !(x.getBoost() > 0))) {
+        return null;
+      }
+      out.add(new Object[] {cq, boost});
+    }
+    return out;
+  }
+
+  private Postings postings(Query clause, float boost) throws IOException {
+    float cb = clause instanceof BoostQuery x ? x.getBoost() : 1f;
+    TermQuery tq = (TermQuery) (clause instanceof BoostQuery x ? x.getQuery() : clause);
+    // the boost Lucene's weight sees: BoostQuery multiplies its boost by the outer one
+    float effective = clause instanceof BoostQuery ? cb * boost : boost;
+    Key key = new Key(tq.getTerm().field(), tq.getTerm().bytes(), effective);
+    Postings p = cache.get(key);
+    if (p != null) {
+      return p;
+    }
+    p = score(tq, effective);
+    if (cached.addAndGet(p.docs.length) <= BUDGET) {
+      Postings prev = cache.putIfAbsent(key, p);
+      if (prev != null) {
+        cached.addAndGet(-p.docs.length);
+        return prev;
+      }
+    } else {
+      cached.addAndGet(-p.docs.length);
+    }
+    return p;
+  }
+
+  private Postings score(TermQuery tq, float boost) throws IOException {
+    Weight w = searcher.createWeight(searcher.rewrite(tq), ScoreMode.COMPLETE, boost);
+    Scorer s = w.scorer(leaf);
+    if (s == null) {
+      return new Postings(new int[0], new float[0]);
+    }
+    int df = leaf.reader().docFreq(tq.getTerm());
+    int[] docs = new int[df];
+    float[] scores = new float[df];
+    int n = 0;
+    DocIdSetIterator it = s.iterator();
+    for (int d = it.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = it.nextDoc()) {
+      if (n == docs.length) {
+        docs = java.util.Arrays.copyOf(docs, n * 2 + 8);
+        scores = java.util.Arrays.copyOf(scores, n * 2 + 8);
+      }
+      docs[n] = d;
+      scores[n] = s.score();
+      n++;
+    }
+    if (n != docs.length) {
+      docs = java.util.Arrays.copyOf(docs, n);
+      scores = java.util.Arrays.copyOf(scores, n);
+    }
+    return new Postings(docs, scores);
+  }
+
+  /** Top {@code k} documents by (score desc, external id asc): docs and float scores, best first. */
+  LexicalRetriever.Hits search(List<Object[]> clauses, int k) {
+    Scratch sc = scratch.get();
+    double[] acc = sc.acc;
+    int[] touched = sc.touched;
+    int nt = 0;
+    try {
+      for (Object[] c : clauses) {
+        Postings p = postings((Query) c[0], (Float) c[1]);
+        int[] docs = p.docs;
+        float[] scores = p.scores;
+        for (int i = 0; i < docs.length; i++) {
+          int d = docs[i];
+          double a = acc[d];
+          if (a == 0) {
+            touched[nt++] = d;
+          }
+          acc[d] = a + scores[i];
+        }
+      }
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, "search failed: " + e.getMessage(), e);
+    }
+    // bounded heap, worst on top: lower score, or equal score and larger id rank
+    int want = Math.min(k, nt);
+    float[] hs = new float[want];
+    int[] hd = new int[want];
+    int size = 0;
+    int[] rank = idRank;
+    for (int i = 0; i < nt; i++) {
+      int d = touched[i];
+      float s = (float) acc[d];
+      acc[d] = 0;
+      if (size < want) {
+        int j = size++;
+        while (j > 0) {
+          int p = (j - 1) >>> 1;
+          if (worse(s, rank[d], hs[p], rank[hd[p]])) {
+            hs[j] = hs[p];
+            hd[j] = hd[p];
+            j = p;
+          } else {
+            break;
+          }
+        }
+        hs[j] = s;
+        hd[j] = d;
+      } else if (want > 0 && worse(hs[0], rank[hd[0]], s, rank[d])) {
+        siftDown(hs, hd, size, s, d, rank);
+      }
+    }
+    // pop worst first into the tail
+    float[] outS = new float[size];
+    int[] outD = new int[size];
+    for (int n = size; n > 0; n--) {
+      outS[n - 1] = hs[0];
+      outD[n - 1] = hd[0];
+      float ls = hs[n - 1];
+      int ld = hd[n - 1];
+      if (n - 1 > 0) {
+        siftDown(hs, hd, n - 1, ls, ld, rank);
+      }
+    }
+    BytesRef[] ids = new BytesRef[size];
+    for (int i = 0; i < size; i++) {
+      ids[i] = idRef(outD[i]);
+    }
+    return new LexicalRetriever.Hits(outD, outS, ids, size);
+  }
+
+  /** Replaces the heap top with (s, d) and restores the heap over {@code size} entries. */
+  private static void siftDown(float[] hs, int[] hd, int size, float s, int d, int[] rank) {
+    int j = 0;
+    int rd = rank[d];
+    while (true) {
+      int l = 2 * j + 1;
+      if (l >= size) {
+        break;
+      }
+      int r = l + 1;
+      int c = r < size && worse(hs[r], rank[hd[r]], hs[l], rank[hd[l]]) ? r : l;
+      if (worse(hs[c], rank[hd[c]], s, rd)) {
+        hs[j] = hs[c];
+        hd[j] = hd[c];
+        j = c;
+      } else {
+        break;
+      }
+    }
+    hs[j] = s;
+    hd[j] = d;
+  }
+
+  /** Whether (s1, r1) ranks below (s2, r2). */
+  private static boolean worse(float s1, int r1, float s2, int r2) {
+    return s1 < s2 || (s1 == s2 && r1 > r2);
+  }
+
+  int maxDoc() {
+    return maxDoc;
+  }
+}
