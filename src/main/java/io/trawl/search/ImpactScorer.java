@@ -47,8 +47,20 @@ final class ImpactScorer {
 
   private record Key(String field, BytesRef term, float boost) {}
 
-  /** One term's postings with Lucene's per-document score. */
-  record Postings(int[] docs, float[] scores) {}
+  /** One term's postings with Lucene's per-document score, and the largest of those scores. */
+  record Postings(int[] docs, float[] scores, float max) {
+    Postings(int[] docs, float[] scores) {
+      this(docs, scores, maxOf(scores));
+    }
+
+    private static float maxOf(float[] s) {
+      float m = 0;
+      for (float x : s) {
+        m = Math.max(m, x);
+      }
+      return m;
+    }
+  }
 
   private final IndexSearcher searcher;
   private final LeafReaderContext leaf;
@@ -207,28 +219,104 @@ final class ImpactScorer {
     return new Postings(docs, scores);
   }
 
-  /** Top {@code k} documents by (score desc, external id asc): docs and float scores, best first. */
+  /**
+   * Whether to use the threshold pruning below ({@code -Dtrawl.search.prune=true}). Off by default:
+   * exact, but on the 1M-passage benchmark at top-1000 it rarely applies and its k-th-score checks
+   * cost more than it saves (241 vs 268 queries per CPU-second).
+   */
+  static volatile boolean prune = Boolean.getBoolean("trawl.search.prune");
+  /** Searches that skipped work by the threshold (tests check that the pruning is exercised). */
+  static final AtomicLong PRUNED = new AtomicLong();
+
+  /**
+   * Top {@code k} documents by (score desc, external id asc): docs and float scores, best first.
+   *
+   * <p>Terms are added shortest postings first. Once at least {@code k} documents have a partial
+   * score, the k-th largest partial score {@code t} is a lower bound of the final k-th score; if
+   * the remaining terms' maximum scores sum to less than {@code t}, a document none of the terms
+   * so far matched scores strictly below the k-th and cannot be returned (not even as a tie), so
+   * the remaining (long) postings only update the documents already seen, found by galloping
+   * search. Output is unchanged; only work is skipped.
+   */
   LexicalRetriever.Hits search(List<Object[]> clauses, int k) {
     Scratch sc = scratch.get();
     double[] acc = sc.acc;
     int[] touched = sc.touched;
     int nt = 0;
+    int m = clauses.size();
+    Postings[] ps = new Postings[m];
     try {
-      for (Object[] c : clauses) {
-        Postings p = postings((Query) c[0], (Float) c[1]);
-        int[] docs = p.docs;
-        float[] scores = p.scores;
-        for (int i = 0; i < docs.length; i++) {
-          int d = docs[i];
-          double a = acc[d];
-          if (a == 0) {
-            touched[nt++] = d;
-          }
-          acc[d] = a + scores[i];
-        }
+      for (int c = 0; c < m; c++) {
+        ps[c] = postings((Query) clauses.get(c)[0], (Float) clauses.get(c)[1]);
       }
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, "search failed: " + e.getMessage(), e);
+    }
+    java.util.Arrays.sort(ps, (a, b) -> Integer.compare(a.docs.length, b.docs.length));
+    double[] suffixMax = new double[m + 1];
+    for (int c = m - 1; c >= 0; c--) {
+      suffixMax[c] = suffixMax[c + 1] + ps[c].max;
+    }
+    int c = 0;
+    boolean pruned = false;
+    for (; c < m; c++) {
+      if (prune && c > 0 && nt >= k && k > 0) {
+        float t = kthLargest(acc, touched, nt, k);
+        if (suffixMax[c] * (1 + 1e-6) < t) {
+          pruned = true;
+          PRUNED.incrementAndGet();
+          break;
+        }
+      }
+      int[] docs = ps[c].docs;
+      float[] scores = ps[c].scores;
+      for (int i = 0; i < docs.length; i++) {
+        int d = docs[i];
+        double a = acc[d];
+        if (a == 0) {
+          touched[nt++] = d;
+        }
+        acc[d] = a + scores[i];
+      }
+    }
+    if (pruned) {
+      java.util.Arrays.sort(touched, 0, nt);
+      for (; c < m; c++) {
+        int[] docs = ps[c].docs;
+        float[] scores = ps[c].scores;
+        int n = docs.length;
+        if ((long) nt * 8 >= n) {
+          for (int i = 0; i < n; i++) {
+            int d = docs[i];
+            double a = acc[d];
+            if (a != 0) {
+              acc[d] = a + scores[i];
+            }
+          }
+        } else {
+          int j = 0;
+          for (int x = 0; x < nt && j < n; x++) {
+            int t = touched[x];
+            if (docs[j] < t) {
+              int bound = 1;
+              while (j + bound < n && docs[j + bound] < t) {
+                bound <<= 1;
+              }
+              int lo = j + (bound >>> 1);
+              int hi = Math.min(j + bound + 1, n);
+              int at = java.util.Arrays.binarySearch(docs, lo, hi, t);
+              j = at >= 0 ? at : -at - 1;
+              if (j >= n) {
+                break;
+              }
+            }
+            if (docs[j] == t) {
+              acc[t] += scores[j];
+              j++;
+            }
+          }
+        }
+      }
     }
     // bounded heap, worst on top: lower score, or equal score and larger id rank
     int want = Math.min(k, nt);
@@ -275,6 +363,45 @@ final class ImpactScorer {
       ids[i] = idRef(outD[i]);
     }
     return new LexicalRetriever.Hits(outD, outS, ids, size);
+  }
+
+  /** The k-th largest of the touched documents' scores narrowed to float ({@code k <= nt}). */
+  private static float kthLargest(double[] acc, int[] touched, int nt, int k) {
+    float[] h = new float[k];
+    for (int i = 0; i < k; i++) {
+      h[i] = (float) acc[touched[i]];
+    }
+    // min-heap of the k largest
+    for (int i = k / 2 - 1; i >= 0; i--) {
+      down(h, k, i);
+    }
+    for (int i = k; i < nt; i++) {
+      float v = (float) acc[touched[i]];
+      if (v > h[0]) {
+        h[0] = v;
+        down(h, k, 0);
+      }
+    }
+    return h[0];
+  }
+
+  private static void down(float[] h, int n, int j) {
+    float v = h[j];
+    while (true) {
+      int l = 2 * j + 1;
+      if (l >= n) {
+        break;
+      }
+      int r = l + 1;
+      int c = r < n && h[r] < h[l] ? r : l;
+      if (h[c] < v) {
+        h[j] = h[c];
+        j = c;
+      } else {
+        break;
+      }
+    }
+    h[j] = v;
   }
 
   /** Replaces the heap top with (s, d) and restores the heap over {@code size} entries. */

@@ -216,6 +216,20 @@ class SciFactParityTest {
    */
   @Test
   void impactSearchEqualsExhaustiveSort() throws IOException {
+    long prunedBefore = ImpactScorer.PRUNED.get();
+    boolean pruneBefore = ImpactScorer.prune;
+    try {
+      for (boolean prune : new boolean[] {false, true}) {
+        ImpactScorer.prune = prune;
+        impactSearchEqualsExhaustiveSortOnce();
+      }
+    } finally {
+      ImpactScorer.prune = pruneBefore;
+    }
+    assertTrue(ImpactScorer.PRUNED.get() - prunedBefore > 100, "threshold pruning not exercised");
+  }
+
+  private void impactSearchEqualsExhaustiveSortOnce() throws IOException {
     for (float weight : new float[] {1.0f, 2.5f}) {
       Map<String, Float> fields = Map.of(IndexFields.CONTENTS, weight);
       try (LuceneIndex idx = LuceneIndex.open(flat, null);
