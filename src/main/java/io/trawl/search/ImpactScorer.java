@@ -252,13 +252,25 @@ final class ImpactScorer {
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, "search failed: " + e.getMessage(), e);
     }
-    java.util.Arrays.sort(ps, (a, b) -> Integer.compare(a.docs.length, b.docs.length));
+    // shortest first for the threshold pruning; otherwise the longest first, copied without checks
+    java.util.Arrays.sort(ps, prune ? (a, b) -> Integer.compare(a.docs.length, b.docs.length)
+        : (a, b) -> Integer.compare(b.docs.length, a.docs.length));
     double[] suffixMax = new double[m + 1];
     for (int c = m - 1; c >= 0; c--) {
       suffixMax[c] = suffixMax[c + 1] + ps[c].max;
     }
     int c = 0;
     boolean pruned = false;
+    if (!prune && m > 0) {
+      int[] docs = ps[0].docs;
+      float[] scores = ps[0].scores;
+      System.arraycopy(docs, 0, touched, 0, docs.length);
+      nt = docs.length;
+      for (int i = 0; i < docs.length; i++) {
+        acc[docs[i]] = scores[i];
+      }
+      c = 1;
+    }
     for (; c < m; c++) {
       if (prune && c > 0 && nt >= k && k > 0) {
         float t = kthLargest(acc, touched, nt, k);
