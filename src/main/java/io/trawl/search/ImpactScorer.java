@@ -67,6 +67,8 @@ final class ImpactScorer {
   private final int maxDoc;
   /** rank of each document's external id in byte order (its sorted doc values ordinal) */
   private final int[] idRank;
+  /** document of each id rank */
+  private final int[] docOfRank;
   /** external ids by rank: UTF-8 bytes in one array */
   private final byte[] idBytes;
   private final int[] idStart;
@@ -90,6 +92,10 @@ final class ImpactScorer {
     this.leaf = leaf;
     this.maxDoc = leaf.reader().maxDoc();
     this.idRank = idRank;
+    this.docOfRank = new int[idRank.length];
+    for (int d = 0; d < idRank.length; d++) {
+      docOfRank[idRank[d]] = d;
+    }
     this.idBytes = idBytes;
     this.idStart = idStart;
     this.scratch = ThreadLocal.withInitial(() -> new Scratch(maxDoc));
@@ -330,45 +336,32 @@ final class ImpactScorer {
         }
       }
     }
-    // bounded heap, worst on top: lower score, or equal score and larger id rank
+    // the k-th largest float score t (a heap of floats only), then every document scoring at
+    // least t, sorted by (score desc, id rank asc) as one long key each; the first k are the answer
     int want = Math.min(k, nt);
-    float[] hs = new float[want];
-    int[] hd = new int[want];
-    int size = 0;
     int[] rank = idRank;
+    float t = want == 0 ? Float.POSITIVE_INFINITY : kthLargest(acc, touched, nt, want);
+    long[] keys = new long[want + 16];
+    int nk = 0;
     for (int i = 0; i < nt; i++) {
       int d = touched[i];
       float s = (float) acc[d];
       acc[d] = 0;
-      if (size < want) {
-        int j = size++;
-        while (j > 0) {
-          int p = (j - 1) >>> 1;
-          if (worse(s, rank[d], hs[p], rank[hd[p]])) {
-            hs[j] = hs[p];
-            hd[j] = hd[p];
-            j = p;
-          } else {
-            break;
-          }
+      if (s >= t) {
+        if (nk == keys.length) {
+          keys = java.util.Arrays.copyOf(keys, nk * 2);
         }
-        hs[j] = s;
-        hd[j] = d;
-      } else if (want > 0 && worse(hs[0], rank[hd[0]], s, rank[d])) {
-        siftDown(hs, hd, size, s, d, rank);
+        // positive floats order like their bits; complement for descending
+        keys[nk++] = ((long) (0x7fffffff - Float.floatToRawIntBits(s)) << 32) | (rank[d] & 0xffffffffL);
       }
     }
-    // pop worst first into the tail
+    java.util.Arrays.sort(keys, 0, nk);
+    int size = Math.min(want, nk);
     float[] outS = new float[size];
     int[] outD = new int[size];
-    for (int n = size; n > 0; n--) {
-      outS[n - 1] = hs[0];
-      outD[n - 1] = hd[0];
-      float ls = hs[n - 1];
-      int ld = hd[n - 1];
-      if (n - 1 > 0) {
-        siftDown(hs, hd, n - 1, ls, ld, rank);
-      }
+    for (int i = 0; i < size; i++) {
+      outS[i] = Float.intBitsToFloat(0x7fffffff - (int) (keys[i] >>> 32));
+      outD[i] = docOfRank[(int) keys[i]];
     }
     BytesRef[] ids = new BytesRef[size];
     for (int i = 0; i < size; i++) {
@@ -414,34 +407,6 @@ final class ImpactScorer {
       }
     }
     h[j] = v;
-  }
-
-  /** Replaces the heap top with (s, d) and restores the heap over {@code size} entries. */
-  private static void siftDown(float[] hs, int[] hd, int size, float s, int d, int[] rank) {
-    int j = 0;
-    int rd = rank[d];
-    while (true) {
-      int l = 2 * j + 1;
-      if (l >= size) {
-        break;
-      }
-      int r = l + 1;
-      int c = r < size && worse(hs[r], rank[hd[r]], hs[l], rank[hd[l]]) ? r : l;
-      if (worse(hs[c], rank[hd[c]], s, rd)) {
-        hs[j] = hs[c];
-        hd[j] = hd[c];
-        j = c;
-      } else {
-        break;
-      }
-    }
-    hs[j] = s;
-    hd[j] = d;
-  }
-
-  /** Whether (s1, r1) ranks below (s2, r2). */
-  private static boolean worse(float s1, int r1, float s2, int r2) {
-    return s1 < s2 || (s1 == s2 && r1 > r2);
   }
 
   int maxDoc() {
