@@ -79,10 +79,14 @@ final class ImpactScorer {
   private static final class Scratch {
     final double[] acc;
     final int[] touched;
+    /** the touched documents' float score bits, in touched order */
+    final int[] bits;
+    final int[] hist = new int[1 << 16];
 
     Scratch(int maxDoc) {
       acc = new double[maxDoc];
       touched = new int[maxDoc];
+      bits = new int[maxDoc];
     }
   }
 
@@ -336,23 +340,52 @@ final class ImpactScorer {
         }
       }
     }
-    // the k-th largest float score t (a heap of floats only), then every document scoring at
-    // least t, sorted by (score desc, id rank asc) as one long key each; the first k are the answer
+    // the k-th largest float score (radix select on the bits of positive floats, which order like
+    // the floats: high 16 bits, then low 16 bits), then every document scoring at least that,
+    // sorted by (score desc, id rank asc) as one long key each; the first k are the answer
     int want = Math.min(k, nt);
     int[] rank = idRank;
-    float t = want == 0 ? Float.POSITIVE_INFINITY : kthLargest(acc, touched, nt, want);
+    int[] bits = sc.bits;
+    int[] hist = sc.hist;
+    java.util.Arrays.fill(hist, 0);
+    for (int i = 0; i < nt; i++) {
+      int b = Float.floatToRawIntBits((float) acc[touched[i]]);
+      bits[i] = b;
+      hist[b >>> 16]++;
+    }
+    int t = Integer.MAX_VALUE;
+    if (want > 0) {
+      int need = want;
+      int hb = hist.length - 1;
+      while (hist[hb] < need) {
+        need -= hist[hb];
+        hb--;
+      }
+      java.util.Arrays.fill(hist, 0);
+      for (int i = 0; i < nt; i++) {
+        if (bits[i] >>> 16 == hb) {
+          hist[bits[i] & 0xffff]++;
+        }
+      }
+      int lb = hist.length - 1;
+      while (hist[lb] < need) {
+        need -= hist[lb];
+        lb--;
+      }
+      t = (hb << 16) | lb;
+    }
     long[] keys = new long[want + 16];
     int nk = 0;
     for (int i = 0; i < nt; i++) {
       int d = touched[i];
-      float s = (float) acc[d];
       acc[d] = 0;
-      if (s >= t) {
+      int b = bits[i];
+      if (b >= t) {
         if (nk == keys.length) {
           keys = java.util.Arrays.copyOf(keys, nk * 2);
         }
-        // positive floats order like their bits; complement for descending
-        keys[nk++] = ((long) (0x7fffffff - Float.floatToRawIntBits(s)) << 32) | (rank[d] & 0xffffffffL);
+        // complement for descending score
+        keys[nk++] = ((long) (0x7fffffff - b) << 32) | (rank[d] & 0xffffffffL);
       }
     }
     java.util.Arrays.sort(keys, 0, nk);
