@@ -62,6 +62,8 @@ public final class LexicalRetriever implements Retriever {
   private final boolean removeQuery;
   private final Feedback feedback;
   private final String spec;
+  /** Eager exact scoring for plain BM25 (null: Lucene's searcher for every query). */
+  private final ImpactScorer impacts;
 
   LexicalRetriever(LuceneIndex index, Similarity similarity, String baseSpec, SearchOptions options,
       Feedback feedback) {
@@ -99,7 +101,20 @@ public final class LexicalRetriever implements Retriever {
     this.feedback = feedback;
     this.spec = feedback == null ? baseSpec : feedback.spec();
     IndexSearcher.setMaxClauseCount(Math.max(IndexSearcher.getMaxClauseCount(), 1 << 16));
+    ImpactScorer is = null;
+    if (similarity instanceof org.apache.lucene.search.similarities.BM25Similarity && feedback == null
+        && !EXACT && !LUCENE) {
+      try {
+        is = ImpactScorer.open(searcher);
+      } catch (IOException e) {
+        throw new TrawlException(TrawlException.RUNTIME, "cannot open index: " + e.getMessage(), e);
+      }
+    }
+    this.impacts = is;
   }
+
+  /** Whether to use Lucene's pruned searcher instead of eager scoring (for checks and timing). */
+  static final boolean LUCENE = Boolean.getBoolean("trawl.search.lucene");
 
   @Override
   public String spec() {
@@ -129,7 +144,8 @@ public final class LexicalRetriever implements Retriever {
       Hits first = search(q, feedback.depth());
       q = feedback.expand(index, query.text(), first);
     }
-    return search(q, k);
+    List<Object[]> plan = impacts == null ? null : ImpactScorer.plan(q);
+    return plan != null ? impacts.search(plan, k) : search(q, k);
   }
 
   /**
@@ -177,6 +193,12 @@ public final class LexicalRetriever implements Retriever {
       out.add(new Candidate(ids[i], scores[i]));
     }
     return new RankedList(queryId, out);
+  }
+
+  /** The eager exact scoring of {@code q}, or null where it does not apply (index or query shape). */
+  Hits searchImpacts(org.apache.lucene.search.Query q, int k) {
+    List<Object[]> plan = impacts == null ? null : ImpactScorer.plan(q);
+    return plan == null ? null : impacts.search(plan, k);
   }
 
   /** Whether to use Lucene's exhaustive sorted collection instead of the pruned path (for checks). */

@@ -100,19 +100,22 @@ public final class LexicalBench {
       o.storePositions(true).storeDocvectors(true);
     }
     long t0 = System.nanoTime();
+    long c0 = cpuNanos();
     Indexer.Result r = new Indexer(o).run();
     double secs = (System.nanoTime() - t0) / 1e9;
+    double cpu = (cpuNanos() - c0) / 1e9;
     long docs = r.metadata().documents();
     System.out.printf(Locale.ROOT,
-        "index[%s]: %d docs in %.1f s = %.0f docs/s, %d threads, peak RSS %.2f GiB, index %.0f MiB%n",
-        store, docs, secs, docs / secs, threads, peakRssGiB(), dirMiB(index));
+        "index[%s]: %d docs in %.1f s = %.0f docs/s (CPU %.1f s = %.0f docs per CPU-second), %d threads, peak RSS %.2f GiB, index %.0f MiB%n",
+        store, docs, secs, docs / secs, cpu, docs / cpu, threads, peakRssGiB(), dirMiB(index));
   }
 
   static void search(Path index, String topics, int queries, int threads, int hits, String spec,
       boolean removeQuery) throws IOException {
     List<Query> all = Topics.read(topics);
     List<Query> qs = all.subList(0, Math.min(queries, all.size()));
-    Path out = Files.createTempFile("bench-run", ".txt");
+    String keep = System.getProperty("bench.run");
+    Path out = keep != null ? Path.of(keep) : Files.createTempFile("bench-run", ".txt");
     try (LuceneIndex idx = LuceneIndex.open(index, null);
         Retriever r = Retrievers.open(spec, idx, new SearchOptions(idx.defaultFields(), removeQuery))) {
       // warm-up on a tenth of the queries (JIT, page cache), not timed
@@ -120,16 +123,31 @@ public final class LexicalBench {
         SearchRun.run(r, qs.subList(0, Math.max(1, qs.size() / 10)), hits, w, threads, null);
       }
       try (RunWriter w = RunWriter.open(out.toString(), RunWriter.Format.TREC, r.spec())) {
+        long c0 = cpuNanos();
         SearchRun.Summary s = SearchRun.run(r, qs, hits, w, threads, null);
         w.commit();
+        double cpu = (cpuNanos() - c0) / 1e9;
         System.out.printf(Locale.ROOT,
-            "search[%s]: %d queries top-%d on %d docs in %.2f s = %.1f queries/s, %d threads, %d lines, peak RSS %.2f GiB%n",
-            r.spec(), s.queries(), hits, idx.numDocs(), s.seconds(), s.queriesPerSecond(), threads,
-            s.lines(), peakRssGiB());
+            "search[%s%s]: %d queries top-%d on %d docs in %.2f s = %.1f queries/s (CPU %.2f s = %.1f queries per CPU-second), %d threads, %d lines, peak RSS %.2f GiB%n",
+            r.spec(), path(), s.queries(), hits, idx.numDocs(), s.seconds(), s.queriesPerSecond(), cpu,
+            s.queries() / cpu, threads, s.lines(), peakRssGiB());
       }
     } finally {
-      Files.deleteIfExists(out);
+      if (keep == null) {
+        Files.deleteIfExists(out);
+      }
     }
+  }
+
+  static String path() {
+    return Boolean.getBoolean("trawl.search.exhaustive") ? ", exhaustive sort"
+        : Boolean.getBoolean("trawl.search.lucene") ? ", Lucene MaxScore" : ", eager";
+  }
+
+  /** CPU time (user + system) of this process, all threads. */
+  static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   static double peakRssGiB() {

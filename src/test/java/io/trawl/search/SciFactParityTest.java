@@ -209,6 +209,58 @@ class SciFactParityTest {
     }
   }
 
+  /**
+   * The eager precomputed-score path (the default for plain BM25 on a single-segment index) gives
+   * the same ids and score bits as Lucene's exhaustive sort, for single-field queries with and
+   * without a field weight; multi-field queries go to Lucene's searcher.
+   */
+  @Test
+  void impactSearchEqualsExhaustiveSort() throws IOException {
+    long prunedBefore = ImpactScorer.PRUNED.get();
+    boolean pruneBefore = ImpactScorer.prune;
+    try {
+      for (boolean prune : new boolean[] {false, true}) {
+        ImpactScorer.prune = prune;
+        impactSearchEqualsExhaustiveSortOnce();
+      }
+    } finally {
+      ImpactScorer.prune = pruneBefore;
+    }
+    assertTrue(ImpactScorer.PRUNED.get() - prunedBefore > 100, "threshold pruning not exercised");
+  }
+
+  private void impactSearchEqualsExhaustiveSortOnce() throws IOException {
+    for (float weight : new float[] {1.0f, 2.5f}) {
+      Map<String, Float> fields = Map.of(IndexFields.CONTENTS, weight);
+      try (LuceneIndex idx = LuceneIndex.open(flat, null);
+          LexicalRetriever r = (LexicalRetriever) Retrievers.open("bm25", idx, new SearchOptions(fields, false))) {
+        int compared = 0;
+        int tiesAtCut = 0;
+        for (Query q : topics) {
+          org.apache.lucene.search.Query lq = BagOfWords.build(fields, idx.analyzer(), q.text());
+          for (int k : new int[] {1, 10, 1000}) {
+            LexicalRetriever.Hits a = r.searchSorted(lq, k);
+            LexicalRetriever.Hits b = r.searchImpacts(lq, k);
+            String what = "w=" + weight + " q" + q.id() + " k=" + k;
+            assertTrue(b != null, what + ": eager path not taken");
+            assertEquals(a.size(), b.size(), what);
+            for (int i = 0; i < a.size(); i++) {
+              assertEquals(a.ids()[i], b.ids()[i], what + " rank " + (i + 1));
+              assertEquals(Float.floatToIntBits(a.scores()[i]), Float.floatToIntBits(b.scores()[i]),
+                  what + " rank " + (i + 1));
+            }
+            compared += a.size();
+            if (a.size() == k && k > 1 && a.scores()[k - 1] == a.scores()[k - 2]) {
+              tiesAtCut++;
+            }
+          }
+        }
+        assertTrue(compared > 250_000, "compared " + compared);
+        assertTrue(tiesAtCut > 0, "no tie at the cut exercised");
+      }
+    }
+  }
+
   /** nDCG@10 of our runs with trec_eval semantics (-c): Anserini's published 0.6789 / 0.6647. */
   @Test
   void ndcgAt10MatchesPublished() throws IOException {
