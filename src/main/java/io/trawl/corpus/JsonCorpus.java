@@ -149,6 +149,56 @@ public class JsonCorpus extends Corpus {
     return new SourceDocument(docid, title, contents.asText(), raw, file, line);
   }
 
+  /**
+   * The common case of a JSON Lines document read with a streaming parser, without building a
+   * tree: one object whose id, contents and title (if any) are strings. Returns null for anything
+   * else (a syntax error, a duplicate key, a numeric id, a missing field, trailing tokens...), and
+   * the caller then takes the tree path, which accepts or rejects the line with the same
+   * documents and messages as before.
+   */
+  SourceDocument fastDocument(String line, String file, long lineNumber) {
+    try (JsonParser p = MAPPER.getFactory().createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String id = null;
+      String contents = null;
+      String title = null;
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken v = p.nextToken();
+        boolean isString = v == JsonToken.VALUE_STRING;
+        if (name.equals(idField)) {
+          if (!isString) {
+            return null;
+          }
+          id = p.getText();
+        }
+        if (name.equals(contentsField)) {
+          if (!isString) {
+            return null;
+          }
+          contents = p.getText();
+        }
+        if (titleField != null && name.equals(titleField)) {
+          if (isString) {
+            title = p.getText();
+          } else if (v != JsonToken.VALUE_NULL) {
+            return null;
+          }
+        }
+        p.skipChildren();
+      }
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null || id == null || contents == null) {
+        return null;
+      }
+      return new SourceDocument(id, title == null ? "" : title, contents, line, file, lineNumber);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
   private static String problem(JsonProcessingException e) {
     String m = e.getOriginalMessage();
     if (m != null && m.contains("UTF-8")) {
@@ -174,6 +224,10 @@ public class JsonCorpus extends Corpus {
           return null;
         }
       } while (line.isBlank());
+      SourceDocument fast = fastDocument(line, lines.name(), lines.lineNumber());
+      if (fast != null) {
+        return fast;
+      }
       JsonNode node;
       try {
         node = MAPPER.readTree(line);

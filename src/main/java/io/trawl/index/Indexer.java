@@ -459,9 +459,10 @@ public final class Indexer {
         .setMergePolicy(new LogDocMergePolicy())
         .setUseCompoundFile(false);
     try (IndexWriter w = new IndexWriter(dir, c)) {
+      Reusable fields = new Reusable();
       for (SourceDocument d : docs) {
         try {
-          w.addDocument(toLucene(d));
+          w.addDocument(fields.set(d));
         } catch (IllegalArgumentException e) {
           throw new InputException(d.file(), d.line(), "cannot index document '" + d.id() + "': " + e.getMessage());
         }
@@ -472,22 +473,45 @@ public final class Indexer {
     return dir;
   }
 
-  private Document toLucene(SourceDocument d) {
-    Document doc = new Document();
-    doc.add(new StringField(IndexFields.ID, d.id(), Field.Store.YES));
-    doc.add(new SortedDocValuesField(IndexFields.ID, new BytesRef(d.id())));
-    if (o.layout == Layout.MULTIFIELD) {
-      doc.add(new Field(IndexFields.TITLE, d.title(), textType));
-      doc.add(new Field(IndexFields.CONTENTS, d.contents(), textType));
-    } else {
-      String text = d.title().isEmpty() || o.corpus.titleInContents() ? d.contents()
-          : d.title() + "\n" + d.contents();
-      doc.add(new Field(IndexFields.CONTENTS, text, textType));
+  /**
+   * One document's fields, refilled for each document of a chunk (one thread): saves allocating a
+   * Document, its fields and a BytesRef per document. Same fields, same order as before.
+   */
+  private final class Reusable {
+    final StringField id = new StringField(IndexFields.ID, "", Field.Store.YES);
+    final SortedDocValuesField idValues = new SortedDocValuesField(IndexFields.ID, new BytesRef());
+    final Field title = new Field(IndexFields.TITLE, "", textType);
+    final Field contents = new Field(IndexFields.CONTENTS, "", textType);
+    final StoredField raw = new StoredField(IndexFields.RAW, "");
+    final Document doc = new Document();
+
+    Reusable() {
+      doc.add(id);
+      doc.add(idValues);
+      if (o.layout == Layout.MULTIFIELD) {
+        doc.add(title);
+      }
+      doc.add(contents);
+      if (o.storeRaw) {
+        doc.add(raw);
+      }
     }
-    if (o.storeRaw) {
-      doc.add(new StoredField(IndexFields.RAW, d.raw()));
+
+    Document set(SourceDocument d) {
+      id.setStringValue(d.id());
+      idValues.setBytesValue(new BytesRef(d.id()));
+      if (o.layout == Layout.MULTIFIELD) {
+        title.setStringValue(d.title());
+        contents.setStringValue(d.contents());
+      } else {
+        contents.setStringValue(d.title().isEmpty() || o.corpus.titleInContents() ? d.contents()
+            : d.title() + "\n" + d.contents());
+      }
+      if (o.storeRaw) {
+        raw.setStringValue(d.raw());
+      }
+      return doc;
     }
-    return doc;
   }
 
   private IndexWriterConfig mainConfig() {
