@@ -54,18 +54,31 @@ public final class Trawl implements Runnable {
         ? java.nio.file.Path.of(io.trawl.core.TopicsAndQrels.qrels(name)) : null);
     CommandLine cl = new CommandLine(new Trawl());
     addDebugOption(cl);
+    return withErrorHandling(cl, "trawl", ex -> ex instanceof TrawlException te ? te : null,
+        "internal error");
+  }
+
+  /**
+   * Installs Trawl's error handling on a command line (shared with trawl-spark): a
+   * {@link TrawlException} (as found by {@code cause}) prints {@code PROGRAM: error: message} and
+   * exits with its code; any other exception prints {@code PROGRAM: LABEL: exception} and exits 1;
+   * usage errors exit 2 with suggestions. Stack traces only with {@code --debug}.
+   */
+  public static CommandLine withErrorHandling(CommandLine cl, String program,
+      java.util.function.Function<Throwable, TrawlException> cause, String otherLabel) {
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       boolean debug = parseResult.originalArgs().contains("--debug");
       PrintWriter err = commandLine.getErr();
-      if (ex instanceof TrawlException te) {
-        err.println("trawl: error: " + te.getMessage());
+      TrawlException te = cause.apply(ex);
+      if (te != null) {
+        err.println(program + ": error: " + te.getMessage());
         if (debug) {
           ex.printStackTrace(err);
         }
         err.flush();
         return te.exitCode();
       }
-      err.println("trawl: internal error: " + ex);
+      err.println(program + ": " + otherLabel + ": " + ex);
       if (debug) {
         ex.printStackTrace(err);
       } else {
@@ -77,7 +90,7 @@ public final class Trawl implements Runnable {
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
       PrintWriter err = c.getErr();
-      err.println("trawl: error: " + ex.getMessage());
+      err.println(program + ": error: " + ex.getMessage());
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
       err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
       err.flush();

@@ -1,7 +1,6 @@
 package io.trawl.spark;
 
 import io.trawl.core.TrawlException;
-import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,37 +35,8 @@ public final class TrawlSpark implements Runnable {
   /** The command line with Trawl's error handling (tests use it without exiting). */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new TrawlSpark());
-    cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      boolean debug = parseResult.originalArgs().contains("--debug");
-      PrintWriter err = commandLine.getErr();
-      TrawlException te = trawlCause(ex);
-      if (te != null) {
-        err.println("trawl-spark: error: " + te.getMessage());
-        if (debug) {
-          ex.printStackTrace(err);
-        }
-        err.flush();
-        return te.exitCode();
-      }
-      err.println("trawl-spark: error: " + ex);
-      if (debug) {
-        ex.printStackTrace(err);
-      } else {
-        err.println("(run again with --debug for the stack trace)");
-      }
-      err.flush();
-      return TrawlException.RUNTIME;
-    });
-    cl.setParameterExceptionHandler((ex, args) -> {
-      CommandLine c = ex.getCommandLine();
-      PrintWriter err = c.getErr();
-      err.println("trawl-spark: error: " + ex.getMessage());
-      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-      err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
-      err.flush();
-      return TrawlException.INVALID_INPUT;
-    });
-    return cl;
+    return io.trawl.cli.Trawl.withErrorHandling(cl, "trawl-spark", TrawlSpark::trawlCause,
+        "error");
   }
 
   /** A TrawlException raised here or inside a Spark task (Spark wraps task failures). */
