@@ -31,7 +31,7 @@ public final class DenseSearchCommand implements Callable<Integer> {
   @Option(names = "--index", required = true, description = "Dense index folder (from 'trawl dense-index').")
   Path index;
 
-  @Option(names = "--topics", required = true, description = "Topics as 'qid<TAB>text' (.gz ok).")
+  @Option(names = "--topics", required = true, description = "Topics: a name from topics-and-qrels/ (e.g. beir-scifact-test) or a file (TSV, TREC, BEIR jsonl; .gz ok).")
   String topics;
 
   @Option(names = "--output", required = true, description = "TREC run to write ('-' for stdout).")
@@ -81,7 +81,7 @@ public final class DenseSearchCommand implements Callable<Integer> {
     if (!fusion.equals("rrf") && !fusion.equals("interp")) {
       throw TrawlException.invalid("unknown fusion '" + fusion + "'; valid: rrf, interp");
     }
-    List<Query> queries = TrecRuns.readTopicsTsv(topics);
+    List<Query> queries = io.trawl.search.Topics.read(topics);
     Map<String, RankedList> sparse = hybrid == null ? null : TrecRuns.read(hybrid);
     List<RankedList> out;
     String desc;

@@ -23,7 +23,7 @@ public final class EncodeCommand implements Callable<Integer> {
     @Option(names = "--corpus", description = "JSONL corpus (BEIR _id/title/text or id/contents; .gz ok).")
     String corpus;
 
-    @Option(names = "--topics", description = "Topics 'qid<TAB>text': encoded as queries (query prefix, one at a time).")
+    @Option(names = "--topics", description = "Topics (a name from topics-and-qrels/ or a file): encoded as queries (query prefix, one at a time).")
     String topics;
   }
 
@@ -55,7 +55,7 @@ public final class EncodeCommand implements Callable<Integer> {
     } else {
       java.util.List<String> ids = new java.util.ArrayList<>();
       java.util.List<String> texts = new java.util.ArrayList<>();
-      for (io.trawl.core.Query q : io.trawl.search.dense.TrecRuns.readTopicsTsv(input.topics)) {
+      for (io.trawl.core.Query q : io.trawl.search.Topics.read(input.topics)) {
         ids.add(q.id());
         texts.add(q.text());
       }

@@ -81,7 +81,7 @@ public final class DenseBench {
     Map<String, RankedList> r = TrecRuns.read(run);
     List<Query> qs = new ArrayList<>();
     List<RankedList> ls = new ArrayList<>();
-    for (Query q : TrecRuns.readTopicsTsv(topics)) {
+    for (Query q : io.trawl.search.Topics.read(topics)) {
       if (r.containsKey(q.id())) {
         qs.add(q);
         ls.add(r.get(q.id()).top(depth));

@@ -2,7 +2,6 @@ package io.trawl.search.dense;
 
 import io.trawl.core.AtomicOutput;
 import io.trawl.core.Candidate;
-import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.TextFiles;
 import io.trawl.core.TrawlException;
@@ -79,29 +78,5 @@ public final class TrecRuns {
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, file + ": cannot write: " + e.getMessage(), e);
     }
-  }
-
-  /** Reads {@code qid<TAB>text} topics. */
-  public static List<Query> readTopicsTsv(String file) {
-    List<Query> out = new ArrayList<>();
-    Set<String> ids = new HashSet<>();
-    try (TextFiles.Lines lines = new TextFiles.Lines(file)) {
-      String line;
-      while ((line = lines.next()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        int tab = line.indexOf('\t');
-        if (tab <= 0) {
-          throw lines.error("expected 'qid<TAB>text'");
-        }
-        String id = line.substring(0, tab).trim();
-        if (!ids.add(id)) {
-          throw lines.error("duplicate query id '" + id + "'");
-        }
-        out.add(new Query(id, line.substring(tab + 1).trim()));
-      }
-    }
-    return out;
   }
 }
