@@ -62,7 +62,9 @@ final class FastEnglishTokenizer extends Tokenizer {
   private static final byte MID_BOTH = 6;    // '.' MidNumLet, '\'' Single_Quote
   private static final byte SPACE = 7;       // region separators: ' ' \t \n \u000B \f \r
   private static final int CLASSES = 8;
-  private static final byte[] CLASS = new byte[128];
+  private static final byte[] CLASS = new byte[65536]; // indexed by any char: no bounds check
+  /** Lowercased letter or digit for ASCII letters and digits, else 0. */
+  private static final char[] ALNUM_LOWER = new char[65536];
 
   // scanner states
   private static final int START = 0;
@@ -83,6 +85,11 @@ final class FastEnglishTokenizer extends Tokenizer {
     }
     for (char c = '0'; c <= '9'; c++) {
       CLASS[c] = DIGIT;
+      ALNUM_LOWER[c] = c;
+    }
+    for (char c = 'a'; c <= 'z'; c++) {
+      ALNUM_LOWER[c] = c;
+      ALNUM_LOWER[c - 32] = c;
     }
     CLASS['_'] = UNDERSCORE;
     CLASS[':'] = MID_LETTER;
@@ -146,14 +153,20 @@ final class FastEnglishTokenizer extends Tokenizer {
   // stemming: Lucene's PorterStemFilter over a one-term stream, memoized
   private final OneTerm stemInput;
   private final TokenStream stemmer;
-  private final TermMemo memo;
+  private final StemCache cache;
 
   // counters for tests: tokens emitted by the fast path and by the fallback, fallback segments
   long fastTokens;
   long fallbackTokens;
   long fallbackSegments;
+  long stemMisses;
 
   FastEnglishTokenizer(boolean porter, boolean keepStopwords) {
+    this(porter, keepStopwords, StemCache.DEFAULT_BITS);
+  }
+
+  /** With a stem cache of 2^cacheBits sets (tests use a tiny one to exercise eviction). */
+  FastEnglishTokenizer(boolean porter, boolean keepStopwords, int cacheBits) {
     this.porter = porter;
     this.removeStopwords = !keepStopwords;
     inner = Analyzers.luceneChain(innerSource, porter, keepStopwords);
@@ -161,15 +174,9 @@ final class FastEnglishTokenizer extends Tokenizer {
     innerOffset = inner.getAttribute(OffsetAttribute.class);
     innerPosInc = inner.getAttribute(PositionIncrementAttribute.class);
     innerType = inner.getAttribute(TypeAttribute.class);
-    if (porter) {
-      stemInput = new OneTerm();
-      stemmer = new PorterStemFilter(stemInput);
-      memo = new TermMemo();
-    } else {
-      stemInput = null;
-      stemmer = null;
-      memo = null;
-    }
+    stemInput = porter ? new OneTerm() : null;
+    stemmer = porter ? new PorterStemFilter(stemInput) : null;
+    cache = porter || removeStopwords ? new StemCache(cacheBits) : null;
   }
 
   @Override
@@ -209,6 +216,9 @@ final class FastEnglishTokenizer extends Tokenizer {
     final char[] b = buf;
     final int n = len;
     int k = pos;
+    while (k + 4 <= n && (b[k] | b[k + 1] | b[k + 2] | b[k + 3]) < 0x80) {
+      k += 4;
+    }
     while (k < n && b[k] < 0x80) {
       k++;
     }
@@ -232,7 +242,7 @@ final class FastEnglishTokenizer extends Tokenizer {
   }
 
   private static boolean isSpace(char c) {
-    return c < 0x80 && CLASS[c] == SPACE;
+    return CLASS[c] == SPACE;
   }
 
   @Override
@@ -280,90 +290,173 @@ final class FastEnglishTokenizer extends Tokenizer {
         startInner();
         continue;
       }
-      // longest accepted prefix within MAX_TOKEN_LENGTH chars
       final int limit = Math.min(end, p + MAX_TOKEN_LENGTH);
-      int state = START;
+      char[] t = termAtt.buffer();
+      if (t.length < MAX_TOKEN_LENGTH) {
+        t = termAtt.resizeBuffer(MAX_TOKEN_LENGTH);
+      }
+      // common case: a run of letters and digits that no joiner extends; lowercase it and pack its
+      // last 16 chars, one per byte, into (k1, k0) as the cache key
       int q = p;
-      int acceptEnd = -1;
       boolean letter = false;
-      boolean acceptLetter = false;
-      while (q < limit) {
-        byte cl = CLASS[b[q]];
-        state = NEXT[state * CLASSES + cl];
-        if (state < 0) {
-          break;
+      boolean simple = false;
+      long k0 = 0;
+      long k1 = 0;
+      if (CLASS[b[p]] != UNDERSCORE) {
+        int bits = 0;
+        while (q < limit) {
+          char c = ALNUM_LOWER[b[q]];
+          if (c == 0) {
+            break;
+          }
+          t[q - p] = c;
+          bits |= c;
+          k1 = (k1 << 8) | (k0 >>> 56);
+          k0 = (k0 << 8) | c;
+          q++;
         }
-        letter |= cl == LETTER;
-        q++;
-        if (ACCEPT[state]) {
-          acceptEnd = q;
-          acceptLetter = letter;
+        letter = (bits & 0x40) != 0; // letters have bit 0x40, digits not
+        simple = true;
+        if (q < limit) {
+          byte cl = CLASS[b[q]];
+          if (cl == UNDERSCORE) {
+            simple = false;
+          } else if (cl >= MID_LETTER && cl <= MID_BOTH && q + 1 < limit) {
+            byte next = CLASS[b[q + 1]];
+            simple = next != LETTER && next != DIGIT; // a mid char only joins before a letter or digit
+          }
         }
       }
-      if (acceptEnd < 0) {
-        pos = p + 1; // leading underscores without a letter or digit: one-char non-token
-        continue;
+      final int acceptEnd;
+      int tl;
+      if (simple) {
+        acceptEnd = q;
+        tl = q - p;
+      } else {
+        // general case: longest accepted prefix within MAX_TOKEN_LENGTH chars
+        int state = START;
+        q = p;
+        int accept = -1;
+        letter = false;
+        boolean acceptLetter = false;
+        while (q < limit) {
+          byte cl = CLASS[b[q]];
+          state = NEXT[state * CLASSES + cl];
+          if (state < 0) {
+            break;
+          }
+          letter |= cl == LETTER;
+          q++;
+          if (ACCEPT[state]) {
+            accept = q;
+            acceptLetter = letter;
+          }
+        }
+        if (accept < 0) {
+          pos = p + 1; // leading underscores without a letter or digit: one-char non-token
+          continue;
+        }
+        acceptEnd = accept;
+        letter = acceptLetter;
+        tl = acceptEnd - p;
+        for (int i = 0; i < tl; i++) {
+          char c = b[p + i];
+          t[i] = (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
+        }
+        if (tl >= 2 && t[tl - 1] == 's' && t[tl - 2] == '\'') {
+          tl -= 2; // EnglishPossessiveFilter ('s or 'S, before lowercasing)
+        }
+        k0 = 0;
+        k1 = 0;
+        for (int i = Math.max(0, tl - 16); i < tl; i++) {
+          k1 = (k1 << 8) | (k0 >>> 56);
+          k0 = (k0 << 8) | t[i];
+        }
       }
       pos = acceptEnd;
-      final int rawLen = acceptEnd - p;
-      char[] t = termAtt.resizeBuffer(rawLen);
-      for (int i = 0; i < rawLen; i++) {
-        char c = b[p + i];
-        t[i] = (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
-      }
-      int tl = rawLen;
-      if (tl >= 2 && t[tl - 1] == 's' && t[tl - 2] == '\'') {
-        tl -= 2; // EnglishPossessiveFilter ('s or 'S, before lowercasing)
-      }
-      if (porter) {
-        char[] stem = stemOrStop(t, tl);
-        if (stem == null) {
-          pendingSkip++;
-          continue;
-        }
-        termAtt.copyBuffer(stem, 0, stem.length);
-      } else {
-        if (removeStopwords && STOP.contains(t, 0, tl)) {
-          pendingSkip++;
-          continue;
-        }
+      if (cache == null) {
         termAtt.setLength(tl);
+      } else if (!(tl <= StemCache.MAX_KEY ? stem(t, tl, k0, k1) : stemUncached(t, tl))) {
+        pendingSkip++;
+        continue;
       }
       posIncAtt.setPositionIncrement(1 + pendingSkip);
       pendingSkip = 0;
       offsetAtt.setOffset(correctOffset(p), correctOffset(acceptEnd));
-      typeAtt.setType(acceptLetter ? TYPE_ALPHANUM : TYPE_NUM);
+      typeAtt.setType(letter ? TYPE_ALPHANUM : TYPE_NUM);
       fastTokens++;
       return true;
     }
   }
 
-  /** The stem of t[0, tl), or null when it is a stopword to drop. */
-  private char[] stemOrStop(char[] t, int tl) throws IOException {
-    if (tl > TermMemo.MAX_KEY) {
-      return computeStemOrStop(t, tl);
+  /**
+   * Puts the stem of t[0, tl) (at most {@link StemCache#MAX_KEY} chars, packed in k1, k0) in the
+   * term attribute, whose buffer t is, and returns true, or returns false for a stopword to drop.
+   */
+  private boolean stem(char[] t, int tl, long k0, long k1) throws IOException {
+    final StemCache c = cache;
+    final long[] tab = c.table;
+    int slot = c.set(k0, k1);
+    if (tab[slot] != k0 || tab[slot + 1] != k1) {
+      slot += 4;
+      if (tab[slot] != k0 || tab[slot + 1] != k1) {
+        return stemMiss(t, tl, k0, k1);
+      }
     }
-    int h = 0;
-    for (int i = 0; i < tl; i++) {
-      h = 31 * h + t[i];
+    long s0 = tab[slot + 2];
+    if (s0 == StemCache.STOP) {
+      return false;
     }
-    int slot = memo.find(t, tl, h);
-    char[] v = memo.value(slot);
-    if (v == null) {
-      v = computeStemOrStop(t, tl);
-      memo.put(slot, Arrays.copyOf(t, tl), v == null ? TermMemo.STOP : v, h);
-      return v;
+    long s1 = tab[slot + 3];
+    for (int i = 0; i < 8; i++) {
+      t[i] = (char) ((s0 >>> (i << 3)) & 0xFF);
+      t[i + 8] = (char) ((s1 >>> (i << 3)) & 0xFF);
     }
-    return v == TermMemo.STOP ? null : v;
+    termAtt.setLength(StemCache.length(s0, s1));
+    return true;
   }
 
-  private char[] computeStemOrStop(char[] t, int tl) throws IOException {
-    if (removeStopwords && STOP.contains(t, 0, tl)) {
-      return null;
+  private boolean stemMiss(char[] t, int tl, long k0, long k1) throws IOException {
+    boolean kept = stemUncached(t, tl);
+    long s0 = StemCache.STOP;
+    long s1 = 0;
+    if (kept) {
+      int sl = termAtt.length();
+      if (sl > StemCache.MAX_KEY) {
+        return true;
+      }
+      char[] stem = termAtt.buffer();
+      s0 = 0;
+      for (int i = 0; i < sl; i++) {
+        char ch = stem[i];
+        if (ch == 0 || ch > 0x7F) {
+          return true; // not cacheable (cannot happen for an ASCII word)
+        }
+        if (i < 8) {
+          s0 |= (long) ch << (i << 3);
+        } else {
+          s1 |= (long) ch << ((i - 8) << 3);
+        }
+      }
     }
-    stemInput.set(t, tl);
-    stemmer.incrementToken();
-    return Arrays.copyOf(stemInput.term.buffer(), stemInput.term.length());
+    cache.put(k0, k1, s0, s1);
+    return kept;
+  }
+
+  /** As {@link #stem} without the cache. */
+  private boolean stemUncached(char[] t, int tl) throws IOException {
+    stemMisses++;
+    if (removeStopwords && STOP.contains(t, 0, tl)) {
+      return false;
+    }
+    if (porter) {
+      stemInput.set(t, tl);
+      stemmer.incrementToken();
+      termAtt.copyBuffer(stemInput.term.buffer(), 0, stemInput.term.length());
+    } else {
+      termAtt.setLength(tl);
+    }
+    return true;
   }
 
   private void startInner() throws IOException {
@@ -441,50 +534,50 @@ final class FastEnglishTokenizer extends Tokenizer {
   }
 
   /**
-   * Bounded open-addressing memo from a (lowercased, possessive-stripped) word to its stem or to
-   * {@link #STOP}; cleared when full, so memory stays bounded for any input.
+   * Bounded two-way set-associative cache from a lowercased, possessive-stripped ASCII word of at
+   * most {@link #MAX_KEY} chars to its stem (the word itself without stemming) or to "stopword".
+   * A word and its stem are packed one char per byte into two longs each, the word's last char in
+   * the lowest byte of k0, the stem's first char in the lowest byte of s0 (such words contain no
+   * NUL, so zero bytes pad and the length is implicit); an entry is 4 longs and a set of two entries is one 64-byte cache line, so a hit
+   * touches one line. A new entry goes in front of its set and pushes the older one back, dropping
+   * the older one's partner: frequent words stay, the memory is fixed ({@code 64 << bits} bytes).
    */
-  static final class TermMemo {
-    static final char[] STOP = new char[0];
-    static final int MAX_KEY = 32;
-    private static final int BITS = 16;
-    private static final int MAX_SIZE = (1 << BITS) / 2;
-    private final char[][] keys = new char[1 << BITS][];
-    private final char[][] values = new char[1 << BITS][];
-    private final int[] hashes = new int[1 << BITS];
-    private int size;
+  static final class StemCache {
+    static final int MAX_KEY = 16;
+    static final long STOP = -1L;
+    static final int DEFAULT_BITS = 15; // 2^15 sets x 64 bytes = 2 MiB
+    final long[] table;
+    private final int shift;
 
-    /** The slot holding t[0, tl), or the empty slot where it would go. */
-    int find(char[] t, int tl, int h) {
-      int mask = keys.length - 1;
-      int i = (h * 0x9E3779B9) >>> (32 - BITS);
-      while (true) {
-        char[] k = keys[i];
-        if (k == null) {
-          return i;
-        }
-        if (hashes[i] == h && k.length == tl && Arrays.equals(k, 0, tl, t, 0, tl)) {
-          return i;
-        }
-        i = (i + 1) & mask;
-      }
+    StemCache(int bits) {
+      table = new long[8 << bits];
+      shift = 64 - bits;
     }
 
-    char[] value(int slot) {
-      return values[slot];
+    /** Index in table of the set for this key. */
+    int set(long k0, long k1) {
+      long h = (k0 * 0x9E3779B97F4A7C15L) ^ (k1 * 0xC2B2AE3D27D4EB4FL);
+      h ^= h >>> 29;
+      h *= 0xBF58476D1CE4E5B9L;
+      return (int) (h >>> shift) << 3;
     }
 
-    void put(int slot, char[] key, char[] value, int h) {
-      if (size >= MAX_SIZE) {
-        Arrays.fill(keys, null);
-        Arrays.fill(values, null);
-        size = 0;
-        slot = find(key, key.length, h);
+    void put(long k0, long k1, long s0, long s1) {
+      final long[] tab = table;
+      int i = set(k0, k1);
+      System.arraycopy(tab, i, tab, i + 4, 4);
+      tab[i] = k0;
+      tab[i + 1] = k1;
+      tab[i + 2] = s0;
+      tab[i + 3] = s1;
+    }
+
+    /** Number of chars packed in (s0, s1). */
+    static int length(long s0, long s1) {
+      if (s1 != 0) {
+        return 8 + ((71 - Long.numberOfLeadingZeros(s1)) >>> 3);
       }
-      keys[slot] = key;
-      values[slot] = value;
-      hashes[slot] = h;
-      size++;
+      return (71 - Long.numberOfLeadingZeros(s0)) >>> 3;
     }
   }
 }

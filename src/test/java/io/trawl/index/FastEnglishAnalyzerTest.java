@@ -44,8 +44,12 @@ class FastEnglishAnalyzerTest {
     long inputs;
 
     Pair(boolean porter, boolean keepStop) {
-      name = Analyzers.describe(porter ? "porter" : "none", keepStop);
-      fast = new FastEnglishTokenizer(porter, keepStop);
+      this(porter, keepStop, FastEnglishTokenizer.StemCache.DEFAULT_BITS);
+    }
+
+    Pair(boolean porter, boolean keepStop, int cacheBits) {
+      name = Analyzers.describe(porter ? "porter" : "none", keepStop) + " cache 2^" + cacheBits;
+      fast = new FastEnglishTokenizer(porter, keepStop, cacheBits);
       lucene = Analyzers.english(porter ? "porter" : "none", keepStop, false);
     }
 
@@ -65,10 +69,14 @@ class FastEnglishAnalyzerTest {
   }
 
   private static List<Pair> pairs() {
+    return pairs(FastEnglishTokenizer.StemCache.DEFAULT_BITS);
+  }
+
+  private static List<Pair> pairs(int cacheBits) {
     List<Pair> p = new ArrayList<>();
     for (boolean porter : new boolean[] {true, false}) {
       for (boolean keep : new boolean[] {false, true}) {
-        p.add(new Pair(porter, keep));
+        p.add(new Pair(porter, keep, cacheBits));
       }
     }
     return p;
@@ -264,10 +272,11 @@ class FastEnglishAnalyzerTest {
   @Test
   void seededFuzz() throws IOException {
     Random r = new Random(20261129L);
-    List<Pair> pairs = pairs();
+    List<Pair> pairs = new ArrayList<>(pairs());
+    pairs.addAll(pairs(1)); // a stem cache of 2 sets: constant eviction
     for (int i = 0; i < 300_000; i++) {
       String text = randomText(r, r.nextInt(3) > 0);
-      pairs.get(i & 3).check(text);
+      pairs.get(i & 7).check(text);
     }
     report("fuzz", pairs);
     long fallback = pairs.stream().mapToLong(p -> p.fast.fallbackTokens).sum();
