@@ -136,6 +136,11 @@ final class FastEnglishTokenizer extends Tokenizer {
   private int segmentEnd;
   /** Offset reported by end(): len, or as the Lucene chain reported for a last segment. */
   private int finalOffset;
+  // results of scanGeneral
+  private int genLength;
+  private boolean genLetter;
+  private long genK0;
+  private long genK1;
   /** Positions of dropped stopwords not yet added to an increment. */
   private int pendingSkip;
 
@@ -211,6 +216,79 @@ final class FastEnglishTokenizer extends Tokenizer {
     }
   }
 
+  /** Emits the next token of the current fallback segment, or ends the segment and returns false. */
+  private boolean nextInner() throws IOException {
+    if (inner.incrementToken()) {
+      termAtt.copyBuffer(innerTerm.buffer(), 0, innerTerm.length());
+      posIncAtt.setPositionIncrement(innerPosInc.getPositionIncrement() + pendingSkip);
+      pendingSkip = 0;
+      offsetAtt.setOffset(correctOffset(innerBase + innerOffset.startOffset()),
+          correctOffset(innerBase + innerOffset.endOffset()));
+      typeAtt.setType(innerType.type());
+      fallbackTokens++;
+      return true;
+    }
+    inner.end();
+    pendingSkip += innerPosInc.getPositionIncrement();
+    if (segmentEnd == len) {
+      finalOffset = innerBase + innerOffset.endOffset();
+    }
+    inner.close();
+    inInner = false;
+    pos = segmentEnd;
+    findRegion();
+    return false;
+  }
+
+  /**
+   * The general scanner: the longest accepted prefix of buf[p, limit), lowercased and
+   * possessive-stripped into t; returns its end, or -1 when nothing is accepted, and sets
+   * genLength, genLetter, genK0, genK1.
+   */
+  private int scanGeneral(int p, int limit, char[] t) {
+    final char[] b = buf;
+    int state = START;
+    int q = p;
+    int accept = -1;
+    boolean letter = false;
+    boolean acceptLetter = false;
+    while (q < limit) {
+      byte cl = CLASS[b[q]];
+      state = NEXT[state * CLASSES + cl];
+      if (state < 0) {
+        break;
+      }
+      letter |= cl == LETTER;
+      q++;
+      if (ACCEPT[state]) {
+        accept = q;
+        acceptLetter = letter;
+      }
+    }
+    if (accept < 0) {
+      return -1;
+    }
+    int tl = accept - p;
+    for (int i = 0; i < tl; i++) {
+      char c = b[p + i];
+      t[i] = (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
+    }
+    if (tl >= 2 && t[tl - 1] == 's' && t[tl - 2] == '\'') {
+      tl -= 2; // EnglishPossessiveFilter ('s or 'S, before lowercasing)
+    }
+    long k0 = 0;
+    long k1 = 0;
+    for (int i = Math.max(0, tl - 16); i < tl; i++) {
+      k1 = (k1 << 8) | (k0 >>> 56);
+      k0 = (k0 << 8) | t[i];
+    }
+    genLength = tl;
+    genLetter = acceptLetter;
+    genK0 = k0;
+    genK1 = k1;
+    return accept;
+  }
+
   /** Sets regionEnd/segmentEnd for the ASCII region starting at pos. */
   private void findRegion() {
     final char[] b = buf;
@@ -251,25 +329,9 @@ final class FastEnglishTokenizer extends Tokenizer {
     final char[] b = buf;
     while (true) {
       if (inInner) {
-        if (inner.incrementToken()) {
-          termAtt.copyBuffer(innerTerm.buffer(), 0, innerTerm.length());
-          posIncAtt.setPositionIncrement(innerPosInc.getPositionIncrement() + pendingSkip);
-          pendingSkip = 0;
-          offsetAtt.setOffset(correctOffset(innerBase + innerOffset.startOffset()),
-              correctOffset(innerBase + innerOffset.endOffset()));
-          typeAtt.setType(innerType.type());
-          fallbackTokens++;
+        if (nextInner()) {
           return true;
         }
-        inner.end();
-        pendingSkip += innerPosInc.getPositionIncrement();
-        if (segmentEnd == len) {
-          finalOffset = innerBase + innerOffset.endOffset();
-        }
-        inner.close();
-        inInner = false;
-        pos = segmentEnd;
-        findRegion();
         continue;
       }
       final int end = regionEnd;
@@ -333,45 +395,15 @@ final class FastEnglishTokenizer extends Tokenizer {
         acceptEnd = q;
         tl = q - p;
       } else {
-        // general case: longest accepted prefix within MAX_TOKEN_LENGTH chars
-        int state = START;
-        q = p;
-        int accept = -1;
-        letter = false;
-        boolean acceptLetter = false;
-        while (q < limit) {
-          byte cl = CLASS[b[q]];
-          state = NEXT[state * CLASSES + cl];
-          if (state < 0) {
-            break;
-          }
-          letter |= cl == LETTER;
-          q++;
-          if (ACCEPT[state]) {
-            accept = q;
-            acceptLetter = letter;
-          }
-        }
-        if (accept < 0) {
+        acceptEnd = scanGeneral(p, limit, t);
+        if (acceptEnd < 0) {
           pos = p + 1; // leading underscores without a letter or digit: one-char non-token
           continue;
         }
-        acceptEnd = accept;
-        letter = acceptLetter;
-        tl = acceptEnd - p;
-        for (int i = 0; i < tl; i++) {
-          char c = b[p + i];
-          t[i] = (c >= 'A' && c <= 'Z') ? (char) (c + 32) : c;
-        }
-        if (tl >= 2 && t[tl - 1] == 's' && t[tl - 2] == '\'') {
-          tl -= 2; // EnglishPossessiveFilter ('s or 'S, before lowercasing)
-        }
-        k0 = 0;
-        k1 = 0;
-        for (int i = Math.max(0, tl - 16); i < tl; i++) {
-          k1 = (k1 << 8) | (k0 >>> 56);
-          k0 = (k0 << 8) | t[i];
-        }
+        tl = genLength;
+        letter = genLetter;
+        k0 = genK0;
+        k1 = genK1;
       }
       pos = acceptEnd;
       if (cache == null) {
@@ -404,8 +436,12 @@ final class FastEnglishTokenizer extends Tokenizer {
       }
     }
     long s0 = tab[slot + 2];
-    if (s0 == StemCache.STOP) {
-      return false;
+    if (s0 < 0) {
+      if (s0 == StemCache.STOP) {
+        return false;
+      }
+      termAtt.setLength((int) s0 & 0xFF); // the stem is a prefix of the word, already in t
+      return true;
     }
     long s1 = tab[slot + 3];
     for (int i = 0; i < 8; i++) {
@@ -417,30 +453,42 @@ final class FastEnglishTokenizer extends Tokenizer {
   }
 
   private boolean stemMiss(char[] t, int tl, long k0, long k1) throws IOException {
-    boolean kept = stemUncached(t, tl);
-    long s0 = StemCache.STOP;
-    long s1 = 0;
-    if (kept) {
-      int sl = termAtt.length();
-      if (sl > StemCache.MAX_KEY) {
-        return true;
-      }
-      char[] stem = termAtt.buffer();
-      s0 = 0;
+    stemMisses++;
+    final StemCache c = cache;
+    if (removeStopwords && STOP.contains(t, 0, tl)) {
+      c.put(k0, k1, StemCache.STOP, 0);
+      return false;
+    }
+    if (!porter) {
+      c.put(k0, k1, StemCache.PREFIX | tl, 0);
+      termAtt.setLength(tl);
+      return true;
+    }
+    stemInput.set(t, tl);
+    stemmer.incrementToken();
+    final char[] stem = stemInput.term.buffer();
+    final int sl = stemInput.term.length();
+    if (sl <= tl && Arrays.equals(stem, 0, sl, t, 0, sl)) {
+      c.put(k0, k1, StemCache.PREFIX | sl, 0);
+    } else if (sl <= StemCache.MAX_KEY) {
+      long s0 = 0;
+      long s1 = 0;
+      boolean packable = sl > 0;
       for (int i = 0; i < sl; i++) {
         char ch = stem[i];
-        if (ch == 0 || ch > 0x7F) {
-          return true; // not cacheable (cannot happen for an ASCII word)
-        }
+        packable &= ch != 0 && ch <= 0x7F; // always true for the stem of an ASCII word
         if (i < 8) {
           s0 |= (long) ch << (i << 3);
         } else {
           s1 |= (long) ch << ((i - 8) << 3);
         }
       }
+      if (packable) {
+        c.put(k0, k1, s0, s1);
+      }
     }
-    cache.put(k0, k1, s0, s1);
-    return kept;
+    termAtt.copyBuffer(stem, 0, sl);
+    return true;
   }
 
   /** As {@link #stem} without the cache. */
@@ -538,13 +586,16 @@ final class FastEnglishTokenizer extends Tokenizer {
    * most {@link #MAX_KEY} chars to its stem (the word itself without stemming) or to "stopword".
    * A word and its stem are packed one char per byte into two longs each, the word's last char in
    * the lowest byte of k0, the stem's first char in the lowest byte of s0 (such words contain no
-   * NUL, so zero bytes pad and the length is implicit); an entry is 4 longs and a set of two entries is one 64-byte cache line, so a hit
+   * NUL, so zero bytes pad and the length is implicit; a stem that is a prefix of its word, the
+   * usual case, is stored as {@code PREFIX | length} and costs no copy on a hit); an entry is 4 longs and a set of two entries is one 64-byte cache line, so a hit
    * touches one line. A new entry goes in front of its set and pushes the older one back, dropping
    * the older one's partner: frequent words stay, the memory is fixed ({@code 64 << bits} bytes).
    */
   static final class StemCache {
     static final int MAX_KEY = 16;
     static final long STOP = -1L;
+    /** Marks s0 = PREFIX | length: the stem is the word's prefix of that length. */
+    static final long PREFIX = Long.MIN_VALUE;
     static final int DEFAULT_BITS = 15; // 2^15 sets x 64 bytes = 2 MiB
     final long[] table;
     private final int shift;
