@@ -27,8 +27,10 @@ import org.apache.lucene.analysis.tokenattributes.TypeAttribute;
  * initial state after each whitespace char: text between two whitespace chars is tokenized the same
  * whether it is scanned alone or within the whole value. Whitespace-delimited words made only of
  * ASCII chars are scanned here; each word that contains a char &gt;= U+0080 is given, with the
- * whitespace char that ends it, as its own segment to an embedded real Lucene chain ({@link Analyzers#luceneChain}), whose tokens are
- * shifted to the segment's offset and whose stopword gaps are carried across segments.
+ * whitespace char that ends it, as its own segment to an embedded real Lucene chain ({@link
+ * Analyzers#luceneChain}), whose tokens are shifted to the segment's offset and whose stopword gaps
+ * are carried across segments. A value that ends with a lone high surrogate goes to the Lucene
+ * chain whole: Lucene's scanner then drops earlier tokens depending on how its reads were cut.
  *
  * <p>On ASCII, {@code StandardTokenizer} (the JFlex grammar for Unicode UAX#29 word breaks,
  * longest match) reduces to this: letters {@code [A-Za-z]} and digits join (WB5, WB8-WB10); a
@@ -41,8 +43,8 @@ import org.apache.lucene.analysis.tokenattributes.TypeAttribute;
  * {@code <NUM>} when the token has no letter, else {@code <ALPHANUM>}. Then a trailing {@code 's}
  * or {@code 'S} is removed, A-Z are lowercased, stopwords are dropped (their positions are added
  * to the next token's increment, or to the final increment), and the rest are stemmed by Lucene's
- * own {@link PorterStemFilter} behind a bounded per-stream memo. {@code FastEnglishAnalyzerTest}
- * checks all of this differentially against the Lucene chain.
+ * own {@link PorterStemFilter} behind a fixed-size per-stream cache ({@link StemCache}, 2 MiB).
+ * {@code FastEnglishAnalyzerTest} checks all of this differentially against the Lucene chain.
  */
 final class FastEnglishTokenizer extends Tokenizer {
   /** Lucene's default maximum token length, which is also StandardTokenizer's scanner buffer. */
@@ -155,7 +157,7 @@ final class FastEnglishTokenizer extends Tokenizer {
   private boolean inInner;
   private int innerBase;
 
-  // stemming: Lucene's PorterStemFilter over a one-term stream, memoized
+  // stemming: Lucene's PorterStemFilter over a one-term stream, behind the cache
   private final OneTerm stemInput;
   private final TokenStream stemmer;
   private final StemCache cache;
