@@ -291,6 +291,9 @@ final class ImpactScorer {
     return p;
   }
 
+  /** Fill the cache with Lucene's batch scoring ({@code -Dtrawl.search.bulkFill=false}: one by one). */
+  static volatile boolean BULK_FILL = !"false".equals(System.getProperty("trawl.search.bulkFill"));
+
   private Postings score(TermQuery tq, float boost) throws IOException {
     Weight w = searcher.createWeight(searcher.rewrite(tq), ScoreMode.COMPLETE, boost);
     Scorer s = w.scorer(leaf);
@@ -302,14 +305,35 @@ final class ImpactScorer {
     float[] scores = new float[df];
     int n = 0;
     DocIdSetIterator it = s.iterator();
-    for (int d = it.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = it.nextDoc()) {
-      if (n == docs.length) {
-        docs = java.util.Arrays.copyOf(docs, n * 2 + 8);
-        scores = java.util.Arrays.copyOf(scores, n * 2 + 8);
+    if (BULK_FILL) {
+      // Lucene's batch decoding and scoring (the same per-document floats as score())
+      org.apache.lucene.search.DocAndFloatFeatureBuffer buf = new org.apache.lucene.search.DocAndFloatFeatureBuffer();
+      if (it.nextDoc() != DocIdSetIterator.NO_MORE_DOCS) {
+        while (true) {
+          s.nextDocsAndScores(DocIdSetIterator.NO_MORE_DOCS, null, buf);
+          int b = buf.size;
+          if (b == 0) {
+            break;
+          }
+          if (n + b > docs.length) {
+            docs = java.util.Arrays.copyOf(docs, Math.max(n + b, docs.length * 2));
+            scores = java.util.Arrays.copyOf(scores, docs.length);
+          }
+          System.arraycopy(buf.docs, 0, docs, n, b);
+          System.arraycopy(buf.features, 0, scores, n, b);
+          n += b;
+        }
       }
-      docs[n] = d;
-      scores[n] = s.score();
-      n++;
+    } else {
+      for (int d = it.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = it.nextDoc()) {
+        if (n == docs.length) {
+          docs = java.util.Arrays.copyOf(docs, n * 2 + 8);
+          scores = java.util.Arrays.copyOf(scores, n * 2 + 8);
+        }
+        docs[n] = d;
+        scores[n] = s.score();
+        n++;
+      }
     }
     if (n != docs.length) {
       docs = java.util.Arrays.copyOf(docs, n);
