@@ -557,69 +557,18 @@ final class ImpactScorer {
       for (int i = ne; i < present; i++) {
         int t = order[i];
         if (DEBUG) DBG[1].add(hi[t] - lo[t]);
-        int[] docs = ps[t].docs;
-        float[] scores = ps[t].scores;
-        for (int x = lo[t], z = hi[t]; x < z; x++) {
-          int d = docs[x] - base;
-          acc[d] += scores[x];
-          mark[d >>> 6] |= 1L << d;
-        }
+        accumulate(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
       }
-      int words = bsize >>> 6;
-      if (ne == 0) {
-        for (int w = 0; w < words; w++) {
-          long bitsw = mark[w];
-          if (bitsw == 0) {
-            continue;
-          }
-          mark[w] = 0;
-          while (bitsw != 0) {
-            int d = (w << 6) | Long.numberOfTrailingZeros(bitsw);
-            bitsw &= bitsw - 1;
-            double s = acc[d];
-            acc[d] = 0;
-            if (DEBUG) DBG[3].increment();
-            int bb = Float.floatToRawIntBits((float) s);
-            if (!valid || Float.intBitsToFloat(bb) >= theta) {
-              cd[nc] = base + d;
-              cb[nc++] = bb;
-            }
-          }
-        }
-      } else {
+      if (ne > 0) {
         SPLIT_BLOCKS.incrementAndGet();
-        // non-essential terms only complete the documents the essential ones found: a branch-free
-        // masked add (an unmarked document's accumulator stays 0)
+        // non-essential terms only complete the documents the essential ones found
         for (int i = 0; i < ne; i++) {
           int t = order[i];
-          int[] docs = ps[t].docs;
-          float[] scores = ps[t].scores;
           if (DEBUG) DBG[2].add(hi[t] - lo[t]);
-          for (int x = lo[t], z = hi[t]; x < z; x++) {
-            int d = docs[x] - base;
-            acc[d] += ((mark[d >>> 6] >>> d) & 1L) * (double) scores[x];
-          }
-        }
-        for (int w = 0; w < words; w++) {
-          long bitsw = mark[w];
-          if (bitsw == 0) {
-            continue;
-          }
-          mark[w] = 0;
-          while (bitsw != 0) {
-            int d = (w << 6) | Long.numberOfTrailingZeros(bitsw);
-            bitsw &= bitsw - 1;
-            double s = acc[d];
-            acc[d] = 0;
-            if (DEBUG) DBG[3].increment();
-            int bb = Float.floatToRawIntBits((float) s);
-            if (Float.intBitsToFloat(bb) >= theta) {
-              cd[nc] = base + d;
-              cb[nc++] = bb;
-            }
-          }
+          maskedAdd(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
         }
       }
+      nc = visit(acc, mark, bsize >>> 6, base, theta, cd, cb, nc);
       if (nc >= cap || (!valid && nc >= k)) {
         // new theta: the k-th largest candidate score; keep the candidates reaching it
         int tb = kthLargestBits(cb, nc, k, sc.hist);
@@ -651,6 +600,58 @@ final class ImpactScorer {
       }
     }
     return top(cd, cb, nk, want);
+  }
+
+  // The inner loops are small static methods so that the JIT compiles them early and well.
+
+  /** Adds postings {@code [from, to)} into the block's accumulator and marks their documents. */
+  private static void accumulate(int[] docs, float[] scores, int from, int to, int base, double[] acc,
+      long[] mark) {
+    for (int x = from; x < to; x++) {
+      int d = docs[x] - base;
+      acc[d] += scores[x];
+      mark[d >>> 6] |= 1L << d;
+    }
+  }
+
+  /**
+   * Adds postings {@code [from, to)} to marked documents only, without a branch: an unmarked
+   * document's accumulator gets {@code 0 * score} and stays 0.
+   */
+  private static void maskedAdd(int[] docs, float[] scores, int from, int to, int base, double[] acc,
+      long[] mark) {
+    for (int x = from; x < to; x++) {
+      int d = docs[x] - base;
+      acc[d] += ((mark[d >>> 6] >>> d) & 1L) * (double) scores[x];
+    }
+  }
+
+  /**
+   * Visits the marked documents of a block in order, resets their accumulator and mark, and keeps
+   * those whose float score reaches {@code theta} as candidates; returns the new candidate count.
+   */
+  private static int visit(double[] acc, long[] mark, int words, int base, float theta, int[] cd,
+      int[] cb, int nc) {
+    for (int w = 0; w < words; w++) {
+      long bitsw = mark[w];
+      if (bitsw == 0) {
+        continue;
+      }
+      mark[w] = 0;
+      int wb = w << 6;
+      while (bitsw != 0) {
+        int d = wb | Long.numberOfTrailingZeros(bitsw);
+        bitsw &= bitsw - 1;
+        double s = acc[d];
+        acc[d] = 0;
+        int bb = Float.floatToRawIntBits((float) s);
+        if (Float.intBitsToFloat(bb) >= theta) {
+          cd[nc] = base + d;
+          cb[nc++] = bb;
+        }
+      }
+    }
+    return nc;
   }
 
   /** First index in {@code [from, to)} whose doc is at least {@code doc} (to if none): galloping. */
