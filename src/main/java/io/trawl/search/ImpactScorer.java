@@ -139,23 +139,6 @@ final class ImpactScorer {
       return mark;
     }
 
-    int[] survivorDocs;
-    double[] survivorScores;
-
-    int[] survivorDocs(int n) {
-      if (survivorDocs == null || survivorDocs.length < n) {
-        survivorDocs = new int[n];
-      }
-      return survivorDocs;
-    }
-
-    double[] survivorScores(int n) {
-      if (survivorScores == null || survivorScores.length < n) {
-        survivorScores = new double[n];
-      }
-      return survivorScores;
-    }
-
     void flat() {
       acc(maxDoc);
       if (touched == null) {
@@ -458,50 +441,101 @@ final class ImpactScorer {
    * floats is exact in double, in any order), so the hits are the same.
    */
   private LexicalRetriever.Hits searchBlocked(Postings[] ps, int k, Scratch sc) {
-    int shift = blockShift;
-    int bsize = 1 << shift;
-    int nb = (maxDoc + bsize - 1) >>> shift;
-    int m = ps.length;
-    int[][] bstart = new int[m][];
-    float[][] bmax = new float[m][];
-    int[] cur = new int[m];
     if (DEBUG) DBG[7].increment();
-    for (int t = 0; t < m; t++) {
-      Postings p = ps[t];
-      if (DEBUG) DBG[0].add(p.docs.length);
-      if (p.docs.length >= LONG_LIST * nb) {
-        Blocks b = p.blocks(shift, nb);
-        bstart[t] = b.start;
-        bmax[t] = b.max;
+    Blocked q = new Blocked(ps, k, sc, blockShift, maxDoc);
+    for (int j = 0; j < q.nb; j++) {
+      q.block(j);
+    }
+    int nc = q.nc;
+    int[] cd = q.cd;
+    int[] cb = q.cb;
+    int want = Math.min(k, nc);
+    int nk = nc;
+    if (want > 0 && nc > want) {
+      int tb = kthLargestBits(cb, nc, want, sc.hist);
+      nk = 0;
+      for (int i = 0; i < nc; i++) {
+        if (cb[i] >= tb) {
+          cd[nk] = cd[i];
+          cb[nk++] = cb[i];
+        }
       }
     }
-    double[] acc = sc.acc(bsize);
-    long[] mark = sc.mark(bsize);
-    int[] sd = sc.survivorDocs(bsize);
-    double[] ss = sc.survivorScores(bsize);
-    int[] lo = new int[m];
-    int[] hi = new int[m];
-    double[] ub = new double[m];
-    int[] order = new int[m];
-    int[] look = new int[m];
-    int cap = Math.max(2 * k, 64);
-    int[] cd = sc.candDocs(cap + bsize);
-    int[] cb = sc.candBits(cap + bsize);
-    int nc = 0;
-    boolean valid = false; // theta is a lower bound of the final k-th score
-    float theta = 0;
-    double cut = 0; // theta minus the margin
-    for (int j = 0; j < nb; j++) {
-      if (nc + bsize > cd.length) {
-        cd = sc.candDocs(nc + bsize);
-        cb = sc.candBits(nc + bsize);
+    return top(cd, cb, nk, want);
+  }
+
+  /**
+   * One query's blocked evaluation (see {@link #searchBlocked}): its state, and one small method
+   * per step, so that the JIT compiles each early instead of one large loop by on-stack
+   * replacement.
+   */
+  private static final class Blocked {
+    final Postings[] ps;
+    final int k;
+    final Scratch sc;
+    final int shift;
+    final int bsize;
+    final int nb;
+    final int m;
+    final int[][] bstart;
+    final float[][] bmax;
+    final int[] cur;
+    final int[] lo;
+    final int[] hi;
+    final double[] ub;
+    final int[] order;
+    final double[] acc;
+    final long[] mark;
+    int cap;
+    int[] cd;
+    int[] cb;
+    int nc;
+    /** whether theta is a lower bound of the final k-th score (k candidates seen) */
+    boolean valid;
+    float theta;
+    /** theta less the margin */
+    double cut;
+    /** terms with postings in the current block, by ascending bound: order[0..present) */
+    int present;
+
+    Blocked(Postings[] ps, int k, Scratch sc, int shift, int maxDoc) {
+      this.ps = ps;
+      this.k = k;
+      this.sc = sc;
+      this.shift = shift;
+      this.bsize = 1 << shift;
+      this.nb = (maxDoc + bsize - 1) >>> shift;
+      this.m = ps.length;
+      bstart = new int[m][];
+      bmax = new float[m][];
+      for (int t = 0; t < m; t++) {
+        Postings p = ps[t];
+        if (DEBUG) DBG[0].add(p.docs.length);
+        if (p.docs.length >= LONG_LIST * nb) {
+          Blocks b = p.blocks(shift, nb);
+          bstart[t] = b.start;
+          bmax[t] = b.max;
+        }
       }
+      cur = new int[m];
+      lo = new int[m];
+      hi = new int[m];
+      ub = new double[m];
+      order = new int[m];
+      acc = sc.acc(bsize);
+      mark = sc.mark(bsize);
+      cap = Math.max(2 * k, 64);
+      cd = sc.candDocs(cap + bsize);
+      cb = sc.candBits(cap + bsize);
+    }
+
+    /** Finds each term's postings in block j and orders the present terms; returns their bound. */
+    double ranges(int j) {
       int base = j << shift;
       int end = base + bsize;
-      int present = 0;
+      present = 0;
       double total = 0;
       for (int t = 0; t < m; t++) {
-        int[] docs = ps[t].docs;
         int a;
         int z;
         if (bstart[t] != null) {
@@ -512,8 +546,9 @@ final class ImpactScorer {
           }
           ub[t] = bmax[t][j];
         } else {
-          a = cur[t];
+          int[] docs = ps[t].docs;
           int n = docs.length;
+          a = cur[t];
           while (a < n && docs[a] < base) {
             a++;
           }
@@ -530,7 +565,6 @@ final class ImpactScorer {
         lo[t] = a;
         hi[t] = z;
         total += ub[t];
-        // insertion by bound, ascending
         int i = present++;
         while (i > 0 && ub[order[i - 1]] > ub[t]) {
           order[i] = order[i - 1];
@@ -538,12 +572,21 @@ final class ImpactScorer {
         }
         order[i] = t;
       }
+      return total;
+    }
+
+    void block(int j) {
+      if (nc + bsize > cd.length) {
+        cd = sc.candDocs(nc + bsize);
+        cb = sc.candBits(nc + bsize);
+      }
+      double total = ranges(j);
       if (present == 0) {
-        continue;
+        return;
       }
       if (valid && total < cut) {
         SKIPPED_BLOCKS.incrementAndGet();
-        continue;
+        return;
       }
       int ne = 0; // order[0..ne) are non-essential
       double neBound = 0;
@@ -553,7 +596,7 @@ final class ImpactScorer {
           ne++;
         }
       }
-      if (DEBUG) DBG[6].increment();
+      int base = j << shift;
       for (int i = ne; i < present; i++) {
         int t = order[i];
         if (DEBUG) DBG[1].add(hi[t] - lo[t]);
@@ -570,36 +613,27 @@ final class ImpactScorer {
       }
       nc = visit(acc, mark, bsize >>> 6, base, theta, cd, cb, nc);
       if (nc >= cap || (!valid && nc >= k)) {
-        // new theta: the k-th largest candidate score; keep the candidates reaching it
-        int tb = kthLargestBits(cb, nc, k, sc.hist);
-        if (DEBUG) DBG[5].increment();
-        theta = Float.intBitsToFloat(tb);
-        cut = theta * (1 - 1e-7);
-        valid = true;
-        int w = 0;
-        for (int i = 0; i < nc; i++) {
-          if (cb[i] >= tb) {
-            cd[w] = cd[i];
-            cb[w++] = cb[i];
-          }
-        }
-        nc = w;
-        cap = Math.max(cap, 2 * nc); // many ties at theta: select less often
+        raise();
       }
     }
-    int want = Math.min(k, nc);
-    int nk = nc;
-    if (want > 0 && nc > want) {
-      int tb = kthLargestBits(cb, nc, want, sc.hist);
-      nk = 0;
+
+    /** New theta: the k-th largest candidate score; keeps the candidates reaching it. */
+    void raise() {
+      int tb = kthLargestBits(cb, nc, k, sc.hist);
+      if (DEBUG) DBG[5].increment();
+      theta = Float.intBitsToFloat(tb);
+      cut = theta * (1 - 1e-7);
+      valid = true;
+      int w = 0;
       for (int i = 0; i < nc; i++) {
         if (cb[i] >= tb) {
-          cd[nk] = cd[i];
-          cb[nk++] = cb[i];
+          cd[w] = cd[i];
+          cb[w++] = cb[i];
         }
       }
+      nc = w;
+      cap = Math.max(cap, 2 * nc); // many ties at theta: select less often
     }
-    return top(cd, cb, nk, want);
   }
 
   // The inner loops are small static methods so that the JIT compiles them early and well.
@@ -652,33 +686,6 @@ final class ImpactScorer {
       }
     }
     return nc;
-  }
-
-  /** First index in {@code [from, to)} whose doc is at least {@code doc} (to if none): galloping. */
-  private static int advance(int[] docs, int from, int to, int doc) {
-    if (from >= to || docs[from] >= doc) {
-      return from;
-    }
-    int step = 1;
-    int prev = from;
-    int x = from + 1;
-    while (x < to && docs[x] < doc) {
-      prev = x;
-      step <<= 1;
-      x = from + step;
-    }
-    int h = Math.min(x, to);
-    // docs[prev] < doc; answer in (prev, h]
-    int l = prev + 1;
-    while (l < h) {
-      int mid = (l + h) >>> 1;
-      if (docs[mid] < doc) {
-        l = mid + 1;
-      } else {
-        h = mid;
-      }
-    }
-    return l;
   }
 
   /** The {@code want}-th largest value of {@code a} (reordered): Hoare's selection, median of three. */
