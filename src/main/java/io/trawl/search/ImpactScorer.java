@@ -666,6 +666,9 @@ final class ImpactScorer {
    */
   private static int visit(double[] acc, long[] mark, int words, int base, float theta, int[] cd,
       int[] cb, int nc) {
+    // below this a document's float score is certainly below theta (theta less a margin larger
+    // than half a float ulp): most documents are rejected without narrowing to float
+    double low = theta * (1 - 1e-7);
     for (int w = 0; w < words; w++) {
       long bitsw = mark[w];
       if (bitsw == 0) {
@@ -673,17 +676,19 @@ final class ImpactScorer {
       }
       mark[w] = 0;
       int wb = w << 6;
-      while (bitsw != 0) {
+      do {
         int d = wb | Long.numberOfTrailingZeros(bitsw);
         bitsw &= bitsw - 1;
         double s = acc[d];
         acc[d] = 0;
-        int bb = Float.floatToRawIntBits((float) s);
-        if (Float.intBitsToFloat(bb) >= theta) {
-          cd[nc] = base + d;
-          cb[nc++] = bb;
+        if (s >= low) {
+          int bb = Float.floatToRawIntBits((float) s);
+          if (Float.intBitsToFloat(bb) >= theta) {
+            cd[nc] = base + d;
+            cb[nc++] = bb;
+          }
         }
-      }
+      } while (bitsw != 0);
     }
     return nc;
   }
