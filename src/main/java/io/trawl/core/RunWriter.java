@@ -56,7 +56,8 @@ public final class RunWriter implements AutoCloseable {
 
   /** The lines of one ranked list (rank 1 first), each ending in a newline. */
   public String format(RankedList list) {
-    StringBuilder sb = new StringBuilder(list.size() * 48);
+    // qid, docid, rank, score (6 decimals), tag, separators: sized so the builder never grows
+    StringBuilder sb = new StringBuilder(list.size() * (list.queryId().length() + tag.length() + 48));
     appendLines(sb, list, format, tag);
     return sb.toString();
   }

@@ -19,8 +19,16 @@ public final class ScoreTies {
   /** Adjusts {@code scores} (in ranking order) in place. */
   public static void adjust(float[] scores, int n) {
     int dup = 0;
+    float lastRaw = Float.NaN;
+    float lastRounded = 0;
     for (int i = 0; i < n; i++) {
-      scores[i] = (float) (Math.round(scores[i] * 1e4) / 1e4);
+      float raw = scores[i];
+      // runs of equal scores are common (ties): round each distinct value once
+      if (Float.floatToRawIntBits(raw) != Float.floatToRawIntBits(lastRaw)) {
+        lastRaw = raw;
+        lastRounded = (float) (Math.round(raw * 1e4) / 1e4);
+      }
+      scores[i] = lastRounded;
       if (i == 0 || scores[i - 1] - scores[i] > 1e-4f) {
         dup = 0;
       } else {

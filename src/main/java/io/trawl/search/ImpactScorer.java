@@ -47,20 +47,53 @@ final class ImpactScorer {
 
   private record Key(String field, BytesRef term, float boost) {}
 
+  /** Postings at least this many times the number of blocks long carry per-block bounds. */
+  private static final int LONG_LIST = 2;
+
   /** One term's postings with Lucene's per-document score, and the largest of those scores. */
-  record Postings(int[] docs, float[] scores, float max) {
+  static final class Postings {
+    final int[] docs;
+    final float[] scores;
+    final float max;
+    private volatile Blocks blocks;
+
     Postings(int[] docs, float[] scores) {
-      this(docs, scores, maxOf(scores));
+      this.docs = docs;
+      this.scores = scores;
+      float mx = 0;
+      for (float x : scores) {
+        mx = Math.max(mx, x);
+      }
+      this.max = mx;
     }
 
-    private static float maxOf(float[] s) {
-      float m = 0;
-      for (float x : s) {
-        m = Math.max(m, x);
+    /** Start index and maximum score of each block of {@code 2^shift} documents (cached). */
+    Blocks blocks(int shift, int nb) {
+      Blocks b = blocks;
+      if (b == null || b.shift != shift || b.max.length != nb) {
+        int[] start = new int[nb + 1];
+        float[] bmax = new float[nb];
+        int i = 0;
+        int n = docs.length;
+        for (int j = 0; j < nb; j++) {
+          start[j] = i;
+          long end = (long) (j + 1) << shift;
+          float mx = 0;
+          while (i < n && docs[i] < end) {
+            mx = Math.max(mx, scores[i]);
+            i++;
+          }
+          bmax[j] = mx;
+        }
+        start[nb] = i;
+        b = new Blocks(shift, start, bmax);
+        blocks = b;
       }
-      return m;
+      return b;
     }
   }
+
+  record Blocks(int shift, int[] start, float[] max) {}
 
   private final IndexSearcher searcher;
   private final LeafReaderContext leaf;
@@ -76,17 +109,56 @@ final class ImpactScorer {
   private final AtomicLong cached = new AtomicLong();
   private final ThreadLocal<Scratch> scratch;
 
+  /** Per-thread work arrays, allocated on first use by the evaluation that needs them. */
   private static final class Scratch {
-    final double[] acc;
-    final int[] touched;
+    final int maxDoc;
+    double[] acc;
+    int[] touched;
     /** the touched documents' float score bits, in touched order */
-    final int[] bits;
+    int[] bits;
     final int[] hist = new int[1 << 16];
+    long[] mark;
+    int[] candDocs = new int[0];
+    int[] candBits = new int[0];
 
     Scratch(int maxDoc) {
-      acc = new double[maxDoc];
-      touched = new int[maxDoc];
-      bits = new int[maxDoc];
+      this.maxDoc = maxDoc;
+    }
+
+    double[] acc(int n) {
+      if (acc == null || acc.length < n) {
+        acc = new double[n];
+      }
+      return acc;
+    }
+
+    long[] mark(int n) {
+      if (mark == null || mark.length < (n + 63) >>> 6) {
+        mark = new long[(n + 63) >>> 6];
+      }
+      return mark;
+    }
+
+    void flat() {
+      acc(maxDoc);
+      if (touched == null) {
+        touched = new int[maxDoc];
+        bits = new int[maxDoc];
+      }
+    }
+
+    int[] candDocs(int n) {
+      if (candDocs.length < n) {
+        candDocs = java.util.Arrays.copyOf(candDocs, Math.max(n, candDocs.length * 2));
+      }
+      return candDocs;
+    }
+
+    int[] candBits(int n) {
+      if (candBits.length < n) {
+        candBits = java.util.Arrays.copyOf(candBits, Math.max(n, candBits.length * 2));
+      }
+      return candBits;
     }
   }
 
@@ -202,6 +274,9 @@ final class ImpactScorer {
     return p;
   }
 
+  /** Fill the cache with Lucene's batch scoring ({@code -Dtrawl.search.bulkFill=false}: one by one). */
+  static volatile boolean BULK_FILL = !"false".equals(System.getProperty("trawl.search.bulkFill"));
+
   private Postings score(TermQuery tq, float boost) throws IOException {
     Weight w = searcher.createWeight(searcher.rewrite(tq), ScoreMode.COMPLETE, boost);
     Scorer s = w.scorer(leaf);
@@ -213,14 +288,35 @@ final class ImpactScorer {
     float[] scores = new float[df];
     int n = 0;
     DocIdSetIterator it = s.iterator();
-    for (int d = it.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = it.nextDoc()) {
-      if (n == docs.length) {
-        docs = java.util.Arrays.copyOf(docs, n * 2 + 8);
-        scores = java.util.Arrays.copyOf(scores, n * 2 + 8);
+    if (BULK_FILL) {
+      // Lucene's batch decoding and scoring (the same per-document floats as score())
+      org.apache.lucene.search.DocAndFloatFeatureBuffer buf = new org.apache.lucene.search.DocAndFloatFeatureBuffer();
+      if (it.nextDoc() != DocIdSetIterator.NO_MORE_DOCS) {
+        while (true) {
+          s.nextDocsAndScores(DocIdSetIterator.NO_MORE_DOCS, null, buf);
+          int b = buf.size;
+          if (b == 0) {
+            break;
+          }
+          if (n + b > docs.length) {
+            docs = java.util.Arrays.copyOf(docs, Math.max(n + b, docs.length * 2));
+            scores = java.util.Arrays.copyOf(scores, docs.length);
+          }
+          System.arraycopy(buf.docs, 0, docs, n, b);
+          System.arraycopy(buf.features, 0, scores, n, b);
+          n += b;
+        }
       }
-      docs[n] = d;
-      scores[n] = s.score();
-      n++;
+    } else {
+      for (int d = it.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = it.nextDoc()) {
+        if (n == docs.length) {
+          docs = java.util.Arrays.copyOf(docs, n * 2 + 8);
+          scores = java.util.Arrays.copyOf(scores, n * 2 + 8);
+        }
+        docs[n] = d;
+        scores[n] = s.score();
+        n++;
+      }
     }
     if (n != docs.length) {
       docs = java.util.Arrays.copyOf(docs, n);
@@ -230,29 +326,32 @@ final class ImpactScorer {
   }
 
   /**
-   * Whether to use the threshold pruning below ({@code -Dtrawl.search.prune=true}). Off by default:
-   * exact, but on the 1M-passage benchmark at top-1000 it rarely applies and its k-th-score checks
-   * cost more than it saves (241 vs 268 queries per CPU-second).
+   * How queries are evaluated over the cached arrays: {@code blocked} (default; block-max pruning,
+   * below) or {@code flat} (every posting of every term added, the first eager version; for checks
+   * and timing). {@code -Dtrawl.search.eager=flat} selects the latter. Both give the same hits.
    */
-  static volatile boolean prune = Boolean.getBoolean("trawl.search.prune");
-  /** Searches that skipped work by the threshold (tests check that the pruning is exercised). */
-  static final AtomicLong PRUNED = new AtomicLong();
+  static volatile boolean blocked = !"flat".equals(System.getProperty("trawl.search.eager", "blocked"));
+  /** log2 of the documents per block of the blocked evaluation ({@code -Dtrawl.search.blockShift}). */
+  static volatile int blockShift = Integer.getInteger("trawl.search.blockShift", 14);
+  /** Blocks skipped whole, and blocks with non-essential terms (tests check both are exercised). */
+  static final AtomicLong SKIPPED_BLOCKS = new AtomicLong();
+  static final AtomicLong SPLIT_BLOCKS = new AtomicLong();
+  static final boolean DEBUG = Boolean.getBoolean("trawl.search.debug");
+  static final java.util.concurrent.atomic.LongAdder[] DBG = new java.util.concurrent.atomic.LongAdder[8];
+  static {
+    for (int i = 0; i < DBG.length; i++) {
+      DBG[i] = new java.util.concurrent.atomic.LongAdder();
+    }
+    if (Boolean.getBoolean("trawl.search.debug")) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("impact debug: total "
+          + DBG[0] + " essential " + DBG[1] + " lookups " + DBG[2] + " docsVisited " + DBG[3]
+          + " cands " + DBG[4] + " selects " + DBG[5] + " blocksVisited " + DBG[6] + " queries " + DBG[7]
+          + " skippedBlocks " + SKIPPED_BLOCKS + " splitBlocks " + SPLIT_BLOCKS)));
+    }
+  }
 
-  /**
-   * Top {@code k} documents by (score desc, external id asc): docs and float scores, best first.
-   *
-   * <p>Terms are added shortest postings first. Once at least {@code k} documents have a partial
-   * score, the k-th largest partial score {@code t} is a lower bound of the final k-th score; if
-   * the remaining terms' maximum scores sum to less than {@code t}, a document none of the terms
-   * so far matched scores strictly below the k-th and cannot be returned (not even as a tie), so
-   * the remaining (long) postings only update the documents already seen, found by galloping
-   * search. Output is unchanged; only work is skipped.
-   */
+  /** Top {@code k} documents by (score desc, external id asc): docs and float scores, best first. */
   LexicalRetriever.Hits search(List<Object[]> clauses, int k) {
-    Scratch sc = scratch.get();
-    double[] acc = sc.acc;
-    int[] touched = sc.touched;
-    int nt = 0;
     int m = clauses.size();
     Postings[] ps = new Postings[m];
     try {
@@ -262,16 +361,20 @@ final class ImpactScorer {
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, "search failed: " + e.getMessage(), e);
     }
-    // shortest first for the threshold pruning; otherwise the longest first, copied without checks
-    java.util.Arrays.sort(ps, prune ? (a, b) -> Integer.compare(a.docs.length, b.docs.length)
-        : (a, b) -> Integer.compare(b.docs.length, a.docs.length));
-    double[] suffixMax = new double[m + 1];
-    for (int c = m - 1; c >= 0; c--) {
-      suffixMax[c] = suffixMax[c + 1] + ps[c].max;
-    }
-    int c = 0;
-    boolean pruned = false;
-    if (!prune && m > 0) {
+    Scratch sc = scratch.get();
+    return blocked ? searchBlocked(ps, k, sc) : searchFlat(ps, k, sc);
+  }
+
+  /** Every posting of every term added into one dense accumulator, then one selection. */
+  private LexicalRetriever.Hits searchFlat(Postings[] ps, int k, Scratch sc) {
+    sc.flat();
+    double[] acc = sc.acc;
+    int[] touched = sc.touched;
+    int m = ps.length;
+    int nt = 0;
+    // the longest first, copied without checks
+    java.util.Arrays.sort(ps, (a, b) -> Integer.compare(b.docs.length, a.docs.length));
+    if (m > 0) {
       int[] docs = ps[0].docs;
       float[] scores = ps[0].scores;
       System.arraycopy(docs, 0, touched, 0, docs.length);
@@ -279,17 +382,8 @@ final class ImpactScorer {
       for (int i = 0; i < docs.length; i++) {
         acc[docs[i]] = scores[i];
       }
-      c = 1;
     }
-    for (; c < m; c++) {
-      if (prune && c > 0 && nt >= k && k > 0) {
-        float t = kthLargest(acc, touched, nt, k);
-        if (suffixMax[c] * (1 + 1e-6) < t) {
-          pruned = true;
-          PRUNED.incrementAndGet();
-          break;
-        }
-      }
+    for (int c = 1; c < m; c++) {
       int[] docs = ps[c].docs;
       float[] scores = ps[c].scores;
       for (int i = 0; i < docs.length; i++) {
@@ -301,145 +395,394 @@ final class ImpactScorer {
         acc[d] = a + scores[i];
       }
     }
-    if (pruned) {
-      java.util.Arrays.sort(touched, 0, nt);
-      for (; c < m; c++) {
-        int[] docs = ps[c].docs;
-        float[] scores = ps[c].scores;
-        int n = docs.length;
-        if ((long) nt * 8 >= n) {
-          for (int i = 0; i < n; i++) {
-            int d = docs[i];
-            double a = acc[d];
-            if (a != 0) {
-              acc[d] = a + scores[i];
-            }
-          }
-        } else {
-          int j = 0;
-          for (int x = 0; x < nt && j < n; x++) {
-            int t = touched[x];
-            if (docs[j] < t) {
-              int bound = 1;
-              while (j + bound < n && docs[j + bound] < t) {
-                bound <<= 1;
-              }
-              int lo = j + (bound >>> 1);
-              int hi = Math.min(j + bound + 1, n);
-              int at = java.util.Arrays.binarySearch(docs, lo, hi, t);
-              j = at >= 0 ? at : -at - 1;
-              if (j >= n) {
-                break;
-              }
-            }
-            if (docs[j] == t) {
-              acc[t] += scores[j];
-              j++;
-            }
-          }
-        }
-      }
-    }
     // the k-th largest float score (radix select on the bits of positive floats, which order like
-    // the floats: high 16 bits, then low 16 bits), then every document scoring at least that,
-    // sorted by (score desc, id rank asc) as one long key each; the first k are the answer
+    // the floats: high 16 bits, then low 16 bits), then every document scoring at least that
     int want = Math.min(k, nt);
-    int[] rank = idRank;
     int[] bits = sc.bits;
     int[] hist = sc.hist;
-    java.util.Arrays.fill(hist, 0);
     for (int i = 0; i < nt; i++) {
-      int b = Float.floatToRawIntBits((float) acc[touched[i]]);
-      bits[i] = b;
-      hist[b >>> 16]++;
+      bits[i] = Float.floatToRawIntBits((float) acc[touched[i]]);
+      acc[touched[i]] = 0;
     }
-    int t = Integer.MAX_VALUE;
-    if (want > 0) {
-      int need = want;
-      int hb = hist.length - 1;
-      while (hist[hb] < need) {
-        need -= hist[hb];
-        hb--;
-      }
-      java.util.Arrays.fill(hist, 0);
-      for (int i = 0; i < nt; i++) {
-        if (bits[i] >>> 16 == hb) {
-          hist[bits[i] & 0xffff]++;
-        }
-      }
-      int lb = hist.length - 1;
-      while (hist[lb] < need) {
-        need -= hist[lb];
-        lb--;
-      }
-      t = (hb << 16) | lb;
-    }
-    long[] keys = new long[want + 16];
+    int t = want > 0 ? kthLargestBits(bits, nt, want, hist) : Integer.MAX_VALUE;
     int nk = 0;
+    int[] cd = sc.candDocs(nt);
+    int[] cb = sc.candBits(nt);
     for (int i = 0; i < nt; i++) {
-      int d = touched[i];
-      acc[d] = 0;
-      int b = bits[i];
-      if (b >= t) {
-        if (nk == keys.length) {
-          keys = java.util.Arrays.copyOf(keys, nk * 2);
-        }
-        // complement for descending score
-        keys[nk++] = ((long) (0x7fffffff - b) << 32) | (rank[d] & 0xffffffffL);
+      if (bits[i] >= t) {
+        cd[nk] = touched[i];
+        cb[nk++] = bits[i];
       }
     }
-    java.util.Arrays.sort(keys, 0, nk);
+    return top(cd, cb, nk, want);
+  }
+
+  /**
+   * Block-max evaluation (MaxScore per block of documents) over the cached arrays. The documents
+   * are cut into blocks of {@code 2^blockShift}; long postings carry each block's start and
+   * maximum score, short ones their overall maximum as the bound. Blocks are visited in order with
+   * a threshold {@code theta}: the k-th largest final score among the candidates kept so far (once
+   * there are k of them), a lower bound of the final k-th score. In a block:
+   * <ul>
+   *   <li>if the terms' block maxima sum to less than theta, no document in it can be returned
+   *       (not even as a tie): the block is skipped;
+   *   <li>otherwise the terms are ordered by block maximum and the longest prefix whose maxima sum
+   *       to less than theta is "non-essential": a document matching only those cannot be
+   *       returned. The essential terms are added into a small dense accumulator (it stays in the
+   *       L1/L2 cache); each document found gets the non-essential terms' scores looked up (largest
+   *       bound first, forward cursors with galloping) for as long as its score plus the bound of
+   *       the terms not yet looked up can still reach theta;
+   *   <li>documents whose final score reaches theta become candidates; theta rises when the
+   *       candidates reach {@code 2k}.
+   * </ul>
+   * Every comparison with theta keeps a relative margin of 1e-7 (more than a float's rounding), so
+   * a document is dropped only if its float score is certainly below theta. Scores are the same
+   * double sums narrowed to float as in the flat evaluation (the sum of a handful of positive
+   * floats is exact in double, in any order), so the hits are the same.
+   */
+  private LexicalRetriever.Hits searchBlocked(Postings[] ps, int k, Scratch sc) {
+    if (DEBUG) DBG[7].increment();
+    Blocked q = new Blocked(ps, k, sc, blockShift, maxDoc);
+    for (int j = 0; j < q.nb; j++) {
+      q.block(j);
+    }
+    int nc = q.nc;
+    int[] cd = q.cd;
+    int[] cb = q.cb;
+    int want = Math.min(k, nc);
+    int nk = nc;
+    if (want > 0 && nc > want) {
+      int tb = kthLargestBits(cb, nc, want, sc.hist);
+      nk = 0;
+      for (int i = 0; i < nc; i++) {
+        if (cb[i] >= tb) {
+          cd[nk] = cd[i];
+          cb[nk++] = cb[i];
+        }
+      }
+    }
+    return top(cd, cb, nk, want);
+  }
+
+  /**
+   * One query's blocked evaluation (see {@link #searchBlocked}): its state, and one small method
+   * per step, so that the JIT compiles each early instead of one large loop by on-stack
+   * replacement.
+   */
+  private static final class Blocked {
+    final Postings[] ps;
+    final int k;
+    final Scratch sc;
+    final int shift;
+    final int bsize;
+    final int nb;
+    final int m;
+    final int[][] bstart;
+    final float[][] bmax;
+    final int[] cur;
+    final int[] lo;
+    final int[] hi;
+    final double[] ub;
+    final int[] order;
+    final double[] acc;
+    final long[] mark;
+    int cap;
+    int[] cd;
+    int[] cb;
+    int nc;
+    /** whether theta is a lower bound of the final k-th score (k candidates seen) */
+    boolean valid;
+    float theta;
+    /** theta less the margin */
+    double cut;
+    /** terms with postings in the current block, by ascending bound: order[0..present) */
+    int present;
+
+    Blocked(Postings[] ps, int k, Scratch sc, int shift, int maxDoc) {
+      this.ps = ps;
+      this.k = k;
+      this.sc = sc;
+      this.shift = shift;
+      this.bsize = 1 << shift;
+      this.nb = (maxDoc + bsize - 1) >>> shift;
+      this.m = ps.length;
+      bstart = new int[m][];
+      bmax = new float[m][];
+      for (int t = 0; t < m; t++) {
+        Postings p = ps[t];
+        if (DEBUG) DBG[0].add(p.docs.length);
+        if (p.docs.length >= LONG_LIST * nb) {
+          Blocks b = p.blocks(shift, nb);
+          bstart[t] = b.start;
+          bmax[t] = b.max;
+        }
+      }
+      cur = new int[m];
+      lo = new int[m];
+      hi = new int[m];
+      ub = new double[m];
+      order = new int[m];
+      acc = sc.acc(bsize);
+      mark = sc.mark(bsize);
+      cap = Math.max(2 * k, 64);
+      cd = sc.candDocs(cap + bsize);
+      cb = sc.candBits(cap + bsize);
+    }
+
+    /** Finds each term's postings in block j and orders the present terms; returns their bound. */
+    double ranges(int j) {
+      int base = j << shift;
+      int end = base + bsize;
+      present = 0;
+      double total = 0;
+      for (int t = 0; t < m; t++) {
+        int a;
+        int z;
+        if (bstart[t] != null) {
+          a = bstart[t][j];
+          z = bstart[t][j + 1];
+          if (a == z) {
+            continue;
+          }
+          ub[t] = bmax[t][j];
+        } else {
+          int[] docs = ps[t].docs;
+          int n = docs.length;
+          a = cur[t];
+          while (a < n && docs[a] < base) {
+            a++;
+          }
+          z = a;
+          while (z < n && docs[z] < end) {
+            z++;
+          }
+          cur[t] = z;
+          if (a == z) {
+            continue;
+          }
+          ub[t] = ps[t].max;
+        }
+        lo[t] = a;
+        hi[t] = z;
+        total += ub[t];
+        int i = present++;
+        while (i > 0 && ub[order[i - 1]] > ub[t]) {
+          order[i] = order[i - 1];
+          i--;
+        }
+        order[i] = t;
+      }
+      return total;
+    }
+
+    void block(int j) {
+      if (nc + bsize > cd.length) {
+        cd = sc.candDocs(nc + bsize);
+        cb = sc.candBits(nc + bsize);
+      }
+      double total = ranges(j);
+      if (present == 0) {
+        return;
+      }
+      if (valid && total < cut) {
+        SKIPPED_BLOCKS.incrementAndGet();
+        return;
+      }
+      int ne = 0; // order[0..ne) are non-essential
+      double neBound = 0;
+      if (valid) {
+        while (ne < present && neBound + ub[order[ne]] < cut) {
+          neBound += ub[order[ne]];
+          ne++;
+        }
+      }
+      int base = j << shift;
+      for (int i = ne; i < present; i++) {
+        int t = order[i];
+        if (DEBUG) DBG[1].add(hi[t] - lo[t]);
+        accumulate(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
+      }
+      if (ne > 0) {
+        SPLIT_BLOCKS.incrementAndGet();
+        // non-essential terms only complete the documents the essential ones found
+        for (int i = 0; i < ne; i++) {
+          int t = order[i];
+          if (DEBUG) DBG[2].add(hi[t] - lo[t]);
+          maskedAdd(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
+        }
+      }
+      nc = visit(acc, mark, bsize >>> 6, base, theta, cd, cb, nc);
+      if (nc >= cap || (!valid && nc >= k)) {
+        raise();
+      }
+    }
+
+    /** New theta: the k-th largest candidate score; keeps the candidates reaching it. */
+    void raise() {
+      int tb = kthLargestBits(cb, nc, k, sc.hist);
+      if (DEBUG) DBG[5].increment();
+      theta = Float.intBitsToFloat(tb);
+      cut = theta * (1 - 1e-7);
+      valid = true;
+      int w = 0;
+      for (int i = 0; i < nc; i++) {
+        if (cb[i] >= tb) {
+          cd[w] = cd[i];
+          cb[w++] = cb[i];
+        }
+      }
+      nc = w;
+      cap = Math.max(cap, 2 * nc); // many ties at theta: select less often
+    }
+  }
+
+  // The inner loops are small static methods so that the JIT compiles them early and well.
+
+  /** Adds postings {@code [from, to)} into the block's accumulator and marks their documents. */
+  private static void accumulate(int[] docs, float[] scores, int from, int to, int base, double[] acc,
+      long[] mark) {
+    for (int x = from; x < to; x++) {
+      int d = docs[x] - base;
+      acc[d] += scores[x];
+      mark[d >>> 6] |= 1L << d;
+    }
+  }
+
+  /**
+   * Adds postings {@code [from, to)} to marked documents only, without a branch: an unmarked
+   * document's accumulator gets {@code 0 * score} and stays 0.
+   */
+  private static void maskedAdd(int[] docs, float[] scores, int from, int to, int base, double[] acc,
+      long[] mark) {
+    for (int x = from; x < to; x++) {
+      int d = docs[x] - base;
+      acc[d] += ((mark[d >>> 6] >>> d) & 1L) * (double) scores[x];
+    }
+  }
+
+  /**
+   * Visits the marked documents of a block in order, resets their accumulator and mark, and keeps
+   * those whose float score reaches {@code theta} as candidates; returns the new candidate count.
+   */
+  private static int visit(double[] acc, long[] mark, int words, int base, float theta, int[] cd,
+      int[] cb, int nc) {
+    // below this a document's float score is certainly below theta (theta less a margin larger
+    // than half a float ulp): most documents are rejected without narrowing to float
+    double low = theta * (1 - 1e-7);
+    for (int w = 0; w < words; w++) {
+      long bitsw = mark[w];
+      if (bitsw == 0) {
+        continue;
+      }
+      mark[w] = 0;
+      int wb = w << 6;
+      do {
+        int d = wb | Long.numberOfTrailingZeros(bitsw);
+        bitsw &= bitsw - 1;
+        double s = acc[d];
+        acc[d] = 0;
+        if (s >= low) {
+          int bb = Float.floatToRawIntBits((float) s);
+          if (Float.intBitsToFloat(bb) >= theta) {
+            cd[nc] = base + d;
+            cb[nc++] = bb;
+          }
+        }
+      } while (bitsw != 0);
+    }
+    return nc;
+  }
+
+  /** The {@code want}-th largest value of {@code a} (reordered): Hoare's selection, median of three. */
+  private static int quickSelect(int[] a, int want) {
+    int lo = 0;
+    int hi = a.length - 1;
+    int target = want - 1; // index in descending order
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      int x = a[lo];
+      int y = a[mid];
+      int z = a[hi];
+      int pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+      int i = lo;
+      int j = hi;
+      while (i <= j) {
+        while (a[i] > pivot) {
+          i++;
+        }
+        while (a[j] < pivot) {
+          j--;
+        }
+        if (i <= j) {
+          int tmp = a[i];
+          a[i] = a[j];
+          a[j] = tmp;
+          i++;
+          j--;
+        }
+      }
+      if (target <= j) {
+        hi = j;
+      } else if (target >= i) {
+        lo = i;
+      } else {
+        return a[target];
+      }
+    }
+    return a[target];
+  }
+
+  /** The candidates (docs, float bits) sorted by (score desc, id rank asc), the first {@code want}. */
+  private LexicalRetriever.Hits top(int[] cd, int[] cb, int nk, int want) {
+    int[] rank = idRank;
+    long[] keys = new long[nk];
+    for (int i = 0; i < nk; i++) {
+      // complement for descending score
+      keys[i] = ((long) (0x7fffffff - cb[i]) << 32) | (rank[cd[i]] & 0xffffffffL);
+    }
+    java.util.Arrays.sort(keys);
     int size = Math.min(want, nk);
     float[] outS = new float[size];
     int[] outD = new int[size];
+    BytesRef[] ids = new BytesRef[size];
     for (int i = 0; i < size; i++) {
       outS[i] = Float.intBitsToFloat(0x7fffffff - (int) (keys[i] >>> 32));
       outD[i] = docOfRank[(int) keys[i]];
-    }
-    BytesRef[] ids = new BytesRef[size];
-    for (int i = 0; i < size; i++) {
       ids[i] = idRef(outD[i]);
     }
     return new LexicalRetriever.Hits(outD, outS, ids, size);
   }
 
-  /** The k-th largest of the touched documents' scores narrowed to float ({@code k <= nt}). */
-  private static float kthLargest(double[] acc, int[] touched, int nt, int k) {
-    float[] h = new float[k];
-    for (int i = 0; i < k; i++) {
-      h[i] = (float) acc[touched[i]];
+  /**
+   * The bits of the {@code want}-th largest of {@code n} positive float bit patterns ({@code 1 <=
+   * want <= n}): radix select, high 16 bits then low 16 bits (positive floats order like their bits).
+   */
+  private static int kthLargestBits(int[] bits, int n, int want, int[] hist) {
+    if (n <= 1 << 14) {
+      return quickSelect(java.util.Arrays.copyOf(bits, n), want);
     }
-    // min-heap of the k largest
-    for (int i = k / 2 - 1; i >= 0; i--) {
-      down(h, k, i);
+    java.util.Arrays.fill(hist, 0);
+    for (int i = 0; i < n; i++) {
+      hist[bits[i] >>> 16]++;
     }
-    for (int i = k; i < nt; i++) {
-      float v = (float) acc[touched[i]];
-      if (v > h[0]) {
-        h[0] = v;
-        down(h, k, 0);
+    int need = want;
+    int hb = hist.length - 1;
+    while (hist[hb] < need) {
+      need -= hist[hb];
+      hb--;
+    }
+    java.util.Arrays.fill(hist, 0);
+    for (int i = 0; i < n; i++) {
+      if (bits[i] >>> 16 == hb) {
+        hist[bits[i] & 0xffff]++;
       }
     }
-    return h[0];
-  }
-
-  private static void down(float[] h, int n, int j) {
-    float v = h[j];
-    while (true) {
-      int l = 2 * j + 1;
-      if (l >= n) {
-        break;
-      }
-      int r = l + 1;
-      int c = r < n && h[r] < h[l] ? r : l;
-      if (h[c] < v) {
-        h[j] = h[c];
-        j = c;
-      } else {
-        break;
-      }
+    int lb = hist.length - 1;
+    while (hist[lb] < need) {
+      need -= hist[lb];
+      lb--;
     }
-    h[j] = v;
+    return (hb << 16) | lb;
   }
 
   int maxDoc() {

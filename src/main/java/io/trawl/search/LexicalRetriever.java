@@ -130,9 +130,18 @@ public final class LexicalRetriever implements Retriever {
     Hits hits = hits(query, k);
     String[] ids = new String[hits.size()];
     for (int i = 0; i < ids.length; i++) {
-      ids[i] = hits.ids()[i].utf8ToString();
+      ids[i] = idString(hits.ids()[i]);
     }
     return finish(query.id(), ids, hits.scores(), hits.size(), removeQuery);
+  }
+
+  /**
+   * A docid's string. Same as {@code utf8ToString()} for the valid UTF-8 the index holds, but
+   * through {@code String}'s own decoder, which copies ASCII bytes straight into a compact string
+   * instead of widening them to UTF-16 first.
+   */
+  private static String idString(BytesRef b) {
+    return new String(b.bytes, b.offset, b.length, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   private Hits hits(Query query, int k) {
@@ -157,7 +166,7 @@ public final class LexicalRetriever implements Retriever {
     Hits hits = hits(query, k);
     List<Candidate> out = new ArrayList<>(hits.size());
     for (int i = 0; i < hits.size(); i++) {
-      out.add(new Candidate(hits.ids()[i].utf8ToString(), hits.scores()[i]));
+      out.add(new Candidate(idString(hits.ids()[i]), hits.scores()[i]));
     }
     return new RankedList(query.id(), out);
   }

@@ -124,9 +124,19 @@ public final class LexicalBench {
       }
       try (RunWriter w = RunWriter.open(out.toString(), RunWriter.Format.TREC, r.spec())) {
         long c0 = cpuNanos();
+        java.util.Map<String, Long> th0 = threadCpu();
         SearchRun.Summary s = SearchRun.run(r, qs, hits, w, threads, null);
         w.commit();
         double cpu = (cpuNanos() - c0) / 1e9;
+        java.util.Map<String, Long> th1 = threadCpu();
+        StringBuilder by = new StringBuilder("  CPU by thread group during the timed queries:");
+        for (var e : th1.entrySet()) {
+          long d = e.getValue() - th0.getOrDefault(e.getKey(), 0L);
+          if (d > 0) {
+            by.append(String.format(Locale.ROOT, " %s %.2f s;", e.getKey(), d / 100.0));
+          }
+        }
+        System.out.println(by);
         System.out.printf(Locale.ROOT,
             "search[%s%s]: %d queries top-%d on %d docs in %.2f s = %.1f queries/s (CPU %.2f s = %.1f queries per CPU-second), %d threads, %d lines, peak RSS %.2f GiB%n",
             r.spec(), path(), s.queries(), hits, idx.numDocs(), s.seconds(), s.queriesPerSecond(), cpu,
@@ -142,6 +152,42 @@ public final class LexicalBench {
   static String path() {
     return Boolean.getBoolean("trawl.search.exhaustive") ? ", exhaustive sort"
         : Boolean.getBoolean("trawl.search.lucene") ? ", Lucene MaxScore" : ", eager";
+  }
+
+  /** CPU ticks (1/100 s, user+system) of this process's threads by name group, from /proc. */
+  static java.util.Map<String, Long> threadCpu() {
+    java.util.Map<String, Long> out = new java.util.TreeMap<>();
+    try (var dirs = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : dirs.toList()) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          String name = stat.substring(open + 1, close).replaceAll("[#0-9]+$", "").replaceAll("\\s*\\d+$", "").strip();
+          String[] f = stat.substring(close + 2).split(" ");
+          long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+          out.merge(name, ticks, Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // thread ended
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return out;
+  }
+
+  static long jitMillis() {
+    var c = java.lang.management.ManagementFactory.getCompilationMXBean();
+    return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
+  }
+
+  static long gcMillis() {
+    long t = 0;
+    for (var g : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      t += Math.max(0, g.getCollectionTime());
+    }
+    return t;
   }
 
   /** CPU time (user + system) of this process, all threads. */

@@ -216,17 +216,25 @@ class SciFactParityTest {
    */
   @Test
   void impactSearchEqualsExhaustiveSort() throws IOException {
-    long prunedBefore = ImpactScorer.PRUNED.get();
-    boolean pruneBefore = ImpactScorer.prune;
+    long skippedBefore = ImpactScorer.SKIPPED_BLOCKS.get();
+    long splitBefore = ImpactScorer.SPLIT_BLOCKS.get();
+    boolean blockedBefore = ImpactScorer.blocked;
+    int shiftBefore = ImpactScorer.blockShift;
     try {
-      for (boolean prune : new boolean[] {false, true}) {
-        ImpactScorer.prune = prune;
+      ImpactScorer.blocked = false;
+      impactSearchEqualsExhaustiveSortOnce();
+      ImpactScorer.blocked = true;
+      // SciFact has 5,183 documents: 6 blocks of 1,024 and 81 of 64 (the default, 16,384, gives 1)
+      for (int shift : new int[] {10, 6}) {
+        ImpactScorer.blockShift = shift;
         impactSearchEqualsExhaustiveSortOnce();
       }
     } finally {
-      ImpactScorer.prune = pruneBefore;
+      ImpactScorer.blocked = blockedBefore;
+      ImpactScorer.blockShift = shiftBefore;
     }
-    assertTrue(ImpactScorer.PRUNED.get() - prunedBefore > 100, "threshold pruning not exercised");
+    assertTrue(ImpactScorer.SKIPPED_BLOCKS.get() - skippedBefore > 100, "block skipping not exercised");
+    assertTrue(ImpactScorer.SPLIT_BLOCKS.get() - splitBefore > 1_000, "non-essential terms not exercised");
   }
 
   private void impactSearchEqualsExhaustiveSortOnce() throws IOException {
