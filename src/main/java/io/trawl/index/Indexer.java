@@ -35,6 +35,13 @@ import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.CodecReader;
+import org.apache.lucene.index.FilterMergePolicy;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.MergePolicy;
+import org.apache.lucene.index.NoMergePolicy;
+import org.apache.lucene.store.NIOFSDirectory;
+import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
@@ -45,7 +52,6 @@ import org.apache.lucene.index.SerialMergeScheduler;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.similarities.BM25Similarity;
-import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
@@ -190,6 +196,8 @@ public final class Indexer {
   private volatile IndexWriter writer;
   private final AtomicLong indexed = new AtomicLong();
   private volatile Path temp;
+  private Path chunkRoot;
+  private final List<Path> chunks = new ArrayList<>();
 
   public Indexer(Options options) {
     if (options.corpus == null || options.input == null) {
@@ -295,6 +303,9 @@ public final class Indexer {
 
   private Result build(Directory dir, Path target, long t0, Progress progress, List<String> warnings)
       throws IOException {
+    chunks.clear();
+    // hidden name: Lucene ignores it in the index folder; removed before the index is moved in place
+    chunkRoot = Files.createDirectory(temp.resolve(".chunks"));
     writer = new IndexWriter(dir, mainConfig());
     long read;
     long empty;
@@ -312,7 +323,7 @@ public final class Indexer {
       errorMessages = reader.errorMessages();
     }
     long t1 = System.nanoTime();
-    writer.forceMerge(1);
+    mergeChunks();
     long duplicates = removeDuplicates();
     writer.commit();
     writer.close();
@@ -381,7 +392,8 @@ public final class Indexer {
       t.setDaemon(true);
       return t;
     });
-    ArrayDeque<Future<Directory>> inflight = new ArrayDeque<>();
+    ArrayDeque<Future<Chunk>> inflight = new ArrayDeque<>();
+    AtomicInteger seq = new AtomicInteger();
     int maxInflight = o.threads + 1;
     try {
       List<SourceDocument> chunk = new ArrayList<>();
@@ -401,7 +413,8 @@ public final class Indexer {
             chunkDocs = (int) grown;
           }
           List<SourceDocument> c = chunk;
-          inflight.add(pool.submit(() -> indexChunk(c)));
+          int k = seq.getAndIncrement();
+          inflight.add(pool.submit(() -> indexChunk(k, c)));
           chunk = new ArrayList<>();
           chars = 0;
           while (inflight.size() >= maxInflight) {
@@ -411,22 +424,26 @@ public final class Indexer {
       }
       if (!chunk.isEmpty()) {
         List<SourceDocument> c = chunk;
-        inflight.add(pool.submit(() -> indexChunk(c)));
+        int k = seq.getAndIncrement();
+        inflight.add(pool.submit(() -> indexChunk(k, c)));
       }
       while (!inflight.isEmpty()) {
         append(inflight.poll());
       }
     } finally {
-      for (Future<Directory> f : inflight) {
+      for (Future<Chunk> f : inflight) {
         f.cancel(true);
       }
       pool.shutdownNow();
     }
   }
 
-  /** Waits for a chunk and appends it to the index. */
-  private void append(Future<Directory> future) throws IOException {
-    Directory chunk;
+  /** A chunk indexed into its own on-disk index (one or more segments, in docid order). */
+  private record Chunk(Path dir, int docs) {}
+
+  /** Waits for a chunk and notes it; chunks are merged at the end, in corpus order. */
+  private void append(Future<Chunk> future) throws IOException {
+    Chunk chunk;
     try {
       chunk = future.get();
     } catch (InterruptedException e) {
@@ -442,23 +459,52 @@ public final class Indexer {
       }
       throw new TrawlException(TrawlException.RUNTIME, "indexing failed: " + c, c);
     }
-    try (chunk) {
-      writer.addIndexes(chunk);
-      indexed.set(writer.getDocStats().maxDoc);
-    }
+    chunks.add(chunk.dir());
+    indexed.addAndGet(chunk.docs());
   }
 
-  /** Indexes one chunk into an in-memory index with a single segment. */
-  private Directory indexChunk(List<SourceDocument> docs) throws IOException {
-    ByteBuffersDirectory dir = new ByteBuffersDirectory();
+  /**
+   * Merges every chunk, in corpus order, into the single segment of the index: one merge, so each
+   * posting is decoded and re-encoded once (stored fields are copied in bulk). Chunk files are
+   * read through plain file reads (not memory maps), so they do not count as resident memory.
+   */
+  private void mergeChunks() throws IOException {
+    List<Directory> dirs = new ArrayList<>();
+    List<DirectoryReader> readers = new ArrayList<>();
+    try {
+      List<CodecReader> leaves = new ArrayList<>();
+      for (Path p : chunks) {
+        Directory d = new NIOFSDirectory(p);
+        dirs.add(d);
+        DirectoryReader r = DirectoryReader.open(d);
+        readers.add(r);
+        for (LeafReaderContext leaf : r.leaves()) {
+          leaves.add((CodecReader) leaf.reader());
+        }
+      }
+      if (!leaves.isEmpty()) {
+        writer.addIndexes(leaves.toArray(new CodecReader[0]));
+      }
+    } finally {
+      IOUtils.close(readers);
+      IOUtils.close(dirs);
+    }
+    chunks.clear();
+    deleteRecursively(chunkRoot);
+  }
+
+  /** Indexes one chunk into its own on-disk index inside the temporary folder. */
+  private Chunk indexChunk(int seq, List<SourceDocument> docs) throws IOException {
+    Path path = chunkRoot.resolve(String.format(Locale.ROOT, "%06d", seq));
     IndexWriterConfig c = new IndexWriterConfig(analyzer)
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
         .setSimilarity(new BM25Similarity())
         .setRAMBufferSizeMB(1024)
         .setMergeScheduler(new SerialMergeScheduler())
-        .setMergePolicy(new LogDocMergePolicy())
-        .setUseCompoundFile(false);
-    try (IndexWriter w = new IndexWriter(dir, c)) {
+        .setMergePolicy(NoMergePolicy.INSTANCE)
+        .setUseCompoundFile(false)
+        .setCommitOnClose(false);
+    try (Directory dir = new NIOFSDirectory(path); IndexWriter w = new IndexWriter(dir, c)) {
       Reusable fields = new Reusable();
       for (SourceDocument d : docs) {
         try {
@@ -467,10 +513,9 @@ public final class Indexer {
           throw new InputException(d.file(), d.line(), "cannot index document '" + d.id() + "': " + e.getMessage());
         }
       }
-      w.forceMerge(1);
       w.commit();
     }
-    return dir;
+    return new Chunk(path, docs.size());
   }
 
   /**
@@ -520,8 +565,25 @@ public final class Indexer {
     return new IndexWriterConfig(analyzer)
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
         .setSimilarity(new BM25Similarity())
-        .setMergePolicy(mp)
+        .setMergePolicy(new SingleMergeOfAddedReaders(mp))
         .setUseCompoundFile(false);
+  }
+
+  /**
+   * Lucene's default turns {@code addIndexes(CodecReader...)} into one merge (one segment) per
+   * reader; this makes it a single merge of all readers, in the order given (docids follow it).
+   */
+  static final class SingleMergeOfAddedReaders extends FilterMergePolicy {
+    SingleMergeOfAddedReaders(MergePolicy in) {
+      super(in);
+    }
+
+    @Override
+    public MergeSpecification findMerges(CodecReader... readers) {
+      MergeSpecification spec = new MergeSpecification();
+      spec.add(new OneMerge(readers));
+      return spec;
+    }
   }
 
   /**
