@@ -5,6 +5,7 @@ import io.trawl.corpus.SourceDocument;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.tokenattributes.BytesTermAttribute;
@@ -30,8 +31,8 @@ import org.apache.lucene.util.BytesRef;
  * its plain sequence instead, so the index is identical either way.
  */
 final class AnalyzedChunk {
-  final List<SourceDocument> docs;
-  final int fieldsPerDoc;
+  List<SourceDocument> docs;
+  int fieldsPerDoc;
   byte[] bytes = new byte[1 << 15];
   int bytesUsed;
   int[] start = new int[1 << 12];
@@ -40,12 +41,28 @@ final class AnalyzedChunk {
   int[] freq = new int[1 << 12];
   int tokens;
   /** Per (document, field): one past its last token. */
-  final int[] ends;
+  int[] ends = new int[0];
+  /** Where this chunk goes back when consumed (its arrays are reused: less garbage). */
+  private final Queue<AnalyzedChunk> recycled;
 
-  private AnalyzedChunk(List<SourceDocument> docs, int fieldsPerDoc) {
+  private AnalyzedChunk(Queue<AnalyzedChunk> recycled) {
+    this.recycled = recycled;
+  }
+
+  private void reset(List<SourceDocument> docs, int fieldsPerDoc) {
     this.docs = docs;
     this.fieldsPerDoc = fieldsPerDoc;
-    this.ends = new int[docs.size() * fieldsPerDoc];
+    if (ends.length < docs.size() * fieldsPerDoc) {
+      ends = new int[docs.size() * fieldsPerDoc];
+    }
+    tokens = 0;
+    bytesUsed = 0;
+  }
+
+  /** Hands the buffers back for another chunk; this chunk must not be used afterwards. */
+  void recycle() {
+    docs = null;
+    recycled.offer(this);
   }
 
   /** First token of (document, field) number {@code slot}. */
@@ -81,10 +98,12 @@ final class AnalyzedChunk {
     private final Analyzer analyzer;
     private final boolean counting;
     private final TermCounter counter = new TermCounter();
+    private final Queue<AnalyzedChunk> recycled;
 
-    Builder(Analyzer analyzer, boolean counting) {
+    Builder(Analyzer analyzer, boolean counting, Queue<AnalyzedChunk> recycled) {
       this.analyzer = analyzer;
       this.counting = counting;
+      this.recycled = recycled;
     }
 
     interface Texts {
@@ -92,7 +111,11 @@ final class AnalyzedChunk {
     }
 
     AnalyzedChunk analyze(List<SourceDocument> docs, String[] names, Texts texts) throws IOException {
-      AnalyzedChunk c = new AnalyzedChunk(docs, names.length);
+      AnalyzedChunk c = recycled.poll();
+      if (c == null) {
+        c = new AnalyzedChunk(recycled);
+      }
+      c.reset(docs, names.length);
       int slot = 0;
       for (SourceDocument d : docs) {
         for (int f = 0; f < names.length; f++) {

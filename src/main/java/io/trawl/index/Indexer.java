@@ -22,7 +22,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -386,8 +388,9 @@ public final class Indexer {
     });
     BlockingQueue<Future<AnalyzedChunk>> queue = new ArrayBlockingQueue<>(2 * o.threads + 2);
     Future<AnalyzedChunk> end = CompletableFuture.completedFuture(null);
+    Queue<AnalyzedChunk> recycled = new ConcurrentLinkedQueue<>();
     ThreadLocal<AnalyzedChunk.Builder> builders = ThreadLocal.withInitial(() ->
-        new AnalyzedChunk.Builder(analyzer, counting));
+        new AnalyzedChunk.Builder(analyzer, counting, recycled));
     String[] names = o.layout == Layout.MULTIFIELD
         ? new String[] {IndexFields.TITLE, IndexFields.CONTENTS} : new String[] {IndexFields.CONTENTS};
     AnalyzedChunk.Builder.Texts texts = o.layout == Layout.MULTIFIELD
@@ -451,6 +454,7 @@ public final class Indexer {
           slot += c.fieldsPerDoc;
           indexed.incrementAndGet();
         }
+        c.recycle();
       }
     } finally {
       readerThread.interrupt();
