@@ -386,7 +386,7 @@ public final class Indexer {
       t.setDaemon(true);
       return t;
     });
-    BlockingQueue<Future<AnalyzedChunk>> queue = new ArrayBlockingQueue<>(2 * o.threads + 2);
+    BlockingQueue<Future<AnalyzedChunk>> queue = new ArrayBlockingQueue<>(o.threads + 2);
     Future<AnalyzedChunk> end = CompletableFuture.completedFuture(null);
     Queue<AnalyzedChunk> recycled = new ConcurrentLinkedQueue<>();
     ThreadLocal<AnalyzedChunk.Builder> builders = ThreadLocal.withInitial(() ->
