@@ -70,16 +70,22 @@ final class AnalyzedChunk {
     return slot == 0 ? 0 : ends[slot - 1];
   }
 
-  private void add(byte[] b, int off, int len, int inc, int f) {
-    if (tokens == start.length) {
-      int n = ArrayUtil.oversize(tokens + 1, Integer.BYTES);
+  private void grow(int minTokens, int minBytes) {
+    if (minTokens > start.length) {
+      int n = ArrayUtil.oversize(minTokens, Integer.BYTES);
       start = Arrays.copyOf(start, n);
       length = Arrays.copyOf(length, n);
       posInc = Arrays.copyOf(posInc, n);
       freq = Arrays.copyOf(freq, n);
     }
-    if (bytesUsed + len > bytes.length) {
-      bytes = ArrayUtil.grow(bytes, bytesUsed + len);
+    if (minBytes > bytes.length) {
+      bytes = ArrayUtil.grow(bytes, minBytes);
+    }
+  }
+
+  private void add(byte[] b, int off, int len, int inc, int f) {
+    if (tokens == start.length || bytesUsed + len > bytes.length) {
+      grow(tokens + 1, bytesUsed + len);
     }
     System.arraycopy(b, off, bytes, bytesUsed, len);
     start[tokens] = bytesUsed;
@@ -99,6 +105,8 @@ final class AnalyzedChunk {
     private final boolean counting;
     private final TermCounter counter = new TermCounter();
     private final Queue<AnalyzedChunk> recycled;
+    private int maxTokens;
+    private int maxBytes;
 
     Builder(Analyzer analyzer, boolean counting, Queue<AnalyzedChunk> recycled) {
       this.analyzer = analyzer;
@@ -114,6 +122,8 @@ final class AnalyzedChunk {
       AnalyzedChunk c = recycled.poll();
       if (c == null) {
         c = new AnalyzedChunk(recycled);
+        // as large as the largest chunk so far: no growing from scratch
+        c.grow(maxTokens, maxBytes);
       }
       c.reset(docs, names.length);
       int slot = 0;
@@ -131,6 +141,8 @@ final class AnalyzedChunk {
           c.ends[slot++] = c.tokens;
         }
       }
+      maxTokens = Math.max(maxTokens, c.tokens);
+      maxBytes = Math.max(maxBytes, c.bytesUsed);
       return c;
     }
 
