@@ -100,6 +100,13 @@ public final class Indexer {
     long chunkChars = DEFAULT_CHUNK_CHARS;
     PrintWriter progress;
     boolean liveProgress;
+    double ramBufferMB;
+
+    /** The writer's RAM buffer (0: automatic); small values are for tests (many flushes). */
+    Options ramBufferMB(double mb) {
+      this.ramBufferMB = mb;
+      return this;
+    }
 
     public Options corpus(Corpus corpus, String input) {
       this.corpus = corpus;
@@ -189,6 +196,8 @@ public final class Indexer {
   private volatile IndexWriter writer;
   private final AtomicLong indexed = new AtomicLong();
   private volatile Path temp;
+  /** Segments written before the final merge (1 when the RAM buffer held the whole corpus). */
+  long flushedSegments;
 
   public Indexer(Options options) {
     if (options.corpus == null || options.input == null) {
@@ -312,6 +321,8 @@ public final class Indexer {
       errorMessages = reader.errorMessages();
     }
     long t1 = System.nanoTime();
+    writer.flush();
+    flushedSegments = writer.getSegmentInfosCounter();
     writer.forceMerge(1);
     long duplicates = removeDuplicates();
     writer.commit();
@@ -552,7 +563,7 @@ public final class Indexer {
     return new IndexWriterConfig(analyzer)
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
         .setSimilarity(new BM25Similarity())
-        .setRAMBufferSizeMB(ramBufferMB())
+        .setRAMBufferSizeMB(o.ramBufferMB > 0 ? o.ramBufferMB : ramBufferMB())
         .setMergePolicy(mp)
         .setUseCompoundFile(false);
   }

@@ -93,22 +93,30 @@ class IndexerEqualityTest {
     }
   }
 
-  @ParameterizedTest(name = "{0} raw={1} positions={2} vectors={3} threads={4}")
+  @ParameterizedTest(name = "{0} raw={1} positions={2} vectors={3} threads={4} ram={5}")
   @CsvSource({
-      "FLAT, false, false, false, 2",
-      "FLAT, true, false, false, 3",
-      "MULTIFIELD, false, false, false, 2",
-      "MULTIFIELD, true, false, false, 1",
-      "FLAT, true, true, true, 2",
-      "MULTIFIELD, false, true, false, 2",
+      "FLAT, false, false, false, 2, 0",
+      "FLAT, true, false, false, 3, 0",
+      "MULTIFIELD, false, false, false, 2, 0",
+      "MULTIFIELD, true, false, false, 1, 0",
+      "FLAT, true, true, true, 2, 0",
+      "MULTIFIELD, false, true, false, 2, 0",
+      // a RAM buffer this small flushes many segments, merged into one at the end
+      "FLAT, true, false, false, 2, 1",
   })
   void scifactIndexEqualsThePlainOne(Layout layout, boolean raw, boolean positions, boolean vectors,
-      int threads) throws IOException {
+      int threads, double ramMB) throws IOException {
     String input = SampleData.require("beir-scifact/corpus.jsonl").toString();
     Corpus corpus = new BeirCorpus();
-    Path built = new Indexer(new Indexer.Options().corpus(corpus, input).index(tmp.resolve("built"))
+    Indexer indexer = new Indexer(new Indexer.Options().corpus(corpus, input).index(tmp.resolve("built"))
         .layout(layout).storeRaw(raw).storePositions(positions).storeDocvectors(vectors)
-        .threads(threads).chunk(97, 1 << 20)).run().index();
+        .threads(threads).chunk(97, 1 << 20).ramBufferMB(ramMB));
+    Path built = indexer.run().index();
+    if (ramMB > 0) {
+      assertTrue(indexer.flushedSegments > 3, "several flushes: " + indexer.flushedSegments);
+    } else {
+      assertEquals(1, indexer.flushedSegments, "the whole corpus in one flush");
+    }
     try (Directory ref = new ByteBuffersDirectory()) {
       reference(corpus, input, ref, layout, raw, positions, vectors);
       try (FSDirectory d = FSDirectory.open(built); DirectoryReader a = DirectoryReader.open(ref);
