@@ -313,7 +313,7 @@ public final class Indexer {
     try (CorpusReader reader = o.corpus.read(o.input, o.onError)) {
       progress.start(reader, indexed::get);
       indexAll(reader);
-      progress.phase("merging");
+      progress.phase("writing");
       read = reader.documents();
       empty = reader.emptyDocuments();
       skipped = reader.errors();
