@@ -196,16 +196,18 @@ final class AnalyzedChunk {
     int[] length = new int[64];
     int[] count = new int[64];
     int[] hashes = new int[64];
+    int[] slots = new int[64];
     int size;
     private int[] table = new int[256]; // entry + 1; 0 = free
     private int mask = 255;
 
+    /** Empties the counter; clears only the slots in use (a long document leaves a big table). */
     void clear() {
-      if (size > 0) {
-        Arrays.fill(table, 0);
-        size = 0;
-        poolUsed = 0;
+      for (int e = 0; e < size; e++) {
+        table[slots[e]] = 0;
       }
+      size = 0;
+      poolUsed = 0;
     }
 
     void add(BytesRef b) {
@@ -229,6 +231,7 @@ final class AnalyzedChunk {
         length = Arrays.copyOf(length, n);
         count = Arrays.copyOf(count, n);
         hashes = Arrays.copyOf(hashes, n);
+        slots = Arrays.copyOf(slots, n);
       }
       if (poolUsed + b.length > pool.length) {
         pool = ArrayUtil.grow(pool, poolUsed + b.length);
@@ -238,6 +241,7 @@ final class AnalyzedChunk {
       length[size] = b.length;
       count[size] = 1;
       hashes[size] = h;
+      slots[size] = i;
       poolUsed += b.length;
       table[i] = ++size;
       if (size * 2 > table.length) {
@@ -254,6 +258,7 @@ final class AnalyzedChunk {
           i = (i + 1) & mask;
         }
         table[i] = e + 1;
+        slots[e] = i;
       }
     }
 
