@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
@@ -39,6 +41,14 @@ import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.CodecReader;
+import org.apache.lucene.index.FilterMergePolicy;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.MergePolicy;
+import org.apache.lucene.index.NoMergePolicy;
+import org.apache.lucene.index.SerialMergeScheduler;
+import org.apache.lucene.store.NIOFSDirectory;
+import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
@@ -81,6 +91,10 @@ public final class Indexer {
   public static final int DEFAULT_CHUNK_DOCS = 1024;
   /** Characters (text + raw) per chunk at most, whatever the document count. */
   public static final long DEFAULT_CHUNK_CHARS = 4L << 20;
+  /** With chunk segments, how far chunks may grow beyond their initial size. */
+  public static final int CHUNK_GROWTH = 32;
+  /** With chunk segments, the upper bound on characters per chunk: bounds memory. */
+  public static final long MAX_CHUNK_CHARS = 16L << 20;
 
   /** What to index and how. Fluent setters; defaults match Anserini's BM25 regressions. */
   public static final class Options {
@@ -101,6 +115,17 @@ public final class Indexer {
     PrintWriter progress;
     boolean liveProgress;
     double ramBufferMB;
+    String pipeline;
+
+    /**
+     * Which pipeline (see {@link Indexer#indexAll}): "auto" (one writer for frequencies only, chunk
+     * segments otherwise), "writer" or "segments"; for tests and measurements. Default: the system
+     * property {@code trawl.index.pipeline}, else auto.
+     */
+    Options pipeline(String pipeline) {
+      this.pipeline = pipeline;
+      return this;
+    }
 
     /** The writer's RAM buffer (0: automatic); small values are for tests (many flushes). */
     Options ramBufferMB(double mb) {
@@ -193,6 +218,10 @@ public final class Indexer {
   private final FieldType textType;
   /** Frequencies only (no positions, no term vectors): workers hand over counted terms. */
   private final boolean counting;
+  /** Positions or term vectors: workers index chunks into segments (see {@link #indexAll}). */
+  private final boolean chunkSegments;
+  private Path chunkRoot;
+  private final List<Path> chunks = new ArrayList<>();
   private volatile IndexWriter writer;
   private final AtomicLong indexed = new AtomicLong();
   private volatile Path temp;
@@ -224,6 +253,14 @@ public final class Indexer {
     t.freeze();
     this.textType = t;
     this.counting = !options.storePositions && !options.storeDocvectors;
+    String pipeline = options.pipeline != null ? options.pipeline
+        : System.getProperty("trawl.index.pipeline", "auto");
+    this.chunkSegments = switch (pipeline) {
+      case "auto" -> !counting;
+      case "segments" -> true;
+      case "writer" -> false;
+      default -> throw new IllegalArgumentException("trawl.index.pipeline: auto, segments or writer, not " + pipeline);
+    };
   }
 
   /**
@@ -305,6 +342,11 @@ public final class Indexer {
   private Result build(Directory dir, Path target, long t0, Progress progress, List<String> warnings)
       throws IOException {
     writer = new IndexWriter(dir, mainConfig());
+    chunks.clear();
+    if (chunkSegments) {
+      // hidden name: Lucene ignores it in the index folder; removed before the index moves in place
+      chunkRoot = Files.createDirectory(temp.resolve(".chunks"));
+    }
     long read;
     long empty;
     long skipped;
@@ -321,8 +363,13 @@ public final class Indexer {
       errorMessages = reader.errorMessages();
     }
     long t1 = System.nanoTime();
-    writer.flush();
-    flushedSegments = writer.getSegmentInfosCounter();
+    if (chunkSegments) {
+      flushedSegments = chunks.size();
+      mergeChunks();
+    } else {
+      writer.flush();
+      flushedSegments = writer.getSegmentInfosCounter();
+    }
     writer.forceMerge(1);
     long duplicates = removeDuplicates();
     writer.commit();
@@ -385,47 +432,79 @@ public final class Indexer {
   }
 
   /**
-   * The pipeline: a reader thread cuts the corpus into contiguous chunks; worker threads analyze
-   * chunks ({@link AnalyzedChunk}); this thread adds the analyzed documents to the one writer in
-   * corpus order (one indexing thread: docids are corpus order and the index is the same for any
-   * thread count). At most a few chunks are in flight, so memory stays bounded.
+   * The pipeline: a reader thread cuts the corpus into contiguous chunks and hands each to a worker
+   * thread; this thread takes the results in corpus order. At most a few chunks are in flight, so
+   * memory stays bounded. Two ways, the same index:
+   *
+   * <ul>
+   *   <li><b>one writer</b> (frequencies only, the default): workers analyze ({@link
+   *       AnalyzedChunk}, counted terms); this thread adds the analyzed documents to the one writer
+   *       in corpus order, and the index is written once, as one segment, without merges.
+   *   <li><b>chunk segments</b> (positions or term vectors: inverting those is too much work for one
+   *       thread): each worker indexes its chunk into a segment of its own on disk, in the temporary
+   *       folder; at the end one merge joins them all, in corpus order, into one segment.
+   * </ul>
    */
   private void indexAll(CorpusReader reader) throws IOException {
     AtomicInteger n = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(o.threads, r -> {
-      Thread t = new Thread(r, "trawl-analyze-" + n.incrementAndGet());
+      Thread t = new Thread(r, "trawl-index-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    BlockingQueue<Future<AnalyzedChunk>> queue = new ArrayBlockingQueue<>(o.threads + 2);
-    Future<AnalyzedChunk> end = CompletableFuture.completedFuture(null);
-    Queue<AnalyzedChunk> recycled = new ConcurrentLinkedQueue<>();
-    ThreadLocal<AnalyzedChunk.Builder> builders = ThreadLocal.withInitial(() ->
-        new AnalyzedChunk.Builder(analyzer, counting, recycled));
-    String[] names = o.layout == Layout.MULTIFIELD
-        ? new String[] {IndexFields.TITLE, IndexFields.CONTENTS} : new String[] {IndexFields.CONTENTS};
-    AnalyzedChunk.Builder.Texts texts = o.layout == Layout.MULTIFIELD
-        ? (d, f) -> f == 0 ? d.title() : d.contents()
-        : (d, f) -> d.title().isEmpty() || o.corpus.titleInContents() ? d.contents()
-            : d.title() + "\n" + d.contents();
+    BlockingQueue<Future<?>> queue = new ArrayBlockingQueue<>(o.threads + 2);
+    Future<?> end = CompletableFuture.completedFuture(null);
+    Function<List<SourceDocument>, Callable<?>> task;
+    boolean growChunks;
+    if (chunkSegments) {
+      AtomicInteger seq = new AtomicInteger();
+      task = c -> {
+        int k = seq.getAndIncrement();
+        return () -> indexChunk(k, c);
+      };
+      growChunks = true;
+    } else {
+      Queue<AnalyzedChunk> recycled = new ConcurrentLinkedQueue<>();
+      ThreadLocal<AnalyzedChunk.Builder> builders = ThreadLocal.withInitial(() ->
+          new AnalyzedChunk.Builder(analyzer, counting, recycled));
+      String[] names = o.layout == Layout.MULTIFIELD
+          ? new String[] {IndexFields.TITLE, IndexFields.CONTENTS} : new String[] {IndexFields.CONTENTS};
+      AnalyzedChunk.Builder.Texts texts = o.layout == Layout.MULTIFIELD
+          ? (d, f) -> f == 0 ? d.title() : d.contents()
+          : (d, f) -> flatText(d);
+      task = c -> () -> builders.get().analyze(c, names, texts);
+      growChunks = false;
+    }
     Thread readerThread = new Thread(() -> {
       try {
         List<SourceDocument> chunk = new ArrayList<>();
         long chars = 0;
+        long total = 0;
+        int chunkDocs = o.chunkDocs;
+        long chunkChars = o.chunkChars;
         SourceDocument d;
         while ((d = reader.next()) != null) {
           chunk.add(d);
+          total++;
           chars += d.contents().length() + d.title().length() + (o.storeRaw ? d.raw().length() : 0);
-          if (chunk.size() >= o.chunkDocs || chars >= o.chunkChars) {
-            List<SourceDocument> c = chunk;
-            queue.put(pool.submit(() -> builders.get().analyze(c, names, texts)));
+          if (chunk.size() >= chunkDocs || chars >= chunkChars) {
+            queue.put(pool.submit(task.apply(chunk)));
             chunk = new ArrayList<>();
             chars = 0;
+            if (growChunks) {
+              // chunk segments: chunks grow with the corpus (a quarter of what was read), so small
+              // corpora spread over all threads and large ones do not make thousands of segments
+              long grown = Math.min(total / 4, (long) o.chunkDocs * CHUNK_GROWTH);
+              if (grown > chunkDocs) {
+                chunkChars = Math.min(Math.max(chunkChars, o.chunkChars * grown / o.chunkDocs),
+                    MAX_CHUNK_CHARS);
+                chunkDocs = (int) grown;
+              }
+            }
           }
         }
         if (!chunk.isEmpty()) {
-          List<SourceDocument> c = chunk;
-          queue.put(pool.submit(() -> builders.get().analyze(c, names, texts)));
+          queue.put(pool.submit(task.apply(chunk)));
         }
         queue.put(end);
       } catch (InterruptedException e) {
@@ -443,7 +522,7 @@ public final class Indexer {
     try {
       Reusable fields = new Reusable();
       while (true) {
-        Future<AnalyzedChunk> f;
+        Future<?> f;
         try {
           f = queue.take();
         } catch (InterruptedException e) {
@@ -453,7 +532,13 @@ public final class Indexer {
         if (f == end) {
           break;
         }
-        AnalyzedChunk c = get(f);
+        Object result = get(f);
+        if (result instanceof Chunk chunk) {
+          chunks.add(chunk.dir());
+          indexed.addAndGet(chunk.docs());
+          continue;
+        }
+        AnalyzedChunk c = (AnalyzedChunk) result;
         int slot = 0;
         for (SourceDocument d : c.docs) {
           try {
@@ -467,22 +552,127 @@ public final class Indexer {
         }
         c.recycle();
       }
-    } finally {
-      readerThread.interrupt();
+    } finally {      readerThread.interrupt();
       try {
         // the reader must be done before the corpus is closed (unless it is stuck on input)
         readerThread.join(10_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-      for (Future<AnalyzedChunk> f : queue) {
+      for (Future<?> f : queue) {
         f.cancel(true);
       }
       pool.shutdownNow();
     }
   }
 
-  private static AnalyzedChunk get(Future<AnalyzedChunk> future) throws IOException {
+  private String flatText(SourceDocument d) {
+    return d.title().isEmpty() || o.corpus.titleInContents() ? d.contents()
+        : d.title() + "\n" + d.contents();
+  }
+
+  /** A chunk indexed into its own on-disk index (one or more segments, in docid order). */
+  private record Chunk(Path dir, int docs) {}
+
+  /** Indexes one chunk into its own index inside the temporary folder (chunk segments). */
+  private Chunk indexChunk(int seq, List<SourceDocument> docs) throws IOException {
+    Path path = chunkRoot.resolve(String.format(Locale.ROOT, "%06d", seq));
+    IndexWriterConfig c = new IndexWriterConfig(analyzer)
+        .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+        .setSimilarity(new BM25Similarity())
+        .setRAMBufferSizeMB(1024)
+        .setMergeScheduler(new SerialMergeScheduler())
+        .setMergePolicy(NoMergePolicy.INSTANCE)
+        .setUseCompoundFile(false)
+        .setCommitOnClose(false);
+    try (Directory dir = new NIOFSDirectory(path); IndexWriter w = new IndexWriter(dir, c)) {
+      Document doc = new Document();
+      StringField id = new StringField(IndexFields.ID, "", Field.Store.YES);
+      SortedDocValuesField idValues = new SortedDocValuesField(IndexFields.ID, new BytesRef());
+      Field title = new Field(IndexFields.TITLE, "", textType);
+      Field contents = new Field(IndexFields.CONTENTS, "", textType);
+      StoredField raw = new StoredField(IndexFields.RAW, "");
+      doc.add(id);
+      doc.add(idValues);
+      if (o.layout == Layout.MULTIFIELD) {
+        doc.add(title);
+      }
+      doc.add(contents);
+      if (o.storeRaw) {
+        doc.add(raw);
+      }
+      for (SourceDocument d : docs) {
+        id.setStringValue(d.id());
+        idValues.setBytesValue(new BytesRef(d.id()));
+        if (o.layout == Layout.MULTIFIELD) {
+          title.setStringValue(d.title());
+          contents.setStringValue(d.contents());
+        } else {
+          contents.setStringValue(flatText(d));
+        }
+        if (o.storeRaw) {
+          raw.setStringValue(d.raw());
+        }
+        try {
+          w.addDocument(doc);
+        } catch (IllegalArgumentException e) {
+          throw new InputException(d.file(), d.line(), "cannot index document '" + d.id() + "': "
+              + e.getMessage());
+        }
+      }
+      w.commit();
+    }
+    return new Chunk(path, docs.size());
+  }
+
+  /**
+   * Merges every chunk segment, in corpus order, into the single segment of the index: one merge
+   * (stored fields and term vectors are copied in bulk). Chunk files are read with plain file
+   * reads, not memory maps, so they do not count as resident memory.
+   */
+  private void mergeChunks() throws IOException {
+    List<Directory> dirs = new ArrayList<>();
+    List<DirectoryReader> readers = new ArrayList<>();
+    try {
+      List<CodecReader> leaves = new ArrayList<>();
+      for (Path p : chunks) {
+        Directory d = new NIOFSDirectory(p);
+        dirs.add(d);
+        DirectoryReader r = DirectoryReader.open(d);
+        readers.add(r);
+        for (LeafReaderContext leaf : r.leaves()) {
+          leaves.add((CodecReader) leaf.reader());
+        }
+      }
+      if (!leaves.isEmpty()) {
+        writer.addIndexes(leaves.toArray(new CodecReader[0]));
+      }
+    } finally {
+      IOUtils.close(readers);
+      IOUtils.close(dirs);
+    }
+    chunks.clear();
+    deleteRecursively(chunkRoot);
+  }
+
+  /**
+   * Lucene's default turns {@code addIndexes(CodecReader...)} into one merge (one segment) per
+   * reader; this makes it a single merge of all readers, in the order given (docids follow it).
+   */
+  static final class SingleMergeOfAddedReaders extends FilterMergePolicy {
+    SingleMergeOfAddedReaders(MergePolicy in) {
+      super(in);
+    }
+
+    @Override
+    public MergeSpecification findMerges(CodecReader... readers) {
+      MergeSpecification spec = new MergeSpecification();
+      spec.add(new OneMerge(readers));
+      return spec;
+    }
+  }
+
+  private static Object get(Future<?> future) throws IOException {
     try {
       return future.get();
     } catch (InterruptedException e) {
@@ -564,7 +754,7 @@ public final class Indexer {
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
         .setSimilarity(new BM25Similarity())
         .setRAMBufferSizeMB(o.ramBufferMB > 0 ? o.ramBufferMB : ramBufferMB())
-        .setMergePolicy(mp)
+        .setMergePolicy(new SingleMergeOfAddedReaders(mp))
         .setUseCompoundFile(false);
   }
 

@@ -93,27 +93,31 @@ class IndexerEqualityTest {
     }
   }
 
-  @ParameterizedTest(name = "{0} raw={1} positions={2} vectors={3} threads={4} ram={5}")
+  @ParameterizedTest(name = "{0} raw={1} positions={2} vectors={3} threads={4} ram={5} {6}")
   @CsvSource({
-      "FLAT, false, false, false, 2, 0",
-      "FLAT, true, false, false, 3, 0",
-      "MULTIFIELD, false, false, false, 2, 0",
-      "MULTIFIELD, true, false, false, 1, 0",
-      "FLAT, true, true, true, 2, 0",
-      "MULTIFIELD, false, true, false, 2, 0",
+      "FLAT, false, false, false, 2, 0, auto",
+      "FLAT, true, false, false, 3, 0, auto",
+      "MULTIFIELD, false, false, false, 2, 0, auto",
+      "MULTIFIELD, true, false, false, 1, 0, auto",
+      "FLAT, true, true, true, 2, 0, auto",
+      "MULTIFIELD, false, true, false, 2, 0, auto",
       // a RAM buffer this small flushes many segments, merged into one at the end
-      "FLAT, true, false, false, 2, 1",
+      "FLAT, true, false, false, 2, 1, auto",
+      // each pipeline in the other's default case
+      "FLAT, true, false, false, 2, 0, segments",
+      "MULTIFIELD, true, true, true, 2, 0, writer",
   })
   void scifactIndexEqualsThePlainOne(Layout layout, boolean raw, boolean positions, boolean vectors,
-      int threads, double ramMB) throws IOException {
+      int threads, double ramMB, String pipeline) throws IOException {
     String input = SampleData.require("beir-scifact/corpus.jsonl").toString();
     Corpus corpus = new BeirCorpus();
     Indexer indexer = new Indexer(new Indexer.Options().corpus(corpus, input).index(tmp.resolve("built"))
         .layout(layout).storeRaw(raw).storePositions(positions).storeDocvectors(vectors)
-        .threads(threads).chunk(97, 1 << 20).ramBufferMB(ramMB));
+        .threads(threads).chunk(97, 1 << 20).ramBufferMB(ramMB).pipeline(pipeline));
     Path built = indexer.run().index();
-    if (ramMB > 0) {
-      assertTrue(indexer.flushedSegments > 3, "several flushes: " + indexer.flushedSegments);
+    boolean segments = pipeline.equals("segments") || pipeline.equals("auto") && (positions || vectors);
+    if (ramMB > 0 || segments) {
+      assertTrue(indexer.flushedSegments > 3, "several segments: " + indexer.flushedSegments);
     } else {
       assertEquals(1, indexer.flushedSegments, "the whole corpus in one flush");
     }
@@ -129,7 +133,8 @@ class IndexerEqualityTest {
         assertTrue(n.terms() > 28_000 && n.postings() > 400_000, n.toString());
         assertEquals(5183L * (layout == Layout.MULTIFIELD ? 2 : 1), n.norms(), n.toString());
         assertEquals(5183L * (raw ? 2 : 1), n.storedValues());
-        assertEquals(vectors ? 5183 : 0, n.vectors());
+        // one vector per document and text field (none for an empty title)
+        assertTrue(vectors ? n.vectors() >= 5183 : n.vectors() == 0, n.toString());
       }
     }
   }
