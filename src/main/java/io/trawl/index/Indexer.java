@@ -256,7 +256,9 @@ public final class Indexer {
     String pipeline = options.pipeline != null ? options.pipeline
         : System.getProperty("trawl.index.pipeline", "auto");
     this.chunkSegments = switch (pipeline) {
-      case "auto" -> !counting;
+      // measured on 2 cores (1M passages): the single writer is faster and cheaper for every
+      // storage option, positions and term vectors included
+      case "auto" -> false;
       case "segments" -> true;
       case "writer" -> false;
       default -> throw new IllegalArgumentException("trawl.index.pipeline: auto, segments or writer, not " + pipeline);
@@ -437,12 +439,15 @@ public final class Indexer {
    * memory stays bounded. Two ways, the same index:
    *
    * <ul>
-   *   <li><b>one writer</b> (frequencies only, the default): workers analyze ({@link
-   *       AnalyzedChunk}, counted terms); this thread adds the analyzed documents to the one writer
-   *       in corpus order, and the index is written once, as one segment, without merges.
-   *   <li><b>chunk segments</b> (positions or term vectors: inverting those is too much work for one
-   *       thread): each worker indexes its chunk into a segment of its own on disk, in the temporary
-   *       folder; at the end one merge joins them all, in corpus order, into one segment.
+   *   <li><b>one writer</b> (the default): workers analyze ({@link AnalyzedChunk}; counted terms
+   *       when only frequencies are indexed); this thread adds the analyzed documents to the one
+   *       writer in corpus order, and the index is written once, as one segment, without merges.
+   *       Its limit: inversion, stored fields and the final flush run on this one thread.
+   *   <li><b>chunk segments</b> (opt-in, {@code -Dtrawl.index.pipeline=segments}): each worker
+   *       indexes its chunk into a segment of its own on disk, in the temporary folder; at the end
+   *       one merge joins them all, in corpus order, into one segment. Nothing is serial but the
+   *       merge, which re-encodes every posting: on 2 cores it was slower and costlier for every
+   *       storage option (1M passages), so it is only worth trying on many cores.
    * </ul>
    */
   private void indexAll(CorpusReader reader) throws IOException {
@@ -741,6 +746,10 @@ public final class Indexer {
    * one segment (no merge at all), bounded by a quarter of the heap.
    */
   private static double ramBufferMB() {
+    String mb = System.getProperty("trawl.index.ramBufferMB");
+    if (mb != null) {
+      return Double.parseDouble(mb);
+    }
     return Math.max(64, Math.min(1536, Runtime.getRuntime().maxMemory() / 4 / (1 << 20)));
   }
 

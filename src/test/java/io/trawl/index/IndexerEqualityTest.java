@@ -103,9 +103,11 @@ class IndexerEqualityTest {
       "MULTIFIELD, false, true, false, 2, 0, auto",
       // a RAM buffer this small flushes many segments, merged into one at the end
       "FLAT, true, false, false, 2, 1, auto",
-      // each pipeline in the other's default case
+      // the chunk-segments pipeline (opt-in), with and without positions and vectors
       "FLAT, true, false, false, 2, 0, segments",
-      "MULTIFIELD, true, true, true, 2, 0, writer",
+      "MULTIFIELD, true, true, true, 2, 0, segments",
+      // positions with many flushes merged at the end
+      "FLAT, false, true, true, 2, 2, writer",
   })
   void scifactIndexEqualsThePlainOne(Layout layout, boolean raw, boolean positions, boolean vectors,
       int threads, double ramMB, String pipeline) throws IOException {
@@ -115,7 +117,7 @@ class IndexerEqualityTest {
         .layout(layout).storeRaw(raw).storePositions(positions).storeDocvectors(vectors)
         .threads(threads).chunk(97, 1 << 20).ramBufferMB(ramMB).pipeline(pipeline));
     Path built = indexer.run().index();
-    boolean segments = pipeline.equals("segments") || pipeline.equals("auto") && (positions || vectors);
+    boolean segments = pipeline.equals("segments");
     if (ramMB > 0 || segments) {
       assertTrue(indexer.flushedSegments > 3, "several segments: " + indexer.flushedSegments);
     } else {
