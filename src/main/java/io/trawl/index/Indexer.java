@@ -20,10 +20,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -42,26 +42,26 @@ import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.CodecReader;
-import org.apache.lucene.index.FilterMergePolicy;
-import org.apache.lucene.index.LeafReaderContext;
-import org.apache.lucene.index.MergePolicy;
-import org.apache.lucene.index.NoMergePolicy;
-import org.apache.lucene.index.SerialMergeScheduler;
-import org.apache.lucene.store.NIOFSDirectory;
-import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FilterMergePolicy;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.LogDocMergePolicy;
+import org.apache.lucene.index.MergePolicy;
+import org.apache.lucene.index.NoMergePolicy;
+import org.apache.lucene.index.SerialMergeScheduler;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NIOFSDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * Builds a Lucene index from a corpus, in parallel and deterministically, and atomically.
@@ -118,9 +118,8 @@ public final class Indexer {
     String pipeline;
 
     /**
-     * Which pipeline (see {@link Indexer#indexAll}): "auto" (one writer for frequencies only, chunk
-     * segments otherwise), "writer" or "segments"; for tests and measurements. Default: the system
-     * property {@code trawl.index.pipeline}, else auto.
+     * Which pipeline (see {@link Indexer#indexAll}): "auto" (= "writer") or "segments"; for tests
+     * and measurements. Default: the system property {@code trawl.index.pipeline}, else auto.
      */
     Options pipeline(String pipeline) {
       this.pipeline = pipeline;
@@ -218,7 +217,7 @@ public final class Indexer {
   private final FieldType textType;
   /** Frequencies only (no positions, no term vectors): workers hand over counted terms. */
   private final boolean counting;
-  /** Positions or term vectors: workers index chunks into segments (see {@link #indexAll}). */
+  /** Opt-in: workers index chunks into segments of their own (see {@link #indexAll}). */
   private final boolean chunkSegments;
   private Path chunkRoot;
   private final List<Path> chunks = new ArrayList<>();
