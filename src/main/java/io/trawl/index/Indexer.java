@@ -16,17 +16,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.document.Document;
@@ -35,21 +41,27 @@ import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FilterMergePolicy;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReader;
+import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.LogDocMergePolicy;
+import org.apache.lucene.index.MergePolicy;
+import org.apache.lucene.index.NoMergePolicy;
 import org.apache.lucene.index.SerialMergeScheduler;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.similarities.BM25Similarity;
-import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NIOFSDirectory;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.FixedBitSet;
+import org.apache.lucene.util.IOUtils;
 
 /**
  * Builds a Lucene index from a corpus, in parallel and deterministically, and atomically.
@@ -60,9 +72,12 @@ import org.apache.lucene.util.FixedBitSet;
  *
  * <p><b>Determinism</b>: internal docids follow corpus order for any thread count, because BM25
  * ties are broken by internal docid. One thread reads the corpus and cuts it into contiguous
- * chunks; worker threads each index a chunk into an in-memory index; the chunks are appended to
- * the index in corpus order ({@code addIndexes}), merged only with adjacent neighbours
- * ({@link LogDocMergePolicy}) and finally into one segment.
+ * chunks; worker threads analyze chunks ({@link AnalyzedChunk}: the costly part); the calling
+ * thread adds the analyzed documents, in corpus order, to one {@link IndexWriter} whose RAM buffer
+ * normally holds the whole corpus, so the index is written once, as one segment, without merges.
+ * Should the buffer be flushed more than once, the segments (adjacent, in corpus order) are merged
+ * into one at the end. The tokens handed to Lucene do not depend on the chunking or the thread
+ * count, so neither does the index.
  *
  * <p><b>Atomicity</b>: the index is built in a hidden sibling folder and renamed into place when
  * complete; on failure (or Ctrl-C) the temporary folder is removed. An existing index is replaced
@@ -72,17 +87,13 @@ import org.apache.lucene.util.FixedBitSet;
  * copy is kept and the rest are counted.
  */
 public final class Indexer {
-  /**
-   * Documents in the first chunks handed to workers. Chunks grow with the corpus (a quarter of the
-   * documents read so far, up to {@value #CHUNK_GROWTH} times this), so small corpora are spread
-   * over all threads and large ones do not end as thousands of segments to merge.
-   */
+  /** Documents per chunk handed to a worker for analysis. */
   public static final int DEFAULT_CHUNK_DOCS = 1024;
-  /** Characters (text + raw) in the first chunks; grows like the document limit. */
+  /** Characters (text + raw) per chunk at most, whatever the document count. */
   public static final long DEFAULT_CHUNK_CHARS = 4L << 20;
-  /** How far chunks may grow beyond their initial size. */
+  /** With chunk segments, how far chunks may grow beyond their initial size. */
   public static final int CHUNK_GROWTH = 32;
-  /** Upper bound on characters per chunk, whatever the growth: bounds memory. */
+  /** With chunk segments, the upper bound on characters per chunk: bounds memory. */
   public static final long MAX_CHUNK_CHARS = 16L << 20;
 
   /** What to index and how. Fluent setters; defaults match Anserini's BM25 regressions. */
@@ -103,6 +114,23 @@ public final class Indexer {
     long chunkChars = DEFAULT_CHUNK_CHARS;
     PrintWriter progress;
     boolean liveProgress;
+    double ramBufferMB;
+    String pipeline;
+
+    /**
+     * Which pipeline (see {@link Indexer#indexAll}): "auto" (= "writer") or "segments"; for tests
+     * and measurements. Default: the system property {@code trawl.index.pipeline}, else auto.
+     */
+    Options pipeline(String pipeline) {
+      this.pipeline = pipeline;
+      return this;
+    }
+
+    /** The writer's RAM buffer (0: automatic); small values are for tests (many flushes). */
+    Options ramBufferMB(double mb) {
+      this.ramBufferMB = mb;
+      return this;
+    }
 
     public Options corpus(Corpus corpus, String input) {
       this.corpus = corpus;
@@ -187,9 +215,17 @@ public final class Indexer {
   private final Options o;
   private final Analyzer analyzer;
   private final FieldType textType;
+  /** Frequencies only (no positions, no term vectors): workers hand over counted terms. */
+  private final boolean counting;
+  /** Opt-in: workers index chunks into segments of their own (see {@link #indexAll}). */
+  private final boolean chunkSegments;
+  private Path chunkRoot;
+  private final List<Path> chunks = new ArrayList<>();
   private volatile IndexWriter writer;
   private final AtomicLong indexed = new AtomicLong();
   private volatile Path temp;
+  /** Segments written before the final merge (1 when the RAM buffer held the whole corpus). */
+  long flushedSegments;
 
   public Indexer(Options options) {
     if (options.corpus == null || options.input == null) {
@@ -215,6 +251,17 @@ public final class Indexer {
     }
     t.freeze();
     this.textType = t;
+    this.counting = !options.storePositions && !options.storeDocvectors;
+    String pipeline = options.pipeline != null ? options.pipeline
+        : System.getProperty("trawl.index.pipeline", "auto");
+    this.chunkSegments = switch (pipeline) {
+      // measured on 2 cores (1M passages): the single writer is faster and cheaper for every
+      // storage option, positions and term vectors included
+      case "auto" -> false;
+      case "segments" -> true;
+      case "writer" -> false;
+      default -> throw new IllegalArgumentException("trawl.index.pipeline: auto, segments or writer, not " + pipeline);
+    };
   }
 
   /**
@@ -296,6 +343,11 @@ public final class Indexer {
   private Result build(Directory dir, Path target, long t0, Progress progress, List<String> warnings)
       throws IOException {
     writer = new IndexWriter(dir, mainConfig());
+    chunks.clear();
+    if (chunkSegments) {
+      // hidden name: Lucene ignores it in the index folder; removed before the index moves in place
+      chunkRoot = Files.createDirectory(temp.resolve(".chunks"));
+    }
     long read;
     long empty;
     long skipped;
@@ -304,7 +356,7 @@ public final class Indexer {
     try (CorpusReader reader = o.corpus.read(o.input, o.onError)) {
       progress.start(reader, indexed::get);
       indexAll(reader);
-      progress.phase("merging");
+      progress.phase("writing");
       read = reader.documents();
       empty = reader.emptyDocuments();
       skipped = reader.errors();
@@ -312,6 +364,13 @@ public final class Indexer {
       errorMessages = reader.errorMessages();
     }
     long t1 = System.nanoTime();
+    if (chunkSegments) {
+      flushedSegments = chunks.size();
+      mergeChunks();
+    } else {
+      writer.flush();
+      flushedSegments = writer.getSegmentInfosCounter();
+    }
     writer.forceMerge(1);
     long duplicates = removeDuplicates();
     writer.commit();
@@ -373,7 +432,23 @@ public final class Indexer {
     return Math.round(seconds * 1000) / 1000.0;
   }
 
-  /** Reads the corpus on this thread and indexes contiguous chunks on worker threads, in order. */
+  /**
+   * The pipeline: a reader thread cuts the corpus into contiguous chunks and hands each to a worker
+   * thread; this thread takes the results in corpus order. At most a few chunks are in flight, so
+   * memory stays bounded. Two ways, the same index:
+   *
+   * <ul>
+   *   <li><b>one writer</b> (the default): workers analyze ({@link AnalyzedChunk}; counted terms
+   *       when only frequencies are indexed); this thread adds the analyzed documents to the one
+   *       writer in corpus order, and the index is written once, as one segment, without merges.
+   *       Its limit: inversion, stored fields and the final flush run on this one thread.
+   *   <li><b>chunk segments</b> (opt-in, {@code -Dtrawl.index.pipeline=segments}): each worker
+   *       indexes its chunk into a segment of its own on disk, in the temporary folder; at the end
+   *       one merge joins them all, in corpus order, into one segment. Nothing is serial but the
+   *       merge, which re-encodes every posting: on 2 cores it was slower and costlier for every
+   *       storage option (1M passages), so it is only worth trying on many cores.
+   * </ul>
+   */
   private void indexAll(CorpusReader reader) throws IOException {
     AtomicInteger n = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(o.threads, r -> {
@@ -381,54 +456,229 @@ public final class Indexer {
       t.setDaemon(true);
       return t;
     });
-    ArrayDeque<Future<Directory>> inflight = new ArrayDeque<>();
-    int maxInflight = o.threads + 1;
-    try {
-      List<SourceDocument> chunk = new ArrayList<>();
-      long chars = 0;
-      long total = 0;
-      int chunkDocs = o.chunkDocs;
-      long chunkChars = Math.min(o.chunkChars, MAX_CHUNK_CHARS);
-      SourceDocument d;
-      while ((d = reader.next()) != null) {
-        chunk.add(d);
-        total++;
-        chars += d.contents().length() + d.title().length() + (o.storeRaw ? d.raw().length() : 0);
-        if (chunk.size() >= chunkDocs || chars >= chunkChars) {
-          long grown = Math.min(total / 4, (long) o.chunkDocs * CHUNK_GROWTH);
-          if (grown > chunkDocs) {
-            chunkChars = Math.min(Math.max(chunkChars, o.chunkChars * grown / o.chunkDocs), MAX_CHUNK_CHARS);
-            chunkDocs = (int) grown;
-          }
-          List<SourceDocument> c = chunk;
-          inflight.add(pool.submit(() -> indexChunk(c)));
-          chunk = new ArrayList<>();
-          chars = 0;
-          while (inflight.size() >= maxInflight) {
-            append(inflight.poll());
+    BlockingQueue<Future<?>> queue = new ArrayBlockingQueue<>(o.threads + 2);
+    Future<?> end = CompletableFuture.completedFuture(null);
+    Function<List<SourceDocument>, Callable<?>> task;
+    boolean growChunks;
+    if (chunkSegments) {
+      AtomicInteger seq = new AtomicInteger();
+      task = c -> {
+        int k = seq.getAndIncrement();
+        return () -> indexChunk(k, c);
+      };
+      growChunks = true;
+    } else {
+      Queue<AnalyzedChunk> recycled = new ConcurrentLinkedQueue<>();
+      ThreadLocal<AnalyzedChunk.Builder> builders = ThreadLocal.withInitial(() ->
+          new AnalyzedChunk.Builder(analyzer, counting, recycled));
+      String[] names = o.layout == Layout.MULTIFIELD
+          ? new String[] {IndexFields.TITLE, IndexFields.CONTENTS} : new String[] {IndexFields.CONTENTS};
+      AnalyzedChunk.Builder.Texts texts = o.layout == Layout.MULTIFIELD
+          ? (d, f) -> f == 0 ? d.title() : d.contents()
+          : (d, f) -> flatText(d);
+      task = c -> () -> builders.get().analyze(c, names, texts);
+      growChunks = false;
+    }
+    Thread readerThread = new Thread(() -> {
+      try {
+        List<SourceDocument> chunk = new ArrayList<>();
+        long chars = 0;
+        long total = 0;
+        int chunkDocs = o.chunkDocs;
+        long chunkChars = o.chunkChars;
+        SourceDocument d;
+        while ((d = reader.next()) != null) {
+          chunk.add(d);
+          total++;
+          chars += d.contents().length() + d.title().length() + (o.storeRaw ? d.raw().length() : 0);
+          if (chunk.size() >= chunkDocs || chars >= chunkChars) {
+            queue.put(pool.submit(task.apply(chunk)));
+            chunk = new ArrayList<>();
+            chars = 0;
+            if (growChunks) {
+              // chunk segments: chunks grow with the corpus (a quarter of what was read), so small
+              // corpora spread over all threads and large ones do not make thousands of segments
+              long grown = Math.min(total / 4, (long) o.chunkDocs * CHUNK_GROWTH);
+              if (grown > chunkDocs) {
+                chunkChars = Math.min(Math.max(chunkChars, o.chunkChars * grown / o.chunkDocs),
+                    MAX_CHUNK_CHARS);
+                chunkDocs = (int) grown;
+              }
+            }
           }
         }
+        if (!chunk.isEmpty()) {
+          queue.put(pool.submit(task.apply(chunk)));
+        }
+        queue.put(end);
+      } catch (InterruptedException e) {
+        // the indexing thread gave up
+      } catch (Throwable t) {
+        try {
+          queue.put(CompletableFuture.failedFuture(t));
+        } catch (InterruptedException e) {
+          // the indexing thread gave up
+        }
       }
-      if (!chunk.isEmpty()) {
-        List<SourceDocument> c = chunk;
-        inflight.add(pool.submit(() -> indexChunk(c)));
+    }, "trawl-read");
+    readerThread.setDaemon(true);
+    readerThread.start();
+    try {
+      Reusable fields = new Reusable();
+      while (true) {
+        Future<?> f;
+        try {
+          f = queue.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new TrawlException(TrawlException.RUNTIME, "indexing interrupted");
+        }
+        if (f == end) {
+          break;
+        }
+        Object result = get(f);
+        if (result instanceof Chunk chunk) {
+          chunks.add(chunk.dir());
+          indexed.addAndGet(chunk.docs());
+          continue;
+        }
+        AnalyzedChunk c = (AnalyzedChunk) result;
+        int slot = 0;
+        for (SourceDocument d : c.docs) {
+          try {
+            writer.addDocument(fields.set(d, c, slot));
+          } catch (IllegalArgumentException e) {
+            throw new InputException(d.file(), d.line(), "cannot index document '" + d.id() + "': "
+                + e.getMessage());
+          }
+          slot += c.fieldsPerDoc;
+          indexed.incrementAndGet();
+        }
+        c.recycle();
       }
-      while (!inflight.isEmpty()) {
-        append(inflight.poll());
+    } finally {      readerThread.interrupt();
+      try {
+        // the reader must be done before the corpus is closed (unless it is stuck on input)
+        readerThread.join(10_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
-    } finally {
-      for (Future<Directory> f : inflight) {
+      for (Future<?> f : queue) {
         f.cancel(true);
       }
       pool.shutdownNow();
     }
   }
 
-  /** Waits for a chunk and appends it to the index. */
-  private void append(Future<Directory> future) throws IOException {
-    Directory chunk;
+  private String flatText(SourceDocument d) {
+    return d.title().isEmpty() || o.corpus.titleInContents() ? d.contents()
+        : d.title() + "\n" + d.contents();
+  }
+
+  /** A chunk indexed into its own on-disk index (one or more segments, in docid order). */
+  private record Chunk(Path dir, int docs) {}
+
+  /** Indexes one chunk into its own index inside the temporary folder (chunk segments). */
+  private Chunk indexChunk(int seq, List<SourceDocument> docs) throws IOException {
+    Path path = chunkRoot.resolve(String.format(Locale.ROOT, "%06d", seq));
+    IndexWriterConfig c = new IndexWriterConfig(analyzer)
+        .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+        .setSimilarity(new BM25Similarity())
+        .setRAMBufferSizeMB(1024)
+        .setMergeScheduler(new SerialMergeScheduler())
+        .setMergePolicy(NoMergePolicy.INSTANCE)
+        .setUseCompoundFile(false)
+        .setCommitOnClose(false);
+    try (Directory dir = new NIOFSDirectory(path); IndexWriter w = new IndexWriter(dir, c)) {
+      Document doc = new Document();
+      StringField id = new StringField(IndexFields.ID, "", Field.Store.YES);
+      SortedDocValuesField idValues = new SortedDocValuesField(IndexFields.ID, new BytesRef());
+      Field title = new Field(IndexFields.TITLE, "", textType);
+      Field contents = new Field(IndexFields.CONTENTS, "", textType);
+      StoredField raw = new StoredField(IndexFields.RAW, "");
+      doc.add(id);
+      doc.add(idValues);
+      if (o.layout == Layout.MULTIFIELD) {
+        doc.add(title);
+      }
+      doc.add(contents);
+      if (o.storeRaw) {
+        doc.add(raw);
+      }
+      for (SourceDocument d : docs) {
+        id.setStringValue(d.id());
+        idValues.setBytesValue(new BytesRef(d.id()));
+        if (o.layout == Layout.MULTIFIELD) {
+          title.setStringValue(d.title());
+          contents.setStringValue(d.contents());
+        } else {
+          contents.setStringValue(flatText(d));
+        }
+        if (o.storeRaw) {
+          raw.setStringValue(d.raw());
+        }
+        try {
+          w.addDocument(doc);
+        } catch (IllegalArgumentException e) {
+          throw new InputException(d.file(), d.line(), "cannot index document '" + d.id() + "': "
+              + e.getMessage());
+        }
+      }
+      w.commit();
+    }
+    return new Chunk(path, docs.size());
+  }
+
+  /**
+   * Merges every chunk segment, in corpus order, into the single segment of the index: one merge
+   * (stored fields and term vectors are copied in bulk). Chunk files are read with plain file
+   * reads, not memory maps, so they do not count as resident memory.
+   */
+  private void mergeChunks() throws IOException {
+    List<Directory> dirs = new ArrayList<>();
+    List<DirectoryReader> readers = new ArrayList<>();
     try {
-      chunk = future.get();
+      List<CodecReader> leaves = new ArrayList<>();
+      for (Path p : chunks) {
+        Directory d = new NIOFSDirectory(p);
+        dirs.add(d);
+        DirectoryReader r = DirectoryReader.open(d);
+        readers.add(r);
+        for (LeafReaderContext leaf : r.leaves()) {
+          leaves.add((CodecReader) leaf.reader());
+        }
+      }
+      if (!leaves.isEmpty()) {
+        writer.addIndexes(leaves.toArray(new CodecReader[0]));
+      }
+    } finally {
+      IOUtils.close(readers);
+      IOUtils.close(dirs);
+    }
+    chunks.clear();
+    deleteRecursively(chunkRoot);
+  }
+
+  /**
+   * Lucene's default turns {@code addIndexes(CodecReader...)} into one merge (one segment) per
+   * reader; this makes it a single merge of all readers, in the order given (docids follow it).
+   */
+  static final class SingleMergeOfAddedReaders extends FilterMergePolicy {
+    SingleMergeOfAddedReaders(MergePolicy in) {
+      super(in);
+    }
+
+    @Override
+    public MergeSpecification findMerges(CodecReader... readers) {
+      MergeSpecification spec = new MergeSpecification();
+      spec.add(new OneMerge(readers));
+      return spec;
+    }
+  }
+
+  private static Object get(Future<?> future) throws IOException {
+    try {
+      return future.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new TrawlException(TrawlException.RUNTIME, "indexing interrupted");
@@ -440,48 +690,25 @@ public final class Indexer {
       if (c instanceof IOException io) {
         throw io;
       }
+      if (c instanceof Error err) {
+        throw err;
+      }
       throw new TrawlException(TrawlException.RUNTIME, "indexing failed: " + c, c);
     }
-    try (chunk) {
-      writer.addIndexes(chunk);
-      indexed.set(writer.getDocStats().maxDoc);
-    }
-  }
-
-  /** Indexes one chunk into an in-memory index with a single segment. */
-  private Directory indexChunk(List<SourceDocument> docs) throws IOException {
-    ByteBuffersDirectory dir = new ByteBuffersDirectory();
-    IndexWriterConfig c = new IndexWriterConfig(analyzer)
-        .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
-        .setSimilarity(new BM25Similarity())
-        .setRAMBufferSizeMB(1024)
-        .setMergeScheduler(new SerialMergeScheduler())
-        .setMergePolicy(new LogDocMergePolicy())
-        .setUseCompoundFile(false);
-    try (IndexWriter w = new IndexWriter(dir, c)) {
-      Reusable fields = new Reusable();
-      for (SourceDocument d : docs) {
-        try {
-          w.addDocument(fields.set(d));
-        } catch (IllegalArgumentException e) {
-          throw new InputException(d.file(), d.line(), "cannot index document '" + d.id() + "': " + e.getMessage());
-        }
-      }
-      w.forceMerge(1);
-      w.commit();
-    }
-    return dir;
   }
 
   /**
-   * One document's fields, refilled for each document of a chunk (one thread): saves allocating a
-   * Document, its fields and a BytesRef per document. Same fields, same order as before.
+   * One document's fields, refilled for each document (one thread): saves allocating a Document,
+   * its fields and a BytesRef per document. Same fields, same order as before; the text fields
+   * replay the tokens analyzed by a worker.
    */
   private final class Reusable {
     final StringField id = new StringField(IndexFields.ID, "", Field.Store.YES);
     final SortedDocValuesField idValues = new SortedDocValuesField(IndexFields.ID, new BytesRef());
-    final Field title = new Field(IndexFields.TITLE, "", textType);
-    final Field contents = new Field(IndexFields.CONTENTS, "", textType);
+    final AnalyzedChunk.Replay titleTokens = new AnalyzedChunk.Replay();
+    final AnalyzedChunk.Replay contentsTokens = new AnalyzedChunk.Replay();
+    final Field title = new Field(IndexFields.TITLE, titleTokens, textType);
+    final Field contents = new Field(IndexFields.CONTENTS, contentsTokens, textType);
     final StoredField raw = new StoredField(IndexFields.RAW, "");
     final Document doc = new Document();
 
@@ -497,15 +724,14 @@ public final class Indexer {
       }
     }
 
-    Document set(SourceDocument d) {
+    Document set(SourceDocument d, AnalyzedChunk c, int slot) {
       id.setStringValue(d.id());
       idValues.setBytesValue(new BytesRef(d.id()));
       if (o.layout == Layout.MULTIFIELD) {
-        title.setStringValue(d.title());
-        contents.setStringValue(d.contents());
+        titleTokens.set(c, slot);
+        contentsTokens.set(c, slot + 1);
       } else {
-        contents.setStringValue(d.title().isEmpty() || o.corpus.titleInContents() ? d.contents()
-            : d.title() + "\n" + d.contents());
+        contentsTokens.set(c, slot);
       }
       if (o.storeRaw) {
         raw.setStringValue(d.raw());
@@ -514,13 +740,29 @@ public final class Indexer {
     }
   }
 
+  /**
+   * The writer's RAM buffer: large enough that a corpus of a few million passages is flushed as
+   * one segment (no merge at all), bounded by a quarter of the heap.
+   */
+  private static double ramBufferMB() {
+    String mb = System.getProperty("trawl.index.ramBufferMB");
+    if (mb != null) {
+      return Double.parseDouble(mb);
+    }
+    return Math.max(64, Math.min(1536, Runtime.getRuntime().maxMemory() / 4 / (1 << 20)));
+  }
+
   private IndexWriterConfig mainConfig() {
+    // merges only at the end (forceMerge(1) when the RAM buffer was flushed more than once):
+    // one merge of all segments, adjacent, in flush (= corpus) order
     LogDocMergePolicy mp = new LogDocMergePolicy();
+    mp.setMergeFactor(1000);
     mp.setNoCFSRatio(0.0);
     return new IndexWriterConfig(analyzer)
         .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
         .setSimilarity(new BM25Similarity())
-        .setMergePolicy(mp)
+        .setRAMBufferSizeMB(o.ramBufferMB > 0 ? o.ramBufferMB : ramBufferMB())
+        .setMergePolicy(new SingleMergeOfAddedReaders(mp))
         .setUseCompoundFile(false);
   }
 
