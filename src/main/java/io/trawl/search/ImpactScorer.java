@@ -336,17 +336,24 @@ final class ImpactScorer {
   /** Blocks skipped whole, and blocks with non-essential terms (tests check both are exercised). */
   static final AtomicLong SKIPPED_BLOCKS = new AtomicLong();
   static final AtomicLong SPLIT_BLOCKS = new AtomicLong();
-  static final boolean DEBUG = Boolean.getBoolean("trawl.search.debug");
-  static final java.util.concurrent.atomic.LongAdder[] DBG = new java.util.concurrent.atomic.LongAdder[8];
+  /**
+   * {@code -Dtrawl.search.stats=true}: count the blocked evaluation's work and print it to stderr at
+   * exit (for tuning; off by default, when the counters cost nothing).
+   */
+  static final boolean STATS = Boolean.getBoolean("trawl.search.stats");
+  private static final java.util.concurrent.atomic.LongAdder QUERIES = new java.util.concurrent.atomic.LongAdder();
+  private static final java.util.concurrent.atomic.LongAdder POSTINGS = new java.util.concurrent.atomic.LongAdder();
+  private static final java.util.concurrent.atomic.LongAdder ESSENTIAL = new java.util.concurrent.atomic.LongAdder();
+  private static final java.util.concurrent.atomic.LongAdder NON_ESSENTIAL = new java.util.concurrent.atomic.LongAdder();
+  private static final java.util.concurrent.atomic.LongAdder BLOCKS = new java.util.concurrent.atomic.LongAdder();
+  private static final java.util.concurrent.atomic.LongAdder RAISES = new java.util.concurrent.atomic.LongAdder();
+
   static {
-    for (int i = 0; i < DBG.length; i++) {
-      DBG[i] = new java.util.concurrent.atomic.LongAdder();
-    }
-    if (Boolean.getBoolean("trawl.search.debug")) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("impact debug: total "
-          + DBG[0] + " essential " + DBG[1] + " lookups " + DBG[2] + " docsVisited " + DBG[3]
-          + " cands " + DBG[4] + " selects " + DBG[5] + " blocksVisited " + DBG[6] + " queries " + DBG[7]
-          + " skippedBlocks " + SKIPPED_BLOCKS + " splitBlocks " + SPLIT_BLOCKS)));
+    if (STATS) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("trawl search stats: "
+          + QUERIES + " queries, " + POSTINGS + " postings, " + ESSENTIAL + " added as essential, "
+          + NON_ESSENTIAL + " as non-essential, " + BLOCKS + " blocks evaluated, " + SKIPPED_BLOCKS
+          + " skipped, " + SPLIT_BLOCKS + " with non-essential terms, " + RAISES + " threshold raises")));
     }
   }
 
@@ -441,7 +448,7 @@ final class ImpactScorer {
    * floats is exact in double, in any order), so the hits are the same.
    */
   private LexicalRetriever.Hits searchBlocked(Postings[] ps, int k, Scratch sc) {
-    if (DEBUG) DBG[7].increment();
+    if (STATS) QUERIES.increment();
     Blocked q = new Blocked(ps, k, sc, blockShift, maxDoc);
     for (int j = 0; j < q.nb; j++) {
       q.block(j);
@@ -510,7 +517,7 @@ final class ImpactScorer {
       bmax = new float[m][];
       for (int t = 0; t < m; t++) {
         Postings p = ps[t];
-        if (DEBUG) DBG[0].add(p.docs.length);
+        if (STATS) POSTINGS.add(p.docs.length);
         if (p.docs.length >= LONG_LIST * nb) {
           Blocks b = p.blocks(shift, nb);
           bstart[t] = b.start;
@@ -596,10 +603,11 @@ final class ImpactScorer {
           ne++;
         }
       }
+      if (STATS) BLOCKS.increment();
       int base = j << shift;
       for (int i = ne; i < present; i++) {
         int t = order[i];
-        if (DEBUG) DBG[1].add(hi[t] - lo[t]);
+        if (STATS) ESSENTIAL.add(hi[t] - lo[t]);
         accumulate(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
       }
       if (ne > 0) {
@@ -607,7 +615,7 @@ final class ImpactScorer {
         // non-essential terms only complete the documents the essential ones found
         for (int i = 0; i < ne; i++) {
           int t = order[i];
-          if (DEBUG) DBG[2].add(hi[t] - lo[t]);
+          if (STATS) NON_ESSENTIAL.add(hi[t] - lo[t]);
           maskedAdd(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
         }
       }
@@ -620,7 +628,7 @@ final class ImpactScorer {
     /** New theta: the k-th largest candidate score; keeps the candidates reaching it. */
     void raise() {
       int tb = kthLargestBits(cb, nc, k, sc.hist);
-      if (DEBUG) DBG[5].increment();
+      if (STATS) RAISES.increment();
       theta = Float.intBitsToFloat(tb);
       cut = theta * (1 - 1e-7);
       valid = true;
