@@ -359,6 +359,7 @@ final class ImpactScorer {
 
   /** Top {@code k} documents by (score desc, external id asc): docs and float scores, best first. */
   LexicalRetriever.Hits search(List<Object[]> clauses, int k) {
+    k = Math.min(k, Math.max(1, maxDoc)); // more hits than documents cannot be returned
     int m = clauses.size();
     Postings[] ps = new Postings[m];
     try {
@@ -511,7 +512,7 @@ final class ImpactScorer {
       this.sc = sc;
       this.shift = shift;
       this.bsize = 1 << shift;
-      this.nb = (maxDoc + bsize - 1) >>> shift;
+      this.nb = (int) (((long) maxDoc + bsize - 1) >>> shift);
       this.m = ps.length;
       bstart = new int[m][];
       bmax = new float[m][];
