@@ -148,17 +148,16 @@ final class ImpactScorer {
     }
 
     int[] candDocs(int n) {
-      if (candDocs.length < n) {
-        candDocs = java.util.Arrays.copyOf(candDocs, Math.max(n, candDocs.length * 2));
-      }
-      return candDocs;
+      return candDocs = atLeast(candDocs, n);
     }
 
     int[] candBits(int n) {
-      if (candBits.length < n) {
-        candBits = java.util.Arrays.copyOf(candBits, Math.max(n, candBits.length * 2));
-      }
-      return candBits;
+      return candBits = atLeast(candBits, n);
+    }
+
+    /** {@code a}, or a copy grown to at least {@code n} (at least doubling). */
+    private static int[] atLeast(int[] a, int n) {
+      return a.length >= n ? a : java.util.Arrays.copyOf(a, Math.max(n, a.length * 2));
     }
   }
 
@@ -274,48 +273,33 @@ final class ImpactScorer {
     return p;
   }
 
-  /** Fill the cache with Lucene's batch scoring ({@code -Dtrawl.search.bulkFill=false}: one by one). */
-  static volatile boolean BULK_FILL = !"false".equals(System.getProperty("trawl.search.bulkFill"));
-
+  /** The term's postings scored by Lucene's term scorer, through its batch API (same floats as score()). */
   private Postings score(TermQuery tq, float boost) throws IOException {
     Weight w = searcher.createWeight(searcher.rewrite(tq), ScoreMode.COMPLETE, boost);
     Scorer s = w.scorer(leaf);
     if (s == null) {
       return new Postings(new int[0], new float[0]);
     }
-    int df = leaf.reader().docFreq(tq.getTerm());
-    int[] docs = new int[df];
-    float[] scores = new float[df];
-    int n = 0;
     DocIdSetIterator it = s.iterator();
-    if (BULK_FILL) {
-      // Lucene's batch decoding and scoring (the same per-document floats as score())
-      org.apache.lucene.search.DocAndFloatFeatureBuffer buf = new org.apache.lucene.search.DocAndFloatFeatureBuffer();
-      if (it.nextDoc() != DocIdSetIterator.NO_MORE_DOCS) {
-        while (true) {
-          s.nextDocsAndScores(DocIdSetIterator.NO_MORE_DOCS, null, buf);
-          int b = buf.size;
-          if (b == 0) {
-            break;
-          }
-          if (n + b > docs.length) {
-            docs = java.util.Arrays.copyOf(docs, Math.max(n + b, docs.length * 2));
-            scores = java.util.Arrays.copyOf(scores, docs.length);
-          }
-          System.arraycopy(buf.docs, 0, docs, n, b);
-          System.arraycopy(buf.features, 0, scores, n, b);
-          n += b;
+    // a term scorer's cost is its document frequency: no second terms-dictionary lookup
+    int[] docs = new int[(int) Math.min(it.cost(), Integer.MAX_VALUE - 8)];
+    float[] scores = new float[docs.length];
+    int n = 0;
+    org.apache.lucene.search.DocAndFloatFeatureBuffer buf = new org.apache.lucene.search.DocAndFloatFeatureBuffer();
+    if (it.nextDoc() != DocIdSetIterator.NO_MORE_DOCS) {
+      while (true) {
+        s.nextDocsAndScores(DocIdSetIterator.NO_MORE_DOCS, null, buf);
+        int b = buf.size;
+        if (b == 0) {
+          break;
         }
-      }
-    } else {
-      for (int d = it.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = it.nextDoc()) {
-        if (n == docs.length) {
-          docs = java.util.Arrays.copyOf(docs, n * 2 + 8);
-          scores = java.util.Arrays.copyOf(scores, n * 2 + 8);
+        if (n + b > docs.length) {
+          docs = java.util.Arrays.copyOf(docs, Math.max(n + b, docs.length * 2));
+          scores = java.util.Arrays.copyOf(scores, docs.length);
         }
-        docs[n] = d;
-        scores[n] = s.score();
-        n++;
+        System.arraycopy(buf.docs, 0, docs, n, b);
+        System.arraycopy(buf.features, 0, scores, n, b);
+        n += b;
       }
     }
     if (n != docs.length) {

@@ -29,21 +29,6 @@ public final class ImpactBench {
       for (Query q : topics.subList(0, n)) {
         qs.add(BagOfWords.build(fields, idx.analyzer(), q.text()));
       }
-      for (int p = 0; p < 3; p++) {
-        StringBuilder line = new StringBuilder("fill " + p + ":");
-        for (boolean bulk : new boolean[] {false, true}) {
-          ImpactScorer.BULK_FILL = bulk;
-          try (LexicalRetriever fresh = (LexicalRetriever) Retrievers.open("bm25", idx, new SearchOptions(fields, false))) {
-            long c0 = bean.getCurrentThreadCpuTime();
-            for (org.apache.lucene.search.Query q : qs) {
-              fresh.searchImpacts(q, 1);
-            }
-            line.append(String.format("  %s %.0f us/q", bulk ? "bulk" : "one-by-one",
-                (bean.getCurrentThreadCpuTime() - c0) / 1e3 / qs.size()));
-          }
-        }
-        System.out.println(line);
-      }
       for (org.apache.lucene.search.Query q : qs) {
         r.searchImpacts(q, k); // fill the cache
       }
