@@ -177,19 +177,6 @@ public final class LexicalBench {
     return out;
   }
 
-  static long jitMillis() {
-    var c = java.lang.management.ManagementFactory.getCompilationMXBean();
-    return c != null && c.isCompilationTimeMonitoringSupported() ? c.getTotalCompilationTime() : 0;
-  }
-
-  static long gcMillis() {
-    long t = 0;
-    for (var g : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-      t += Math.max(0, g.getCollectionTime());
-    }
-    return t;
-  }
-
   /** CPU time (user + system) of this process, all threads. */
   static long cpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean)
