@@ -524,7 +524,7 @@ public final class Indexer {
     readerThread.setDaemon(true);
     readerThread.start();
     try {
-      Reusable fields = new Reusable();
+      Reusable fields = new Reusable(true);
       while (true) {
         Future<?> f;
         try {
@@ -590,35 +590,10 @@ public final class Indexer {
         .setUseCompoundFile(false)
         .setCommitOnClose(false);
     try (Directory dir = new NIOFSDirectory(path); IndexWriter w = new IndexWriter(dir, c)) {
-      Document doc = new Document();
-      StringField id = new StringField(IndexFields.ID, "", Field.Store.YES);
-      SortedDocValuesField idValues = new SortedDocValuesField(IndexFields.ID, new BytesRef());
-      Field title = new Field(IndexFields.TITLE, "", textType);
-      Field contents = new Field(IndexFields.CONTENTS, "", textType);
-      StoredField raw = new StoredField(IndexFields.RAW, "");
-      doc.add(id);
-      doc.add(idValues);
-      if (o.layout == Layout.MULTIFIELD) {
-        doc.add(title);
-      }
-      doc.add(contents);
-      if (o.storeRaw) {
-        doc.add(raw);
-      }
+      Reusable fields = new Reusable(false);
       for (SourceDocument d : docs) {
-        id.setStringValue(d.id());
-        idValues.setBytesValue(new BytesRef(d.id()));
-        if (o.layout == Layout.MULTIFIELD) {
-          title.setStringValue(d.title());
-          contents.setStringValue(d.contents());
-        } else {
-          contents.setStringValue(flatText(d));
-        }
-        if (o.storeRaw) {
-          raw.setStringValue(d.raw());
-        }
         try {
-          w.addDocument(doc);
+          w.addDocument(fields.set(d));
         } catch (IllegalArgumentException e) {
           throw new InputException(d.file(), d.line(), "cannot index document '" + d.id() + "': "
               + e.getMessage());
@@ -699,20 +674,27 @@ public final class Indexer {
 
   /**
    * One document's fields, refilled for each document (one thread): saves allocating a Document,
-   * its fields and a BytesRef per document. Same fields, same order as before; the text fields
-   * replay the tokens analyzed by a worker.
+   * its fields and a BytesRef per document. The index's fields are defined here once, for both
+   * pipelines: the text fields either replay the tokens analyzed by a worker ({@code replay}, the
+   * single writer) or take the text to analyze (chunk segments).
    */
   private final class Reusable {
     final StringField id = new StringField(IndexFields.ID, "", Field.Store.YES);
     final SortedDocValuesField idValues = new SortedDocValuesField(IndexFields.ID, new BytesRef());
-    final AnalyzedChunk.Replay titleTokens = new AnalyzedChunk.Replay();
-    final AnalyzedChunk.Replay contentsTokens = new AnalyzedChunk.Replay();
-    final Field title = new Field(IndexFields.TITLE, titleTokens, textType);
-    final Field contents = new Field(IndexFields.CONTENTS, contentsTokens, textType);
+    final AnalyzedChunk.Replay titleTokens;
+    final AnalyzedChunk.Replay contentsTokens;
+    final Field title;
+    final Field contents;
     final StoredField raw = new StoredField(IndexFields.RAW, "");
     final Document doc = new Document();
 
-    Reusable() {
+    Reusable(boolean replay) {
+      titleTokens = replay ? new AnalyzedChunk.Replay() : null;
+      contentsTokens = replay ? new AnalyzedChunk.Replay() : null;
+      title = replay ? new Field(IndexFields.TITLE, titleTokens, textType)
+          : new Field(IndexFields.TITLE, "", textType);
+      contents = replay ? new Field(IndexFields.CONTENTS, contentsTokens, textType)
+          : new Field(IndexFields.CONTENTS, "", textType);
       doc.add(id);
       doc.add(idValues);
       if (o.layout == Layout.MULTIFIELD) {
@@ -724,19 +706,36 @@ public final class Indexer {
       }
     }
 
+    /** The document with its text fields replaying slots of an analyzed chunk. */
     Document set(SourceDocument d, AnalyzedChunk c, int slot) {
-      id.setStringValue(d.id());
-      idValues.setBytesValue(new BytesRef(d.id()));
+      setStored(d);
       if (o.layout == Layout.MULTIFIELD) {
         titleTokens.set(c, slot);
         contentsTokens.set(c, slot + 1);
       } else {
         contentsTokens.set(c, slot);
       }
+      return doc;
+    }
+
+    /** The document with its text fields to be analyzed by the writer. */
+    Document set(SourceDocument d) {
+      setStored(d);
+      if (o.layout == Layout.MULTIFIELD) {
+        title.setStringValue(d.title());
+        contents.setStringValue(d.contents());
+      } else {
+        contents.setStringValue(flatText(d));
+      }
+      return doc;
+    }
+
+    private void setStored(SourceDocument d) {
+      id.setStringValue(d.id());
+      idValues.setBytesValue(new BytesRef(d.id()));
       if (o.storeRaw) {
         raw.setStringValue(d.raw());
       }
-      return doc;
     }
   }
 
