@@ -10,13 +10,11 @@ import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TermVectors;
 import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * RM3 pseudo-relevance feedback (Lavrenko and Croft, 2001; Abdul-Jaleel et al., 2004, "UMass at
@@ -88,7 +86,7 @@ final class Rm3Feedback implements LexicalRetriever.Feedback {
           throw TrawlException.invalid("index " + index.path() + " has no document vectors for field '"
               + IndexFields.CONTENTS + "': RM3 needs them (rebuild it with trawl index --store-docvectors)");
         }
-        vectors[i] = docVector(reader, terms, dfs).pruneToSize(fbTerms);
+        vectors[i] = TermVector.fromDocument(reader, terms, dfs, t -> TERM.matcher(t).matches()).pruneToSize(fbTerms);
         vocab.addAll(vectors[i].terms());
       }
     } catch (IOException e) {
@@ -110,30 +108,6 @@ final class Rm3Feedback implements LexicalRetriever.Feedback {
     }
     f.pruneToSize(fbTerms);
     f.scaleToUnitL1Norm();
-    return f;
-  }
-
-  private static TermVector docVector(IndexReader reader, Terms terms,
-      DocFreqs dfs) throws IOException {
-    TermVector f = new TermVector();
-    int numDocs = reader.numDocs();
-    TermsEnum te = terms.iterator();
-    BytesRef text;
-    while ((text = te.next()) != null) {
-      String term = text.utf8ToString();
-      if (term.length() < 2 || term.length() > 20) {
-        continue;
-      }
-      if (!TERM.matcher(term).matches()) {
-        continue;
-      }
-      int df = dfs.docFreq(term, text);
-      float ratio = (float) df / numDocs;
-      if (ratio > 0.1f) {
-        continue;
-      }
-      f.add(term, (float) (int) te.totalTermFreq());
-    }
     return f;
   }
 }

@@ -11,13 +11,11 @@ import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TermVectors;
 import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.TermQuery;
-import org.apache.lucene.util.BytesRef;
 
 /**
  * Rocchio pseudo-relevance feedback (Rocchio, 1971), as Anserini implements it:
@@ -104,7 +102,7 @@ final class RocchioFeedback implements LexicalRetriever.Feedback {
           throw TrawlException.invalid("index " + index.path() + " has no document vectors for field '"
               + IndexFields.CONTENTS + "': Rocchio needs them (rebuild it with trawl index --store-docvectors)");
         }
-        TermVector v = docVector(reader, terms, dfs);
+        TermVector v = TermVector.fromDocument(reader, terms, dfs, t -> true);
         vocab.addAll(v.terms());
         vectors.add(v);
       }
@@ -127,27 +125,6 @@ final class RocchioFeedback implements LexicalRetriever.Feedback {
     }
     f.pruneToSize(fbTerms);
     f.scaleToUnitL2Norm();
-    return f;
-  }
-
-  private static TermVector docVector(IndexReader reader, Terms terms,
-      DocFreqs dfs) throws IOException {
-    TermVector f = new TermVector();
-    int numDocs = reader.numDocs();
-    TermsEnum te = terms.iterator();
-    BytesRef text;
-    while ((text = te.next()) != null) {
-      String term = text.utf8ToString();
-      if (term.length() < 2 || term.length() > 20) {
-        continue;
-      }
-      int df = dfs.docFreq(term, text);
-      float ratio = (float) df / numDocs;
-      if (ratio > 0.1f) {
-        continue;
-      }
-      f.add(term, (float) te.totalTermFreq());
-    }
     return f;
   }
 }

@@ -33,6 +33,33 @@ final class TermVector {
     return weights.size();
   }
 
+  /**
+   * A feedback document's vector (Anserini's feedback term filter): its terms of 2-20 characters
+   * that {@code accept} admits and that occur in at most 10% of the documents, each with its
+   * frequency in the document.
+   */
+  static TermVector fromDocument(org.apache.lucene.index.IndexReader reader,
+      org.apache.lucene.index.Terms terms, DocFreqs dfs, java.util.function.Predicate<String> accept)
+      throws java.io.IOException {
+    TermVector f = new TermVector();
+    int numDocs = reader.numDocs();
+    org.apache.lucene.index.TermsEnum te = terms.iterator();
+    org.apache.lucene.util.BytesRef text;
+    while ((text = te.next()) != null) {
+      String term = text.utf8ToString();
+      if (term.length() < 2 || term.length() > 20 || !accept.test(term)) {
+        continue;
+      }
+      int df = dfs.docFreq(term, text);
+      float ratio = (float) df / numDocs;
+      if (ratio > 0.1f) {
+        continue;
+      }
+      f.add(term, (float) (int) te.totalTermFreq());
+    }
+    return f;
+  }
+
   static TermVector fromTerms(List<String> terms) {
     TermVector v = new TermVector();
     for (String t : terms) {
