@@ -1,7 +1,6 @@
 package io.trawl.rerank.listwise;
 
 import ai.djl.ndarray.NDManager;
-import io.trawl.core.Candidate;
 import io.trawl.core.Params;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
@@ -97,27 +96,17 @@ public final class FirstReranker implements Reranker {
   @Override
   public List<RankedList> rerankAll(List<Query> queries, List<RankedList> lists) {
     int nq = queries.size();
-    List<RankedList> inputs = new ArrayList<>(nq);
-    List<List<Candidate>> work = new ArrayList<>(nq);
-    List<List<SlidingWindow.Range>> ranges = new ArrayList<>(nq);
-    int rounds = 0;
-    for (int q = 0; q < nq; q++) {
-      RankedList in = lists.get(q).sortedByScore();
-      inputs.add(in);
-      work.add(new ArrayList<>(in.candidates()));
-      ranges.add(in.size() <= 1 ? List.of() : sliding.ranges(in.size()));
-      rounds = Math.max(rounds, ranges.get(q).size());
-    }
-    for (int round = 0; round < rounds; round++) {
+    Lockstep ls = new Lockstep(lists, sliding);
+    for (int round = 0; round < ls.rounds(); round++) {
       List<Integer> who = new ArrayList<>();
       List<int[]> prompts = new ArrayList<>();
       for (int q = 0; q < nq; q++) {
-        if (round >= ranges.get(q).size()) {
+        SlidingWindow.Range r = ls.window(q, round);
+        if (r == null) {
           continue;
         }
-        SlidingWindow.Range r = ranges.get(q).get(round);
         List<ChatMessage> msgs = ListwisePrompts.first(queries.get(q).text(),
-            ListwiseSupport.passages(queries.get(q), work.get(q), r, words));
+            ListwiseSupport.passages(queries.get(q), ls.current(q), r, words));
         int[] ids = rt.encode(rt.render(msgs, true) + "[");
         rt.checkContext(ids.length, 0, "a FIRST window of " + r.size() + " passages",
             "lower window= (passages per prompt) or words= (words per passage)");
@@ -129,23 +118,18 @@ public final class FirstReranker implements Reranker {
         float[][] logits = lastLogits(prompts.subList(from, to));
         for (int i = from; i < to; i++) {
           int q = who.get(i);
-          SlidingWindow.Range r = ranges.get(q).get(round);
+          SlidingWindow.Range r = ls.window(q, round);
           float[] row = logits[i - from];
           Integer[] order = new Integer[r.size()];
           for (int k = 0; k < order.length; k++) {
             order[k] = k;
           }
           Arrays.sort(order, Comparator.comparingDouble((Integer k) -> -row[letterIds[k]]));
-          ListwiseSupport.apply(work.get(q), r,
-              Arrays.stream(order).mapToInt(Integer::intValue).toArray());
+          ls.apply(q, r, Arrays.stream(order).mapToInt(Integer::intValue).toArray());
         }
       }
     }
-    List<RankedList> out = new ArrayList<>(nq);
-    for (int q = 0; q < nq; q++) {
-      out.add(ListwiseSupport.withPositionScores(inputs.get(q), work.get(q)));
-    }
-    return out;
+    return ls.results();
   }
 
   /** One left-padded batch forward; the logits at each row's last position. */

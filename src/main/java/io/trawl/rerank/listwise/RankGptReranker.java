@@ -1,6 +1,5 @@
 package io.trawl.rerank.listwise;
 
-import io.trawl.core.Candidate;
 import io.trawl.core.Params;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
@@ -133,29 +132,17 @@ public final class RankGptReranker implements Reranker {
   @Override
   public List<RankedList> rerankAll(List<Query> queries, List<RankedList> lists) {
     int nq = queries.size();
-    List<RankedList> inputs = new ArrayList<>(nq);
-    List<List<Candidate>> work = new ArrayList<>(nq);
-    List<List<SlidingWindow.Range>> ranges = new ArrayList<>(nq);
-    int rounds = 0;
-    for (int q = 0; q < nq; q++) {
-      RankedList in = lists.get(q).sortedByScore();
-      inputs.add(in);
-      work.add(new ArrayList<>(in.candidates()));
-      List<SlidingWindow.Range> r = sliding.ranges(in.size());
-      // a single candidate needs no model call
-      ranges.add(in.size() <= 1 ? List.of() : r);
-      rounds = Math.max(rounds, ranges.get(q).size());
-    }
-    for (int round = 0; round < rounds; round++) {
+    Lockstep ls = new Lockstep(lists, sliding);
+    for (int round = 0; round < ls.rounds(); round++) {
       List<Integer> who = new ArrayList<>();
       List<SlidingWindow.Range> which = new ArrayList<>();
       List<ChatBackend.Request> requests = new ArrayList<>();
       for (int q = 0; q < nq; q++) {
-        if (round >= ranges.get(q).size()) {
+        SlidingWindow.Range r = ls.window(q, round);
+        if (r == null) {
           continue;
         }
-        SlidingWindow.Range r = ranges.get(q).get(round);
-        List<String> passages = ListwiseSupport.passages(queries.get(q), work.get(q), r, words);
+        List<String> passages = ListwiseSupport.passages(queries.get(q), ls.current(q), r, words);
         List<ChatMessage> prompt = ListwisePrompts.build(template, queries.get(q).text(), passages);
         who.add(q);
         which.add(r);
@@ -168,14 +155,10 @@ public final class RankGptReranker implements Reranker {
         PermutationParser.Result parsed = PermutationParser.parse(answers.get(i).text(), r.size());
         stats.add(parsed);
         log.call(queries.get(q).id(), r, requests.get(i).messages(), answers.get(i), parsed);
-        ListwiseSupport.apply(work.get(q), r, parsed.permutation());
+        ls.apply(q, r, parsed.permutation());
       }
     }
-    List<RankedList> out = new ArrayList<>(nq);
-    for (int q = 0; q < nq; q++) {
-      out.add(ListwiseSupport.withPositionScores(inputs.get(q), work.get(q)));
-    }
-    return out;
+    return ls.results();
   }
 
   @Override
