@@ -43,6 +43,7 @@ import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.index.CodecReader;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.FilterMergePolicy;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
@@ -56,6 +57,7 @@ import org.apache.lucene.index.SerialMergeScheduler;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.NIOFSDirectory;
@@ -217,8 +219,13 @@ public final class Indexer {
   private final FieldType textType;
   /** Frequencies only (no positions, no term vectors): workers hand over counted terms. */
   private final boolean counting;
+  /** How the index is written (see {@link #indexAll}). */
+  private enum Pipeline { DIRECT, WRITER, SEGMENTS }
+
+  private final Pipeline pipelineKind;
   /** Opt-in: workers index chunks into segments of their own (see {@link #indexAll}). */
   private final boolean chunkSegments;
+  private volatile SegmentBuilder segment;
   private Path chunkRoot;
   private final List<Path> chunks = new ArrayList<>();
   private volatile IndexWriter writer;
@@ -254,14 +261,16 @@ public final class Indexer {
     this.counting = !options.storePositions && !options.storeDocvectors;
     String pipeline = options.pipeline != null ? options.pipeline
         : System.getProperty("trawl.index.pipeline", "auto");
-    this.chunkSegments = switch (pipeline) {
-      // measured on 2 cores (1M passages): the single writer is faster and cheaper for every
-      // storage option, positions and term vectors included
-      case "auto" -> false;
-      case "segments" -> true;
-      case "writer" -> false;
-      default -> throw new IllegalArgumentException("trawl.index.pipeline: auto, segments or writer, not " + pipeline);
+    this.pipelineKind = switch (pipeline) {
+      // measured on 2 cores (1M passages): the direct segment is the fastest for every storage
+      // option; the single writer and chunk segments stay for comparisons
+      case "auto", "direct" -> Pipeline.DIRECT;
+      case "segments" -> Pipeline.SEGMENTS;
+      case "writer" -> Pipeline.WRITER;
+      default -> throw new IllegalArgumentException(
+          "trawl.index.pipeline: auto, direct, writer or segments, not " + pipeline);
     };
+    this.chunkSegments = pipelineKind == Pipeline.SEGMENTS;
   }
 
   /**
@@ -342,8 +351,12 @@ public final class Indexer {
 
   private Result build(Directory dir, Path target, long t0, Progress progress, List<String> warnings)
       throws IOException {
-    writer = new IndexWriter(dir, mainConfig());
     chunks.clear();
+    if (pipelineKind == Pipeline.DIRECT) {
+      segment = new SegmentBuilder(dir, fieldInfos(), textFields());
+    } else {
+      writer = new IndexWriter(dir, mainConfig());
+    }
     if (chunkSegments) {
       // hidden name: Lucene ignores it in the index folder; removed before the index moves in place
       chunkRoot = Files.createDirectory(temp.resolve(".chunks"));
@@ -364,17 +377,31 @@ public final class Indexer {
       errorMessages = reader.errorMessages();
     }
     long t1 = System.nanoTime();
-    if (chunkSegments) {
-      flushedSegments = chunks.size();
-      mergeChunks();
+    long duplicates = 0;
+    if (pipelineKind == Pipeline.DIRECT) {
+      long repeated = segment.finish();
+      segment = null;
+      flushedSegments = 1;
+      if (repeated > 0) {
+        // rare: repeated docids are failed or removed by IndexWriter, as in the other pipelines
+        writer = new IndexWriter(dir, mainConfig().setOpenMode(IndexWriterConfig.OpenMode.APPEND));
+        duplicates = removeDuplicates();
+        writer.commit();
+        writer.close();
+      }
     } else {
-      writer.flush();
-      flushedSegments = writer.getSegmentInfosCounter();
+      if (chunkSegments) {
+        flushedSegments = chunks.size();
+        mergeChunks();
+      } else {
+        writer.flush();
+        flushedSegments = writer.getSegmentInfosCounter();
+      }
+      writer.forceMerge(1);
+      duplicates = removeDuplicates();
+      writer.commit();
+      writer.close();
     }
-    writer.forceMerge(1);
-    long duplicates = removeDuplicates();
-    writer.commit();
-    writer.close();
     progress.stop();
     long t2 = System.nanoTime();
     if (read == 0) {
@@ -460,7 +487,18 @@ public final class Indexer {
     Future<?> end = CompletableFuture.completedFuture(null);
     Function<List<SourceDocument>, Callable<?>> task;
     boolean growChunks;
-    if (chunkSegments) {
+    if (pipelineKind == Pipeline.DIRECT) {
+      Queue<InvertedChunk> recycled = new ConcurrentLinkedQueue<>();
+      String[] names = textFields();
+      ThreadLocal<InvertedChunk.Builder> builders = ThreadLocal.withInitial(() ->
+          new InvertedChunk.Builder(analyzer, SIMILARITY, names, textType.indexOptions(),
+              textType.storeTermVectors(), recycled));
+      InvertedChunk.Builder.Texts texts = o.layout == Layout.MULTIFIELD
+          ? (d, f) -> f == 0 ? d.title() : d.contents()
+          : (d, f) -> flatText(d);
+      task = c -> () -> builders.get().invert(c, texts);
+      growChunks = false;
+    } else if (chunkSegments) {
       AtomicInteger seq = new AtomicInteger();
       task = c -> {
         int k = seq.getAndIncrement();
@@ -542,6 +580,12 @@ public final class Indexer {
           indexed.addAndGet(chunk.docs());
           continue;
         }
+        if (result instanceof InvertedChunk ic) {
+          segment.add(ic);
+          indexed.addAndGet(ic.docs.size());
+          ic.recycle();
+          continue;
+        }
         AnalyzedChunk c = (AnalyzedChunk) result;
         int slot = 0;
         for (SourceDocument d : c.docs) {
@@ -567,6 +611,32 @@ public final class Indexer {
         f.cancel(true);
       }
       pool.shutdownNow();
+    }
+  }
+
+  /** BM25's norms (Anserini's default similarity; the norm does not depend on k1 and b). */
+  private static final BM25Similarity SIMILARITY = new BM25Similarity();
+
+  /** The text fields, in the order of the chunks' fields. */
+  private String[] textFields() {
+    return o.layout == Layout.MULTIFIELD
+        ? new String[] {IndexFields.TITLE, IndexFields.CONTENTS} : new String[] {IndexFields.CONTENTS};
+  }
+
+  /**
+   * The field infos IndexWriter gives our documents: one sample document of the same fields
+   * ({@link Reusable}), indexed in memory, and its field infos read back.
+   */
+  private FieldInfos fieldInfos() throws IOException {
+    try (Directory mem = new ByteBuffersDirectory()) {
+      try (IndexWriter w = new IndexWriter(mem, new IndexWriterConfig(analyzer)
+          .setSimilarity(SIMILARITY).setUseCompoundFile(false))) {
+        w.addDocument(new Reusable(false).set(new SourceDocument("sample", "sample title",
+            "sample text", "{}", "sample", 1)));
+      }
+      try (DirectoryReader r = DirectoryReader.open(mem)) {
+        return r.leaves().get(0).reader().getFieldInfos();
+      }
     }
   }
 
@@ -866,6 +936,15 @@ public final class Indexer {
   }
 
   private void rollback() {
+    SegmentBuilder s = segment;
+    if (s != null) {
+      segment = null;
+      try {
+        s.close();
+      } catch (IOException | RuntimeException e) {
+        // best effort: the temporary folder is removed anyway
+      }
+    }
     IndexWriter w = writer;
     if (w != null) {
       try {

@@ -27,6 +27,7 @@ import org.apache.lucene.document.FieldType;
 import org.apache.lucene.document.SortedDocValuesField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
+import org.apache.lucene.index.CheckIndex;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.IndexWriter;
@@ -101,8 +102,12 @@ class IndexerEqualityTest {
       "MULTIFIELD, true, false, false, 1, 0, auto",
       "FLAT, true, true, true, 2, 0, auto",
       "MULTIFIELD, false, true, false, 2, 0, auto",
-      // a RAM buffer this small flushes many segments, merged into one at the end
-      "FLAT, true, false, false, 2, 1, auto",
+      // the single writer: a RAM buffer this small flushes many segments, merged into one at the end
+      "FLAT, true, false, false, 2, 1, writer",
+      "MULTIFIELD, true, true, true, 2, 0, writer",
+      // the direct segment (auto) with every option and one thread
+      "MULTIFIELD, true, true, true, 1, 0, auto",
+      "FLAT, false, false, true, 2, 0, direct",
       // the chunk-segments pipeline (opt-in), with and without positions and vectors
       "FLAT, true, false, false, 2, 0, segments",
       "MULTIFIELD, true, true, true, 2, 0, segments",
@@ -137,6 +142,17 @@ class IndexerEqualityTest {
         assertEquals(5183L * (raw ? 2 : 1), n.storedValues());
         // one vector per document and text field (none for an empty title)
         assertTrue(vectors ? n.vectors() >= 5183 : n.vectors() == 0, n.toString());
+      }
+      // Lucene's own check of the whole segment the direct pipeline wrote (checksums, postings,
+      // impacts, term vectors against postings, doc values); IndexWriter's own output is not
+      // what is under test here
+      if (!pipeline.equals("auto") && !pipeline.equals("direct")) {
+        return;
+      }
+      try (FSDirectory d = FSDirectory.open(built); CheckIndex check = new CheckIndex(d)) {
+        check.setLevel(CheckIndex.Level.MIN_LEVEL_FOR_SLOW_CHECKS);
+        CheckIndex.Status status = check.checkIndex();
+        assertTrue(status.clean, "CheckIndex found problems in the " + pipeline + " index");
       }
     }
   }

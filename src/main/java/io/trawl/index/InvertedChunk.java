@@ -1,0 +1,491 @@
+package io.trawl.index;
+
+import io.trawl.core.InputException;
+import io.trawl.corpus.SourceDocument;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
+import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
+import org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute;
+import org.apache.lucene.index.FieldInvertState;
+import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.search.similarities.Similarity;
+import org.apache.lucene.util.ArrayUtil;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.MSBRadixSorter;
+import org.apache.lucene.util.Version;
+
+/**
+ * A run of consecutive documents whose text fields are analyzed <em>and inverted</em> on a worker
+ * thread, for {@link SegmentBuilder}, which joins chunks in corpus order into one Lucene segment.
+ *
+ * <p>Per text field ({@link FieldChunk}) a chunk holds its own small dictionary (terms in order of
+ * first occurrence, with their hashes), and per term its postings within the chunk as one run of
+ * variable-length integers: the first document's number is kept apart ({@code firstDoc}, relative
+ * to the chunk) so that the builder can write it as a gap from the term's previous document, and
+ * the rest are copied as they are. Per document: the norm (computed by the similarity from the
+ * same {@link FieldInvertState} figures as Lucene's inverter: tokens, overlaps) and, with term
+ * vectors, the document's terms in byte order with their frequencies and positions.
+ *
+ * <p>Lucene's rules for the token stream are kept: the first position increment must be positive,
+ * increments must not be negative, a custom term frequency cannot go with positions, a term longer
+ * than {@link #MAX_TERM_BYTES} is refused; each breach is an {@link IllegalArgumentException} with
+ * Lucene's wording, turned into an {@link InputException} that names the document.
+ */
+final class InvertedChunk {
+  /** Lucene's limit on the UTF-8 length of one term (IndexWriter.MAX_TERM_LENGTH). */
+  static final int MAX_TERM_BYTES = 32766;
+
+  List<SourceDocument> docs;
+  final FieldChunk[] fields;
+  private final Queue<InvertedChunk> recycled;
+
+  private InvertedChunk(int fieldCount, boolean freqs, boolean positions, boolean vectors,
+      Queue<InvertedChunk> recycled) {
+    fields = new FieldChunk[fieldCount];
+    for (int i = 0; i < fieldCount; i++) {
+      fields[i] = new FieldChunk(freqs, positions, vectors);
+    }
+    this.recycled = recycled;
+  }
+
+  /** Hands the buffers back for another chunk; this chunk must not be used afterwards. */
+  void recycle() {
+    docs = null;
+    recycled.offer(this);
+  }
+
+  /** One text field of a chunk, inverted. Arrays are reused from chunk to chunk. */
+  static final class FieldChunk {
+    final boolean freqs;
+    final boolean positions;
+    final boolean vectors;
+    int docCount;
+    /** Documents with at least one token in this field. */
+    int docsWithTokens;
+
+    // the dictionary: terms in order of first occurrence
+    int terms;
+    byte[] termBytes = new byte[1 << 14];
+    int termBytesUsed;
+    int[] termStart = new int[1 << 10];
+    int[] termLength = new int[1 << 10];
+    int[] termHash = new int[1 << 10];
+    private int[] table = new int[1 << 11]; // entry + 1; 0 = free
+    private int mask = table.length - 1;
+
+    // per term: postings within the chunk
+    int[] docFreq = new int[1 << 10];
+    int[] totalFreq = new int[1 << 10];
+    int[] firstDoc = new int[1 << 10];
+    int[] lastDoc = new int[1 << 10];
+    /** Bytes of the term's postings after its first document number: [postStart, postEnd). */
+    int[] postStart = new int[1 << 10];
+    int[] postEnd = new int[1 << 10];
+    byte[] post = new byte[1 << 16];
+    int postUsed;
+
+    /** Per document: its norm (0 for a field without tokens, as Lucene). */
+    long[] norms = new long[1 << 10];
+
+    // tokens of the chunk in document order, then grouped by term (stable: documents and positions
+    // stay in order within a term)
+    private int tokens;
+    private int[] tokTerm = new int[1 << 14];
+    private int[] tokPos = new int[1 << 14];
+    private int[] tokFreq = new int[1 << 14];
+    private int[] tokDoc = new int[1 << 14];
+    private int[] byTermDoc = new int[1 << 14];
+    /** Positions of the tokens grouped by term (read by term vectors). */
+    int[] byTermPos = new int[1 << 14];
+    private int[] byTermFreq = new int[1 << 14];
+    private int[] termTokens = new int[1 << 10];
+    private int[] termNext = new int[1 << 10];
+
+    // term vectors: per document, its (term, freq, first position index) in term byte order
+    /** One past each document's last (term, document) pair. */
+    int[] vecEnd = new int[1 << 10];
+    int[] vecTerm = new int[1 << 12];
+    int[] vecFreq = new int[1 << 12];
+    int[] vecPos = new int[1 << 12];
+    private int[] pairDoc = new int[1 << 12];
+    private int[] pairFreq = new int[1 << 12];
+    private int[] pairPos = new int[1 << 12];
+    private int[] termPairStart = new int[1 << 10];
+    private int[] order = new int[1 << 10];
+    private int pairs;
+
+    FieldChunk(boolean freqs, boolean positions, boolean vectors) {
+      this.freqs = freqs;
+      this.positions = positions;
+      this.vectors = vectors;
+    }
+
+    BytesRef term(int t, BytesRef into) {
+      into.bytes = termBytes;
+      into.offset = termStart[t];
+      into.length = termLength[t];
+      return into;
+    }
+
+    private void reset(int docs) {
+      Arrays.fill(table, 0, table.length, 0);
+      terms = 0;
+      termBytesUsed = 0;
+      tokens = 0;
+      postUsed = 0;
+      pairs = 0;
+      docCount = docs;
+      docsWithTokens = 0;
+      if (norms.length < docs) {
+        norms = new long[ArrayUtil.oversize(docs, Long.BYTES)];
+        vecEnd = new int[norms.length];
+      }
+    }
+
+    /** The dictionary id of a term, added if new. */
+    private int intern(byte[] b, int off, int len) {
+      int h = hash(b, off, len);
+      int i = h & mask;
+      while (true) {
+        int e = table[i] - 1;
+        if (e < 0) {
+          break;
+        }
+        if (termHash[e] == h && termLength[e] == len && Arrays.equals(termBytes, termStart[e],
+            termStart[e] + len, b, off, off + len)) {
+          return e;
+        }
+        i = (i + 1) & mask;
+      }
+      if (len > MAX_TERM_BYTES) {
+        throw new IllegalArgumentException("a term is longer than " + MAX_TERM_BYTES
+            + " bytes (UTF-8); Lucene cannot index it");
+      }
+      int e = terms;
+      if (e == termStart.length) {
+        growTerms(e + 1);
+      }
+      if (termBytesUsed + len > termBytes.length) {
+        termBytes = ArrayUtil.grow(termBytes, termBytesUsed + len);
+      }
+      System.arraycopy(b, off, termBytes, termBytesUsed, len);
+      termStart[e] = termBytesUsed;
+      termLength[e] = len;
+      termHash[e] = h;
+      termBytesUsed += len;
+      table[i] = e + 1;
+      terms++;
+      if (terms * 2 > table.length) {
+        rehash();
+      }
+      return e;
+    }
+
+    private void growTerms(int min) {
+      int n = ArrayUtil.oversize(min, Integer.BYTES);
+      termStart = Arrays.copyOf(termStart, n);
+      termLength = Arrays.copyOf(termLength, n);
+      termHash = Arrays.copyOf(termHash, n);
+      docFreq = Arrays.copyOf(docFreq, n);
+      totalFreq = Arrays.copyOf(totalFreq, n);
+      firstDoc = Arrays.copyOf(firstDoc, n);
+      lastDoc = Arrays.copyOf(lastDoc, n);
+      postStart = Arrays.copyOf(postStart, n);
+      postEnd = Arrays.copyOf(postEnd, n);
+      termTokens = Arrays.copyOf(termTokens, n);
+      termNext = Arrays.copyOf(termNext, n);
+      termPairStart = new int[n + 1];
+      order = new int[n];
+    }
+
+    private void rehash() {
+      table = new int[table.length * 2];
+      mask = table.length - 1;
+      for (int e = 0; e < terms; e++) {
+        int i = termHash[e] & mask;
+        while (table[i] != 0) {
+          i = (i + 1) & mask;
+        }
+        table[i] = e + 1;
+      }
+    }
+
+    private void addToken(int doc, int term, int pos, int freq) {
+      if (tokens == tokTerm.length) {
+        int n = ArrayUtil.oversize(tokens + 1, Integer.BYTES);
+        tokTerm = Arrays.copyOf(tokTerm, n);
+        tokPos = Arrays.copyOf(tokPos, n);
+        tokFreq = Arrays.copyOf(tokFreq, n);
+        tokDoc = Arrays.copyOf(tokDoc, n);
+        byTermDoc = new int[n];
+        byTermPos = new int[n];
+        byTermFreq = new int[n];
+      }
+      tokTerm[tokens] = term;
+      tokPos[tokens] = pos;
+      tokFreq[tokens] = freq;
+      tokDoc[tokens] = doc;
+      tokens++;
+    }
+
+    /** Groups the tokens by term and writes each term's postings; then the term vectors. */
+    private void invert() {
+      Arrays.fill(termTokens, 0, terms, 0);
+      for (int k = 0; k < tokens; k++) {
+        termTokens[tokTerm[k]]++;
+      }
+      int sum = 0;
+      for (int t = 0; t < terms; t++) {
+        termNext[t] = sum;
+        sum += termTokens[t];
+      }
+      for (int k = 0; k < tokens; k++) {
+        int i = termNext[tokTerm[k]]++;
+        byTermDoc[i] = tokDoc[k];
+        byTermPos[i] = tokPos[k];
+        byTermFreq[i] = tokFreq[k];
+      }
+      int begin = 0;
+      for (int t = 0; t < terms; t++) {
+        int end = begin + termTokens[t];
+        termPairStart[t] = pairs;
+        postStart[t] = postUsed;
+        int df = 0;
+        int ttf = 0;
+        int prev = -1;
+        int i = begin;
+        while (i < end) {
+          int d = byTermDoc[i];
+          int j = i;
+          int f = 0;
+          while (j < end && byTermDoc[j] == d) {
+            f += byTermFreq[j];
+            j++;
+          }
+          ensurePost(5 + (freqs ? 5 : 0) + (positions ? 5 * (j - i) : 0));
+          if (prev < 0) {
+            firstDoc[t] = d;
+          } else {
+            writeVInt(d - prev);
+          }
+          if (freqs) {
+            writeVInt(f);
+          }
+          if (positions) {
+            int last = 0;
+            for (int m = i; m < j; m++) {
+              writeVInt(byTermPos[m] - last);
+              last = byTermPos[m];
+            }
+          }
+          if (vectors) {
+            addPair(d, f, i);
+          }
+          prev = d;
+          df++;
+          ttf += f;
+          i = j;
+        }
+        lastDoc[t] = prev;
+        docFreq[t] = df;
+        totalFreq[t] = ttf;
+        postEnd[t] = postUsed;
+        begin = end;
+      }
+      termPairStart[terms] = pairs;
+      if (vectors) {
+        vectors();
+      }
+    }
+
+    private void addPair(int doc, int freq, int pos) {
+      if (pairs == pairDoc.length) {
+        int n = ArrayUtil.oversize(pairs + 1, Integer.BYTES);
+        pairDoc = Arrays.copyOf(pairDoc, n);
+        pairFreq = Arrays.copyOf(pairFreq, n);
+        pairPos = Arrays.copyOf(pairPos, n);
+        vecTerm = new int[n];
+        vecFreq = new int[n];
+        vecPos = new int[n];
+      }
+      pairDoc[pairs] = doc;
+      pairFreq[pairs] = freq;
+      pairPos[pairs] = pos;
+      pairs++;
+    }
+
+    /** Per document, its terms in byte order: the pairs re-grouped by document, terms sorted. */
+    private void vectors() {
+      Arrays.fill(vecEnd, 0, docCount, 0);
+      for (int p = 0; p < pairs; p++) {
+        vecEnd[pairDoc[p]]++;
+      }
+      int sum = 0;
+      for (int d = 0; d < docCount; d++) {
+        int n = vecEnd[d];
+        vecEnd[d] = sum; // next free slot for now; the end once filled
+        sum += n;
+      }
+      for (int t = 0; t < terms; t++) {
+        order[t] = t;
+      }
+      new MSBRadixSorter(MAX_TERM_BYTES) {
+        @Override
+        protected void swap(int i, int j) {
+          int x = order[i];
+          order[i] = order[j];
+          order[j] = x;
+        }
+
+        @Override
+        protected int byteAt(int i, int k) {
+          int t = order[i];
+          return k < termLength[t] ? termBytes[termStart[t] + k] & 0xff : -1;
+        }
+      }.sort(0, terms);
+      for (int r = 0; r < terms; r++) {
+        int t = order[r];
+        for (int p = termPairStart[t], end = termPairStart[t + 1]; p < end; p++) {
+          int slot = vecEnd[pairDoc[p]]++;
+          vecTerm[slot] = t;
+          vecFreq[slot] = pairFreq[p];
+          vecPos[slot] = pairPos[p];
+        }
+      }
+    }
+
+    /** First (term, document) pair of document {@code doc} in the vector arrays. */
+    int vecBegin(int doc) {
+      return doc == 0 ? 0 : vecEnd[doc - 1];
+    }
+
+    private void ensurePost(int extra) {
+      if (postUsed + extra > post.length) {
+        post = ArrayUtil.grow(post, postUsed + extra);
+      }
+    }
+
+    private void writeVInt(int v) {
+      while ((v & ~0x7F) != 0) {
+        post[postUsed++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      post[postUsed++] = (byte) v;
+    }
+  }
+
+  /** The hash of a term's bytes, shared by the chunk dictionaries and the segment's. */
+  static int hash(byte[] b, int off, int len) {
+    int h = 0;
+    for (int i = off, end = off + len; i < end; i++) {
+      h = 31 * h + b[i];
+    }
+    h *= 0x9E3779B9;
+    return h ^ (h >>> 15);
+  }
+
+  /**
+   * Analyzes and inverts chunks; one instance per worker thread (it reuses its buffers through the
+   * recycled chunks).
+   */
+  static final class Builder {
+    private final Analyzer analyzer;
+    private final Similarity similarity;
+    private final String[] names;
+    private final IndexOptions indexOptions;
+    private final boolean vectors;
+    private final Queue<InvertedChunk> recycled;
+
+    interface Texts {
+      String text(SourceDocument d, int field);
+    }
+
+    Builder(Analyzer analyzer, Similarity similarity, String[] names, IndexOptions indexOptions,
+        boolean vectors, Queue<InvertedChunk> recycled) {
+      if (indexOptions.compareTo(IndexOptions.DOCS_AND_FREQS) < 0) {
+        throw new IllegalArgumentException("text fields are indexed with frequencies, not " + indexOptions);
+      }
+      this.analyzer = analyzer;
+      this.similarity = similarity;
+      this.names = names;
+      this.indexOptions = indexOptions;
+      this.vectors = vectors;
+      this.recycled = recycled;
+    }
+
+    InvertedChunk invert(List<SourceDocument> docs, Texts texts) throws IOException {
+      InvertedChunk c = recycled.poll();
+      if (c == null) {
+        boolean freqs = indexOptions.compareTo(IndexOptions.DOCS_AND_FREQS) >= 0;
+        boolean positions = indexOptions.compareTo(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS) >= 0;
+        c = new InvertedChunk(names.length, freqs, positions, vectors, recycled);
+      }
+      c.docs = docs;
+      for (int f = 0; f < names.length; f++) {
+        FieldChunk fc = c.fields[f];
+        fc.reset(docs.size());
+        for (int d = 0; d < docs.size(); d++) {
+          SourceDocument doc = docs.get(d);
+          try {
+            fc.norms[d] = analyze(fc, names[f], d, texts.text(doc, f));
+          } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new InputException(doc.file(), doc.line(), "cannot index document '" + doc.id()
+                + "': " + e.getMessage());
+          }
+        }
+        fc.invert();
+      }
+      return c;
+    }
+
+    /** Adds one document's tokens of one field; returns its norm. */
+    private long analyze(FieldChunk fc, String field, int doc, String text) throws IOException {
+      int position = -1;
+      int length = 0;
+      int overlaps = 0;
+      try (TokenStream ts = analyzer.tokenStream(field, text)) {
+        TermToBytesRefAttribute term = ts.getAttribute(TermToBytesRefAttribute.class);
+        PositionIncrementAttribute pos = ts.addAttribute(PositionIncrementAttribute.class);
+        TermFrequencyAttribute tf = ts.addAttribute(TermFrequencyAttribute.class);
+        ts.reset();
+        while (ts.incrementToken()) {
+          int inc = pos.getPositionIncrement();
+          if (inc < 0) {
+            throw new IllegalArgumentException("position increments (and gaps) must be >= 0 (got "
+                + inc + ") for field '" + field + "'");
+          }
+          if (position + inc < 0 || (position < 0 && inc == 0)) {
+            throw new IllegalArgumentException("first position increment must be > 0 (got 0) for field '"
+                + field + "'");
+          }
+          position = Math.addExact(position, inc);
+          if (inc == 0) {
+            overlaps++;
+          }
+          int freq = tf.getTermFrequency();
+          if (freq != 1 && fc.positions) {
+            throw new IllegalArgumentException("field '" + field + "': cannot index positions while"
+                + " using custom TermFrequencyAttribute");
+          }
+          length = Math.addExact(length, freq);
+          BytesRef b = term.getBytesRef();
+          fc.addToken(doc, fc.intern(b.bytes, b.offset, b.length), position, freq);
+        }
+        ts.end();
+      }
+      if (length == 0) {
+        return 0;
+      }
+      fc.docsWithTokens++;
+      // the figures BM25 reads for fields with frequencies (the maximum term frequency and the
+      // unique term count are only read for fields without frequencies, refused above)
+      return similarity.computeNorm(new FieldInvertState(Version.LATEST.major, field, indexOptions,
+          position, length, overlaps, 0, 0, 0));
+    }
+  }
+}

@@ -1,0 +1,1115 @@
+package io.trawl.index;
+
+import io.trawl.core.InputException;
+import io.trawl.corpus.SourceDocument;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.DocValuesConsumer;
+import org.apache.lucene.codecs.FieldsConsumer;
+import org.apache.lucene.codecs.NormsConsumer;
+import org.apache.lucene.codecs.NormsProducer;
+import org.apache.lucene.codecs.StoredFieldsWriter;
+import org.apache.lucene.codecs.TermVectorsWriter;
+import org.apache.lucene.index.BaseTermsEnum;
+import org.apache.lucene.index.EmptyDocValuesProducer;
+import org.apache.lucene.index.FieldInfo;
+import org.apache.lucene.index.FieldInfos;
+import org.apache.lucene.index.Fields;
+import org.apache.lucene.index.ImpactsEnum;
+import org.apache.lucene.index.IndexOptions;
+import org.apache.lucene.index.NumericDocValues;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.SegmentCommitInfo;
+import org.apache.lucene.index.SegmentInfo;
+import org.apache.lucene.index.SegmentInfos;
+import org.apache.lucene.index.SegmentWriteState;
+import org.apache.lucene.index.SlowImpactsEnum;
+import org.apache.lucene.index.SortedDocValues;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.IOContext;
+import org.apache.lucene.store.TrackingDirectoryWrapper;
+import org.apache.lucene.util.ArrayUtil;
+import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.IOUtils;
+import org.apache.lucene.util.InfoStream;
+import org.apache.lucene.util.MSBRadixSorter;
+import org.apache.lucene.util.StringHelper;
+import org.apache.lucene.util.UnicodeUtil;
+import org.apache.lucene.util.Version;
+
+/**
+ * Writes one Lucene segment straight through the default codec's writers, from chunks inverted on
+ * worker threads ({@link InvertedChunk}) and handed over in corpus order: what Lucene's
+ * IndexWriter would write for the same documents (same field infos, postings, norms, stored
+ * fields, term vectors and doc values; {@code IndexerEqualityTest} compares them field by field),
+ * without inverting every token again on one thread.
+ *
+ * <p>While chunks arrive, their stored fields and term vectors go to the codec's writers (both
+ * stream documents in order), and each chunk term's postings are appended to the term's postings
+ * in the segment's dictionary (slices in one byte pool, as variable-length integers: the gap from
+ * the term's previous document, the frequency, the position gaps). {@link #finish} sorts the
+ * dictionaries and the docids, writes norms, doc values and postings through the codec, then the
+ * field infos, the segment info and the commit point ({@code segments_1}).
+ *
+ * <p>The fields are the template's ({@link #SegmentBuilder}): an {@code id} field (keyword,
+ * stored, sorted doc values), the text fields, an optional stored {@code raw} field.
+ */
+final class SegmentBuilder implements Closeable {
+  private static final String SEGMENT = "_0";
+
+  private final Directory dir;
+  private final TrackingDirectoryWrapper tracking;
+  private final Codec codec = Codec.getDefault();
+  private final FieldInfos fieldInfos;
+  private final FieldInfo idInfo;
+  private final FieldInfo rawInfo;
+  private final FieldInfo[] textInfos;
+  /** Text fields in name order (term vectors list a document's fields so). */
+  private final int[] textByName;
+  private final boolean vectors;
+  private final boolean positions;
+  private final byte[] segmentId = StringHelper.randomId();
+  /** The segment info the stored-fields and term-vector writers were opened with. */
+  private final SegmentInfo provisional;
+  private final StoredFieldsWriter stored;
+  private final TermVectorsWriter termVectors;
+  private final SlicePool slices = new SlicePool();
+  private final FieldPostings[] postings;
+  private final Ids ids = new Ids();
+  private final byte[] vint = new byte[5];
+  private final BytesRef scratch = new BytesRef();
+  private int docs;
+
+  /**
+   * @param fieldInfos the field infos IndexWriter gives these documents (attributes are set anew by
+   *     the codec's writers)
+   * @param textFields the text fields, in the order of the chunks' fields
+   */
+  SegmentBuilder(Directory dir, FieldInfos fieldInfos, String[] textFields) throws IOException {
+    this.dir = dir;
+    this.tracking = new TrackingDirectoryWrapper(dir);
+    List<FieldInfo> copies = new ArrayList<>();
+    for (FieldInfo f : fieldInfos) {
+      copies.add(new FieldInfo(f.name, f.number, f.hasTermVectors(), f.omitsNorms(), f.hasPayloads(),
+          f.getIndexOptions(), f.getDocValuesType(), f.docValuesSkipIndexType(), -1, new HashMap<>(),
+          f.getPointDimensionCount(), f.getPointIndexDimensionCount(), f.getPointNumBytes(),
+          f.getVectorDimension(), f.getVectorEncoding(), f.getVectorSimilarityFunction(),
+          f.isSoftDeletesField(), f.isParentField()));
+    }
+    this.fieldInfos = new FieldInfos(copies.toArray(new FieldInfo[0]));
+    this.idInfo = this.fieldInfos.fieldInfo(IndexFields.ID);
+    this.rawInfo = this.fieldInfos.fieldInfo(IndexFields.RAW);
+    this.textInfos = new FieldInfo[textFields.length];
+    this.postings = new FieldPostings[textFields.length];
+    Integer[] byName = new Integer[textFields.length];
+    for (int i = 0; i < textFields.length; i++) {
+      textInfos[i] = this.fieldInfos.fieldInfo(textFields[i]);
+      postings[i] = new FieldPostings(textInfos[i]);
+      byName[i] = i;
+    }
+    Arrays.sort(byName, (a, b) -> textFields[a].compareTo(textFields[b]));
+    this.textByName = Arrays.stream(byName).mapToInt(Integer::intValue).toArray();
+    this.vectors = this.fieldInfos.hasTermVectors();
+    this.positions = textFields.length > 0 && textInfos[0].getIndexOptions()
+        .compareTo(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS) >= 0;
+    this.provisional = segmentInfo(-1, new HashMap<>());
+    StoredFieldsWriter s = null;
+    TermVectorsWriter v = null;
+    try {
+      s = codec.storedFieldsFormat().fieldsWriter(tracking, provisional, IOContext.DEFAULT);
+      v = vectors ? codec.termVectorsFormat().vectorsWriter(tracking, provisional, IOContext.DEFAULT) : null;
+    } catch (IOException | RuntimeException e) {
+      IOUtils.closeWhileHandlingException(s, v);
+      throw e;
+    }
+    this.stored = s;
+    this.termVectors = v;
+  }
+
+  private SegmentInfo segmentInfo(int maxDoc, Map<String, String> attributes) {
+    Map<String, String> diagnostics = new HashMap<>();
+    diagnostics.put("source", "flush");
+    diagnostics.put("lucene.version", Version.LATEST.toString());
+    diagnostics.put("os", System.getProperty("os.name", ""));
+    diagnostics.put("java.runtime.version", Runtime.version().toString());
+    diagnostics.put("timestamp", Long.toString(System.currentTimeMillis()));
+    return new SegmentInfo(dir, Version.LATEST, Version.LATEST, SEGMENT, maxDoc, false, false, codec,
+        diagnostics, segmentId, attributes, null);
+  }
+
+  int documents() {
+    return docs;
+  }
+
+  /** Adds the next chunk (corpus order): its stored fields, term vectors, postings and norms. */
+  void add(InvertedChunk c) throws IOException {
+    int base = docs;
+    int n = c.docs.size();
+    if ((long) base + n > org.apache.lucene.index.IndexWriter.MAX_DOCS) {
+      throw new IllegalArgumentException("more than " + org.apache.lucene.index.IndexWriter.MAX_DOCS
+          + " documents: one Lucene index cannot hold them");
+    }
+    for (int d = 0; d < n; d++) {
+      SourceDocument doc = c.docs.get(d);
+      ids.add(doc);
+      stored.startDocument();
+      stored.writeField(idInfo, doc.id());
+      if (rawInfo != null) {
+        stored.writeField(rawInfo, doc.raw());
+      }
+      stored.finishDocument();
+      if (vectors) {
+        vectors(c, d);
+      }
+    }
+    for (int f = 0; f < postings.length; f++) {
+      postings[f].add(c.fields[f], base);
+    }
+    docs = base + n;
+  }
+
+  private void vectors(InvertedChunk c, int d) throws IOException {
+    int fields = 0;
+    for (InvertedChunk.FieldChunk fc : c.fields) {
+      if (fc.vecEnd[d] > fc.vecBegin(d)) {
+        fields++;
+      }
+    }
+    termVectors.startDocument(fields);
+    for (int f : textByName) {
+      InvertedChunk.FieldChunk fc = c.fields[f];
+      int begin = fc.vecBegin(d);
+      int end = fc.vecEnd[d];
+      if (end == begin) {
+        continue;
+      }
+      termVectors.startField(textInfos[f], end - begin, positions, false, false);
+      for (int s = begin; s < end; s++) {
+        int freq = fc.vecFreq[s];
+        termVectors.startTerm(fc.term(fc.vecTerm[s], scratch), freq);
+        if (positions) {
+          for (int m = fc.vecPos[s], e = m + freq; m < e; m++) {
+            termVectors.addPosition(fc.byTermPos[m], -1, -1, null);
+          }
+        }
+        termVectors.finishTerm();
+      }
+      termVectors.finishField();
+    }
+    termVectors.finishDocument();
+  }
+
+  /**
+   * Writes the rest of the segment and commits it. Returns the number of documents whose docid
+   * occurred before (0 normally); the caller decides what to do with them.
+   */
+  long finish() throws IOException {
+    stored.finish(docs);
+    if (termVectors != null) {
+      termVectors.finish(docs);
+    }
+    IOUtils.close(stored, termVectors);
+    if (docs == 0) {
+      SegmentInfos empty = new SegmentInfos(Version.LATEST.major);
+      empty.commit(dir);
+      return 0;
+    }
+    for (FieldPostings p : postings) {
+      p.sort();
+    }
+    long duplicates = ids.sort(docs);
+    SegmentInfo si = segmentInfo(docs, new HashMap<>(provisional.getAttributes()));
+    SegmentWriteState state = new SegmentWriteState(InfoStream.NO_OUTPUT, tracking, si, fieldInfos,
+        null, IOContext.DEFAULT);
+    Norms norms = new Norms();
+    try (NormsConsumer nc = codec.normsFormat().normsConsumer(state)) {
+      for (FieldInfo fi : textInfos) {
+        nc.addNormsField(fi, norms);
+      }
+    }
+    try (DocValuesConsumer dv = codec.docValuesFormat().fieldsConsumer(state)) {
+      dv.addSortedField(idInfo, new EmptyDocValuesProducer() {
+        @Override
+        public SortedDocValues getSorted(FieldInfo field) {
+          return ids.docValues();
+        }
+      });
+    }
+    try (FieldsConsumer fc = codec.postingsFormat().fieldsConsumer(state)) {
+      fc.write(new SegmentFields(), norms);
+    }
+    codec.fieldInfosFormat().write(tracking, si, "", fieldInfos, IOContext.DEFAULT);
+    si.setFiles(new ArrayList<>(tracking.getCreatedFiles()));
+    codec.segmentInfoFormat().write(dir, si, IOContext.DEFAULT);
+    dir.sync(si.files());
+    SegmentInfos infos = new SegmentInfos(Version.LATEST.major);
+    infos.counter = 1;
+    infos.add(new SegmentCommitInfo(si, 0, 0, -1, -1, -1, StringHelper.randomId()));
+    infos.commit(dir);
+    return duplicates;
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOUtils.close(stored, termVectors);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // postings of one text field
+
+  /** The segment's dictionary of one text field, its postings (in slices) and norms. */
+  private final class FieldPostings {
+    final FieldInfo info;
+    final boolean freqs;
+    final boolean positions;
+    int size;
+    byte[] pool = new byte[1 << 16];
+    int poolUsed;
+    int[] start = new int[1 << 12];
+    int[] length = new int[1 << 12];
+    int[] hash = new int[1 << 12];
+    int[] table = new int[1 << 13];
+    int mask = table.length - 1;
+    int[] docFreq = new int[1 << 12];
+    long[] totalFreq = new long[1 << 12];
+    int[] lastDoc = new int[1 << 12];
+    int[] head = new int[1 << 12];
+    int[] cur = new int[1 << 12];
+    int[] used = new int[1 << 12];
+    byte[] level = new byte[1 << 12];
+    long[] norms = new long[1 << 12];
+    /** Term ids in byte order (after {@link #sort}). */
+    int[] sorted;
+    long sumTotalTermFreq;
+    long sumDocFreq;
+    int docCount;
+
+    FieldPostings(FieldInfo info) {
+      this.info = info;
+      this.freqs = info.getIndexOptions().compareTo(IndexOptions.DOCS_AND_FREQS) >= 0;
+      this.positions = info.getIndexOptions().compareTo(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS) >= 0;
+    }
+
+    void add(InvertedChunk.FieldChunk fc, int base) {
+      for (int t = 0; t < fc.terms; t++) {
+        int g = lookup(fc.termBytes, fc.termStart[t], fc.termLength[t], fc.termHash[t]);
+        int doc = base + fc.firstDoc[t];
+        int v = doc - lastDoc[g];
+        int n = 0;
+        while ((v & ~0x7F) != 0) {
+          vint[n++] = (byte) ((v & 0x7F) | 0x80);
+          v >>>= 7;
+        }
+        vint[n++] = (byte) v;
+        append(g, vint, 0, n);
+        append(g, fc.post, fc.postStart[t], fc.postEnd[t] - fc.postStart[t]);
+        lastDoc[g] = base + fc.lastDoc[t];
+        docFreq[g] += fc.docFreq[t];
+        totalFreq[g] += fc.totalFreq[t];
+      }
+      int n = fc.docCount;
+      if (base + n > norms.length) {
+        norms = Arrays.copyOf(norms, ArrayUtil.oversize(base + n, Long.BYTES));
+      }
+      System.arraycopy(fc.norms, 0, norms, base, n);
+      docCount += fc.docsWithTokens;
+    }
+
+    private int lookup(byte[] b, int off, int len, int h) {
+      int i = h & mask;
+      while (true) {
+        int e = table[i] - 1;
+        if (e < 0) {
+          break;
+        }
+        if (hash[e] == h && length[e] == len
+            && Arrays.equals(pool, start[e], start[e] + len, b, off, off + len)) {
+          return e;
+        }
+        i = (i + 1) & mask;
+      }
+      int e = size;
+      if (e == start.length) {
+        int n = ArrayUtil.oversize(e + 1, Integer.BYTES);
+        start = Arrays.copyOf(start, n);
+        length = Arrays.copyOf(length, n);
+        hash = Arrays.copyOf(hash, n);
+        docFreq = Arrays.copyOf(docFreq, n);
+        totalFreq = Arrays.copyOf(totalFreq, n);
+        lastDoc = Arrays.copyOf(lastDoc, n);
+        head = Arrays.copyOf(head, n);
+        cur = Arrays.copyOf(cur, n);
+        used = Arrays.copyOf(used, n);
+        level = Arrays.copyOf(level, n);
+      }
+      if (poolUsed + len > pool.length) {
+        pool = ArrayUtil.grow(pool, poolUsed + len);
+      }
+      System.arraycopy(b, off, pool, poolUsed, len);
+      start[e] = poolUsed;
+      length[e] = len;
+      hash[e] = h;
+      poolUsed += len;
+      lastDoc[e] = -1;
+      int slice = slices.alloc(0);
+      head[e] = slice;
+      cur[e] = slice;
+      used[e] = 0;
+      level[e] = 0;
+      table[i] = e + 1;
+      size++;
+      if (size * 2 > table.length) {
+        table = new int[table.length * 2];
+        mask = table.length - 1;
+        for (int t = 0; t < size; t++) {
+          int j = hash[t] & mask;
+          while (table[j] != 0) {
+            j = (j + 1) & mask;
+          }
+          table[j] = t + 1;
+        }
+      }
+      return e;
+    }
+
+    private void append(int g, byte[] src, int off, int len) {
+      int addr = cur[g];
+      int lvl = level[g];
+      int u = used[g];
+      while (len > 0) {
+        int cap = SlicePool.payload(lvl);
+        if (u == cap) {
+          int next = Math.min(lvl + 1, SlicePool.MAX_LEVEL);
+          int slice = slices.alloc(next);
+          slices.setNext(addr, cap, slice);
+          addr = slice;
+          lvl = next;
+          u = 0;
+          cap = SlicePool.payload(lvl);
+        }
+        int n = Math.min(cap - u, len);
+        slices.write(addr, u, src, off, n);
+        u += n;
+        off += n;
+        len -= n;
+      }
+      cur[g] = addr;
+      level[g] = (byte) lvl;
+      used[g] = u;
+    }
+
+    void sort() {
+      table = null; // no more lookups
+      sorted = new int[size];
+      for (int i = 0; i < size; i++) {
+        sorted[i] = i;
+        sumTotalTermFreq += totalFreq[i];
+        sumDocFreq += docFreq[i];
+      }
+      new MSBRadixSorter(InvertedChunk.MAX_TERM_BYTES) {
+        @Override
+        protected void swap(int i, int j) {
+          int x = sorted[i];
+          sorted[i] = sorted[j];
+          sorted[j] = x;
+        }
+
+        @Override
+        protected int byteAt(int i, int k) {
+          int t = sorted[i];
+          return k < length[t] ? pool[start[t] + k] & 0xff : -1;
+        }
+      }.sort(0, size);
+    }
+
+    Terms terms() {
+      return new Terms() {
+        @Override
+        public TermsEnum iterator() {
+          return new FieldTermsEnum(FieldPostings.this);
+        }
+
+        @Override
+        public long size() {
+          return size;
+        }
+
+        @Override
+        public long getSumTotalTermFreq() {
+          return freqs ? sumTotalTermFreq : sumDocFreq;
+        }
+
+        @Override
+        public long getSumDocFreq() {
+          return sumDocFreq;
+        }
+
+        @Override
+        public int getDocCount() {
+          return docCount;
+        }
+
+        @Override
+        public boolean hasFreqs() {
+          return freqs;
+        }
+
+        @Override
+        public boolean hasOffsets() {
+          return false;
+        }
+
+        @Override
+        public boolean hasPositions() {
+          return positions;
+        }
+
+        @Override
+        public boolean hasPayloads() {
+          return false;
+        }
+      };
+    }
+  }
+
+  /** Sorted terms of one text field, with their postings read back from the slices. */
+  private final class FieldTermsEnum extends BaseTermsEnum {
+    private final FieldPostings p;
+    private final BytesRef term = new BytesRef();
+    private int ord = -1;
+    private int t;
+
+    FieldTermsEnum(FieldPostings p) {
+      this.p = p;
+    }
+
+    @Override
+    public BytesRef next() {
+      if (++ord >= p.size) {
+        return null;
+      }
+      t = p.sorted[ord];
+      term.bytes = p.pool;
+      term.offset = p.start[t];
+      term.length = p.length[t];
+      return term;
+    }
+
+    @Override
+    public BytesRef term() {
+      return term;
+    }
+
+    @Override
+    public long ord() {
+      return ord;
+    }
+
+    @Override
+    public int docFreq() {
+      return p.docFreq[t];
+    }
+
+    @Override
+    public long totalTermFreq() {
+      return p.freqs ? p.totalFreq[t] : p.docFreq[t];
+    }
+
+    @Override
+    public PostingsEnum postings(PostingsEnum reuse, int flags) {
+      SlicePostings e = reuse instanceof SlicePostings s && s.p == p ? s : new SlicePostings(p);
+      e.reset(t);
+      return e;
+    }
+
+    @Override
+    public ImpactsEnum impacts(int flags) {
+      return new SlowImpactsEnum(postings(null, flags));
+    }
+
+    @Override
+    public SeekStatus seekCeil(BytesRef text) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void seekExact(long ord) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** One term's postings, decoded from its slices. */
+  private final class SlicePostings extends PostingsEnum {
+    final FieldPostings p;
+    private final SlicePool.Reader in = slices.reader();
+    private int left;
+    private int doc;
+    private int freq;
+    private int positionsLeft;
+    private int position;
+    private int df;
+
+    SlicePostings(FieldPostings p) {
+      this.p = p;
+    }
+
+    void reset(int t) {
+      in.reset(p.head[t], p.cur[t], p.used[t]);
+      df = p.docFreq[t];
+      left = df;
+      doc = -1;
+      positionsLeft = 0;
+    }
+
+    @Override
+    public int nextDoc() {
+      while (positionsLeft > 0) {
+        in.readVInt();
+        positionsLeft--;
+      }
+      if (left == 0) {
+        return doc = NO_MORE_DOCS;
+      }
+      left--;
+      doc += in.readVInt();
+      freq = p.freqs ? in.readVInt() : 1;
+      positionsLeft = p.positions ? freq : 0;
+      position = 0;
+      return doc;
+    }
+
+    @Override
+    public int nextPosition() {
+      positionsLeft--;
+      position += in.readVInt();
+      return position;
+    }
+
+    @Override
+    public int freq() {
+      return freq;
+    }
+
+    @Override
+    public int startOffset() {
+      return -1;
+    }
+
+    @Override
+    public int endOffset() {
+      return -1;
+    }
+
+    @Override
+    public BytesRef getPayload() {
+      return null;
+    }
+
+    @Override
+    public int docID() {
+      return doc;
+    }
+
+    @Override
+    public int advance(int target) throws IOException {
+      return slowAdvance(target);
+    }
+
+    @Override
+    public long cost() {
+      return df;
+    }
+  }
+
+  /** The postings of every field: the text fields and the docids. */
+  private final class SegmentFields extends Fields {
+    private final Map<String, Terms> byName = new TreeMap<>();
+
+    SegmentFields() {
+      for (FieldPostings p : postings) {
+        byName.put(p.info.name, p.terms());
+      }
+      byName.put(IndexFields.ID, ids.terms());
+    }
+
+    @Override
+    public Iterator<String> iterator() {
+      return byName.keySet().iterator();
+    }
+
+    @Override
+    public Terms terms(String field) {
+      return byName.get(field);
+    }
+
+    @Override
+    public int size() {
+      return byName.size();
+    }
+  }
+
+  /** The norms of the text fields: every document has one (0 when the field has no tokens). */
+  private final class Norms extends NormsProducer {
+    @Override
+    public NumericDocValues getNorms(FieldInfo field) {
+      long[] values = null;
+      for (FieldPostings p : postings) {
+        if (p.info.name.equals(field.name)) {
+          values = p.norms;
+        }
+      }
+      long[] v = values;
+      return new NumericDocValues() {
+        private int doc = -1;
+
+        @Override
+        public long longValue() {
+          return v[doc];
+        }
+
+        @Override
+        public boolean advanceExact(int target) {
+          doc = target;
+          return true;
+        }
+
+        @Override
+        public int docID() {
+          return doc;
+        }
+
+        @Override
+        public int nextDoc() {
+          return advance(doc + 1);
+        }
+
+        @Override
+        public int advance(int target) {
+          return doc = target < docs ? target : NO_MORE_DOCS;
+        }
+
+        @Override
+        public long cost() {
+          return docs;
+        }
+      };
+    }
+
+    @Override
+    public void checkIntegrity() {}
+
+    @Override
+    public void close() {}
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // docids: the id field's postings and sorted doc values
+
+  /** Every document's docid (UTF-8), then sorted: ordinals, and documents per ordinal. */
+  private static final class Ids {
+    byte[] pool = new byte[1 << 16];
+    int poolUsed;
+    int[] start = new int[1 << 12];
+    int[] length = new int[1 << 12];
+    int count;
+    /** Documents in docid order (equal docids: in document order). */
+    int[] byId;
+    /** Per ordinal: its first position in {@link #byId}; one more entry at the end. */
+    int[] ordStart;
+    int[] ordOfDoc;
+    int ords;
+
+    void add(SourceDocument d) {
+      String id = d.id();
+      int max = id.length() * 3;
+      if (poolUsed + max > pool.length) {
+        pool = ArrayUtil.grow(pool, poolUsed + max);
+      }
+      int end = UnicodeUtil.UTF16toUTF8(id, 0, id.length(), pool, poolUsed);
+      int len = end - poolUsed;
+      if (len > InvertedChunk.MAX_TERM_BYTES) {
+        throw new InputException(d.file(), d.line(), "cannot index document: its docid is longer than "
+            + InvertedChunk.MAX_TERM_BYTES + " bytes (UTF-8)");
+      }
+      if (count == start.length) {
+        int n = ArrayUtil.oversize(count + 1, Integer.BYTES);
+        start = Arrays.copyOf(start, n);
+        length = Arrays.copyOf(length, n);
+      }
+      start[count] = poolUsed;
+      length[count] = len;
+      poolUsed = end;
+      count++;
+    }
+
+    private boolean same(int a, int b) {
+      return Arrays.equals(pool, start[a], start[a] + length[a], pool, start[b], start[b] + length[b]);
+    }
+
+    /** Sorts the docids; returns how many documents repeat an earlier docid. */
+    long sort(int docs) {
+      byId = new int[docs];
+      for (int i = 0; i < docs; i++) {
+        byId[i] = i;
+      }
+      new MSBRadixSorter(InvertedChunk.MAX_TERM_BYTES) {
+        @Override
+        protected void swap(int i, int j) {
+          int x = byId[i];
+          byId[i] = byId[j];
+          byId[j] = x;
+        }
+
+        @Override
+        protected int byteAt(int i, int k) {
+          int d = byId[i];
+          return k < length[d] ? pool[start[d] + k] & 0xff : -1;
+        }
+      }.sort(0, docs);
+      ordOfDoc = new int[docs];
+      ordStart = new int[docs + 1];
+      long repeated = 0;
+      int ord = -1;
+      for (int i = 0; i < docs; i++) {
+        if (i == 0 || !same(byId[i - 1], byId[i])) {
+          ord++;
+          ordStart[ord] = i;
+        } else {
+          repeated++;
+        }
+        ordOfDoc[byId[i]] = ord;
+      }
+      ords = ord + 1;
+      ordStart[ords] = docs;
+      if (repeated > 0) {
+        // equal docids: their documents in document order (the sort need not keep it)
+        for (int o = 0; o < ords; o++) {
+          if (ordStart[o + 1] - ordStart[o] > 1) {
+            Arrays.sort(byId, ordStart[o], ordStart[o + 1]);
+          }
+        }
+      }
+      return repeated;
+    }
+
+    BytesRef value(int ord, BytesRef into) {
+      int d = byId[ordStart[ord]];
+      into.bytes = pool;
+      into.offset = start[d];
+      into.length = length[d];
+      return into;
+    }
+
+    SortedDocValues docValues() {
+      return new SortedDocValues() {
+        private final BytesRef value = new BytesRef();
+        private int doc = -1;
+
+        @Override
+        public int ordValue() {
+          return ordOfDoc[doc];
+        }
+
+        @Override
+        public BytesRef lookupOrd(int ord) {
+          return value(ord, value);
+        }
+
+        @Override
+        public int getValueCount() {
+          return ords;
+        }
+
+        @Override
+        public boolean advanceExact(int target) {
+          doc = target;
+          return true;
+        }
+
+        @Override
+        public int docID() {
+          return doc;
+        }
+
+        @Override
+        public int nextDoc() {
+          return advance(doc + 1);
+        }
+
+        @Override
+        public int advance(int target) {
+          return doc = target < count ? target : NO_MORE_DOCS;
+        }
+
+        @Override
+        public long cost() {
+          return count;
+        }
+      };
+    }
+
+    Terms terms() {
+      return new Terms() {
+        @Override
+        public TermsEnum iterator() {
+          return new BaseTermsEnum() {
+            private final BytesRef term = new BytesRef();
+            private int ord = -1;
+
+            @Override
+            public BytesRef next() {
+              return ++ord < ords ? value(ord, term) : null;
+            }
+
+            @Override
+            public BytesRef term() {
+              return term;
+            }
+
+            @Override
+            public long ord() {
+              return ord;
+            }
+
+            @Override
+            public int docFreq() {
+              return ordStart[ord + 1] - ordStart[ord];
+            }
+
+            @Override
+            public long totalTermFreq() {
+              return docFreq();
+            }
+
+            @Override
+            public PostingsEnum postings(PostingsEnum reuse, int flags) {
+              int from = ordStart[ord];
+              int to = ordStart[ord + 1];
+              return new PostingsEnum() {
+                private int i = from - 1;
+                private int doc = -1;
+
+                @Override
+                public int nextDoc() {
+                  return doc = ++i < to ? byId[i] : NO_MORE_DOCS;
+                }
+
+                @Override
+                public int docID() {
+                  return doc;
+                }
+
+                @Override
+                public int advance(int target) throws IOException {
+                  return slowAdvance(target);
+                }
+
+                @Override
+                public long cost() {
+                  return to - from;
+                }
+
+                @Override
+                public int freq() {
+                  return 1;
+                }
+
+                @Override
+                public int nextPosition() {
+                  return -1;
+                }
+
+                @Override
+                public int startOffset() {
+                  return -1;
+                }
+
+                @Override
+                public int endOffset() {
+                  return -1;
+                }
+
+                @Override
+                public BytesRef getPayload() {
+                  return null;
+                }
+              };
+            }
+
+            @Override
+            public ImpactsEnum impacts(int flags) {
+              return new SlowImpactsEnum(postings(null, flags));
+            }
+
+            @Override
+            public SeekStatus seekCeil(BytesRef text) {
+              throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void seekExact(long ord) {
+              throw new UnsupportedOperationException();
+            }
+          };
+        }
+
+        @Override
+        public long size() {
+          return ords;
+        }
+
+        @Override
+        public long getSumTotalTermFreq() {
+          return count;
+        }
+
+        @Override
+        public long getSumDocFreq() {
+          return count;
+        }
+
+        @Override
+        public int getDocCount() {
+          return count;
+        }
+
+        @Override
+        public boolean hasFreqs() {
+          return false;
+        }
+
+        @Override
+        public boolean hasOffsets() {
+          return false;
+        }
+
+        @Override
+        public boolean hasPositions() {
+          return false;
+        }
+
+        @Override
+        public boolean hasPayloads() {
+          return false;
+        }
+      };
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /**
+   * Growing byte runs in one pool: each run is a chain of slices (4 bytes at a slice's end address
+   * the next one), slices grow from 16 to 2,048 bytes, so rare terms waste little and frequent
+   * ones few links. A slice address is its byte offset divided by 8 (pages of 64 KiB; slices never
+   * cross a page).
+   */
+  static final class SlicePool {
+    static final int PAGE_BITS = 16;
+    static final int PAGE = 1 << PAGE_BITS;
+    static final int MAX_LEVEL = 7;
+    private byte[][] pages = new byte[16][];
+    private int page = -1;
+    private int pageUsed = PAGE;
+
+    static int size(int level) {
+      return 16 << level;
+    }
+
+    static int payload(int level) {
+      return (16 << level) - 4;
+    }
+
+    int alloc(int level) {
+      int size = size(level);
+      if (pageUsed + size > PAGE) {
+        page++;
+        if (page == pages.length) {
+          pages = Arrays.copyOf(pages, pages.length * 2);
+        }
+        if ((long) page << PAGE_BITS >= (1L << 34)) {
+          throw new IllegalStateException("postings need more than 16 GiB in memory");
+        }
+        pages[page] = new byte[PAGE];
+        pageUsed = 0;
+      }
+      long abs = ((long) page << PAGE_BITS) + pageUsed;
+      pageUsed += size;
+      return (int) (abs >>> 3);
+    }
+
+    void write(int slice, int at, byte[] src, int off, int len) {
+      long abs = ((long) slice << 3) + at;
+      System.arraycopy(src, off, pages[(int) (abs >>> PAGE_BITS)], (int) (abs & (PAGE - 1)), len);
+    }
+
+    void setNext(int slice, int at, int next) {
+      long abs = ((long) slice << 3) + at;
+      byte[] p = pages[(int) (abs >>> PAGE_BITS)];
+      int o = (int) (abs & (PAGE - 1));
+      p[o] = (byte) (next >>> 24);
+      p[o + 1] = (byte) (next >>> 16);
+      p[o + 2] = (byte) (next >>> 8);
+      p[o + 3] = (byte) next;
+    }
+
+    Reader reader() {
+      return new Reader();
+    }
+
+    /** Reads one run from its first slice to its last (where {@code used} bytes are written). */
+    final class Reader {
+      private byte[] bytes;
+      private int pos;
+      private int end;
+      private int slice;
+      private int level;
+      private int last;
+      private int lastUsed;
+
+      void reset(int head, int last, int lastUsed) {
+        this.last = last;
+        this.lastUsed = lastUsed;
+        enter(head, 0);
+      }
+
+      private void enter(int s, int lvl) {
+        slice = s;
+        level = lvl;
+        long abs = (long) s << 3;
+        bytes = pages[(int) (abs >>> PAGE_BITS)];
+        pos = (int) (abs & (PAGE - 1));
+        end = pos + (s == last ? lastUsed : payload(lvl));
+      }
+
+      private byte readByte() {
+        if (pos == end) {
+          int next = ((bytes[end] & 0xff) << 24) | ((bytes[end + 1] & 0xff) << 16)
+              | ((bytes[end + 2] & 0xff) << 8) | (bytes[end + 3] & 0xff);
+          enter(next, Math.min(level + 1, MAX_LEVEL));
+        }
+        return bytes[pos++];
+      }
+
+      int readVInt() {
+        byte b = readByte();
+        int v = b & 0x7F;
+        for (int shift = 7; b < 0; shift += 7) {
+          b = readByte();
+          v |= (b & 0x7F) << shift;
+        }
+        return v;
+      }
+    }
+  }
+}
