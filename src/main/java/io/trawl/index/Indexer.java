@@ -90,9 +90,9 @@ import org.apache.lucene.util.IOUtils;
  */
 public final class Indexer {
   /** Documents per chunk handed to a worker for analysis. */
-  public static final int DEFAULT_CHUNK_DOCS = 1024;
+  public static final int DEFAULT_CHUNK_DOCS = Integer.getInteger("trawl.index.chunkDocs", 1024);
   /** Characters (text + raw) per chunk at most, whatever the document count. */
-  public static final long DEFAULT_CHUNK_CHARS = 4L << 20;
+  public static final long DEFAULT_CHUNK_CHARS = Long.getLong("trawl.index.chunkChars", 4L << 20);
   /** With chunk segments, how far chunks may grow beyond their initial size. */
   public static final int CHUNK_GROWTH = 32;
   /** With chunk segments, the upper bound on characters per chunk: bounds memory. */
@@ -581,9 +581,9 @@ public final class Indexer {
           continue;
         }
         if (result instanceof InvertedChunk ic) {
-          segment.add(ic);
-          indexed.addAndGet(ic.docs.size());
-          ic.recycle();
+          int count = ic.docs.size();
+          segment.add(ic); // releases the chunk when written
+          indexed.addAndGet(count);
           continue;
         }
         AnalyzedChunk c = (AnalyzedChunk) result;

@@ -25,9 +25,11 @@ import org.apache.lucene.util.Version;
  *
  * <p>Per text field ({@link FieldChunk}) a chunk holds its own small dictionary (terms in order of
  * first occurrence, with their hashes), and per term its postings within the chunk as one run of
- * variable-length integers: the first document's number is kept apart ({@code firstDoc}, relative
- * to the chunk) so that the builder can write it as a gap from the term's previous document, and
- * the rest are copied as they are. Per document: the norm (computed by the similarity from the
+ * variable-length integers (per document: its gap from the previous one shifted left by one, the
+ * low bit set when the frequency is 1, else the frequency follows; then the position gaps). The
+ * first document's number and frequency are kept apart ({@code firstDoc}, {@code firstFreq}) so
+ * that the builder can write them as a gap from the term's previous document; the rest is copied
+ * as it is. Per document: the norm (computed by the similarity from the
  * same {@link FieldInvertState} figures as Lucene's inverter: tokens, overlaps) and, with term
  * vectors, the document's terms in byte order with their frequencies and positions.
  *
@@ -51,6 +53,21 @@ final class InvertedChunk {
       fields[i] = new FieldChunk(freqs, positions, vectors);
     }
     this.recycled = recycled;
+  }
+
+  /** A chunk that marks the end of a queue. */
+  static InvertedChunk end() {
+    return new InvertedChunk(0, false, false, false, new java.util.concurrent.ConcurrentLinkedQueue<>());
+  }
+
+  /** Users still to {@link #release} this chunk (the postings and the stored-fields writers). */
+  final java.util.concurrent.atomic.AtomicInteger users = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** One user is done; the last hands the buffers back for another chunk. */
+  void release() {
+    if (users.decrementAndGet() == 0) {
+      recycle();
+    }
   }
 
   /** Hands the buffers back for another chunk; this chunk must not be used afterwards. */
@@ -82,6 +99,7 @@ final class InvertedChunk {
     int[] docFreq = new int[1 << 10];
     int[] totalFreq = new int[1 << 10];
     int[] firstDoc = new int[1 << 10];
+    int[] firstFreq = new int[1 << 10];
     int[] lastDoc = new int[1 << 10];
     /** Bytes of the term's postings after its first document number: [postStart, postEnd). */
     int[] postStart = new int[1 << 10];
@@ -194,6 +212,7 @@ final class InvertedChunk {
       docFreq = Arrays.copyOf(docFreq, n);
       totalFreq = Arrays.copyOf(totalFreq, n);
       firstDoc = Arrays.copyOf(firstDoc, n);
+      firstFreq = Arrays.copyOf(firstFreq, n);
       lastDoc = Arrays.copyOf(lastDoc, n);
       postStart = Arrays.copyOf(postStart, n);
       postEnd = Arrays.copyOf(postEnd, n);
@@ -270,11 +289,15 @@ final class InvertedChunk {
           ensurePost(5 + (freqs ? 5 : 0) + (positions ? 5 * (j - i) : 0));
           if (prev < 0) {
             firstDoc[t] = d;
+            firstFreq[t] = f;
+          } else if (freqs) {
+            // the gap and whether the frequency is 1 in one number (most are 1)
+            writeVInt((d - prev) << 1 | (f == 1 ? 1 : 0));
+            if (f != 1) {
+              writeVInt(f);
+            }
           } else {
             writeVInt(d - prev);
-          }
-          if (freqs) {
-            writeVInt(f);
           }
           if (positions) {
             int last = 0;

@@ -11,6 +11,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.DocValuesConsumer;
 import org.apache.lucene.codecs.FieldsConsumer;
@@ -55,9 +61,9 @@ import org.apache.lucene.util.Version;
  * without inverting every token again on one thread.
  *
  * <p>While chunks arrive, their stored fields and term vectors go to the codec's writers (both
- * stream documents in order), and each chunk term's postings are appended to the term's postings
- * in the segment's dictionary (slices in one byte pool, as variable-length integers: the gap from
- * the term's previous document, the frequency, the position gaps). {@link #finish} sorts the
+ * stream documents in order) on a thread of their own, and each chunk term's postings are appended
+ * to the term's postings in the segment's dictionary (slices in one byte pool, encoded as in
+ * {@link InvertedChunk}). {@link #finish} sorts the
  * dictionaries and the docids, writes norms, doc values and postings through the codec, then the
  * field infos, the segment info and the commit point ({@code segments_1}).
  *
@@ -86,9 +92,17 @@ final class SegmentBuilder implements Closeable {
   private final SlicePool slices = new SlicePool();
   private final FieldPostings[] postings;
   private final Ids ids = new Ids();
-  private final byte[] vint = new byte[5];
+  private final byte[] vint = new byte[10];
   private final BytesRef scratch = new BytesRef();
   private int docs;
+  /**
+   * Stored fields and term vectors are written on a thread of their own (they are independent of
+   * the postings, and storing raw documents costs as much as all the rest of this thread's work).
+   */
+  private final BlockingQueue<InvertedChunk> toStore = new ArrayBlockingQueue<>(4);
+  private static final InvertedChunk END = InvertedChunk.end();
+  private final Thread storer;
+  private volatile Throwable storeFailure;
 
   /**
    * @param fieldInfos the field infos IndexWriter gives these documents (attributes are set anew by
@@ -134,6 +148,74 @@ final class SegmentBuilder implements Closeable {
     }
     this.stored = s;
     this.termVectors = v;
+    this.storer = new Thread(this::storeLoop, "trawl-store");
+    storer.setDaemon(true);
+    storer.start();
+  }
+
+  private void storeLoop() {
+    try {
+      while (true) {
+        InvertedChunk c = toStore.take();
+        if (c == END) {
+          return;
+        }
+        try {
+          if (storeFailure == null) {
+            store(c);
+          }
+        } finally {
+          c.release();
+        }
+      }
+    } catch (InterruptedException e) {
+      // closed
+    } catch (Throwable t) {
+      storeFailure = t;
+      // keep taking chunks so that add() never blocks on a dead thread
+      while (true) {
+        try {
+          InvertedChunk c = toStore.take();
+          if (c == END) {
+            return;
+          }
+          c.release();
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void store(InvertedChunk c) throws IOException {
+    for (int d = 0, n = c.docs.size(); d < n; d++) {
+      SourceDocument doc = c.docs.get(d);
+      stored.startDocument();
+      stored.writeField(idInfo, doc.id());
+      if (rawInfo != null) {
+        stored.writeField(rawInfo, doc.raw());
+      }
+      stored.finishDocument();
+      if (vectors) {
+        vectors(c, d);
+      }
+    }
+  }
+
+  private void checkStored() throws IOException {
+    Throwable t = storeFailure;
+    if (t != null) {
+      if (t instanceof IOException e) {
+        throw e;
+      }
+      if (t instanceof RuntimeException e) {
+        throw e;
+      }
+      if (t instanceof Error e) {
+        throw e;
+      }
+      throw new IOException(t);
+    }
   }
 
   private SegmentInfo segmentInfo(int maxDoc, Map<String, String> attributes) {
@@ -159,23 +241,41 @@ final class SegmentBuilder implements Closeable {
       throw new IllegalArgumentException("more than " + org.apache.lucene.index.IndexWriter.MAX_DOCS
           + " documents: one Lucene index cannot hold them");
     }
+    checkStored();
     for (int d = 0; d < n; d++) {
-      SourceDocument doc = c.docs.get(d);
-      ids.add(doc);
-      stored.startDocument();
-      stored.writeField(idInfo, doc.id());
-      if (rawInfo != null) {
-        stored.writeField(rawInfo, doc.raw());
-      }
-      stored.finishDocument();
-      if (vectors) {
-        vectors(c, d);
-      }
+      ids.add(c.docs.get(d));
     }
-    for (int f = 0; f < postings.length; f++) {
-      postings[f].add(c.fields[f], base);
+    c.users.set(2);
+    put(c);
+    try {
+      for (int f = 0; f < postings.length; f++) {
+        postings[f].add(c.fields[f], base);
+      }
+    } finally {
+      c.release();
     }
     docs = base + n;
+  }
+
+  private void put(InvertedChunk c) throws IOException {
+    try {
+      toStore.put(c);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("indexing interrupted");
+    }
+  }
+
+  /** Waits for the stored-fields thread to write everything queued. */
+  private void drainStored() throws IOException {
+    put(END);
+    try {
+      storer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("indexing interrupted");
+    }
+    checkStored();
   }
 
   private void vectors(InvertedChunk c, int d) throws IOException {
@@ -214,6 +314,8 @@ final class SegmentBuilder implements Closeable {
    * occurred before (0 normally); the caller decides what to do with them.
    */
   long finish() throws IOException {
+    lapStart = System.nanoTime();
+    drainStored();
     stored.finish(docs);
     if (termVectors != null) {
       termVectors.finish(docs);
@@ -224,29 +326,54 @@ final class SegmentBuilder implements Closeable {
       empty.commit(dir);
       return 0;
     }
-    for (FieldPostings p : postings) {
-      p.sort();
-    }
-    long duplicates = ids.sort(docs);
+    lap("stored fields and term vectors drained");
     SegmentInfo si = segmentInfo(docs, new HashMap<>(provisional.getAttributes()));
     SegmentWriteState state = new SegmentWriteState(InfoStream.NO_OUTPUT, tracking, si, fieldInfos,
         null, IOContext.DEFAULT);
     Norms norms = new Norms();
-    try (NormsConsumer nc = codec.normsFormat().normsConsumer(state)) {
-      for (FieldInfo fi : textInfos) {
-        nc.addNormsField(fi, norms);
-      }
-    }
-    try (DocValuesConsumer dv = codec.docValuesFormat().fieldsConsumer(state)) {
-      dv.addSortedField(idInfo, new EmptyDocValuesProducer() {
-        @Override
-        public SortedDocValues getSorted(FieldInfo field) {
-          return ids.docValues();
-        }
+    // the text fields' postings (the long part) on this thread; meanwhile a helper sorts the docids
+    // and writes norms and doc values; the docids' postings come last (field order) and wait for it
+    ExecutorService helper = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "trawl-finish");
+      t.setDaemon(true);
+      return t;
+    });
+    long duplicates;
+    try {
+      Future<Long> sortedIds = helper.submit(() -> {
+        long repeated = ids.sort(docs);
+        lap("docids sorted");
+        return repeated;
       });
-    }
-    try (FieldsConsumer fc = codec.postingsFormat().fieldsConsumer(state)) {
-      fc.write(new SegmentFields(), norms);
+      Future<?> normsAndValues = helper.submit(() -> {
+        try (NormsConsumer nc = codec.normsFormat().normsConsumer(state)) {
+          for (FieldInfo fi : textInfos) {
+            nc.addNormsField(fi, norms);
+          }
+        }
+        try (DocValuesConsumer dv = codec.docValuesFormat().fieldsConsumer(state)) {
+          dv.addSortedField(idInfo, new EmptyDocValuesProducer() {
+            @Override
+            public SortedDocValues getSorted(FieldInfo field) {
+              return ids.docValues();
+            }
+          });
+        }
+        lap("norms and doc values");
+        return null;
+      });
+      for (FieldPostings p : postings) {
+        p.sort();
+      }
+      lap("terms sorted");
+      try (FieldsConsumer fc = codec.postingsFormat().fieldsConsumer(state)) {
+        fc.write(new SegmentFields(() -> await(sortedIds)), norms);
+      }
+      lap("postings");
+      await(normsAndValues);
+      duplicates = await(sortedIds);
+    } finally {
+      helper.shutdownNow();
     }
     codec.fieldInfosFormat().write(tracking, si, "", fieldInfos, IOContext.DEFAULT);
     si.setFiles(new ArrayList<>(tracking.getCreatedFiles()));
@@ -256,11 +383,30 @@ final class SegmentBuilder implements Closeable {
     infos.counter = 1;
     infos.add(new SegmentCommitInfo(si, 0, 0, -1, -1, -1, StringHelper.randomId()));
     infos.commit(dir);
+    lap("committed");
     return duplicates;
+  }
+
+  private static final boolean STATS = Boolean.getBoolean("trawl.index.stats");
+  private long lapStart = System.nanoTime();
+
+  /** With {@code -Dtrawl.index.stats=true}: how long each step of {@link #finish} took. */
+  private void lap(String what) {
+    if (STATS) {
+      long now = System.nanoTime();
+      System.err.printf(java.util.Locale.ROOT, "segment: %s in %.2f s%n", what, (now - lapStart) / 1e9);
+      lapStart = now;
+    }
   }
 
   @Override
   public void close() throws IOException {
+    storer.interrupt();
+    try {
+      storer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     IOUtils.close(stored, termVectors);
   }
 
@@ -304,13 +450,17 @@ final class SegmentBuilder implements Closeable {
       for (int t = 0; t < fc.terms; t++) {
         int g = lookup(fc.termBytes, fc.termStart[t], fc.termLength[t], fc.termHash[t]);
         int doc = base + fc.firstDoc[t];
-        int v = doc - lastDoc[g];
-        int n = 0;
-        while ((v & ~0x7F) != 0) {
-          vint[n++] = (byte) ((v & 0x7F) | 0x80);
-          v >>>= 7;
+        int gap = doc - lastDoc[g];
+        int n;
+        if (freqs) {
+          int f = fc.firstFreq[t];
+          n = vint(gap << 1 | (f == 1 ? 1 : 0), 0);
+          if (f != 1) {
+            n = vint(f, n);
+          }
+        } else {
+          n = vint(gap, 0);
         }
-        vint[n++] = (byte) v;
         append(g, vint, 0, n);
         append(g, fc.post, fc.postStart[t], fc.postEnd[t] - fc.postStart[t]);
         lastDoc[g] = base + fc.lastDoc[t];
@@ -323,6 +473,15 @@ final class SegmentBuilder implements Closeable {
       }
       System.arraycopy(fc.norms, 0, norms, base, n);
       docCount += fc.docsWithTokens;
+    }
+
+    private int vint(int v, int n) {
+      while ((v & ~0x7F) != 0) {
+        vint[n++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      vint[n++] = (byte) v;
+      return n;
     }
 
     private int lookup(byte[] b, int off, int len, int h) {
@@ -581,8 +740,14 @@ final class SegmentBuilder implements Closeable {
         return doc = NO_MORE_DOCS;
       }
       left--;
-      doc += in.readVInt();
-      freq = p.freqs ? in.readVInt() : 1;
+      if (p.freqs) {
+        int code = in.readVInt();
+        doc += code >>> 1;
+        freq = (code & 1) != 0 ? 1 : in.readVInt();
+      } else {
+        doc += in.readVInt();
+        freq = 1;
+      }
       positionsLeft = p.positions ? freq : 0;
       position = 0;
       return doc;
@@ -631,15 +796,43 @@ final class SegmentBuilder implements Closeable {
     }
   }
 
+  private static <T> T await(Future<T> f) throws IOException {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("indexing interrupted");
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException re) {
+        throw re;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(c);
+    }
+  }
+
+  /** Something to wait for before the docids' postings are read. */
+  private interface Ready {
+    void await() throws IOException;
+  }
+
   /** The postings of every field: the text fields and the docids. */
   private final class SegmentFields extends Fields {
     private final Map<String, Terms> byName = new TreeMap<>();
+    private final Ready idsSorted;
 
-    SegmentFields() {
+    SegmentFields(Ready idsSorted) {
       for (FieldPostings p : postings) {
         byName.put(p.info.name, p.terms());
       }
-      byName.put(IndexFields.ID, ids.terms());
+      byName.put(IndexFields.ID, null);
+      this.idsSorted = idsSorted;
     }
 
     @Override
@@ -648,7 +841,12 @@ final class SegmentBuilder implements Closeable {
     }
 
     @Override
-    public Terms terms(String field) {
+    public Terms terms(String field) throws IOException {
+      lap("postings before " + field);
+      if (field.equals(IndexFields.ID)) {
+        idsSorted.await();
+        return ids.terms();
+      }
       return byName.get(field);
     }
 

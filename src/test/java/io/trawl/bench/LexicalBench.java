@@ -99,11 +99,40 @@ public final class LexicalBench {
     if (store.equals("full")) {
       o.storePositions(true).storeDocvectors(true);
     }
+    // threads end with the build, so their CPU is sampled while it runs (last reading per thread)
+    java.util.Map<String, Long> lastTicks = new java.util.concurrent.ConcurrentHashMap<>();
+    Thread sampler = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        lastTicks.putAll(taskCpu());
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    sampler.setDaemon(true);
+    java.util.Map<String, Long> before = taskCpu();
+    sampler.start();
     long t0 = System.nanoTime();
     long c0 = cpuNanos();
     Indexer.Result r = new Indexer(o).run();
     double secs = (System.nanoTime() - t0) / 1e9;
     double cpu = (cpuNanos() - c0) / 1e9;
+    sampler.interrupt();
+    lastTicks.putAll(taskCpu());
+    java.util.Map<String, Long> groups = new java.util.TreeMap<>();
+    for (var e : lastTicks.entrySet()) {
+      String name = e.getKey().substring(e.getKey().indexOf(' ') + 1);
+      groups.merge(name, e.getValue() - before.getOrDefault(e.getKey(), 0L), Long::sum);
+    }
+    StringBuilder by = new StringBuilder("  CPU by thread group:");
+    groups.entrySet().stream().filter(e -> e.getValue() >= 10)
+        .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
+        .forEach(e -> by.append(String.format(Locale.ROOT, " %s %.1f s;", e.getKey(), e.getValue() / 100.0)));
+    by.append(String.format(Locale.ROOT, " phases: reading and inverting %.1f s, writing %.1f s",
+        r.metadata().timings().indexSeconds(), r.metadata().timings().mergeSeconds()));
+    System.out.println(by);
     long docs = r.metadata().documents();
     System.out.printf(Locale.ROOT,
         "index[%s]: %d docs in %.1f s = %.0f docs/s (CPU %.1f s = %.0f docs per CPU-second), %d threads, peak RSS %.2f GiB, index %.0f MiB%n",
@@ -167,6 +196,28 @@ public final class LexicalBench {
           String[] f = stat.substring(close + 2).split(" ");
           long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
           out.merge(name, ticks, Long::sum);
+        } catch (IOException | RuntimeException e) {
+          // thread ended
+        }
+      }
+    } catch (IOException e) {
+      // not Linux
+    }
+    return out;
+  }
+
+  /** CPU ticks (1/100 s) per live thread, keyed "tid name" (name without its number). */
+  static java.util.Map<String, Long> taskCpu() {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    try (var dirs = Files.list(Path.of("/proc/self/task"))) {
+      for (Path t : dirs.toList()) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          int open = stat.indexOf('(');
+          int close = stat.lastIndexOf(')');
+          String name = stat.substring(open + 1, close).replaceAll("[#0-9]+$", "").replaceAll("\\s*\\d+$", "").strip();
+          String[] f = stat.substring(close + 2).split(" ");
+          out.put(t.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
         } catch (IOException | RuntimeException e) {
           // thread ended
         }
