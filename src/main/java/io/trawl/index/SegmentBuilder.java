@@ -326,7 +326,8 @@ final class SegmentBuilder implements Closeable {
       empty.commit(dir);
       return 0;
     }
-    lap("stored fields and term vectors drained");
+    lap("stored fields and term vectors drained (postings in memory: " + (slices.bytes() >> 20)
+        + " MiB)");
     SegmentInfo si = segmentInfo(docs, new HashMap<>(provisional.getAttributes()));
     SegmentWriteState state = new SegmentWriteState(InfoStream.NO_OUTPUT, tracking, si, fieldInfos,
         null, IOContext.DEFAULT);
@@ -1263,6 +1264,10 @@ final class SegmentBuilder implements Closeable {
 
     Reader reader() {
       return new Reader();
+    }
+
+    long bytes() {
+      return (long) (page + 1) << PAGE_BITS;
     }
 
     /** Reads one run from its first slice to its last (where {@code used} bytes are written). */

@@ -157,6 +157,61 @@ class IndexerEqualityTest {
     }
   }
 
+  /**
+   * The direct segment on what the English analyzer never produces: overlapping tokens (position
+   * increment 0, discounted from BM25's length), a term repeated at one position, empty documents,
+   * a repeated docid, terms spread over two chunks; the same index as IndexWriter's, and a clean
+   * CheckIndex.
+   */
+  @ParameterizedTest(name = "positions={0} vectors={1}")
+  @CsvSource({"false, false", "true, false", "false, true", "true, true"})
+  void directSegmentEqualsIndexWriterOnOverlapsAndRepeats(boolean positions, boolean vectors)
+      throws IOException {
+    String[] texts = {"a b a c a b", "xa b b", "", "c c c c", "b xz a xz", "a", "", "p q r xa a",
+        "xq xq xq", "b"};
+    String[] ids = {"d0", "d1", "d2", "d3", "d1", "d5", "d6", "d7", "d8", "d9"};
+    Analyzer analyzer = new OverlapAnalyzer();
+    FieldType type = textType(positions, vectors);
+    List<SourceDocument> docs = new ArrayList<>();
+    for (int i = 0; i < texts.length; i++) {
+      docs.add(new SourceDocument(ids[i], "", texts[i], "{\"raw\":" + i + "}", "test", i + 1));
+    }
+    try (Directory ref = new ByteBuffersDirectory(); FSDirectory built = FSDirectory.open(tmp.resolve("direct"))) {
+      try (IndexWriter w = new IndexWriter(ref, new IndexWriterConfig(analyzer).setSimilarity(new BM25Similarity()))) {
+        for (SourceDocument d : docs) {
+          Document doc = new Document();
+          doc.add(new StringField(IndexFields.ID, d.id(), Field.Store.YES));
+          doc.add(new SortedDocValuesField(IndexFields.ID, new BytesRef(d.id())));
+          doc.add(new Field(IndexFields.CONTENTS, d.contents(), type));
+          doc.add(new StoredField(IndexFields.RAW, d.raw()));
+          w.addDocument(doc);
+        }
+      }
+      try (DirectoryReader a = DirectoryReader.open(ref)) {
+        String[] names = {IndexFields.CONTENTS};
+        InvertedChunk.Builder b = new InvertedChunk.Builder(analyzer, new BM25Similarity(), names,
+            type.indexOptions(), vectors, new ConcurrentLinkedQueue<>());
+        long repeated;
+        try (SegmentBuilder segment = new SegmentBuilder(built, a.leaves().get(0).reader().getFieldInfos(), names)) {
+          segment.add(b.invert(docs.subList(0, 4), (d, f) -> d.contents()));
+          segment.add(b.invert(docs.subList(4, docs.size()), (d, f) -> d.contents()));
+          repeated = segment.finish();
+        }
+        assertEquals(1, repeated, "d1 occurs twice");
+        try (DirectoryReader r = DirectoryReader.open(built)) {
+          IndexEquality.Compared n = IndexEquality.assertSame(a.leaves().get(0).reader(), r.leaves().get(0).reader());
+          assertEquals(texts.length, n.norms());
+          assertTrue(n.postings() > 20, n.toString());
+          assertEquals(vectors ? 8 : 0, n.vectors(), "a vector for each document with tokens");
+        }
+        try (CheckIndex check = new CheckIndex(built)) {
+          check.setLevel(CheckIndex.Level.MIN_LEVEL_FOR_SLOW_CHECKS);
+          assertTrue(check.checkIndex().clean);
+        }
+      }
+    }
+  }
+
   /** Whitespace tokens; a token starting with 'x' is followed by an overlapping copy "syn". */
   private static final class OverlapAnalyzer extends Analyzer {
     @Override
