@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Queue;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.apache.lucene.analysis.tokenattributes.TermFrequencyAttribute;
 import org.apache.lucene.analysis.tokenattributes.TermToBytesRefAttribute;
@@ -17,6 +18,7 @@ import org.apache.lucene.search.similarities.Similarity;
 import org.apache.lucene.util.ArrayUtil;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.MSBRadixSorter;
+import org.apache.lucene.util.UnicodeUtil;
 import org.apache.lucene.util.Version;
 
 /**
@@ -94,6 +96,15 @@ final class InvertedChunk {
     int[] termHash = new int[1 << 10];
     private int[] table = new int[1 << 11]; // entry + 1; 0 = free
     private int mask = table.length - 1;
+    /**
+     * Terms as analyzed (UTF-16), for the lookup of a token's characters: no UTF-8 encoding per
+     * token, only per new term. Used only while the analyzer exposes a CharTermAttribute.
+     */
+    private char[] termChars = new char[1 << 14];
+    private int termCharsUsed;
+    private int[] charStart = new int[1 << 10];
+    private int[] charHash = new int[1 << 10];
+    private boolean byChars;
 
     // per term: postings within the chunk
     int[] docFreq = new int[1 << 10];
@@ -154,6 +165,8 @@ final class InvertedChunk {
       Arrays.fill(table, 0, table.length, 0);
       terms = 0;
       termBytesUsed = 0;
+      termCharsUsed = 0;
+      byChars = false;
       tokens = 0;
       postUsed = 0;
       pairs = 0;
@@ -165,7 +178,80 @@ final class InvertedChunk {
       }
     }
 
-    /** The dictionary id of a term, added if new. */
+    /**
+     * The dictionary id of a term given by its characters, added if new (its UTF-8 bytes are
+     * what is indexed). A chunk's field is looked up either by characters or by bytes throughout.
+     */
+    private int intern(char[] c, int len, BytesRef scratch) {
+      if (terms == 0) {
+        byChars = true;
+      } else if (!byChars) {
+        return intern(utf8(c, len, scratch));
+      }
+      int h = 0;
+      for (int i = 0; i < len; i++) {
+        h = 31 * h + c[i];
+      }
+      h *= 0x9E3779B9;
+      h ^= h >>> 15;
+      int i = h & mask;
+      while (true) {
+        int e = table[i] - 1;
+        if (e < 0) {
+          break;
+        }
+        if (charHash[e] == h && sameChars(e, c, len)) {
+          return e;
+        }
+        i = (i + 1) & mask;
+      }
+      int e = add(utf8(c, len, scratch), i);
+      if (termCharsUsed + len > termChars.length) {
+        termChars = ArrayUtil.grow(termChars, termCharsUsed + len);
+      }
+      System.arraycopy(c, 0, termChars, termCharsUsed, len);
+      charStart[e] = termCharsUsed;
+      charHash[e] = h;
+      termCharsUsed += len;
+      if (terms * 2 > table.length) {
+        rehash();
+      }
+      return e;
+    }
+
+    private boolean sameChars(int e, char[] c, int len) {
+      int from = charStart[e];
+      int end = e + 1 < terms ? charStart[e + 1] : termCharsUsed;
+      if (end - from != len) {
+        return false;
+      }
+      for (int k = 0; k < len; k++) {
+        if (termChars[from + k] != c[k]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    private static BytesRef utf8(char[] c, int len, BytesRef scratch) {
+      if (scratch.bytes.length < len * 3) {
+        scratch.bytes = new byte[ArrayUtil.oversize(len * 3, 1)];
+      }
+      scratch.offset = 0;
+      scratch.length = UnicodeUtil.UTF16toUTF8(c, 0, len, scratch.bytes);
+      return scratch;
+    }
+
+    private int intern(BytesRef b) {
+      if (terms == 0) {
+        byChars = false;
+      } else if (byChars) {
+        throw new IllegalStateException("a field's tokens come as characters and as bytes");
+      }
+      return intern(b.bytes, b.offset, b.length);
+    }
+
+    /** The dictionary id of a term given by its bytes, added if new. */
     private int intern(byte[] b, int off, int len) {
       int h = hash(b, off, len);
       int i = h & mask;
@@ -174,12 +260,39 @@ final class InvertedChunk {
         if (e < 0) {
           break;
         }
-        if (termHash[e] == h && termLength[e] == len && Arrays.equals(termBytes, termStart[e],
-            termStart[e] + len, b, off, off + len)) {
+        if (termHash[e] == h && sameBytes(e, b, off, len)) {
           return e;
         }
         i = (i + 1) & mask;
       }
+      int e = add(new BytesRef(b, off, len), i);
+      if (terms * 2 > table.length) {
+        rehash();
+      }
+      return e;
+    }
+
+    private boolean sameBytes(int e, byte[] b, int off, int len) {
+      if (termLength[e] != len) {
+        return false;
+      }
+      for (int k = 0, from = termStart[e]; k < len; k++) {
+        if (termBytes[from + k] != b[off + k]) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Adds a new term at free table slot {@code i} (after a failed lookup); returns its id. The
+     * caller rehashes when the table is half full, once the term's lookup hash is stored.
+     */
+    private int add(BytesRef t, int i) {
+      byte[] b = t.bytes;
+      int off = t.offset;
+      int len = t.length;
+      int h = hash(b, off, len);
       if (len > MAX_TERM_BYTES) {
         throw new IllegalArgumentException("a term is longer than " + MAX_TERM_BYTES
             + " bytes (UTF-8); Lucene cannot index it");
@@ -198,9 +311,6 @@ final class InvertedChunk {
       termBytesUsed += len;
       table[i] = e + 1;
       terms++;
-      if (terms * 2 > table.length) {
-        rehash();
-      }
       return e;
     }
 
@@ -209,6 +319,8 @@ final class InvertedChunk {
       termStart = Arrays.copyOf(termStart, n);
       termLength = Arrays.copyOf(termLength, n);
       termHash = Arrays.copyOf(termHash, n);
+      charStart = Arrays.copyOf(charStart, n);
+      charHash = Arrays.copyOf(charHash, n);
       docFreq = Arrays.copyOf(docFreq, n);
       totalFreq = Arrays.copyOf(totalFreq, n);
       firstDoc = Arrays.copyOf(firstDoc, n);
@@ -226,7 +338,7 @@ final class InvertedChunk {
       table = new int[table.length * 2];
       mask = table.length - 1;
       for (int e = 0; e < terms; e++) {
-        int i = termHash[e] & mask;
+        int i = (byChars ? charHash[e] : termHash[e]) & mask;
         while (table[i] != 0) {
           i = (i + 1) & mask;
         }
@@ -423,6 +535,7 @@ final class InvertedChunk {
     private final IndexOptions indexOptions;
     private final boolean vectors;
     private final Queue<InvertedChunk> recycled;
+    private final BytesRef scratch = new BytesRef(new byte[256]);
 
     interface Texts {
       String text(SourceDocument d, int field);
@@ -473,6 +586,7 @@ final class InvertedChunk {
       int overlaps = 0;
       try (TokenStream ts = analyzer.tokenStream(field, text)) {
         TermToBytesRefAttribute term = ts.getAttribute(TermToBytesRefAttribute.class);
+        CharTermAttribute chars = term instanceof CharTermAttribute c ? c : null;
         PositionIncrementAttribute pos = ts.addAttribute(PositionIncrementAttribute.class);
         TermFrequencyAttribute tf = ts.addAttribute(TermFrequencyAttribute.class);
         ts.reset();
@@ -496,8 +610,9 @@ final class InvertedChunk {
                 + " using custom TermFrequencyAttribute");
           }
           length = Math.addExact(length, freq);
-          BytesRef b = term.getBytesRef();
-          fc.addToken(doc, fc.intern(b.bytes, b.offset, b.length), position, freq);
+          int id = chars != null ? fc.intern(chars.buffer(), chars.length(), scratch)
+              : fc.intern(term.getBytesRef());
+          fc.addToken(doc, id, position, freq);
         }
         ts.end();
       }

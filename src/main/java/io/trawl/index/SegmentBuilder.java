@@ -71,9 +71,8 @@ import org.apache.lucene.util.Version;
  * stored, sorted doc values), the text fields, an optional stored {@code raw} field.
  */
 final class SegmentBuilder implements Closeable {
-  private static final String SEGMENT = "_0";
-
   private final Directory dir;
+  private final String name;
   private final TrackingDirectoryWrapper tracking;
   private final Codec codec = Codec.getDefault();
   private final FieldInfos fieldInfos;
@@ -110,7 +109,14 @@ final class SegmentBuilder implements Closeable {
    * @param textFields the text fields, in the order of the chunks' fields
    */
   SegmentBuilder(Directory dir, FieldInfos fieldInfos, String[] textFields) throws IOException {
+    this(dir, fieldInfos, textFields, "_0");
+  }
+
+  /** A builder of the segment called {@code name} (Lucene's names: "_0", "_1", ... base 36). */
+  SegmentBuilder(Directory dir, FieldInfos fieldInfos, String[] textFields, String name)
+      throws IOException {
     this.dir = dir;
+    this.name = name;
     this.tracking = new TrackingDirectoryWrapper(dir);
     List<FieldInfo> copies = new ArrayList<>();
     for (FieldInfo f : fieldInfos) {
@@ -225,7 +231,7 @@ final class SegmentBuilder implements Closeable {
     diagnostics.put("os", System.getProperty("os.name", ""));
     diagnostics.put("java.runtime.version", Runtime.version().toString());
     diagnostics.put("timestamp", Long.toString(System.currentTimeMillis()));
-    return new SegmentInfo(dir, Version.LATEST, Version.LATEST, SEGMENT, maxDoc, false, false, codec,
+    return new SegmentInfo(dir, Version.LATEST, Version.LATEST, name, maxDoc, false, false, codec,
         diagnostics, segmentId, attributes, null);
   }
 
@@ -309,11 +315,26 @@ final class SegmentBuilder implements Closeable {
     termVectors.finishDocument();
   }
 
+  /** The segment as written: for the commit point; and how many documents repeat a docid. */
+  record Written(SegmentCommitInfo info, long repeatedIds) {}
+
   /**
-   * Writes the rest of the segment and commits it. Returns the number of documents whose docid
-   * occurred before (0 normally); the caller decides what to do with them.
+   * Memory held for the segment so far, roughly: postings, dictionaries, docids, norms. The
+   * caller writes the segment out (and starts another) when it passes its budget.
    */
-  long finish() throws IOException {
+  long ramBytesUsed() {
+    long bytes = slices.bytes() + ids.pool.length + 8L * ids.start.length;
+    for (FieldPostings p : postings) {
+      bytes += p.pool.length + 60L * p.start.length + 8L * p.norms.length;
+    }
+    return bytes;
+  }
+
+  /**
+   * Writes the rest of the segment; {@link #commit} makes it (with any earlier ones) the index.
+   * Returns null for a segment without documents.
+   */
+  Written finish() throws IOException {
     lapStart = System.nanoTime();
     drainStored();
     stored.finish(docs);
@@ -322,9 +343,10 @@ final class SegmentBuilder implements Closeable {
     }
     IOUtils.close(stored, termVectors);
     if (docs == 0) {
-      SegmentInfos empty = new SegmentInfos(Version.LATEST.major);
-      empty.commit(dir);
-      return 0;
+      for (String f : tracking.getCreatedFiles()) {
+        dir.deleteFile(f);
+      }
+      return null;
     }
     lap("stored fields and term vectors drained (postings in memory: " + (slices.bytes() >> 20)
         + " MiB)");
@@ -380,12 +402,23 @@ final class SegmentBuilder implements Closeable {
     si.setFiles(new ArrayList<>(tracking.getCreatedFiles()));
     codec.segmentInfoFormat().write(dir, si, IOContext.DEFAULT);
     dir.sync(si.files());
+    lap("synced");
+    return new Written(new SegmentCommitInfo(si, 0, 0, -1, -1, -1, StringHelper.randomId()), duplicates);
+  }
+
+  /** Lucene's name of the n-th segment. */
+  static String segmentName(long n) {
+    return "_" + Long.toString(n, Character.MAX_RADIX);
+  }
+
+  /** Commits the segments (in docid order) as the index: writes {@code segments_1}. */
+  static void commit(Directory dir, List<SegmentCommitInfo> segments, long counter) throws IOException {
     SegmentInfos infos = new SegmentInfos(Version.LATEST.major);
-    infos.counter = 1;
-    infos.add(new SegmentCommitInfo(si, 0, 0, -1, -1, -1, StringHelper.randomId()));
+    infos.counter = counter;
+    for (SegmentCommitInfo s : segments) {
+      infos.add(s);
+    }
     infos.commit(dir);
-    lap("committed");
-    return duplicates;
   }
 
   private static final boolean STATS = Boolean.getBoolean("trawl.index.stats");

@@ -108,6 +108,9 @@ class IndexerEqualityTest {
       // the direct segment (auto) with every option and one thread
       "MULTIFIELD, true, true, true, 1, 0, auto",
       "FLAT, false, false, true, 2, 0, direct",
+      // direct segments beyond a tiny memory budget: several, joined by one merge at the end
+      "FLAT, true, true, true, 2, 1, direct",
+      "MULTIFIELD, true, false, false, 1, 0.5, direct",
       // the chunk-segments pipeline (opt-in), with and without positions and vectors
       "FLAT, true, false, false, 2, 0, segments",
       "MULTIFIELD, true, true, true, 2, 0, segments",
@@ -195,7 +198,9 @@ class IndexerEqualityTest {
         try (SegmentBuilder segment = new SegmentBuilder(built, a.leaves().get(0).reader().getFieldInfos(), names)) {
           segment.add(b.invert(docs.subList(0, 4), (d, f) -> d.contents()));
           segment.add(b.invert(docs.subList(4, docs.size()), (d, f) -> d.contents()));
-          repeated = segment.finish();
+          SegmentBuilder.Written w = segment.finish();
+          SegmentBuilder.commit(built, List.of(w.info()), 1);
+          repeated = w.repeatedIds();
         }
         assertEquals(1, repeated, "d1 occurs twice");
         try (DirectoryReader r = DirectoryReader.open(built)) {
