@@ -118,8 +118,11 @@ final class InvertedChunk {
     byte[] post = new byte[1 << 16];
     int postUsed;
 
-    /** Per document: its norm (0 for a field without tokens, as Lucene). */
-    long[] norms = new long[1 << 10];
+    /**
+     * Per document: its norm (0 for a field without tokens, as Lucene); BM25's norms are one byte
+     * (a compact array, read at random while postings are written).
+     */
+    byte[] norms = new byte[1 << 10];
 
     // tokens of the chunk in document order, then grouped by term (stable: documents and positions
     // stay in order within a term)
@@ -173,7 +176,7 @@ final class InvertedChunk {
       docCount = docs;
       docsWithTokens = 0;
       if (norms.length < docs) {
-        norms = new long[ArrayUtil.oversize(docs, Long.BYTES)];
+        norms = new byte[ArrayUtil.oversize(docs, 1)];
         vecEnd = new int[norms.length];
       }
     }
@@ -568,7 +571,11 @@ final class InvertedChunk {
         for (int d = 0; d < docs.size(); d++) {
           SourceDocument doc = docs.get(d);
           try {
-            fc.norms[d] = analyze(fc, names[f], d, texts.text(doc, f));
+            long norm = analyze(fc, names[f], d, texts.text(doc, f));
+            if (norm != (byte) norm) {
+              throw new IllegalStateException("norm " + norm + " does not fit a byte: " + similarity);
+            }
+            fc.norms[d] = (byte) norm;
           } catch (IllegalArgumentException | ArithmeticException e) {
             throw new InputException(doc.file(), doc.line(), "cannot index document '" + doc.id()
                 + "': " + e.getMessage());

@@ -325,7 +325,7 @@ final class SegmentBuilder implements Closeable {
   long ramBytesUsed() {
     long bytes = slices.bytes() + ids.pool.length + 8L * ids.start.length;
     for (FieldPostings p : postings) {
-      bytes += p.pool.length + 60L * p.start.length + 8L * p.norms.length;
+      bytes += p.pool.length + 60L * p.start.length + p.norms.length;
     }
     return bytes;
   }
@@ -467,7 +467,7 @@ final class SegmentBuilder implements Closeable {
     int[] cur = new int[1 << 12];
     int[] used = new int[1 << 12];
     byte[] level = new byte[1 << 12];
-    long[] norms = new long[1 << 12];
+    byte[] norms = new byte[1 << 12];
     /** Term ids in byte order (after {@link #sort}). */
     int[] sorted;
     long sumTotalTermFreq;
@@ -503,10 +503,22 @@ final class SegmentBuilder implements Closeable {
       }
       int n = fc.docCount;
       if (base + n > norms.length) {
-        norms = Arrays.copyOf(norms, ArrayUtil.oversize(base + n, Long.BYTES));
+        norms = Arrays.copyOf(norms, ArrayUtil.oversize(base + n, 1));
       }
       System.arraycopy(fc.norms, 0, norms, base, n);
       docCount += fc.docsWithTokens;
+    }
+
+    private boolean same(int e, byte[] b, int off, int len) {
+      if (length[e] != len) {
+        return false;
+      }
+      for (int k = 0, from = start[e]; k < len; k++) {
+        if (pool[from + k] != b[off + k]) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private int vint(int v, int n) {
@@ -525,8 +537,7 @@ final class SegmentBuilder implements Closeable {
         if (e < 0) {
           break;
         }
-        if (hash[e] == h && length[e] == len
-            && Arrays.equals(pool, start[e], start[e] + len, b, off, off + len)) {
+        if (hash[e] == h && same(e, b, off, len)) {
           return e;
         }
         i = (i + 1) & mask;
@@ -894,13 +905,13 @@ final class SegmentBuilder implements Closeable {
   private final class Norms extends NormsProducer {
     @Override
     public NumericDocValues getNorms(FieldInfo field) {
-      long[] values = null;
+      byte[] values = null;
       for (FieldPostings p : postings) {
         if (p.info.name.equals(field.name)) {
           values = p.norms;
         }
       }
-      long[] v = values;
+      byte[] v = values;
       return new NumericDocValues() {
         private int doc = -1;
 
