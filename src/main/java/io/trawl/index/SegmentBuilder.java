@@ -341,7 +341,7 @@ final class SegmentBuilder implements Closeable {
     if (termVectors != null) {
       termVectors.finish(docs);
     }
-    IOUtils.close(stored, termVectors);
+    closeWriters();
     if (docs == 0) {
       for (String f : tracking.getCreatedFiles()) {
         dir.deleteFile(f);
@@ -441,7 +441,16 @@ final class SegmentBuilder implements Closeable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    IOUtils.close(stored, termVectors);
+    closeWriters();
+  }
+
+  private boolean writersClosed;
+
+  private void closeWriters() throws IOException {
+    if (!writersClosed) {
+      writersClosed = true;
+      IOUtils.close(stored, termVectors);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
