@@ -120,15 +120,19 @@ public final class Indexer {
     String pipeline;
 
     /**
-     * Which pipeline (see {@link Indexer#indexAll}): "auto" (= "writer") or "segments"; for tests
-     * and measurements. Default: the system property {@code trawl.index.pipeline}, else auto.
+     * Which pipeline (see {@link Indexer#indexAll}): "auto" (= "direct"), "writer" or "segments";
+     * for tests and measurements. Default: the system property {@code trawl.index.pipeline}, else
+     * auto.
      */
     Options pipeline(String pipeline) {
       this.pipeline = pipeline;
       return this;
     }
 
-    /** The writer's RAM buffer (0: automatic); small values are for tests (many flushes). */
+    /**
+     * The writer's RAM buffer, and the direct pipeline's memory budget per segment (0: automatic);
+     * small values are for tests (many flushes or segments).
+     */
     Options ramBufferMB(double mb) {
       this.ramBufferMB = mb;
       return this;
@@ -765,7 +769,8 @@ public final class Indexer {
     }
   }
 
-  private static Object get(Future<?> future) throws IOException {
+  /** The future's value; its failure rethrown as it was (IOException, unchecked), else wrapped. */
+  static <T> T get(Future<T> future) throws IOException {
     try {
       return future.get();
     } catch (InterruptedException e) {

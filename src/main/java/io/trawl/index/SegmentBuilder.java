@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -695,8 +694,49 @@ final class SegmentBuilder implements Closeable {
     }
   }
 
+  /** Terms read once, in order, by the codec's writer: no seeking. */
+  private abstract static class ForwardTermsEnum extends BaseTermsEnum {
+    @Override
+    public ImpactsEnum impacts(int flags) throws IOException {
+      return new SlowImpactsEnum(postings(null, flags));
+    }
+
+    @Override
+    public SeekStatus seekCeil(BytesRef text) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void seekExact(long ord) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  /** Postings without offsets or payloads, read forward. */
+  private abstract static class PlainPostings extends PostingsEnum {
+    @Override
+    public int startOffset() {
+      return -1;
+    }
+
+    @Override
+    public int endOffset() {
+      return -1;
+    }
+
+    @Override
+    public BytesRef getPayload() {
+      return null;
+    }
+
+    @Override
+    public int advance(int target) throws IOException {
+      return slowAdvance(target);
+    }
+  }
+
   /** Sorted terms of one text field, with their postings read back from the slices. */
-  private final class FieldTermsEnum extends BaseTermsEnum {
+  private final class FieldTermsEnum extends ForwardTermsEnum {
     private final FieldPostings p;
     private final BytesRef term = new BytesRef();
     private int ord = -1;
@@ -745,24 +785,12 @@ final class SegmentBuilder implements Closeable {
       return e;
     }
 
-    @Override
-    public ImpactsEnum impacts(int flags) {
-      return new SlowImpactsEnum(postings(null, flags));
-    }
 
-    @Override
-    public SeekStatus seekCeil(BytesRef text) {
-      throw new UnsupportedOperationException();
-    }
 
-    @Override
-    public void seekExact(long ord) {
-      throw new UnsupportedOperationException();
-    }
   }
 
   /** One term's postings, decoded from its slices. */
-  private final class SlicePostings extends PostingsEnum {
+  private final class SlicePostings extends PlainPostings {
     final FieldPostings p;
     private final SlicePool.Reader in = slices.reader();
     private int left;
@@ -819,30 +847,14 @@ final class SegmentBuilder implements Closeable {
       return freq;
     }
 
-    @Override
-    public int startOffset() {
-      return -1;
-    }
 
-    @Override
-    public int endOffset() {
-      return -1;
-    }
 
-    @Override
-    public BytesRef getPayload() {
-      return null;
-    }
 
     @Override
     public int docID() {
       return doc;
     }
 
-    @Override
-    public int advance(int target) throws IOException {
-      return slowAdvance(target);
-    }
 
     @Override
     public long cost() {
@@ -851,24 +863,7 @@ final class SegmentBuilder implements Closeable {
   }
 
   private static <T> T await(Future<T> f) throws IOException {
-    try {
-      return f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("indexing interrupted");
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
-      throw new IOException(c);
-    }
+    return Indexer.get(f);
   }
 
   /** Something to wait for before the docids' postings are read. */
@@ -1114,7 +1109,7 @@ final class SegmentBuilder implements Closeable {
       return new Terms() {
         @Override
         public TermsEnum iterator() {
-          return new BaseTermsEnum() {
+          return new ForwardTermsEnum() {
             private final BytesRef term = new BytesRef();
             private int ord = -1;
 
@@ -1147,7 +1142,7 @@ final class SegmentBuilder implements Closeable {
             public PostingsEnum postings(PostingsEnum reuse, int flags) {
               int from = ordStart[ord];
               int to = ordStart[ord + 1];
-              return new PostingsEnum() {
+              return new PlainPostings() {
                 private int i = from - 1;
                 private int doc = -1;
 
@@ -1161,10 +1156,6 @@ final class SegmentBuilder implements Closeable {
                   return doc;
                 }
 
-                @Override
-                public int advance(int target) throws IOException {
-                  return slowAdvance(target);
-                }
 
                 @Override
                 public long cost() {
@@ -1181,37 +1172,13 @@ final class SegmentBuilder implements Closeable {
                   return -1;
                 }
 
-                @Override
-                public int startOffset() {
-                  return -1;
-                }
 
-                @Override
-                public int endOffset() {
-                  return -1;
-                }
 
-                @Override
-                public BytesRef getPayload() {
-                  return null;
-                }
               };
             }
 
-            @Override
-            public ImpactsEnum impacts(int flags) {
-              return new SlowImpactsEnum(postings(null, flags));
-            }
 
-            @Override
-            public SeekStatus seekCeil(BytesRef text) {
-              throw new UnsupportedOperationException();
-            }
 
-            @Override
-            public void seekExact(long ord) {
-              throw new UnsupportedOperationException();
-            }
           };
         }
 

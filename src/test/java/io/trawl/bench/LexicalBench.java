@@ -186,22 +186,8 @@ public final class LexicalBench {
   /** CPU ticks (1/100 s, user+system) of this process's threads by name group, from /proc. */
   static java.util.Map<String, Long> threadCpu() {
     java.util.Map<String, Long> out = new java.util.TreeMap<>();
-    try (var dirs = Files.list(Path.of("/proc/self/task"))) {
-      for (Path t : dirs.toList()) {
-        try {
-          String stat = Files.readString(t.resolve("stat"));
-          int open = stat.indexOf('(');
-          int close = stat.lastIndexOf(')');
-          String name = stat.substring(open + 1, close).replaceAll("[#0-9]+$", "").replaceAll("\\s*\\d+$", "").strip();
-          String[] f = stat.substring(close + 2).split(" ");
-          long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
-          out.merge(name, ticks, Long::sum);
-        } catch (IOException | RuntimeException e) {
-          // thread ended
-        }
-      }
-    } catch (IOException e) {
-      // not Linux
+    for (var e : taskCpu().entrySet()) {
+      out.merge(e.getKey().substring(e.getKey().indexOf(' ') + 1), e.getValue(), Long::sum);
     }
     return out;
   }
