@@ -90,9 +90,9 @@ import org.apache.lucene.util.IOUtils;
  */
 public final class Indexer {
   /** Documents per chunk handed to a worker for analysis. */
-  public static final int DEFAULT_CHUNK_DOCS = Integer.getInteger("trawl.index.chunkDocs", 1024);
+  public static final int DEFAULT_CHUNK_DOCS = 1024;
   /** Characters (text + raw) per chunk at most, whatever the document count. */
-  public static final long DEFAULT_CHUNK_CHARS = Long.getLong("trawl.index.chunkChars", 4L << 20);
+  public static final long DEFAULT_CHUNK_CHARS = 4L << 20;
   /** With chunk segments, how far chunks may grow beyond their initial size. */
   public static final int CHUNK_GROWTH = 32;
   /** With chunk segments, the upper bound on characters per chunk: bounds memory. */
@@ -227,8 +227,6 @@ public final class Indexer {
   private enum Pipeline { DIRECT, WRITER, SEGMENTS }
 
   private final Pipeline pipelineKind;
-  /** Opt-in: workers index chunks into segments of their own (see {@link #indexAll}). */
-  private final boolean chunkSegments;
   private volatile SegmentBuilder segment;
   /** Direct segments written so far (more than one only when the corpus outgrows the budget). */
   private final List<org.apache.lucene.index.SegmentCommitInfo> written = new ArrayList<>();
@@ -279,7 +277,6 @@ public final class Indexer {
       default -> throw new IllegalArgumentException(
           "trawl.index.pipeline: auto, direct, writer or segments, not " + pipeline);
     };
-    this.chunkSegments = pipelineKind == Pipeline.SEGMENTS;
   }
 
   /**
@@ -370,7 +367,7 @@ public final class Indexer {
     } else {
       writer = new IndexWriter(dir, mainConfig());
     }
-    if (chunkSegments) {
+    if (pipelineKind == Pipeline.SEGMENTS) {
       // hidden name: Lucene ignores it in the index folder; removed before the index moves in place
       chunkRoot = Files.createDirectory(temp.resolve(".chunks"));
     }
@@ -405,7 +402,7 @@ public final class Indexer {
         writer.close();
       }
     } else {
-      if (chunkSegments) {
+      if (pipelineKind == Pipeline.SEGMENTS) {
         flushedSegments = chunks.size();
         mergeChunks();
       } else {
@@ -507,18 +504,18 @@ public final class Indexer {
     Future<?> end = CompletableFuture.completedFuture(null);
     Function<List<SourceDocument>, Callable<?>> task;
     boolean growChunks;
+    String[] names = textFields();
+    AnalyzedChunk.Builder.Texts texts = o.layout == Layout.MULTIFIELD
+        ? (d, f) -> f == 0 ? d.title() : d.contents()
+        : (d, f) -> flatText(d);
     if (pipelineKind == Pipeline.DIRECT) {
       Queue<InvertedChunk> recycled = new ConcurrentLinkedQueue<>();
-      String[] names = textFields();
       ThreadLocal<InvertedChunk.Builder> builders = ThreadLocal.withInitial(() ->
           new InvertedChunk.Builder(analyzer, SIMILARITY, names, textType.indexOptions(),
               textType.storeTermVectors(), recycled));
-      InvertedChunk.Builder.Texts texts = o.layout == Layout.MULTIFIELD
-          ? (d, f) -> f == 0 ? d.title() : d.contents()
-          : (d, f) -> flatText(d);
       task = c -> () -> builders.get().invert(c, texts);
       growChunks = false;
-    } else if (chunkSegments) {
+    } else if (pipelineKind == Pipeline.SEGMENTS) {
       AtomicInteger seq = new AtomicInteger();
       task = c -> {
         int k = seq.getAndIncrement();
@@ -529,11 +526,6 @@ public final class Indexer {
       Queue<AnalyzedChunk> recycled = new ConcurrentLinkedQueue<>();
       ThreadLocal<AnalyzedChunk.Builder> builders = ThreadLocal.withInitial(() ->
           new AnalyzedChunk.Builder(analyzer, counting, recycled));
-      String[] names = o.layout == Layout.MULTIFIELD
-          ? new String[] {IndexFields.TITLE, IndexFields.CONTENTS} : new String[] {IndexFields.CONTENTS};
-      AnalyzedChunk.Builder.Texts texts = o.layout == Layout.MULTIFIELD
-          ? (d, f) -> f == 0 ? d.title() : d.contents()
-          : (d, f) -> flatText(d);
       task = c -> () -> builders.get().analyze(c, names, texts);
       growChunks = false;
     }
@@ -778,16 +770,21 @@ public final class Indexer {
       throw new TrawlException(TrawlException.RUNTIME, "indexing interrupted");
     } catch (ExecutionException e) {
       Throwable c = e.getCause();
-      if (c instanceof RuntimeException re) {
-        throw re;
-      }
-      if (c instanceof IOException io) {
-        throw io;
-      }
-      if (c instanceof Error err) {
-        throw err;
-      }
+      rethrowIfUncheckedOrIo(c);
       throw new TrawlException(TrawlException.RUNTIME, "indexing failed: " + c, c);
+    }
+  }
+
+  /** Rethrows {@code t} as it is if it is an IOException, a RuntimeException or an Error. */
+  static void rethrowIfUncheckedOrIo(Throwable t) throws IOException {
+    if (t instanceof RuntimeException re) {
+      throw re;
+    }
+    if (t instanceof IOException io) {
+      throw io;
+    }
+    if (t instanceof Error err) {
+      throw err;
     }
   }
 

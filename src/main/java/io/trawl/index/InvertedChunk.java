@@ -208,7 +208,8 @@ final class InvertedChunk {
         }
         i = (i + 1) & mask;
       }
-      int e = add(utf8(c, len, scratch), i);
+      BytesRef t = utf8(c, len, scratch);
+      int e = add(t.bytes, t.offset, t.length, hash(t.bytes, t.offset, t.length), i);
       if (termCharsUsed + len > termChars.length) {
         termChars = ArrayUtil.grow(termChars, termCharsUsed + len);
       }
@@ -263,39 +264,24 @@ final class InvertedChunk {
         if (e < 0) {
           break;
         }
-        if (termHash[e] == h && sameBytes(e, b, off, len)) {
+        if (termHash[e] == h && sameBytes(termBytes, termStart[e], termLength[e], b, off, len)) {
           return e;
         }
         i = (i + 1) & mask;
       }
-      int e = add(new BytesRef(b, off, len), i);
+      int e = add(b, off, len, h, i);
       if (terms * 2 > table.length) {
         rehash();
       }
       return e;
     }
 
-    private boolean sameBytes(int e, byte[] b, int off, int len) {
-      if (termLength[e] != len) {
-        return false;
-      }
-      for (int k = 0, from = termStart[e]; k < len; k++) {
-        if (termBytes[from + k] != b[off + k]) {
-          return false;
-        }
-      }
-      return true;
-    }
-
     /**
-     * Adds a new term at free table slot {@code i} (after a failed lookup); returns its id. The
-     * caller rehashes when the table is half full, once the term's lookup hash is stored.
+     * Adds a new term (bytes and their {@link #hash}) at free table slot {@code i} (after a failed
+     * lookup); returns its id. The caller rehashes when the table is half full, once the term's
+     * lookup hash is stored.
      */
-    private int add(BytesRef t, int i) {
-      byte[] b = t.bytes;
-      int off = t.offset;
-      int len = t.length;
-      int h = hash(b, off, len);
+    private int add(byte[] b, int off, int len, int h, int i) {
       if (len > MAX_TERM_BYTES) {
         throw new IllegalArgumentException("a term is longer than " + MAX_TERM_BYTES
             + " bytes (UTF-8); Lucene cannot index it");
@@ -472,20 +458,7 @@ final class InvertedChunk {
       for (int t = 0; t < terms; t++) {
         order[t] = t;
       }
-      new MSBRadixSorter(MAX_TERM_BYTES) {
-        @Override
-        protected void swap(int i, int j) {
-          int x = order[i];
-          order[i] = order[j];
-          order[j] = x;
-        }
-
-        @Override
-        protected int byteAt(int i, int k) {
-          int t = order[i];
-          return k < termLength[t] ? termBytes[termStart[t] + k] & 0xff : -1;
-        }
-      }.sort(0, terms);
+      sortByBytes(order, terms, termBytes, termStart, termLength);
       for (int r = 0; r < terms; r++) {
         int t = order[r];
         for (int p = termPairStart[t], end = termPairStart[t + 1]; p < end; p++) {
@@ -517,6 +490,41 @@ final class InvertedChunk {
     }
   }
 
+  /**
+   * Sorts {@code order[0..n)} (ids of byte strings stored as {@code pool[start[id] ..
+   * start[id] + length[id])}) by unsigned byte order; used for terms and docids alike.
+   */
+  static void sortByBytes(int[] order, int n, byte[] pool, int[] start, int[] length) {
+    new MSBRadixSorter(MAX_TERM_BYTES) {
+      @Override
+      protected void swap(int i, int j) {
+        int x = order[i];
+        order[i] = order[j];
+        order[j] = x;
+      }
+
+      @Override
+      protected int byteAt(int i, int k) {
+        int t = order[i];
+        return k < length[t] ? pool[start[t] + k] & 0xff : -1;
+      }
+    }.sort(0, n);
+  }
+
+  /** Whether {@code a[aOff..aOff+aLen)} and {@code b[bOff..bOff+bLen)} hold the same bytes. */
+  static boolean sameBytes(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen) {
+    if (aLen != bLen) {
+      return false;
+    }
+    // a plain loop over short terms (Arrays.equals's vectorized mismatch stood out in profiles)
+    for (int k = 0; k < aLen; k++) {
+      if (a[aOff + k] != b[bOff + k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The hash of a term's bytes, shared by the chunk dictionaries and the segment's. */
   static int hash(byte[] b, int off, int len) {
     int h = 0;
@@ -540,10 +548,6 @@ final class InvertedChunk {
     private final Queue<InvertedChunk> recycled;
     private final BytesRef scratch = new BytesRef(new byte[256]);
 
-    interface Texts {
-      String text(SourceDocument d, int field);
-    }
-
     Builder(Analyzer analyzer, Similarity similarity, String[] names, IndexOptions indexOptions,
         boolean vectors, Queue<InvertedChunk> recycled) {
       if (indexOptions.compareTo(IndexOptions.DOCS_AND_FREQS) < 0) {
@@ -557,7 +561,8 @@ final class InvertedChunk {
       this.recycled = recycled;
     }
 
-    InvertedChunk invert(List<SourceDocument> docs, Texts texts) throws IOException {
+    InvertedChunk invert(List<SourceDocument> docs, AnalyzedChunk.Builder.Texts texts)
+        throws IOException {
       InvertedChunk c = recycled.poll();
       if (c == null) {
         boolean freqs = indexOptions.compareTo(IndexOptions.DOCS_AND_FREQS) >= 0;

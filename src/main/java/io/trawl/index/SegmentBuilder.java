@@ -47,7 +47,6 @@ import org.apache.lucene.util.ArrayUtil;
 import org.apache.lucene.util.BytesRef;
 import org.apache.lucene.util.IOUtils;
 import org.apache.lucene.util.InfoStream;
-import org.apache.lucene.util.MSBRadixSorter;
 import org.apache.lucene.util.StringHelper;
 import org.apache.lucene.util.UnicodeUtil;
 import org.apache.lucene.util.Version;
@@ -210,15 +209,7 @@ final class SegmentBuilder implements Closeable {
   private void checkStored() throws IOException {
     Throwable t = storeFailure;
     if (t != null) {
-      if (t instanceof IOException e) {
-        throw e;
-      }
-      if (t instanceof RuntimeException e) {
-        throw e;
-      }
-      if (t instanceof Error e) {
-        throw e;
-      }
+      Indexer.rethrowIfUncheckedOrIo(t);
       throw new IOException(t);
     }
   }
@@ -232,10 +223,6 @@ final class SegmentBuilder implements Closeable {
     diagnostics.put("timestamp", Long.toString(System.currentTimeMillis()));
     return new SegmentInfo(dir, Version.LATEST, Version.LATEST, name, maxDoc, false, false, codec,
         diagnostics, segmentId, attributes, null);
-  }
-
-  int documents() {
-    return docs;
   }
 
   /** Adds the next chunk (corpus order): its stored fields, term vectors, postings and norms. */
@@ -517,18 +504,6 @@ final class SegmentBuilder implements Closeable {
       docCount += fc.docsWithTokens;
     }
 
-    private boolean same(int e, byte[] b, int off, int len) {
-      if (length[e] != len) {
-        return false;
-      }
-      for (int k = 0, from = start[e]; k < len; k++) {
-        if (pool[from + k] != b[off + k]) {
-          return false;
-        }
-      }
-      return true;
-    }
-
     private int vint(int v, int n) {
       while ((v & ~0x7F) != 0) {
         vint[n++] = (byte) ((v & 0x7F) | 0x80);
@@ -545,7 +520,7 @@ final class SegmentBuilder implements Closeable {
         if (e < 0) {
           break;
         }
-        if (hash[e] == h && same(e, b, off, len)) {
+        if (hash[e] == h && InvertedChunk.sameBytes(pool, start[e], length[e], b, off, len)) {
           return e;
         }
         i = (i + 1) & mask;
@@ -628,20 +603,7 @@ final class SegmentBuilder implements Closeable {
         sumTotalTermFreq += totalFreq[i];
         sumDocFreq += docFreq[i];
       }
-      new MSBRadixSorter(InvertedChunk.MAX_TERM_BYTES) {
-        @Override
-        protected void swap(int i, int j) {
-          int x = sorted[i];
-          sorted[i] = sorted[j];
-          sorted[j] = x;
-        }
-
-        @Override
-        protected int byteAt(int i, int k) {
-          int t = sorted[i];
-          return k < length[t] ? pool[start[t] + k] & 0xff : -1;
-        }
-      }.sort(0, size);
+      InvertedChunk.sortByBytes(sorted, size, pool, start, length);
     }
 
     Terms terms() {
@@ -1000,7 +962,7 @@ final class SegmentBuilder implements Closeable {
     }
 
     private boolean same(int a, int b) {
-      return Arrays.equals(pool, start[a], start[a] + length[a], pool, start[b], start[b] + length[b]);
+      return InvertedChunk.sameBytes(pool, start[a], length[a], pool, start[b], length[b]);
     }
 
     /** Sorts the docids; returns how many documents repeat an earlier docid. */
@@ -1009,20 +971,7 @@ final class SegmentBuilder implements Closeable {
       for (int i = 0; i < docs; i++) {
         byId[i] = i;
       }
-      new MSBRadixSorter(InvertedChunk.MAX_TERM_BYTES) {
-        @Override
-        protected void swap(int i, int j) {
-          int x = byId[i];
-          byId[i] = byId[j];
-          byId[j] = x;
-        }
-
-        @Override
-        protected int byteAt(int i, int k) {
-          int d = byId[i];
-          return k < length[d] ? pool[start[d] + k] & 0xff : -1;
-        }
-      }.sort(0, docs);
+      InvertedChunk.sortByBytes(byId, docs, pool, start, length);
       ordOfDoc = new int[docs];
       ordStart = new int[docs + 1];
       long repeated = 0;
@@ -1295,7 +1244,6 @@ final class SegmentBuilder implements Closeable {
       private byte[] bytes;
       private int pos;
       private int end;
-      private int slice;
       private int level;
       private int last;
       private int lastUsed;
@@ -1307,7 +1255,6 @@ final class SegmentBuilder implements Closeable {
       }
 
       private void enter(int s, int lvl) {
-        slice = s;
         level = lvl;
         long abs = (long) s << 3;
         bytes = pages[(int) (abs >>> PAGE_BITS)];
