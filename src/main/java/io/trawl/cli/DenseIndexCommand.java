@@ -5,7 +5,7 @@ import io.trawl.index.dense.DenseIndexMetadata;
 import io.trawl.index.dense.DenseIndexer;
 import io.trawl.model.encoder.EncoderConfig;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.model.encoder.OnnxEncoder;
+import io.trawl.model.encoder.Encoder;
 import io.trawl.model.encoder.VectorFile;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -19,8 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "dense-index", mixinStandardHelpOptions = true,
     description = "Build a dense (vector) index with a bi-encoder, from a JSONL corpus or a vector file made by 'trawl encode'.",
     footerHeading = "%nExamples:%n",
-    footer = {"  trawl dense-index --corpus corpus.jsonl --encoder bge-small-en-v1.5-q --index indexes/scifact.bge",
-        "  trawl dense-index --vectors scifact.bge.vec --encoder bge-small-en-v1.5-q --index indexes/scifact.bge"})
+    footer = {"  trawl dense-index --corpus corpus.jsonl --encoder bge-small-en-v1.5 --index indexes/scifact.bge",
+        "  trawl dense-index --vectors scifact.bge.vec --encoder bge-small-en-v1.5 --index indexes/scifact.bge"})
 public final class DenseIndexCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -76,7 +76,7 @@ public final class DenseIndexCommand implements Callable<Integer> {
       }
       Encoders.config(encoder);
       CorpusTexts docs = CorpusTexts.readJsonl(input.corpus);
-      try (OnnxEncoder enc = Encoders.open(encoder, encoderOptions.toOptions())) {
+      try (Encoder enc = Encoders.open(encoder, encoderOptions.toOptions())) {
         Progress p = new Progress(err, "encode", docs.ids().size());
         float[][] v = enc.encode(docs.texts(), false, p::update);
         vf = new VectorFile(enc.name(), enc.dimension(), docs.ids(), v);

@@ -2,7 +2,7 @@ package io.trawl.cli;
 
 import io.trawl.index.dense.CorpusTexts;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.model.encoder.OnnxEncoder;
+import io.trawl.model.encoder.Encoder;
 import io.trawl.model.encoder.VectorFile;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "encode", mixinStandardHelpOptions = true,
     description = "Encode a JSONL corpus with a bi-encoder into a vector file (input of 'trawl dense-index --vectors').",
     footerHeading = "%nExample:%n",
-    footer = "  trawl encode --corpus corpus.jsonl --encoder bge-small-en-v1.5-q --output scifact.bge.vec")
+    footer = "  trawl encode --corpus corpus.jsonl --encoder bge-small-en-v1.5 --output scifact.bge.vec")
 public final class EncodeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -61,7 +61,7 @@ public final class EncodeCommand implements Callable<Integer> {
       }
       docs = new CorpusTexts(ids, texts);
     }
-    try (OnnxEncoder enc = Encoders.open(encoder, encoderOptions.toOptions())) {
+    try (Encoder enc = Encoders.open(encoder, encoderOptions.toOptions())) {
       Progress p = new Progress(err, "encode", docs.ids().size());
       float[][] v = input.topics != null ? enc.encodeEach(docs.texts(), true)
           : enc.encode(docs.texts(), false, p::update);

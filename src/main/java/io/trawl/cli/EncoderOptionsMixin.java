@@ -5,10 +5,11 @@ import picocli.CommandLine.Option;
 
 /** Shared bi-encoder options. */
 public final class EncoderOptionsMixin {
-  @Option(names = "--batch", defaultValue = "32", description = "Texts per ONNX call (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--batch", defaultValue = "32", description = "Texts per batch (default: ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (0 = all cores).")
+  @Option(names = "--threads", defaultValue = "0",
+      description = "Encoder threads (0 = all cores); changes speed only, never a vector on the exact engine.")
   int threads;
 
   @Option(names = "--max-length", defaultValue = "0",

@@ -7,7 +7,7 @@ import io.trawl.core.RankedList;
 import io.trawl.core.TrawlException;
 import io.trawl.model.encoder.EncoderOptions;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.model.encoder.OnnxEncoder;
+import io.trawl.model.encoder.Encoder;
 import io.trawl.model.encoder.VectorFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,16 +28,16 @@ import java.util.Map;
  * embedding. Each candidate is cut to an equal share of the token budget so the query itself is
  * never truncated away.
  *
- * <p>Spec: {@code embed(encoder=bge-small-en-v1.5-q,listwise=0,batch=32,threads=0,max-length=0,
+ * <p>Spec: {@code embed(encoder=bge-small-en-v1.5,listwise=0,batch=32,threads=0,max-length=0,
  * vectors=FILE)}; {@code vectors} is an optional vector file from {@code trawl encode} of the
  * corpus (same encoder), used instead of re-encoding known doc ids. Candidates must carry text
  * unless their vectors are in that file.
  */
 public final class EmbedReranker implements Reranker {
-  public static final String DEFAULT_ENCODER = "bge-small-en-v1.5-q";
+  public static final String DEFAULT_ENCODER = "bge-small-en-v1.5";
 
   private final String spec;
-  private final OnnxEncoder encoder;
+  private final Encoder encoder;
   private final int listwise;
   private final Map<String, float[]> byDocId;
   private final Map<String, float[]> byText = new HashMap<>();
@@ -80,7 +80,7 @@ public final class EmbedReranker implements Reranker {
     return spec;
   }
 
-  public OnnxEncoder encoder() {
+  public Encoder encoder() {
     return encoder;
   }
 
@@ -135,7 +135,7 @@ public final class EmbedReranker implements Reranker {
       for (Candidate c : l.candidates()) {
         float[] dv = byDocId != null && byDocId.containsKey(c.docId()) ? byDocId.get(c.docId())
             : byText.get(c.text());
-        scored.add(c.withScore(OnnxEncoder.dot(qv[i], dv)));
+        scored.add(c.withScore(Encoder.dot(qv[i], dv)));
       }
       scored.sort((a, b) -> Double.compare(b.score(), a.score()));
       out.add(new RankedList(l.queryId(), scored));

@@ -38,6 +38,8 @@ public final class DenseBench {
       case "eval" -> eval(a[1], a[2], a.length > 3 ? Integer.parseInt(a[3]) : 1);
       case "compare" -> compare(a[1], a[2], a[3]);
       case "hnsw" -> hnsw(a[1], a[2], a[3], a.length > 4 ? Integer.parseInt(a[4]) : 0);
+      case "encode" -> encode(a[1], Integer.parseInt(a[2]), Integer.parseInt(a[3]), Integer.parseInt(a[4]),
+          java.util.Arrays.copyOfRange(a, 5, a.length));
       default -> throw new IllegalArgumentException(a[0]);
     }
   }
@@ -180,6 +182,48 @@ public final class DenseBench {
     double p = new TTest().pairedTTest(x, y);
     System.out.printf(Locale.ROOT, "nDCG@10 %.4f -> %.4f (delta %+.4f), paired t-test p = %.3g, wins/losses/ties %d/%d/%d%n",
         mean(x), mean(y), mean(y) - mean(x), p, win, loss, x.length - win - loss);
+  }
+
+  /**
+   * Encoding speed of several encoders on the first {@code n} documents of a JSONL corpus
+   * ({@code title} and {@code text} joined by a space), alternating encoders within each of
+   * {@code rounds} rounds; each entry is {@code NAME[:ENGINE]} (engine auto|exact|onnxruntime).
+   */
+  static void encode(String corpus, int n, int threads, int rounds, String[] encoders) throws Exception {
+    List<String> texts = new ArrayList<>();
+    ObjectMapper om = new ObjectMapper();
+    for (String line : Files.readAllLines(Path.of(corpus))) {
+      if (texts.size() == n) {
+        break;
+      }
+      JsonNode d = om.readTree(line);
+      texts.add((d.path("title").asText("") + " " + d.path("text").asText("")).strip());
+    }
+    Map<String, io.trawl.model.encoder.Encoder> open = new LinkedHashMap<>();
+    for (String e : encoders) {
+      String[] p = e.split(":");
+      open.put(e, io.trawl.model.encoder.Encoders.open(p[0],
+          new io.trawl.model.encoder.EncoderOptions(32, threads, 0, p.length > 1 ? p[1] : "auto")));
+    }
+    long tokens = 0;
+    io.trawl.model.encoder.Encoder first = open.values().iterator().next();
+    for (String t : texts) {
+      tokens += Math.min(first.maxLength(), first.countTokens(t));
+    }
+    System.out.printf(Locale.ROOT, "%d texts, %d tokens (with [CLS]/[SEP], truncated), %d threads%n",
+        texts.size(), tokens, threads);
+    for (int r = 0; r < rounds; r++) {
+      for (Map.Entry<String, io.trawl.model.encoder.Encoder> e : open.entrySet()) {
+        long t0 = System.nanoTime();
+        e.getValue().encodeDocuments(texts);
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf(Locale.ROOT, "round %d  %-32s %-11s %7.1f s  %6.1f texts/s  %7.0f tokens/s%n",
+            r + 1, e.getKey(), e.getValue().engine(), s, texts.size() / s, tokens / s);
+      }
+    }
+    for (io.trawl.model.encoder.Encoder e : open.values()) {
+      e.close();
+    }
   }
 
   static double mean(double[] v) {

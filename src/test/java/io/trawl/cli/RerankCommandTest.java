@@ -186,14 +186,18 @@ class RerankCommandTest {
   @Test
   void killAndResumeIsByteIdentical() throws Exception {
     Path model = TinyT5.folder(tmp, "t5-v1_0-tiny");
+    killAndResume("monot5(model=\"" + model + "\",threads=1,batch=2)", 10, "monot5");
+  }
+
+  private void killAndResume(String spec, int k, String name) throws Exception {
     Path input = TinyT5.dl19().resolve("retrieve_results_dl19.json");
-    String spec = "monot5(model=\"" + model + "\",threads=1,batch=2)";
-    String depth = "10";
-    Path whole = tmp.resolve("whole.txt");
+    String depth = Integer.toString(k);
+    Path dir = Files.createDirectories(tmp.resolve(name));
+    Path whole = dir.resolve("whole.txt");
     Result r = run("rerank", "--reranker", spec, "-i", input.toString(), "--depth", depth, "-o", whole.toString());
     assertEquals(0, r.code(), r.err());
 
-    Path out = tmp.resolve("resumed.txt");
+    Path out = dir.resolve("resumed.txt");
     Path work = Path.of(out + ".work");
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -211,7 +215,7 @@ class RerankCommandTest {
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.trawl.cli.Trawl", "rerank",
         "--reranker", spec, "-i", input.toString(), "--depth", depth, "-o", out.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(tmp.resolve("child.log").toFile()).start();
+        .redirectOutput(dir.resolve("child.log").toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     int lines = 0;
     while (System.nanoTime() < deadline && p.isAlive()) {
@@ -222,7 +226,7 @@ class RerankCommandTest {
       Thread.sleep(20);
     }
     assertTrue(p.isAlive(), "the child must still be running when killed; log: "
-        + Files.readString(tmp.resolve("child.log")));
+        + Files.readString(dir.resolve("child.log")));
     p.destroyForcibly(); // SIGKILL
     p.waitFor(30, TimeUnit.SECONDS);
     assertFalse(Files.exists(out), "no final output after a kill");
@@ -232,7 +236,7 @@ class RerankCommandTest {
     Files.writeString(work, "{\"qid\":\"1", java.nio.file.StandardOpenOption.APPEND);
 
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    RerankJob.Summary s = new RerankJob(new RerankJob.Options(spec, input.toString(), null, null, 10,
+    RerankJob.Summary s = new RerankJob(new RerankJob.Options(spec, input.toString(), null, null, k,
         out.toString(), null, null, true, null)).run(new PrintStream(log, true, StandardCharsets.UTF_8));
     assertTrue(s.resumedQueries() >= 3, "resumed " + s.resumedQueries());
     assertEquals(43, s.queries());

@@ -14,8 +14,10 @@ import java.nio.file.Path;
  * another family or dimension is an error; another variant of the same family (fp32 vs int8) is
  * allowed with a warning.
  *
- * @param format always {@code trawl-dense-1}
- * @param encoder encoder name, e.g. {@code bge-small-en-v1.5-q}
+ * @param format {@code trawl-dense-2} ({@link ExactDotHnswFormat}: the same graph and scores on
+ *     every CPU); {@code trawl-dense-1} indexes (Lucene's CPU-dependent scorer) are still read,
+ *     with a warning
+ * @param encoder encoder name, e.g. {@code bge-small-en-v1.5}
  * @param family encoder family, e.g. {@code bge-small-en-v1.5}
  * @param dimension vector dimension
  * @param similarity {@code dot_product} (vectors are L2-normalised, so this is cosine)
@@ -37,7 +39,9 @@ public record DenseIndexMetadata(
     long documents,
     String source) {
   public static final String FILE = "trawl-dense.json";
-  public static final String FORMAT = "trawl-dense-1";
+  public static final String FORMAT = "trawl-dense-2";
+  /** The format before {@link ExactDotHnswFormat}: readable, not reproducible across CPUs. */
+  public static final String FORMAT_1 = "trawl-dense-1";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   public void write(Path indexDir) {
@@ -56,13 +60,20 @@ public record DenseIndexMetadata(
     }
     try {
       DenseIndexMetadata m = JSON.readValue(f.toFile(), DenseIndexMetadata.class);
-      if (!FORMAT.equals(m.format())) {
+      if (!FORMAT.equals(m.format()) && !FORMAT_1.equals(m.format())) {
         throw new InputException(f.toString(), "unsupported format '" + m.format() + "', expected " + FORMAT);
       }
       return m;
     } catch (IOException e) {
       throw new InputException(f.toString(), "cannot read: " + e.getMessage());
     }
+  }
+
+  /** A warning for indexes whose HNSW graph depends on the CPU that built it, or null. */
+  public String formatWarning() {
+    return FORMAT_1.equals(format) ? "warning: this index (" + FORMAT_1 + ") was built with Lucene's"
+        + " CPU-dependent vector scorer, so its HNSW candidates can differ across machines; rebuild"
+        + " it with 'trawl dense-index' for the same results everywhere" : null;
   }
 
   /**

@@ -29,7 +29,8 @@ import org.apache.lucene.util.BytesRef;
  * <p>Structure: {@code hnsw} builds Lucene's HNSW graph with max connections {@code m} and
  * construction beam {@code efConstruction} (Malkov and Yashunin, 2018; Lucene defaults 16 / 100);
  * {@code flat} stores the vectors without a graph (the HNSW format with a graph threshold no segment
- * reaches), so every search is exact.
+ * reaches), so every search is exact. Both use {@link ExactDotHnswFormat}: similarities computed
+ * the same way on every CPU, so the graph, and what a search finds, are too.
  */
 public final class DenseIndexer {
   /** The vector field. */
@@ -72,9 +73,7 @@ public final class DenseIndexer {
         }
       }
       Files.createDirectories(indexDir);
-      KnnVectorsFormat format = options.flat()
-          ? new Lucene99HnswVectorsFormat(options.m(), options.efConstruction(), 1, null, Integer.MAX_VALUE)
-          : new Lucene99HnswVectorsFormat(options.m(), options.efConstruction());
+      KnnVectorsFormat format = new ExactDotHnswFormat(options.m(), options.efConstruction(), options.flat());
       IndexWriterConfig iwc = new IndexWriterConfig();
       iwc.setCodec(new Lucene104Codec() {
         @Override

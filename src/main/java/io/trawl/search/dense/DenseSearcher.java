@@ -5,13 +5,14 @@ import io.trawl.core.InputException;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.TrawlException;
+import io.trawl.core.Vectors;
 import io.trawl.index.IndexFields;
 import io.trawl.index.dense.DenseIndexMetadata;
 import io.trawl.index.dense.DenseIndexer;
 import io.trawl.model.encoder.EncoderConfig;
 import io.trawl.model.encoder.EncoderOptions;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.model.encoder.OnnxEncoder;
+import io.trawl.model.encoder.Encoder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,6 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.FSDirectory;
-import org.apache.lucene.util.VectorUtil;
 
 /**
  * Dense retrieval over an index made by {@link DenseIndexer}: queries are encoded with the index's
@@ -49,7 +49,7 @@ public final class DenseSearcher implements AutoCloseable {
   private final DirectoryReader reader;
   private final IndexSearcher searcher;
   private final String[] ids;
-  private OnnxEncoder encoder;
+  private Encoder encoder;
   private String warning;
 
   private DenseSearcher(Path indexDir, DenseIndexMetadata meta) throws IOException {
@@ -85,7 +85,9 @@ public final class DenseSearcher implements AutoCloseable {
     }
     try {
       s.encoder = Encoders.open(name, options);
-      s.warning = meta.checkEncoder(s.encoder.name(), s.encoder.config().family(), s.encoder.dimension());
+      String w = meta.checkEncoder(s.encoder.name(), s.encoder.config().family(), s.encoder.dimension());
+      String f = meta.formatWarning();
+      s.warning = w == null ? f : f == null ? w : w + "\n" + f;
     } catch (RuntimeException e) {
       s.close();
       throw e;
@@ -109,12 +111,12 @@ public final class DenseSearcher implements AutoCloseable {
     return meta;
   }
 
-  /** A same-family encoder warning, or null. */
+  /** A same-family encoder warning and/or an old-format warning, or null. */
   public String warning() {
     return warning;
   }
 
-  public OnnxEncoder encoder() {
+  public Encoder encoder() {
     return encoder;
   }
 
@@ -122,7 +124,7 @@ public final class DenseSearcher implements AutoCloseable {
     return ids.length;
   }
 
-  /** Encodes the queries (each on its own: see {@link OnnxEncoder#encodeEach}) and searches each. */
+  /** Encodes the queries (each on its own: see {@link Encoder#encodeEach}) and searches each. */
   public List<RankedList> search(List<Query> queries, int k, int ef, boolean exact) {
     if (encoder == null) {
       throw new IllegalStateException("opened without an encoder");
@@ -158,15 +160,36 @@ public final class DenseSearcher implements AutoCloseable {
   private RankedList approximate(String qid, float[] q, int k, int ef) throws IOException {
     int n = ef > 0 ? Math.max(k, ef) : defaultEf(k);
     TopDocs td = searcher.search(new KnnFloatVectorQuery(DenseIndexer.VECTOR, q, n), n);
-    List<Candidate> c = new ArrayList<>(Math.min(k, td.scoreDocs.length));
-    for (ScoreDoc sd : td.scoreDocs) {
-      if (c.size() == k) {
-        break;
-      }
-      // Lucene's DOT_PRODUCT score is (1 + dot) / 2; report the cosine itself
-      c.add(new Candidate(ids[sd.doc], 2.0 * sd.score - 1.0));
+    // Lucene ranks by (1 + dot) / 2 in float; report (and rank by) the dot product itself,
+    // computed as exact search does, ties by index order
+    int found = td.scoreDocs.length;
+    Integer[] order = new Integer[found];
+    float[] dots = new float[found];
+    for (int i = 0; i < found; i++) {
+      dots[i] = Vectors.dot(q, vector(td.scoreDocs[i].doc));
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, (a, b) -> {
+      int c = Float.compare(dots[b], dots[a]);
+      return c != 0 ? c : Integer.compare(td.scoreDocs[a].doc, td.scoreDocs[b].doc);
+    });
+    List<Candidate> c = new ArrayList<>(Math.min(k, found));
+    for (int i = 0; i < order.length && c.size() < k; i++) {
+      c.add(new Candidate(ids[td.scoreDocs[order[i]].doc], dots[order[i]]));
     }
     return new RankedList(qid, c);
+  }
+
+  /** The stored vector of a top-level doc id. */
+  private float[] vector(int doc) throws IOException {
+    List<LeafReaderContext> leaves = reader.leaves();
+    LeafReaderContext leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
+    FloatVectorValues values = leaf.reader().getFloatVectorValues(DenseIndexer.VECTOR);
+    KnnVectorValues.DocIndexIterator it = values.iterator();
+    if (it.advance(doc - leaf.docBase) != doc - leaf.docBase) {
+      throw new IllegalStateException("document " + doc + " has no vector");
+    }
+    return values.vectorValue(it.index());
   }
 
   /**
@@ -191,7 +214,7 @@ public final class DenseSearcher implements AutoCloseable {
       }
       KnnVectorValues.DocIndexIterator it = values.iterator();
       for (int d = it.nextDoc(); d != org.apache.lucene.search.DocIdSetIterator.NO_MORE_DOCS; d = it.nextDoc()) {
-        float s = VectorUtil.dotProduct(q, values.vectorValue(it.index()));
+        float s = Vectors.dot(q, values.vectorValue(it.index()));
         long[] e = {Float.floatToIntBits(s), leaf.docBase + d};
         if (heap.size() < k) {
           heap.add(e);

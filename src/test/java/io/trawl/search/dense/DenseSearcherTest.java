@@ -10,7 +10,7 @@ import io.trawl.core.TrawlException;
 import io.trawl.index.dense.DenseIndexMetadata;
 import io.trawl.index.dense.DenseIndexer;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.model.encoder.OnnxEncoder;
+import io.trawl.model.encoder.Encoder;
 import io.trawl.model.encoder.VectorFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ class DenseSearcherTest {
     for (int j = 0; j < DIM; j++) {
       v[j] = (float) r.nextGaussian();
     }
-    OnnxEncoder.normalize(v);
+    Encoder.normalize(v);
     return v;
   }
 
@@ -51,7 +51,7 @@ class DenseSearcherTest {
     double[] s = new double[order.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
-      s[i] = OnnxEncoder.dot(q, vf.vectors()[i]);
+      s[i] = Encoder.dot(q, vf.vectors()[i]);
     }
     Arrays.sort(order, (a, b) -> s[a] != s[b] ? Double.compare(s[b], s[a]) : Integer.compare(a, b));
     List<String> out = new ArrayList<>();
@@ -92,7 +92,7 @@ class DenseSearcherTest {
         RankedList exact = hnsw.searchVector("q" + qi, q, 10, 0, true);
         assertEquals(truth, ids(exact), "seed " + SEED + " query " + qi);
         assertTrue(exact.isMonotone());
-        assertEquals(OnnxEncoder.dot(q, vf.vectors()[Integer.parseInt(truth.get(0).substring(1))]),
+        assertEquals(Encoder.dot(q, vf.vectors()[Integer.parseInt(truth.get(0).substring(1))]),
             exact.get(0).score(), 1e-5, "scores are cosines");
         assertEquals(truth, ids(flat.searchVector("q" + qi, q, 10, 0, false)), "flat index is exact");
         RankedList approx = hnsw.searchVector("q" + qi, q, 10, 100, false);
@@ -104,7 +104,7 @@ class DenseSearcherTest {
         }
         total += 10;
         assertEquals(approx.get(0).score(),
-            OnnxEncoder.dot(q, vf.vectors()[Integer.parseInt(approx.get(0).docId().substring(1))]), 1e-5);
+            Encoder.dot(q, vf.vectors()[Integer.parseInt(approx.get(0).docId().substring(1))]), 1e-5);
       }
       // random 384-d vectors are the hardest case for HNSW; real embeddings do better
       assertTrue(found / (double) total >= 0.9, "HNSW recall@10 " + found / (double) total);

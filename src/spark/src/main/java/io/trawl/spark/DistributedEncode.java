@@ -4,7 +4,7 @@ import io.trawl.core.TrawlException;
 import io.trawl.index.dense.CorpusTexts;
 import io.trawl.model.encoder.EncoderOptions;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.model.encoder.OnnxEncoder;
+import io.trawl.model.encoder.Encoder;
 import io.trawl.model.encoder.VectorFile;
 import java.io.IOException;
 import java.io.Serializable;
@@ -87,7 +87,7 @@ public final class DistributedEncode {
     }
     int from = (int) ((long) n * part / o.partitions());
     int to = (int) ((long) n * (part + 1) / o.partitions());
-    try (OnnxEncoder enc = Encoders.open(o.encoder(), new EncoderOptions(o.batch(), o.threadsPerTask(), o.maxLength()))) {
+    try (Encoder enc = Encoders.open(o.encoder(), new EncoderOptions(o.batch(), o.threadsPerTask(), o.maxLength()))) {
       float[][] v = enc.encode(all.texts().subList(from, to), false, null);
       new VectorFile(enc.name(), enc.dimension(), all.ids().subList(from, to), v)
           .write(Path.of(o.output()).resolve(name(part)));

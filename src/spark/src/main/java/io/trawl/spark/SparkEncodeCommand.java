@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
     description = "Encode a JSONL corpus over Spark into a folder of vector shards (read by trawl dense-index --vectors DIR).",
     footerHeading = "%nExamples:%n",
     footer = {
-      "  trawl-spark encode --master local[2] --corpus corpus.jsonl --encoder bge-small-en-v1.5-q --output vectors/scifact",
-      "  trawl dense-index --vectors vectors/scifact --encoder bge-small-en-v1.5-q --index idx/scifact-dense"
+      "  trawl-spark encode --master local[2] --corpus corpus.jsonl --encoder bge-small-en-v1.5 --output vectors/scifact",
+      "  trawl dense-index --vectors vectors/scifact --encoder bge-small-en-v1.5 --index idx/scifact-dense"
     })
 public final class SparkEncodeCommand implements Callable<Integer> {
   @Mixin SparkOptions spark;

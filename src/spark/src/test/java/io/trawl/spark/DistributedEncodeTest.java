@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trawl.index.dense.CorpusTexts;
 import io.trawl.model.encoder.EncoderOptions;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.model.encoder.OnnxEncoder;
+import io.trawl.model.encoder.Encoder;
 import io.trawl.model.encoder.VectorFile;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +47,7 @@ class DistributedEncodeTest {
   }
 
   float[][] single(int batch) {
-    try (OnnxEncoder enc = Encoders.open(ENCODER, new EncoderOptions(batch, 1, 0))) {
+    try (Encoder enc = Encoders.open(ENCODER, new EncoderOptions(batch, 1, 0))) {
       return enc.encode(docs.texts(), false, null);
     }
   }
@@ -69,9 +69,9 @@ class DistributedEncodeTest {
     float[][] one = single(16);
     float[][] alone = single(1);
     for (int i = 0; i < one.length; i++) {
-      float dot = OnnxEncoder.dot(one[i], v.vectors()[i]);
+      float dot = Encoder.dot(one[i], v.vectors()[i]);
       // the same spread as between two batch sizes in one process (int8 dynamic quantization)
-      float intrinsic = OnnxEncoder.dot(one[i], alone[i]);
+      float intrinsic = Encoder.dot(one[i], alone[i]);
       assertTrue(dot > 0.99 || dot >= intrinsic, "cosine " + dot + " for " + docs.ids().get(i));
     }
     assertEquals(List.of("part-00000.vec", "part-00001.vec", "part-00002.vec"),

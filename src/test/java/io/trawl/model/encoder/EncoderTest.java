@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class OnnxEncoderTest {
+class EncoderTest {
   static final String QUERY = "what is the capital of france";
   static final List<String> DOCS = List.of(
       "Photosynthesis converts light energy into chemical energy stored in glucose.",
@@ -24,7 +24,7 @@ class OnnxEncoderTest {
       "The Great Barrier Reef is the world's largest coral reef system, off the coast of Australia.",
       "Berlin is the capital of Germany.");
 
-  static OnnxEncoder int8;
+  static Encoder int8;
 
   @BeforeAll
   static void load() {
@@ -44,7 +44,7 @@ class OnnxEncoderTest {
     return Math.sqrt(s);
   }
 
-  static void assertRanksParisFirst(OnnxEncoder e) {
+  static void assertRanksParisFirst(Encoder e) {
     float[] q = e.encodeQuery(QUERY);
     float[][] d = e.encodeDocuments(DOCS);
     assertEquals(384, q.length);
@@ -52,15 +52,15 @@ class OnnxEncoderTest {
     for (float[] v : d) {
       assertEquals(1.0, norm(v), 1e-5);
     }
-    double paris = OnnxEncoder.dot(q, d[1]);
+    double paris = Encoder.dot(q, d[1]);
     for (int i = 0; i < d.length; i++) {
       if (i != 1) {
-        assertTrue(paris > OnnxEncoder.dot(q, d[i]) + 0.05, e.name() + ": Paris " + paris + " vs doc " + i
-            + " " + OnnxEncoder.dot(q, d[i]));
+        assertTrue(paris > Encoder.dot(q, d[i]) + 0.05, e.name() + ": Paris " + paris + " vs doc " + i
+            + " " + Encoder.dot(q, d[i]));
       }
     }
     // the (geographically) related doc beats the unrelated ones
-    assertTrue(OnnxEncoder.dot(q, d[3]) > OnnxEncoder.dot(q, d[0]), e.name());
+    assertTrue(Encoder.dot(q, d[3]) > Encoder.dot(q, d[0]), e.name());
   }
 
   @Test
@@ -72,7 +72,7 @@ class OnnxEncoderTest {
   @Test
   void otherInt8ModelsAreSane() {
     for (String name : List.of("all-minilm-l6-v2-q", "e5-small-v2-q")) {
-      try (OnnxEncoder e = Encoders.open(name, new EncoderOptions(4, 2, 0))) {
+      try (Encoder e = Encoders.open(name, new EncoderOptions(4, 2, 0))) {
         assertRanksParisFirst(e);
       }
     }
@@ -80,7 +80,7 @@ class OnnxEncoderTest {
 
   @Test
   void fp32BatchEqualsOneByOne() {
-    try (OnnxEncoder fp32 = Encoders.open("bge-small-en-v1.5", new EncoderOptions(8, 2, 0))) {
+    try (Encoder fp32 = Encoders.open("bge-small-en-v1.5", new EncoderOptions(8, 2, 0))) {
       assertRanksParisFirst(fp32);
       float[][] batched = fp32.encodeDocuments(DOCS);
       for (int i = 0; i < DOCS.size(); i++) {
@@ -92,7 +92,7 @@ class OnnxEncoderTest {
       // fp32 and int8 are the same model: their embeddings agree closely
       float[] a = fp32.encodeQuery(QUERY);
       float[] b = int8.encodeQuery(QUERY);
-      assertTrue(OnnxEncoder.dot(a, b) > 0.95, "fp32 vs int8 cosine " + OnnxEncoder.dot(a, b));
+      assertTrue(Encoder.dot(a, b) > 0.95, "fp32 vs int8 cosine " + Encoder.dot(a, b));
     }
   }
 
@@ -103,7 +103,7 @@ class OnnxEncoderTest {
     float[][] batched = int8.encodeDocuments(DOCS);
     for (int i = 0; i < DOCS.size(); i++) {
       float[] single = int8.encodeDocuments(List.of(DOCS.get(i)))[0];
-      double cos = OnnxEncoder.dot(single, batched[i]);
+      double cos = Encoder.dot(single, batched[i]);
       // measured: 0.997 for the shortest doc padded beside longer ones
       assertTrue(cos > 0.99, "doc " + i + " cosine " + cos);
     }
@@ -111,7 +111,7 @@ class OnnxEncoderTest {
     List<String> rev = new ArrayList<>(DOCS);
     java.util.Collections.reverse(rev);
     float[][] r = int8.encodeDocuments(rev);
-    assertTrue(OnnxEncoder.dot(r[2], batched[1]) > 0.99);
+    assertTrue(Encoder.dot(r[2], batched[1]) > 0.99);
   }
 
   @Test
@@ -167,7 +167,7 @@ class OnnxEncoderTest {
     }
     Files.writeString(dir.resolve("trawl-encoder.json"), "{\"pooling\":\"cls\",\"normalize\":true,"
         + "\"family\":\"bge-small-en-v1.5\",\"query_prefix\":\"" + Encoders.BGE_INSTRUCTION + "\"}");
-    try (OnnxEncoder local = Encoders.open(dir.toString(), new EncoderOptions(2, 2, 0))) {
+    try (Encoder local = Encoders.open(dir.toString(), new EncoderOptions(2, 2, 0))) {
       assertTrue(local.name().startsWith("path:"));
       assertEquals("bge-small-en-v1.5", local.config().family());
       float[] a = local.encodeQuery(QUERY);
