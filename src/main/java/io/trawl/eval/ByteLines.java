@@ -26,7 +26,7 @@ final class ByteLines implements AutoCloseable {
   enum Syntax { RUN, QRELS }
 
   /** The most the kept fields of one line may take (ids and a run tag; this bounds memory). */
-  static final int MAX_KEPT_BYTES = 16 << 20;
+  static final int MAX_KEPT_BYTES = 64 << 20;
 
   private final String name;
   private final InputStream in;

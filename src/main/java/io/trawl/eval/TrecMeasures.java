@@ -143,14 +143,7 @@ final class TrecMeasures {
       case DCG -> out[off] = dcg(r, gains(m, r))[0];
       case IDEAL_DCG -> out[off] = dcg(r, gains(m, r))[1];
       case YAAP -> {
-        long relSoFar = 0;
-        double sum = 0;
-        for (int i = 0; i < n; i++) {
-          if (rels[i] >= level) {
-            relSoFar++;
-            sum += (double) relSoFar / (i + 1);
-          }
-        }
+        double sum = precisionSum(rels, n, level);
         out[off] = Math.log((1.0 + sum) / (1.0 + numRel - sum));
       }
       case NDCG_REL -> out[off] = ndcgRel(r, gains(m, r));
@@ -210,6 +203,11 @@ final class TrecMeasures {
   }
 
   static double ap(int[] rels, int n, int level, long numRel) {
+    return numRel > 0 ? precisionSum(rels, n, level) / numRel : 0;
+  }
+
+  /** The sum of the precision at each relevant document among the first n: AP times R. */
+  private static double precisionSum(int[] rels, int n, int level) {
     long relSoFar = 0;
     double sum = 0;
     for (int i = 0; i < n; i++) {
@@ -218,8 +216,9 @@ final class TrecMeasures {
         sum += (double) relSoFar / (i + 1);
       }
     }
-    return numRel > 0 ? sum / numRel : 0;
+    return sum;
   }
+
 
   private static double bpref(JudgedRanking r, int level, long numRel) {
     long numNonrel = r.numNonrel(level);

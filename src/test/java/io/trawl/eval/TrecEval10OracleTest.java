@@ -109,7 +109,7 @@ class TrecEval10OracleTest {
     assertTrue(a.contains("P_7 "), a);
   }
 
-  /** A run line whose field after the tag is 17 MiB is read as trec_eval reads it: no line cap. */
+  /** A run line with a 17 MiB field after the tag, or a 17 MiB tag, is read as trec_eval reads it. */
   @Test
   void seventeenMebibyteTrailingFieldIsAccepted() throws IOException {
     Path run = tmp.resolve("long.run");
@@ -135,5 +135,15 @@ class TrecEval10OracleTest {
     // the ignored field changes nothing: same output as without it
     assertLines(Files.readString(dir().resolve("expected/missing-query-complete.txt")), r.out(),
         "17 MiB field");
+
+    // a 17 MiB run tag on the last line is trec_eval's runid
+    String tag = "T".repeat(17 << 20);
+    String text = Files.readString(dir().resolve("run.graded"));
+    Files.writeString(run, text.substring(0, text.lastIndexOf("last")) + tag + "\n");
+    Outcome t = trawlEval(List.of("-c", "-q", "-m", "official",
+        dir().resolve("qrels.graded").toString(), run.toString()));
+    assertEquals(0, t.code(), t.err());
+    assertLines(Files.readString(dir().resolve("expected/missing-query-complete.txt"))
+        .replace("\tall\tlast\n", "\tall\t" + tag + "\n"), t.out(), "17 MiB tag");
   }
 }
