@@ -18,13 +18,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code trawl eval}: trec_eval's flags and output, plus ir_measures names and several runs. */
-@Command(name = "eval", mixinStandardHelpOptions = true,
+@Command(name = "eval", versionProvider = EvalCommand.Version.class,
     description = {"Evaluate runs against qrels exactly like trec_eval (same flags, same output).",
         "Measures: trec_eval names (map, P.5,10, ndcg_cut.10, official, all_trec) or ir_measures"
             + " names (nDCG@10, RR(rel=2)@10, R@1000, AP, P@10, Judged@10)."},
     footer = {"", "Examples:", "  trawl eval -c -m ndcg_cut.10 qrels.txt run.txt",
         "  trawl eval -c -l 2 -m map -m recall.1000 dl19-passage run.txt.gz",
-        "  trawl eval -m nDCG@10 -m 'RR(rel=2)@10' --format json qrels.txt runA.txt runB.txt"})
+        "  trawl eval -m nDCG@10 -m 'RR(rel=2)@10' --format json qrels.txt runA.txt runB.txt",
+        "", "trec_eval's long options work too (--measure, --query_eval_wanted, ...).",
+        "Exit 4 where trec_eval 10.0 stops while evaluating: a qrels query the run",
+        "lacks (without -c), a docno twice for one query."})
 public final class EvalCommand implements Callable<Integer> {
 
   /** Output formats. */
@@ -38,28 +41,42 @@ public final class EvalCommand implements Callable<Integer> {
       description = "TREC run file(s) (plain, .gz, or - for stdin).")
   List<String> runs;
 
-  @Option(names = "-m", paramLabel = "MEASURE",
+  @Option(names = {"-m", "--measure"}, paramLabel = "MEASURE",
       description = "Measure to compute (repeatable). Default: official.")
   List<String> measures = new ArrayList<>();
 
-  @Option(names = "-q", description = "Print per-query values as well as the summary.")
+  @Option(names = {"-q", "--query_eval_wanted"}, description = "Print per-query values as well as the summary.")
   boolean perQuery;
 
-  @Option(names = "-c", description = "Average over every qrels query (missing queries score 0).")
+  @Option(names = {"-c", "--complete_rel_info_wanted"},
+      description = "Average over every qrels query (missing queries score 0).")
   boolean complete;
 
-  @Option(names = "-l", paramLabel = "LEVEL", defaultValue = "1",
+  @Option(names = {"-l", "--level_for_rel"}, paramLabel = "LEVEL", defaultValue = "1",
       description = "Minimum grade counted relevant by binary measures (default 1).")
   int level;
 
-  @Option(names = "-M", paramLabel = "K", description = "Evaluate only the top K per query.")
+  @Option(names = {"-M", "--Max_retrieved_per_topic"}, paramLabel = "K",
+      description = "Evaluate only the top K per query.")
   Long maxDocs;
 
-  @Option(names = "-n", description = "No summary: only per-query values (with -q).")
+  @Option(names = {"-n", "--nosummary"}, description = "No summary: only per-query values (with -q).")
   boolean noSummary;
 
-  @Option(names = "-J", description = "Only judged documents count (unjudged ones are removed).")
+  @Option(names = {"-J", "--Judged_docs_only"},
+      description = "Only judged documents count (unjudged ones are removed).")
   boolean judgedOnly;
+
+  @Option(names = {"-N", "--Number_docs_in_coll"}, paramLabel = "N", defaultValue = "0",
+      description = "Documents in the collection, for utility's d term (default 0, as trec_eval).")
+  long numDocsInColl;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  boolean helpWanted;
+
+  @Option(names = {"-v", "-V", "--version"}, versionHelp = true,
+      description = "Print the version and exit (trec_eval's -v).")
+  boolean versionWanted;
 
   @Option(names = "--trec-eval-version", paramLabel = "V", defaultValue = "10",
       description = "Conventions where trec_eval versions differ: 9 (9.0.x) or 10 (default).")
@@ -72,6 +89,15 @@ public final class EvalCommand implements Callable<Integer> {
   @Option(names = {"-o", "--output"}, paramLabel = "FILE", defaultValue = "-",
       description = "Write here instead of stdout.")
   String output;
+
+  /** What {@code -v} and {@code --version} print. */
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"trawl eval " + Trawl.version() + ": trec_eval 10.0 semantics"
+          + " (9.0.x with --trec-eval-version 9)"};
+    }
+  }
 
   static EvalOptions.TrecEvalVersion parseVersion(String v) {
     return switch (v) {
@@ -86,7 +112,7 @@ public final class EvalCommand implements Callable<Integer> {
   public Integer call() {
     List<Measure> ms = Measure.parseAll(measures.isEmpty() ? List.of("official") : measures);
     EvalOptions options = new EvalOptions(level, complete,
-        maxDocs == null ? Long.MAX_VALUE : maxDocs, judgedOnly, parseVersion(version));
+        maxDocs == null ? Long.MAX_VALUE : maxDocs, judgedOnly, parseVersion(version), numDocsInColl);
     Qrels q = Qrels.resolve(qrels);
     List<EvalResult> results = new ArrayList<>();
     for (String run : runs) {

@@ -10,29 +10,53 @@ import java.nio.charset.StandardCharsets;
  * Streams a text input ({@code -}, plain or gzipped, via {@link TextFiles#openStream}) as lines of
  * whitespace-separated byte fields, without allocating per line. Used by the run and qrels readers,
  * whose inputs reach millions of lines. A leading UTF-8 BOM is dropped; {@code \r} counts as
- * whitespace (CRLF files work); blank lines and lines starting with {@code #} are skipped.
+ * whitespace (CRLF files work).
+ *
+ * <p>Only the first {@code keep} fields of a line are held; whatever follows them is read and
+ * dropped as it streams by (only whether it holds another field is remembered), so a line may be
+ * any length, as trec_eval reads it. The kept fields together may take {@link #MAX_KEPT_BYTES}.
+ *
+ * <p>Blank lines and comments follow trec_eval 10.0 for each file kind: in a run, blank lines and
+ * lines whose first field starts with {@code #} are skipped; in qrels, a line whose first byte is
+ * {@code #} is skipped unless the line before it was such a comment (trec_eval then reads it as a
+ * judgment), and a blank line is malformed.
  */
 final class ByteLines implements AutoCloseable {
-  static final int MAX_FIELDS = 16;
-  /** The longest line accepted (qrels and run lines are short; this bounds memory). */
-  static final int MAX_LINE_BYTES = 16 << 20;
+  /** The file kinds, whose blank-line and comment rules differ. */
+  enum Syntax { RUN, QRELS }
+
+  /** The most the kept fields of one line may take (ids and a run tag; this bounds memory). */
+  static final int MAX_KEPT_BYTES = 64 << 20;
 
   private final String name;
   private final InputStream in;
+  private final Syntax syntax;
+  private final int keep;
   private byte[] buf = new byte[1 << 20];
   private int start;
   private int end;
+  /** Bytes in [start, scanned) hold no newline. */
+  private int scanned;
+  /** While the tail of an over-long line is being dropped: where the kept part ends, else -1. */
+  private int tailFrom = -1;
+  private boolean tailHasField;
   private boolean eof;
   private long lineNumber;
   private boolean first = true;
+  private boolean previousWasComment;
 
   /** Field boundaries of the current line: field i is buf[fieldStart[i], fieldEnd[i]). */
-  final int[] fieldStart = new int[MAX_FIELDS];
-  final int[] fieldEnd = new int[MAX_FIELDS];
+  final int[] fieldStart;
+  final int[] fieldEnd;
+  /** Fields on the current line, counting at most {@code keep + 1} (more than kept). */
   int fieldCount;
 
-  ByteLines(String name) {
+  ByteLines(String name, Syntax syntax, int keep) {
     this.name = name;
+    this.syntax = syntax;
+    this.keep = keep;
+    this.fieldStart = new int[keep];
+    this.fieldEnd = new int[keep];
     this.in = TextFiles.openStream(name);
   }
 
@@ -48,9 +72,18 @@ final class ByteLines implements AutoCloseable {
     return buf;
   }
 
-  /** Advances to the next non-blank, non-comment line; false at end of input. */
+  /** True when the current line has fields beyond the kept ones. */
+  boolean hasMoreFields() {
+    return fieldCount > keep;
+  }
+
+  /** Advances to the next line that holds data (see the class comment); false at end of input. */
   boolean next() {
     while (true) {
+      if (tailFrom >= 0) {
+        dropTail();
+        continue;
+      }
       int nl = indexOfNewline();
       if (nl < 0) {
         if (eof) {
@@ -59,6 +92,7 @@ final class ByteLines implements AutoCloseable {
           }
           nl = end; // last line without newline
         } else {
+          makeRoom();
           fill();
           continue;
         }
@@ -66,9 +100,7 @@ final class ByteLines implements AutoCloseable {
       int lineStart = start;
       int lineEnd = nl;
       start = Math.min(nl + 1, end);
-      if (nl == end) {
-        start = end;
-      }
+      scanned = start;
       lineNumber++;
       if (first) {
         first = false;
@@ -76,6 +108,18 @@ final class ByteLines implements AutoCloseable {
             && (buf[lineStart + 1] & 0xff) == 0xBB && (buf[lineStart + 2] & 0xff) == 0xBF) {
           lineStart += 3;
         }
+      }
+      if (syntax == Syntax.QRELS) {
+        boolean comment = lineStart < lineEnd && buf[lineStart] == '#' && !previousWasComment;
+        previousWasComment = comment;
+        if (comment) {
+          continue;
+        }
+        split(lineStart, lineEnd);
+        if (fieldCount == 0) {
+          throw error("blank line (trec_eval 10.0 rejects it as a malformed qrels line)");
+        }
+        return true;
       }
       split(lineStart, lineEnd);
       if (fieldCount == 0 || buf[fieldStart[0]] == '#') {
@@ -87,28 +131,119 @@ final class ByteLines implements AutoCloseable {
 
   private int indexOfNewline() {
     byte[] b = buf;
-    for (int i = start; i < end; i++) {
+    for (int i = Math.max(start, scanned); i < end; i++) {
       if (b[i] == '\n') {
         return i;
+      }
+    }
+    scanned = end;
+    return -1;
+  }
+
+  /**
+   * Makes room for more input when the buffer holds no newline: moves the partial line to the
+   * front; if it already fills the buffer, either drops what follows its kept fields (once they are
+   * complete) or grows the buffer.
+   */
+  private void makeRoom() {
+    if (start > 0) {
+      System.arraycopy(buf, start, buf, 0, end - start);
+      end -= start;
+      scanned -= start;
+      start = 0;
+    }
+    if (end < buf.length) {
+      return;
+    }
+    int cut = afterKeptFields(start, end);
+    if (cut >= 0) {
+      tailHasField = false;
+      scanTail(cut, end);
+      end = cut;
+      scanned = cut;
+      tailFrom = cut;
+      return;
+    }
+    if (buf.length >= MAX_KEPT_BYTES) {
+      throw new InputException(name, lineNumber + 1, "the first " + keep + " fields of the line are"
+          + " longer than " + MAX_KEPT_BYTES + " bytes together (only what follows them may be"
+          + " that long)");
+    }
+    buf = java.util.Arrays.copyOf(buf, Math.min(buf.length * 2, MAX_KEPT_BYTES));
+  }
+
+  /** Reads on, dropping the rest of an over-long line up to its newline. */
+  private void dropTail() {
+    int nl = -1;
+    for (int i = tailFrom; i < end; i++) {
+      if (buf[i] == '\n') {
+        nl = i;
+        break;
+      }
+    }
+    if (nl < 0) {
+      scanTail(tailFrom, end);
+      end = tailFrom;
+      if (eof) {
+        closeTail(end);
+      } else {
+        fill();
+      }
+      return;
+    }
+    scanTail(tailFrom, nl);
+    closeTail(nl);
+  }
+
+  /** Ends tail dropping: the kept part, one placeholder field if the tail held one, then buf[nl..end). */
+  private void closeTail(int nl) {
+    int at = tailFrom;
+    if (tailHasField) {
+      buf[at++] = 'x'; // stands for the dropped fields; at <= nl since the tail held a byte
+    }
+    System.arraycopy(buf, nl, buf, at, end - nl);
+    end = at + (end - nl);
+    scanned = start;
+    tailFrom = -1;
+  }
+
+  private void scanTail(int from, int to) {
+    for (int i = from; i < to; i++) {
+      byte c = buf[i];
+      if (c == 0) {
+        throw new InputException(name, lineNumber + 1, "NUL byte in text");
+      }
+      if (!isSpace(c)) {
+        tailHasField = true;
+      }
+    }
+  }
+
+  /** The index just after the whitespace that ends the kept fields of buf[from, to), or -1. */
+  private int afterKeptFields(int from, int to) {
+    int n = 0;
+    int i = from;
+    while (i < to) {
+      while (i < to && isSpace(buf[i])) {
+        i++;
+      }
+      if (i >= to) {
+        return -1;
+      }
+      while (i < to && !isSpace(buf[i])) {
+        i++;
+      }
+      if (i >= to) {
+        return -1;
+      }
+      if (++n == keep) {
+        return i + 1;
       }
     }
     return -1;
   }
 
   private void fill() {
-    if (start > 0) {
-      System.arraycopy(buf, start, buf, 0, end - start);
-      end -= start;
-      start = 0;
-    }
-    if (end == buf.length) {
-      if (buf.length >= MAX_LINE_BYTES) {
-        throw new InputException(name, lineNumber + 1, "line longer than " + MAX_LINE_BYTES + " bytes");
-      }
-      byte[] bigger = new byte[buf.length * 2];
-      System.arraycopy(buf, 0, bigger, 0, end);
-      buf = bigger;
-    }
     try {
       int n = in.read(buf, end, buf.length - end);
       if (n < 0) {
@@ -139,9 +274,11 @@ final class ByteLines implements AutoCloseable {
         }
         i++;
       }
-      if (n < MAX_FIELDS) {
+      if (n < keep) {
         fieldStart[n] = s;
         fieldEnd[n] = i;
+      } else {
+        n = keep; // counted as "more than kept"
       }
       n++;
     }

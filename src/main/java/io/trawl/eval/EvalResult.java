@@ -23,9 +23,13 @@ public final class EvalResult {
   private final EvalOptions options;
   private final double[] summary;
 
+  /**
+   * @param completeNumRel with {@code -c}, trec_eval's summary {@code num_rel}: every judgment
+   *     above 0 in the qrels, whatever {@code -l} says; -1 otherwise (the sum over queries)
+   */
   EvalResult(String source, String tag, List<Measure> measures, List<String> names,
       List<Measure> owner, List<String> queryIds, List<Boolean> inRun, double[][] values,
-      String[][] strings, EvalOptions options) {
+      String[][] strings, EvalOptions options, long completeNumRel) {
     this.source = source;
     this.tag = tag;
     this.measures = List.copyOf(measures);
@@ -52,7 +56,8 @@ public final class EvalResult {
           for (double[] row : values) {
             s += row[c];
           }
-          summary[c] = s;
+          summary[c] = m.family == Measure.Family.NUM_REL && !m.isIrStyle() && completeNumRel >= 0
+              ? completeNumRel : s;
         }
         case NUM_Q -> summary[c] = nq;
         case MEAN -> {
@@ -131,14 +136,27 @@ public final class EvalResult {
     if (count) {
       return Long.toString((long) v);
     }
+    return cFixed(v, 4, 6);
+  }
+
+  /**
+   * C's {@code printf("%W.Df", v)} as glibc prints it: the exact binary value rounded half-even,
+   * the sign kept on values that round to zero ({@code -0.0000}), NaN as {@code -nan} (trec_eval's
+   * NaNs come from 0/0, whose sign bit is set on x86-64) and infinities as {@code inf}.
+   */
+  static String cFixed(double v, int decimals, int width) {
+    String s;
     if (Double.isNaN(v)) {
-      return "  -nan";
+      s = "-nan";
+    } else if (Double.isInfinite(v)) {
+      s = v < 0 ? "-inf" : "inf";
+    } else {
+      s = new BigDecimal(v).abs().setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+      if (v < 0 || (v == 0 && 1 / v < 0)) {
+        s = "-" + s;
+      }
     }
-    String s = new BigDecimal(v).setScale(4, RoundingMode.HALF_EVEN).toPlainString();
-    if (s.equals("-0.0000")) {
-      s = "-0.0000";
-    }
-    return s.length() >= 6 ? s : " ".repeat(6 - s.length()) + s;
+    return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
   }
 
   private static void line(StringBuilder sb, String name, String qid, String value) {

@@ -35,11 +35,16 @@ public final class EvalRun {
     this.source = source;
   }
 
-  /** Reads a TREC run file ({@code qid Q0 docno rank score tag}); plain, .gz or {@code -}. */
+  /**
+   * Reads a TREC run file ({@code qid Q0 docno rank score tag}); plain, .gz or {@code -}. Fields
+   * after the sixth are ignored however long they are; the run tag is the last line's, as
+   * trec_eval keeps it.
+   */
   public static EvalRun read(String file) {
     EvalRun r = new EvalRun(file);
     r.presize(file);
-    try (ByteLines in = new ByteLines(file)) {
+    byte[] tag = null;
+    try (ByteLines in = new ByteLines(file, ByteLines.Syntax.RUN, 6)) {
       byte[] lastQid = new byte[0];
       int lastQix = -1;
       while (in.next()) {
@@ -58,8 +63,10 @@ public final class EvalRun {
           lastQix = qix;
         }
         double s = in.parseDouble(4, "score");
-        if (r.size == 0) {
-          r.tag = in.field(5);
+        int ts = in.fieldStart[5];
+        int te = in.fieldEnd[5];
+        if (tag == null || !Arrays.equals(b, ts, te, tag, 0, tag.length)) {
+          tag = Arrays.copyOfRange(b, ts, te);
         }
         r.add(qix, s, b, in.fieldStart[2], in.fieldLength(2), in.lineNumber());
       }
@@ -67,6 +74,7 @@ public final class EvalRun {
     if (r.size == 0) {
       throw new InputException(file, "empty run (no result lines)");
     }
+    r.tag = new String(tag, StandardCharsets.UTF_8);
     return r;
   }
 
@@ -142,7 +150,7 @@ public final class EvalRun {
     return source;
   }
 
-  /** The run tag (sixth column of the first line). */
+  /** The run tag (sixth column of the last line, as trec_eval's {@code runid}). */
   public String tag() {
     return tag;
   }
@@ -212,7 +220,7 @@ public final class EvalRun {
               docOff[e], docOff[e] + docLen[e])) {
             int first = Math.min(line[o], line[e]);
             int second = Math.max(line[o], line[e]);
-            throw new InputException(source, second, "duplicate docno '"
+            throw new Evaluator.Stopped(source, second, "duplicate docno '"
                 + new String(arena, docOff[e], docLen[e], StandardCharsets.UTF_8) + "' for query '"
                 + qid + "' (also on line " + first + ")");
           }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,6 +49,8 @@ public final class Measure {
     ELEVEN_PT_AVG("11pt_avg", Agg.MEAN, ParamKind.DOUBLES, "0,.1,.2,.3,.4,.5,.6,.7,.8,.9,1"),
     BIN_G("binG", Agg.MEAN, ParamKind.NONE, null),
     G("G", Agg.MEAN, ParamKind.GAINS, ""),
+    DCG("dcg", Agg.MEAN, ParamKind.GAINS, ""),
+    IDEAL_DCG("ideal_dcg", Agg.MEAN, ParamKind.GAINS, ""),
     NDCG("ndcg", Agg.MEAN, ParamKind.GAINS, ""),
     NDCG_REL("ndcg_rel", Agg.MEAN, ParamKind.GAINS, ""),
     RNDCG("Rndcg", Agg.MEAN, ParamKind.GAINS, ""),
@@ -63,8 +64,9 @@ public final class Measure {
     SET_MAP("set_map", Agg.MEAN, ParamKind.NONE, null),
     SET_F("set_F", Agg.MEAN, ParamKind.DOUBLE_ONE, "1.0"),
     NUM_NONREL_JUDGED_RET("num_nonrel_judged_ret", Agg.SUM, ParamKind.NONE, null),
-    RBP("rbp", Agg.MEAN, ParamKind.DOUBLE_ONE, "0.9"),
-    RBP_RESID("rbp_resid", Agg.MEAN, ParamKind.DOUBLE_ONE, "0.9"),
+    YAAP("yaap", Agg.MEAN, ParamKind.NONE, null),
+    RBP("rbp", Agg.MEAN, ParamKind.DOUBLE_ONE, "p=0.9"),
+    RBP_RESID("rbp_resid", Agg.MEAN, ParamKind.DOUBLE_ONE, "p=0.9"),
     UNJ("unj", Agg.MEAN, ParamKind.LONG_CUTS, "5,10,20"),
     JUDGED("judged", Agg.MEAN, ParamKind.LONG_CUTS, "10");
 
@@ -159,28 +161,35 @@ public final class Measure {
   }
 
   /**
-   * Parses {@code -m} arguments in order: nicknames expand, trec_eval families given twice merge
-   * their cutoffs, and the result is in trec_eval's output order (ir_measures names after the
-   * trec_eval ones, in the order given).
+   * Parses {@code -m} arguments in order, as trec_eval 10.0 marks them: nicknames expand (a
+   * nickname's own parameters are ignored), a trec_eval family named twice is computed once with
+   * the parameters of the first {@code -m} that gave some (so {@code -m P.5 -m P.10} is {@code
+   * P_5}, and {@code -m all_trec -m P.7} equals {@code -m P.7 -m all_trec}), and the result is in
+   * trec_eval's output order (ir_measures names after the trec_eval ones, in the order given).
    */
   public static List<Measure> parseAll(List<String> texts) {
-    Map<Family, Measure> trec = new LinkedHashMap<>();
+    Map<Family, String> trecParams = new LinkedHashMap<>();
+    java.util.Set<Family> marked = java.util.EnumSet.noneOf(Family.class);
     Map<String, Measure> irm = new LinkedHashMap<>();
     for (String raw : texts) {
       String text = raw.strip();
       if (text.isEmpty()) {
         throw TrawlException.invalid("empty measure name; valid: " + validNames());
       }
-      List<String> nick = switch (text) {
+      int dot = text.indexOf('.');
+      String root = dot < 0 ? text : text.substring(0, dot);
+      List<String> nick = switch (root) {
         case "official" -> OFFICIAL;
         case "all_trec" -> ALL_TREC;
         case "set" -> SET;
         default -> null;
       };
-      if (nick != null) {
+      if (nick != null && text.indexOf('@') < 0 && text.indexOf('(') < 0) {
+        if (dot >= 0 && dot == text.length() - 1) {
+          throw TrawlException.invalid("measure '" + text + "': empty parameter list after '.'");
+        }
         for (String n : nick) {
-          Measure m = parseTrec(n);
-          trec.putIfAbsent(m.family, m);
+          marked.add(Family.byTrecName(n));
         }
         continue;
       }
@@ -189,12 +198,16 @@ public final class Measure {
         irm.putIfAbsent(m.toString(), m);
         continue;
       }
-      int dot = text.indexOf('.');
-      String root = dot < 0 ? text : text.substring(0, dot);
-      if (Family.byTrecName(root) != null) {
-        Measure m = parseTrec(text);
-        Measure old = trec.get(m.family);
-        trec.put(m.family, old == null ? m : old.merge(m));
+      Family f = Family.byTrecName(root);
+      if (f != null) {
+        if (dot == text.length() - 1) {
+          throw TrawlException.invalid("measure '" + text + "': empty parameter list after '.'");
+        }
+        marked.add(f);
+        if (dot >= 0) {
+          // only these parameters are read (and checked), as trec_eval reads only the first
+          trecParams.putIfAbsent(f, text.substring(dot + 1));
+        }
         continue;
       }
       Measure m = parseIrm(text);
@@ -202,8 +215,9 @@ public final class Measure {
     }
     List<Measure> out = new ArrayList<>();
     for (Family f : Family.values()) {
-      if (trec.containsKey(f)) {
-        out.add(trec.get(f));
+      if (marked.contains(f)) {
+        String p = trecParams.get(f);
+        out.add(parseTrec(p == null ? f.trecName : f.trecName + "." + p));
       }
     }
     out.addAll(irm.values());
@@ -246,63 +260,56 @@ public final class Measure {
     if (params != null && params.isEmpty()) {
       throw TrawlException.invalid("measure '" + text + "': empty parameter list after '.'");
     }
-    if (params != null && f.kind == ParamKind.NONE) {
-      throw TrawlException.invalid("measure '" + root + "' takes no parameters, got '" + text + "'");
+    if (f.kind == ParamKind.NONE) {
+      // trec_eval ignores parameters given to a measure that takes none (map.5 is map)
+      return new Measure(f, null, null, null, null, null, null, null, null);
     }
     String p = params == null ? f.defaults : params;
-    if ((f == Family.RBP || f == Family.RBP_RESID) && p.startsWith("p=")) {
-      p = p.substring(2);
-    }
     String raw = params;
     try {
+      if (f == Family.RBP || f == Family.RBP_RESID) {
+        return parseRbp(f, text, p, raw);
+      }
       switch (f.kind) {
-        case NONE:
-          return new Measure(f, null, null, null, null, null, null, null, null);
-        case LONG_CUTS:
-        case LONG_ONE: {
-          long[] cuts = Arrays.stream(p.split(",")).mapToLong(Measure::atol).sorted().distinct()
-              .toArray();
-          for (long c : cuts) {
-            if (c <= 0) {
-              throw TrawlException.invalid("measure '" + text + "': cutoffs must be positive");
-            }
+        case LONG_CUTS: {
+          long[] cuts = Arrays.stream(p.split(",", -1)).mapToLong(Measure::atol).sorted().toArray();
+          if (cuts[0] <= 0) {
+            throw TrawlException.invalid("measure '" + text + "': cutoffs must be positive");
           }
-          if (f.kind == ParamKind.LONG_ONE && cuts.length != 1) {
-            throw TrawlException.invalid("measure '" + text + "' takes one number");
-          }
+          requireDistinct(text, Arrays.stream(cuts).asDoubleStream().toArray());
           return new Measure(f, raw, cuts, null, null, null, null, null, null);
         }
+        case LONG_ONE: {
+          // relstring reads its length like trec_eval: the first number, as a double, truncated
+          double len = Double.parseDouble(p.split(",", -1)[0]);
+          return new Measure(f, raw, new long[] {(long) len}, null, null, null, null, null, null);
+        }
         case DOUBLE_CUTS: {
-          double[] cuts = Arrays.stream(p.split(",")).mapToDouble(Double::parseDouble).sorted()
-              .distinct().toArray();
+          double[] cuts = Arrays.stream(p.split(",", -1)).mapToDouble(Double::parseDouble).sorted()
+              .toArray();
+          requireDistinct(text, cuts);
           return new Measure(f, raw, null, cuts, null, null, null, null, null);
         }
         case DOUBLES:
         case DOUBLE_ONE: {
-          double[] v = Arrays.stream(p.split(",")).mapToDouble(Double::parseDouble).toArray();
-          if (f == Family.UTILITY && v.length != 4) {
-            throw TrawlException.invalid("measure '" + text + "' takes 4 numbers a,b,c,d");
-          }
-          if (f.kind == ParamKind.DOUBLE_ONE && v.length != 1) {
-            throw TrawlException.invalid("measure '" + text + "' takes one number");
-          }
+          // utility's count of 4 is checked when evaluating, where trec_eval checks it (exit 4)
+          double[] v = Arrays.stream(p.split(",", -1)).mapToDouble(Double::parseDouble).toArray();
           return new Measure(f, raw, null, v, null, null, null, null, null);
         }
         case GAINS: {
           if (p.isEmpty()) {
             return new Measure(f, null, null, null, new String[0], new double[0], null, null, null);
           }
-          String[] pairs = p.split(",");
+          String[] pairs = p.split(",", -1);
           String[] levels = new String[pairs.length];
           double[] gains = new double[pairs.length];
           for (int i = 0; i < pairs.length; i++) {
             int eq = pairs[i].indexOf('=');
-            if (eq <= 0) {
+            if (eq < 0) {
               throw TrawlException.invalid("measure '" + text + "': expected level=gain pairs");
             }
             levels[i] = pairs[i].substring(0, eq);
             gains[i] = Double.parseDouble(pairs[i].substring(eq + 1));
-            atol(levels[i]);
           }
           return new Measure(f, raw, null, null, levels, gains, null, null, null);
         }
@@ -311,6 +318,40 @@ public final class Measure {
       }
     } catch (NumberFormatException e) {
       throw TrawlException.invalid("measure '" + text + "': bad number in parameters");
+    }
+  }
+
+  /**
+   * rbp's parameters are trec_eval's {@code name=value} pairs: {@code p=} the persistence (the last
+   * one counts), integer names extra gains as for ndcg.
+   */
+  private static Measure parseRbp(Family f, String text, String p, String raw) {
+    double persistence = 0.9;
+    List<String> levels = new ArrayList<>();
+    List<Double> gains = new ArrayList<>();
+    for (String item : p.split(",", -1)) {
+      int eq = item.indexOf('=');
+      if (eq < 0) {
+        throw TrawlException.invalid("measure '" + text + "': expected name=value pairs, e.g. "
+            + f.trecName + ".p=0.95 (trec_eval: malformed pair parameters)");
+      } else if (item.substring(0, eq).equals("p")) {
+        persistence = Double.parseDouble(item.substring(eq + 1));
+      } else {
+        levels.add(item.substring(0, eq));
+        gains.add(Double.parseDouble(item.substring(eq + 1)));
+      }
+    }
+    return new Measure(f, raw, null, new double[] {persistence}, levels.toArray(String[]::new),
+        gains.stream().mapToDouble(Double::doubleValue).toArray(), null, null, null);
+  }
+
+  /** trec_eval refuses a cutoff given twice ("duplicate cutoffs detected", exit 2). */
+  private static void requireDistinct(String text, double[] sorted) {
+    for (int i = 1; i < sorted.length; i++) {
+      if (sorted[i] == sorted[i - 1]) {
+        throw TrawlException.invalid("measure '" + text + "': duplicate cutoffs (trec_eval refuses"
+            + " them)");
+      }
     }
   }
 
@@ -384,23 +425,6 @@ public final class Measure {
     return new Measure(n.cut, null, new long[] {k}, null, null, null, rel, null, n.name);
   }
 
-  private Measure merge(Measure other) {
-    if (longs != null && other.longs != null && family.kind == ParamKind.LONG_CUTS) {
-      long[] u = java.util.stream.LongStream.concat(Arrays.stream(longs), Arrays.stream(other.longs))
-          .sorted().distinct().toArray();
-      String raw = Arrays.stream(u).mapToObj(Long::toString).reduce((a, b) -> a + "," + b).orElse("");
-      return new Measure(family, raw, u, null, null, null, null, null, null);
-    }
-    if (doubles != null && other.doubles != null && family.kind == ParamKind.DOUBLE_CUTS) {
-      double[] u = java.util.stream.DoubleStream.concat(Arrays.stream(doubles),
-          Arrays.stream(other.doubles)).sorted().distinct().toArray();
-      String raw = Arrays.stream(u).mapToObj(Double::toString).reduce((a, b) -> a + "," + b)
-          .orElse("");
-      return new Measure(family, raw, null, u, null, null, null, null, null);
-    }
-    return other;
-  }
-
   /** True for ir_measures-style measures. */
   public boolean isIrStyle() {
     return irmName != null;
@@ -426,10 +450,9 @@ public final class Measure {
       }
       case DOUBLE_CUTS -> {
         for (double c : doubles) {
-          out.add(n + "_" + String.format(Locale.ROOT, "%3.2f", c));
+          out.add(n + "_" + EvalResult.cFixed(c, 2, 3));
         }
       }
-      case LONG_ONE -> out.add(rawParams == null ? n : n + "_" + longs[0]);
       default -> out.add(rawParams == null ? n : n + "_" + rawParams);
     }
     return out;
@@ -464,7 +487,31 @@ public final class Measure {
   /** Computes this measure's values for one query into {@code out[off..off+width)}. */
   void compute(JudgedRanking q, EvalOptions o, double[] out, int off) {
     JudgedRanking r = depth != null ? q.top(depth) : q;
-    TrecMeasures.compute(this, r, level(o), o.version(), out, off);
+    TrecMeasures.compute(this, r, level(o), o, out, off);
+  }
+
+  /**
+   * What trec_eval 10.0 resets after scoring a {@code -c} query the run lacks on its stand-in
+   * ranking (one document that is not in the pool): by printed name, {@code num_ret}, {@code
+   * utility}, {@code relstring}, every {@code unj_k} and {@code rbp_resid}. A measure given with
+   * parameters prints another name and keeps its value, as there.
+   */
+  void resetForMissingQuery(double[] out, int off, String[] strings) {
+    boolean plain = rawParams == null;
+    switch (family) {
+      case NUM_RET, UNJ -> Arrays.fill(out, off, off + width(), 0.0);
+      case UTILITY, RBP_RESID -> {
+        if (plain) {
+          out[off] = 0.0;
+        }
+      }
+      case RELSTRING -> {
+        if (plain) {
+          strings[off] = "''";
+        }
+      }
+      default -> { }
+    }
   }
 
   /** The per-query string of string-valued measures (relstring), else null. */

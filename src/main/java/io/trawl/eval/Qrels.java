@@ -1,7 +1,6 @@
 package io.trawl.eval;
 
 import io.trawl.core.InputException;
-import io.trawl.core.TrawlException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +15,11 @@ import java.util.function.Function;
 
 /**
  * Relevance judgments ({@code qid iter docno rel} per line, trec_eval's qrels format). A negative
- * {@code rel} marks a document that is in the pool but unjudged (used by infAP). A docno judged twice
- * for the same query is an error, as in trec_eval. Lookups go by raw UTF-8 bytes so that evaluating a
- * 7M-line run allocates no strings per line.
+ * {@code rel} marks a document that is in the pool but unjudged (used by infAP). Lines are read as
+ * trec_eval 10.0 reads them: exactly four fields (a fifth is malformed), a blank line is malformed,
+ * a {@code #} comment is skipped as described in {@link ByteLines}. A docno judged twice for a query
+ * is an error when that query is evaluated (trec_eval's exit 4), not when the file is read. Lookups
+ * go by raw UTF-8 bytes so that evaluating a 7M-line run allocates no strings per line.
  */
 public final class Qrels {
   /** Returned by {@link #rel} for a document not in the qrels of that query. */
@@ -37,7 +38,12 @@ public final class Qrels {
   private int[] entryOff = new int[1024];
   private int[] entryLen = new int[1024];
   private int[] entryRel = new int[1024];
+  private int[] entryLine = new int[1024];
   private int size;
+  private long positiveJudgments;
+  /** Per query index: the first docno judged twice, as a message, or null; and its line. */
+  private String[] duplicates = new String[16];
+  private long[] duplicateLines = new long[16];
   private int[] table = new int[2048];
 
   private Qrels(String source) {
@@ -67,12 +73,17 @@ public final class Qrels {
   /** Reads a qrels file (plain, .gz, or {@code -}). */
   public static Qrels read(String file) {
     Qrels q = new Qrels(file);
-    try (ByteLines in = new ByteLines(file)) {
+    try (ByteLines in = new ByteLines(file, ByteLines.Syntax.QRELS, 4)) {
       byte[] lastQid = new byte[0];
       int lastQix = -1;
       while (in.next()) {
         if (in.fieldCount < 4) {
-          throw in.error("expected 4 fields 'qid iter docno rel', found only " + in.fieldCount);
+          throw in.error("expected 4 fields 'qid iter docno rel', found only " + in.fieldCount
+              + commentHint(in));
+        }
+        if (in.hasMoreFields()) {
+          throw in.error("expected 4 fields 'qid iter docno rel', found more (trec_eval 10.0 rejects"
+              + " a qrels line with extra fields as malformed)" + commentHint(in));
         }
         byte[] b = in.buffer();
         int qs = in.fieldStart[0];
@@ -95,11 +106,14 @@ public final class Qrels {
         }
         int ds = in.fieldStart[2];
         int dl = in.fieldLength(2);
-        if (q.find(qix, b, ds, dl) >= 0) {
-          throw in.error("docno '" + in.field(2) + "' judged twice for query '" + q.queryIds.get(qix)
-              + "'");
+        int line = (int) Math.min(in.lineNumber(), Integer.MAX_VALUE);
+        int first = q.find(qix, b, ds, dl);
+        if (first >= 0) {
+          q.noteDuplicate(qix, line, "docno '" + in.field(2) + "' judged twice for query '"
+              + q.queryIds.get(qix) + "' (also on line " + q.entryLine[first] + ")");
+          continue;
         }
-        q.add(qix, b, ds, dl, (int) rel);
+        q.add(qix, b, ds, dl, (int) rel, line);
       }
     }
     if (q.queryIds.isEmpty()) {
@@ -108,13 +122,41 @@ public final class Qrels {
     return q;
   }
 
-  private void add(int qix, byte[] b, int off, int len, int rel) {
+  private static String commentHint(ByteLines in) {
+    return in.buffer()[in.fieldStart[0]] == '#' ? "; trec_eval 10.0 skips one '#' comment line"
+        + " at a time and reads a second one in a row as a judgment" : "";
+  }
+
+  private void noteDuplicate(int qix, long line, String problem) {
+    if (qix >= duplicates.length) {
+      int n = Math.max(duplicates.length * 2, qix + 1);
+      duplicates = Arrays.copyOf(duplicates, n);
+      duplicateLines = Arrays.copyOf(duplicateLines, n);
+    }
+    if (duplicates[qix] == null) {
+      duplicates[qix] = problem;
+      duplicateLines[qix] = line;
+    }
+  }
+
+  /** The first docno judged twice for a query, as a problem, or null ({@link #duplicateLine}). */
+  String duplicate(int qix) {
+    return qix < duplicates.length ? duplicates[qix] : null;
+  }
+
+  /** The line of the second judgment {@link #duplicate} describes. */
+  long duplicateLine(int qix) {
+    return duplicateLines[qix];
+  }
+
+  private void add(int qix, byte[] b, int off, int len, int rel, int line) {
     if (size == entryQuery.length) {
       int n = size * 2;
       entryQuery = Arrays.copyOf(entryQuery, n);
       entryOff = Arrays.copyOf(entryOff, n);
       entryLen = Arrays.copyOf(entryLen, n);
       entryRel = Arrays.copyOf(entryRel, n);
+      entryLine = Arrays.copyOf(entryLine, n);
     }
     if (arenaSize + len > arena.length) {
       arena = Arrays.copyOf(arena, Math.max(arena.length * 2, arenaSize + len));
@@ -124,6 +166,10 @@ public final class Qrels {
     entryOff[size] = arenaSize;
     entryLen[size] = len;
     entryRel[size] = rel;
+    entryLine[size] = line;
+    if (rel > 0) {
+      positiveJudgments++;
+    }
     arenaSize += len;
     size++;
     if (qix >= levelCounts.length) {
@@ -223,6 +269,14 @@ public final class Qrels {
     return size;
   }
 
+  /**
+   * Judgments with a grade above 0 over every query, whatever the relevance level: trec_eval's
+   * summary {@code num_rel} with {@code -c}.
+   */
+  long positiveJudgments() {
+    return positiveJudgments;
+  }
+
   public String source() {
     return source;
   }
@@ -263,9 +317,5 @@ public final class Qrels {
       }
     }
     return m;
-  }
-
-  static TrawlException noOverlap(String run, String qrels) {
-    return TrawlException.invalid(run + ": no query of the run is judged in " + qrels);
   }
 }

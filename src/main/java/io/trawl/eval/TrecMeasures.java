@@ -1,6 +1,6 @@
 package io.trawl.eval;
 
-import io.trawl.eval.EvalOptions.TrecEvalVersion;
+import io.trawl.core.TrawlException;
 import io.trawl.eval.Measure.Family;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,7 @@ final class TrecMeasures {
   static final double MIN_GEO_MEAN = 0.00001;
   static final double INFAP_EPSILON = 0.00001;
 
-  static void compute(Measure m, JudgedRanking r, int level, TrecEvalVersion v, double[] out,
+  static void compute(Measure m, JudgedRanking r, int level, EvalOptions o, double[] out,
       int off) {
     int[] rels = r.rels();
     int n = rels.length;
@@ -48,15 +48,16 @@ final class TrecMeasures {
         }
         out[off] = v0;
       }
-      case IPREC_AT_RECALL -> iprec(rels, level, numRel, m.doubles, v, out, off);
+      case IPREC_AT_RECALL -> iprec(rels, level, numRel, m.doubles, out, off);
       case ELEVEN_PT_AVG -> {
         double[] tmp = new double[m.doubles.length];
-        iprec(rels, level, numRel, m.doubles, v, tmp, 0);
+        iprec(rels, level, numRel, m.doubles, tmp, 0);
+        // trec_eval adds the interpolated precisions from the last fraction back to the first
         double s = 0;
-        for (double d : tmp) {
-          s += d;
+        for (int c = tmp.length - 1; c >= 0; c--) {
+          s += tmp[c];
         }
-        out[off] = tmp.length > 0 ? s / tmp.length : 0;
+        out[off] = s / tmp.length;
       }
       case P -> {
         for (int c = 0; c < m.longs.length; c++) {
@@ -93,9 +94,15 @@ final class TrecMeasures {
         }
       }
       case UTILITY -> {
-        long relRet = r.numRelRet(level);
         double[] p = m.doubles;
-        out[off] = p[0] * relRet + p[1] * (n - relRet) + p[2] * (numRel - relRet);
+        if (p.length != 4) {
+          throw new TrawlException(Evaluator.EXIT_STOPPED, "measure '" + m + "' takes 4 numbers"
+              + " a,b,c,d, got " + p.length + " (trec_eval stops with 'improper number of"
+              + " coefficients', exit 4)");
+        }
+        long relRet = r.numRelRet(level);
+        out[off] = p[0] * relRet + p[1] * (n - relRet) + p[2] * (numRel - relRet)
+            + p[3] * (o.numDocsInColl() + relRet - n - numRel);
       }
       case SET_P -> out[off] = n > 0 ? (double) r.numRelRet(level) / n : 0;
       case SET_RELATIVE_P -> {
@@ -104,18 +111,21 @@ final class TrecMeasures {
       }
       case SET_RECALL -> out[off] = numRel > 0 ? (double) r.numRelRet(level) / numRel : 0;
       case SET_MAP -> {
-        long rr = r.numRelRet(level);
-        double p = n > 0 ? (double) rr / n : 0;
-        double rc = numRel > 0 ? (double) rr / numRel : 0;
-        out[off] = p * rc;
+        // relret^2 / (ret * rel) in one division, as trec_eval computes it (not set_P x set_recall)
+        double rr = r.numRelRet(level);
+        out[off] = n > 0 && numRel > 0 ? (rr * rr) / ((double) n * (double) numRel) : 0;
       }
       case SET_F -> {
+        // trec_eval's F: (beta + 1) P R / (beta P + R), beta not squared; 0 when nothing relevant
         long rr = r.numRelRet(level);
-        double p = n > 0 ? (double) rr / n : 0;
-        double rc = numRel > 0 ? (double) rr / numRel : 0;
-        double b2 = m.doubles[0] * m.doubles[0];
-        double den = b2 * p + rc;
-        out[off] = den > 0 ? (1 + b2) * p * rc / den : 0;
+        if (rr > 0) {
+          double p = (double) rr / n;
+          double rc = (double) rr / numRel;
+          double x = m.doubles[0];
+          out[off] = (x + 1.0) * p * rc / (x * p + rc);
+        } else {
+          out[off] = 0;
+        }
       }
       case NUM_NONREL_JUDGED_RET -> {
         long c = 0;
@@ -126,13 +136,32 @@ final class TrecMeasures {
         }
         out[off] = c;
       }
-      case NDCG -> out[off] = ndcg(r, gains(m, r));
+      case NDCG -> {
+        double[] d = dcg(r, gains(m, r));
+        out[off] = d[1] > 0 ? d[0] / d[1] : 0;
+      }
+      case DCG -> out[off] = dcg(r, gains(m, r))[0];
+      case IDEAL_DCG -> out[off] = dcg(r, gains(m, r))[1];
+      case YAAP -> {
+        double sum = precisionSum(rels, n, level);
+        out[off] = Math.log((1.0 + sum) / (1.0 + numRel - sum));
+      }
       case NDCG_REL -> out[off] = ndcgRel(r, gains(m, r));
       case RNDCG -> out[off] = rndcg(r, gains(m, r), numRel);
       case G -> out[off] = gMeasure(r, gains(m, r));
-      case BIN_G -> out[off] = gMeasure(r, binaryGains(r, level));
-      case RBP -> out[off] = rbp(r, m.doubles[0], false);
-      case RBP_RESID -> out[off] = rbp(r, m.doubles[0], true);
+      case BIN_G -> {
+        long relSoFar = 0;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+          if (rels[i] >= level) {
+            relSoFar++;
+            sum += 1.0 / log2(3 + i - relSoFar);
+          }
+        }
+        out[off] = relSoFar > 0 ? sum / numRel : 0;
+      }
+      case RBP -> out[off] = rbp(r, gains(m, r), m.doubles[0]);
+      case RBP_RESID -> out[off] = rbpResidual(r, m.doubles[0]);
       case UNJ -> {
         for (int c = 0; c < m.longs.length; c++) {
           long k = m.longs[c];
@@ -174,6 +203,11 @@ final class TrecMeasures {
   }
 
   static double ap(int[] rels, int n, int level, long numRel) {
+    return numRel > 0 ? precisionSum(rels, n, level) / numRel : 0;
+  }
+
+  /** The sum of the precision at each relevant document among the first n: AP times R. */
+  private static double precisionSum(int[] rels, int n, int level) {
     long relSoFar = 0;
     double sum = 0;
     for (int i = 0; i < n; i++) {
@@ -182,8 +216,9 @@ final class TrecMeasures {
         sum += (double) relSoFar / (i + 1);
       }
     }
-    return numRel > 0 ? sum / numRel : 0;
+    return sum;
   }
+
 
   private static double bpref(JudgedRanking r, int level, long numRel) {
     long numNonrel = r.numNonrel(level);
@@ -236,32 +271,26 @@ final class TrecMeasures {
 
   /**
    * Interpolated precision at recall fractions: Int_Prec(X) = max Prec(Y) for Y at or after X. The
-   * fraction f becomes a number of relevant documents by rounding f*R (matches the 9.0.8 oracle and
-   * 10.0's lround).
+   * fraction f becomes a number of relevant documents by rounding f*R (10.0's lround). Precision over an empty ranking (-J with nothing judged retrieved) is 0/0: the
+   * fractions reached before any relevant document print as trec_eval's -nan.
    */
-  private static void iprec(int[] rels, int level, long numRel, double[] fractions,
-      TrecEvalVersion v, double[] out, int off) {
+  private static void iprec(int[] rels, int level, long numRel, double[] fractions, double[] out,
+      int off) {
     int nc = fractions.length;
     int n = rels.length;
-    if (n == 0) {
-      for (int c = 0; c < nc; c++) {
-        out[off + c] = 0;
-      }
-      return;
-    }
     long[] cutoffs = new long[nc];
     for (int c = 0; c < nc; c++) {
-      cutoffs[c] = Math.round(fractions[c] * numRel); // 9.0.8's output and 10.0's lround agree
+      cutoffs[c] = lround(fractions[c] * numRel);
     }
     long numRelRet = relIn(rels, level, n);
+    for (int c = 0; c < nc; c++) {
+      out[off + c] = 0;
+    }
     int cur = nc - 1;
     while (cur >= 0 && cutoffs[cur] > numRelRet) {
       cur--;
     }
-    for (int c = cur + 1; c < nc; c++) {
-      out[off + c] = 0;
-    }
-    double precis = (double) numRelRet / n;
+    double precis = (double) numRelRet / (double) n;
     double intPrecis = precis;
     long relSoFar = numRelRet;
     for (int i = n; i > 0 && relSoFar > 0; i--) {
@@ -283,8 +312,13 @@ final class TrecMeasures {
     }
   }
 
+  /** C's lround: to nearest, halves away from zero. */
+  static long lround(double x) {
+    return x < 0 ? -Math.round(-x) : Math.round(x);
+  }
+
   private static double log2(double x) {
-    return Math.log(x) / Math.log(2);
+    return Log2.of(x);
   }
 
   /** nDCG at cutoffs: gain = grade, discount log2(rank + 1), ideal from all judged grades. */
@@ -323,24 +357,34 @@ final class TrecMeasures {
     }
   }
 
+  /**
+   * trec_eval's gain table: the {@code level=gain} parameters whose level is an integer (others are
+   * skipped), then every judged grade without a parameter at gain = grade; sorted by gain as
+   * trec_eval's qsort does it (glibc's merge sort, comparing (int) (gain1 - gain2), so gains less
+   * than 1 apart keep their order).
+   */
   private static Gains gains(Measure m, JudgedRanking r) {
     List<long[]> lv = new ArrayList<>();
     List<Double> gs = new ArrayList<>();
     List<Long> cnt = new ArrayList<>();
     String[] pl = m.gainLevels == null ? new String[0] : m.gainLevels;
     for (int i = 0; i < pl.length; i++) {
-      lv.add(new long[] {Long.parseLong(pl[i].strip().replaceAll("[^-0-9].*$", ""))});
+      if (!pl[i].matches("[-+]?[0-9]+")) {
+        continue;
+      }
+      lv.add(new long[] {Long.parseLong(pl[i].startsWith("+") ? pl[i].substring(1) : pl[i])});
       gs.add(m.gainValues[i]);
       cnt.add(0L);
     }
     long[] lc = r.levelCounts();
     int numLevels = r.numRelLevels();
+    int params = lv.size();
     for (int i = 0; i < numLevels; i++) {
       int j = 0;
-      while (j < lv.size() && lv.get(j)[0] != i) {
+      while (j < params && lv.get(j)[0] != i) {
         j++;
       }
-      if (j < lv.size()) {
+      if (j < params) {
         cnt.set(j, lc[i]);
       } else {
         lv.add(new long[] {i});
@@ -348,11 +392,11 @@ final class TrecMeasures {
         cnt.add(lc[i]);
       }
     }
-    Integer[] idx = new Integer[lv.size()];
+    int[] idx = new int[lv.size()];
     for (int i = 0; i < idx.length; i++) {
       idx[i] = i;
     }
-    java.util.Arrays.sort(idx, (a, b) -> Double.compare(gs.get(a), gs.get(b)));
+    mergeSortByGain(idx, new int[idx.length], 0, idx.length, gs);
     long[] level = new long[idx.length];
     double[] gain = new double[idx.length];
     long[] count = new long[idx.length];
@@ -364,32 +408,29 @@ final class TrecMeasures {
     return new Gains(level, gain, count);
   }
 
-  private static Gains binaryGains(JudgedRanking r, int level) {
-    long[] lc = r.levelCounts();
-    int numLevels = r.numRelLevels();
-    long[] lvl = new long[numLevels];
-    double[] gain = new double[numLevels];
-    long[] count = new long[numLevels];
-    for (int i = 0; i < numLevels; i++) {
-      lvl[i] = i;
-      gain[i] = i >= level ? 1.0 : 0.0;
-      count[i] = lc[i];
+  /** glibc's msort: halves of n/2 and n - n/2, merged taking the left one unless it compares > 0. */
+  private static void mergeSortByGain(int[] a, int[] tmp, int from, int to, List<Double> gs) {
+    int n = to - from;
+    if (n <= 1) {
+      return;
     }
-    // sort by gain, stable
-    Integer[] idx = new Integer[numLevels];
-    for (int i = 0; i < numLevels; i++) {
-      idx[i] = i;
+    int mid = from + n / 2;
+    mergeSortByGain(a, tmp, from, mid, gs);
+    mergeSortByGain(a, tmp, mid, to, gs);
+    int i = from;
+    int j = mid;
+    int k = 0;
+    while (i < mid && j < to) {
+      if ((int) (gs.get(a[i]) - gs.get(a[j])) <= 0) {
+        tmp[k++] = a[i++];
+      } else {
+        tmp[k++] = a[j++];
+      }
     }
-    java.util.Arrays.sort(idx, (a, b) -> Double.compare(gain[a], gain[b]));
-    long[] l2 = new long[numLevels];
-    double[] g2 = new double[numLevels];
-    long[] c2 = new long[numLevels];
-    for (int i = 0; i < numLevels; i++) {
-      l2[i] = lvl[idx[i]];
-      g2[i] = gain[idx[i]];
-      c2[i] = count[idx[i]];
+    while (i < mid) {
+      tmp[k++] = a[i++];
     }
-    return new Gains(l2, g2, c2);
+    System.arraycopy(tmp, 0, a, from, k);
   }
 
   /** Walks the ideal ranking: gains in decreasing order, each repeated by its count. */
@@ -417,7 +458,8 @@ final class TrecMeasures {
     }
   }
 
-  private static double ndcg(JudgedRanking r, Gains g) {
+  /** {results DCG, ideal DCG} over the whole ranking with trec_eval's gain table. */
+  private static double[] dcg(JudgedRanking r, Gains g) {
     int[] rels = r.rels();
     double dcg = 0;
     for (int i = 0; i < rels.length; i++) {
@@ -435,7 +477,7 @@ final class TrecMeasures {
       }
       idcg += ig / log2(i + 2);
     }
-    return idcg > 0 ? dcg / idcg : 0;
+    return new double[] {dcg, idcg};
   }
 
   private static double ndcgRel(JudgedRanking r, Gains g) {
@@ -541,7 +583,7 @@ final class TrecMeasures {
       }
       i++;
     }
-    return changes > 0 ? sum / changes : 0;
+    return sum / changes; // 0/0 (-nan) when the ideal gain never changes, as in trec_eval
   }
 
   private static double gMeasure(JudgedRanking r, Gains g) {
@@ -584,41 +626,49 @@ final class TrecMeasures {
   }
 
   /**
-   * Rank-biased precision (Moffat and Zobel, 2008), persistence p: (1-p) sum gain_i p^(i-1), gains
-   * = grades scaled to [0,1] when any lies outside. resid: p^n + (1-p) sum over unjudged p^(i-1)
-   * (0 when nothing retrieved is unjudged).
+   * Rank-biased precision (Moffat and Zobel, 2008), persistence p: (1-p) sum gain_i p^(i-1), with
+   * trec_eval's gain table scaled to [0,1] by (g - min) / (max - min) when a gain lies outside;
+   * min and max start at 0 (trec_eval reads them unset; its builds give this).
    */
-  private static double rbp(JudgedRanking r, double p, boolean resid) {
-    int[] rels = r.rels();
-    if (resid) {
-      double sum = 0;
-      double cur = 1;
-      long unj = 0;
-      for (int x : rels) {
-        if (x < 0) {
-          unj++;
-          sum += cur;
-        }
-        cur *= p;
-      }
-      return unj > 0 ? cur + (1 - p) * sum : 0;
-    }
-    int levels = r.numRelLevels();
+  private static double rbp(JudgedRanking r, Gains table, double p) {
+    double[] gain = table.gain().clone();
     double min = 0;
-    double max = Math.max(0, levels - 1);
+    double max = 0;
+    for (double g : gain) {
+      min = Math.min(min, g);
+      max = Math.max(max, g);
+    }
+    if (min < 0 || max > 1) {
+      for (int i = 0; i < gain.length; i++) {
+        gain[i] = (gain[i] - min) / (max - min);
+      }
+    }
+    Gains scaled = new Gains(table.level(), gain, table.count());
     double sum = 0;
     double cur = 1;
-    for (int x : rels) {
-      double gain = x >= 0 && x < levels ? x : 0;
-      if (min < 0 || max > 1) {
-        gain = (gain - min) / (max - min);
-      }
-      if (gain != 0) {
-        sum += gain * cur;
+    for (int x : r.rels()) {
+      double g = scaled.get(x);
+      if (g != 0) {
+        sum += g * cur;
       }
       cur *= p;
     }
     return (1 - p) * sum;
+  }
+
+  /** rbp's residual: p^n + (1-p) sum over unjudged p^(i-1), 0 when nothing retrieved is unjudged. */
+  private static double rbpResidual(JudgedRanking r, double p) {
+    double sum = 0;
+    double cur = 1;
+    long unj = 0;
+    for (int x : r.rels()) {
+      if (x < 0) {
+        unj++;
+        sum += cur;
+      }
+      cur *= p;
+    }
+    return unj > 0 ? cur + (1 - p) * sum : 0;
   }
 
   static String relstring(JudgedRanking r, int k) {
@@ -630,10 +680,12 @@ final class TrecMeasures {
         sb.append('-');
       } else if (x == JudgedRanking.UNJUDGED) {
         sb.append('.');
-      } else if (x < 10) {
+      } else if (x > 9) {
+        sb.append('>');
+      } else if (x >= 0) {
         sb.append((char) ('0' + x));
       } else {
-        sb.append('*');
+        sb.append('<');
       }
     }
     return sb.append('\'').toString();

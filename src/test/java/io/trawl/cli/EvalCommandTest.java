@@ -11,7 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Bad input to {@code trawl eval}: exit code 2 and a one-line message naming file and line. */
+/**
+ * Bad input to {@code trawl eval}: exit code 2 and a one-line message naming file and line (4 where
+ * trec_eval 10.0 stops while evaluating), no output.
+ */
 class EvalCommandTest {
   @TempDir Path tmp;
   Path qrels;
@@ -41,8 +44,12 @@ class EvalCommandTest {
   }
 
   private Result expectInvalid(String contains, String... args) throws Exception {
+    return expectFailure(2, contains, args);
+  }
+
+  private Result expectFailure(int code, String contains, String... args) throws Exception {
     Result r = exec(args);
-    assertEquals(2, r.code(), r.err());
+    assertEquals(code, r.code(), r.err());
     assertTrue(r.err().contains(contains), r.err());
     assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
     assertEquals("", r.out());
@@ -89,8 +96,8 @@ class EvalCommandTest {
 
   @Test
   void duplicateDocid() throws Exception {
-    Files.writeString(run, "q1 Q0 d1 1 2.0 t\nq1 Q0 d1 2 1.0 t\n");
-    expectInvalid(run + ":2: duplicate docno 'd1' for query 'q1'", "eval", qrels.toString(),
+    Files.writeString(run, "q1 Q0 d1 1 2.0 t\nq1 Q0 d1 2 1.0 t\nq2 Q0 d3 1 1.0 t\n");
+    expectFailure(4, run + ":2: duplicate docno 'd1' for query 'q1'", "eval", qrels.toString(),
         run.toString());
   }
 
@@ -110,8 +117,39 @@ class EvalCommandTest {
   @Test
   void runWithNoJudgedQuery() throws Exception {
     Files.writeString(run, "x1 Q0 d1 1 2.0 t\n");
-    expectInvalid("none of the run's 1 queries is in the qrels", "eval", qrels.toString(),
-        run.toString());
+    // trec_eval 10.0 stops at the first qrels query the run lacks
+    expectFailure(4, "query 'q1' is judged in " + qrels, "eval", qrels.toString(), run.toString());
+    expectInvalid("none of the run's 1 queries is in the qrels", "eval", "--trec-eval-version", "9",
+        qrels.toString(), run.toString());
+    // with -c every qrels query is scored (on an empty ranking)
+    Result r = exec("eval", "-c", "-m", "num_q", "-m", "map", qrels.toString(), run.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals("num_q                 \tall\t2\nmap                   \tall\t0.0000\n", r.out());
+  }
+
+  @Test
+  void qrelsLinesTrecEval10CallsMalformed() throws Exception {
+    Files.writeString(qrels, "q1 0 d1 1\nq1 0 d2 0 junk\n");
+    expectInvalid(qrels + ":2: expected 4 fields 'qid iter docno rel', found more", "eval",
+        qrels.toString(), run.toString());
+    Files.writeString(qrels, "q1 0 d1 1\n\nq2 0 d3 2\n");
+    expectInvalid(qrels + ":2: blank line", "eval", qrels.toString(), run.toString());
+  }
+
+  @Test
+  void trecEvalLongOptionsAndVersion() throws Exception {
+    Result a = exec("eval", "--measure=map", "--query_eval_wanted", "--complete_rel_info_wanted",
+        "--level_for_rel", "2", "--Max_retrieved_per_topic=1", "--Judged_docs_only", "--nosummary",
+        "--Number_docs_in_coll", "10", qrels.toString(), run.toString());
+    Result b = exec("eval", "-m", "map", "-q", "-c", "-l", "2", "-M", "1", "-J", "-n", "-N", "10",
+        qrels.toString(), run.toString());
+    assertEquals(0, a.code(), a.err());
+    assertEquals(b.out(), a.out());
+    assertEquals("map                   \tq1\t0.0000\nmap                   \tq2\t1.0000\n", a.out());
+    StringWriter out = new StringWriter();
+    int code = Trawl.commandLine().setOut(new PrintWriter(out)).execute("eval", "-v");
+    assertEquals(0, code);
+    assertTrue(out.toString().contains("trec_eval 10.0"), out.toString());
   }
 
   @Test

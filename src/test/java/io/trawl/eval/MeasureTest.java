@@ -37,10 +37,31 @@ class MeasureTest {
   }
 
   @Test
-  void repeatedFamiliesMergeAndOrderFollowsTrecEval() {
+  void repeatedFamilyKeepsTheFirstParametersAndOrderFollowsTrecEval() {
+    // trec_eval 10.0 reads the parameters of the first -m that gives some for a family
     List<Measure> ms = Measure.parseAll(List.of("recall.1000", "map", "recall.100", "nDCG@10"));
-    assertEquals(List.of("map", "recall.100,1000", "nDCG@10"),
+    assertEquals(List.of("map", "recall.1000", "nDCG@10"),
         ms.stream().map(Measure::toString).toList());
+    assertEquals(List.of("P.10"), Measure.parseAll(List.of("P", "P.10", "P.5")).stream()
+        .map(Measure::toString).toList());
+    assertEquals(Measure.parseAll(List.of("all_trec", "P.7")),
+        Measure.parseAll(List.of("P.7", "all_trec")));
+  }
+
+  @Test
+  void duplicateCutoffsAreRefusedAsTrecEvalDoes() {
+    TrawlException e = assertThrows(TrawlException.class, () -> Measure.parseAll(List.of("P.5,5")));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("duplicate cutoffs"), e.getMessage());
+    // only the parameters that are used are read, as in trec_eval
+    assertEquals("P.10", Measure.parseAll(List.of("P.10", "P.5,5")).get(0).toString());
+  }
+
+  @Test
+  void cutoffNamesRoundLikeCPrintf() {
+    // %3.2f of 0.125 is 0.12 in C (the binary value is exactly .125: ties to even)
+    assertEquals(List.of("iprec_at_recall_0.12", "iprec_at_recall_0.38"),
+        Measure.parse("iprec_at_recall..125,.375").outputNames());
   }
 
   @ParameterizedTest
@@ -68,5 +89,9 @@ class MeasureTest {
     assertEquals("2.0002", EvalResult.formatValue(2.00025, false));
     assertEquals("-412.6667", EvalResult.formatValue(-412.66666666, false));
     assertEquals("1500", EvalResult.formatValue(1500, true));
+    assertEquals("  -nan", EvalResult.formatValue(Double.NaN, false));
+    assertEquals("-0.0000", EvalResult.formatValue(-0.00001, false));
+    assertEquals("-0.0000", EvalResult.formatValue(-0.0, false));
+    assertEquals("   inf", EvalResult.formatValue(Double.POSITIVE_INFINITY, false));
   }
 }

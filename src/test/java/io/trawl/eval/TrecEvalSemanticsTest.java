@@ -8,6 +8,7 @@ import io.trawl.core.Candidate;
 import io.trawl.core.InputException;
 import io.trawl.core.RankedList;
 import io.trawl.core.Run;
+import io.trawl.core.TrawlException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Tie handling, -c, -l, -M, -J and duplicates, on Anserini's sample runs (run_same_scores,
- * run_mixed_scores, run1, run3) with qrels written here; expected values computed by hand.
+ * run_mixed_scores, run1, run3) with qrels written here; expected values computed by hand. The
+ * runs lack query3 of these qrels, which trec_eval 10.0 refuses without -c; {@link #BOTH} evaluates
+ * the queries in both, as 9.0.x did, where a test is about something else.
  */
 class TrecEvalSemanticsTest {
+  /** The queries in both run and qrels (9.0.x's loop). */
+  static final EvalOptions BOTH = EvalOptions.defaults().withVersion(EvalOptions.TrecEvalVersion.V9);
+
   @TempDir Path tmp;
   Qrels qrels;
 
@@ -50,7 +56,7 @@ class TrecEvalSemanticsTest {
   @Test
   void tiesBreakByDocnoDescendingNotFileOrder() {
     // query1: doc1, doc2, doc3 all 5.0 -> trec_eval ranks doc3, doc2, doc1; doc1 (rel) is 3rd
-    EvalResult r = eval(sample("run_same_scores"), EvalOptions.defaults(), "recip_rank", "map",
+    EvalResult r = eval(sample("run_same_scores"), BOTH, "recip_rank", "map",
         "ndcg_cut.3", "Judged@3");
     Map<String, Double> rr = r.perQueryMap("recip_rank");
     assertEquals(1.0 / 3, rr.get("query1"), 1e-12);
@@ -59,14 +65,22 @@ class TrecEvalSemanticsTest {
     double idcg = 2 + 1 / (Math.log(3) / Math.log(2));
     assertEquals(0.5 / idcg, r.perQueryMap("ndcg_cut_3").get("query1"), 1e-12);
     assertEquals(2.0 / 3, r.perQueryMap("Judged@3").get("query1"), 1e-12);
-    // only queries in both run and qrels are averaged without -c
+    // 9.0.x averages the queries in both run and qrels without -c
     assertEquals(List.of("query1", "query2"), r.queryIds());
     assertEquals((1.0 / 6) / 2, r.summary("map"), 1e-12);
   }
 
   @Test
+  void trecEval10StopsOnAQrelsQueryTheRunLacks() {
+    TrawlException e = assertThrows(TrawlException.class,
+        () -> eval(sample("run_same_scores"), EvalOptions.defaults(), "map"));
+    assertEquals(Evaluator.EXIT_STOPPED, e.exitCode());
+    assertTrue(e.getMessage().contains("query 'query3' is judged"), e.getMessage());
+  }
+
+  @Test
   void mixedScoresSortByScoreThenDocno() {
-    EvalResult r = eval(sample("run_mixed_scores"), EvalOptions.defaults(), "recip_rank");
+    EvalResult r = eval(sample("run_mixed_scores"), BOTH, "recip_rank");
     assertEquals(1.0 / 3, r.perQueryMap("recip_rank").get("query1"), 1e-12);
     // query2: doc1 7, doc2 6, doc3 5 -> doc3 (rel) third by score
     assertEquals(1.0 / 3, r.perQueryMap("recip_rank").get("query2"), 1e-12);
@@ -75,8 +89,8 @@ class TrecEvalSemanticsTest {
   @Test
   void rankColumnIsIgnored() {
     // run3 is run1 with lines shuffled and the same scores
-    EvalResult a = eval(sample("run1"), EvalOptions.defaults(), "all_trec");
-    EvalResult b = eval(sample("run3"), EvalOptions.defaults(), "all_trec");
+    EvalResult a = eval(sample("run1"), BOTH, "all_trec");
+    EvalResult b = eval(sample("run3"), BOTH, "all_trec");
     assertEquals(a.toTrecEval(true, true), b.toTrecEval(true, true));
   }
 
@@ -99,7 +113,7 @@ class TrecEvalSemanticsTest {
 
   @Test
   void relevanceLevelTwo() {
-    EvalResult r = eval(sample("run_same_scores"), EvalOptions.defaults().withRelevanceLevel(2),
+    EvalResult r = eval(sample("run_same_scores"), BOTH.withRelevanceLevel(2),
         "map", "num_rel", "ndcg_cut.3", "RR(rel=1)");
     assertEquals(0.0, r.perQueryMap("map").get("query1"), 1e-12);
     assertEquals(1.0, r.perQueryMap("num_rel").get("query1"), 1e-12);
@@ -111,18 +125,18 @@ class TrecEvalSemanticsTest {
 
   @Test
   void maxDocsPerQueryCutsAfterSorting() {
-    EvalResult r = eval(sample("run_same_scores"), EvalOptions.defaults().withMaxDocs(2),
+    EvalResult r = eval(sample("run_same_scores"), BOTH.withMaxDocs(2),
         "recip_rank", "num_ret");
     assertEquals(0.0, r.perQueryMap("recip_rank").get("query1"), 1e-12);
     assertEquals(2.0, r.perQueryMap("num_ret").get("query1"), 1e-12);
-    EvalResult rr10 = eval(sample("run_same_scores"), EvalOptions.defaults(), "RR@2", "RR@3");
+    EvalResult rr10 = eval(sample("run_same_scores"), BOTH, "RR@2", "RR@3");
     assertEquals(0.0, rr10.perQueryMap("RR@2").get("query1"), 1e-12);
     assertEquals(1.0 / 3, rr10.perQueryMap("RR@3").get("query1"), 1e-12);
   }
 
   @Test
   void judgedOnlyDropsUnjudgedDocuments() {
-    EvalResult r = eval(sample("run_same_scores"), EvalOptions.defaults().withJudgedOnly(true),
+    EvalResult r = eval(sample("run_same_scores"), BOTH.withJudgedOnly(true),
         "recip_rank", "num_ret");
     // doc3 is unjudged: doc2, doc1 remain, doc1 at rank 2
     assertEquals(0.5, r.perQueryMap("recip_rank").get("query1"), 1e-12);
@@ -134,11 +148,12 @@ class TrecEvalSemanticsTest {
     Path run = tmp.resolve("dup.txt");
     Files.writeString(run, "query1 Q0 doc1 1 3.0 t\nquery1 Q0 doc2 2 2.0 t\nquery1 Q0 doc1 3 1.0 t\n");
     InputException e = assertThrows(InputException.class,
-        () -> eval(run.toString(), EvalOptions.defaults(), "map"));
+        () -> eval(run.toString(), BOTH, "map"));
     assertEquals(3, e.line());
+    assertEquals(Evaluator.EXIT_STOPPED, e.exitCode()); // trec_eval: "Can't calculate measure", 4
     assertTrue(e.getMessage().contains("duplicate docno 'doc1'"), e.getMessage());
     // beyond -M the duplicate is not seen, as in trec_eval
-    eval(run.toString(), EvalOptions.defaults().withMaxDocs(2), "map");
+    eval(run.toString(), BOTH.withMaxDocs(2), "map");
   }
 
   @Test
@@ -146,14 +161,12 @@ class TrecEvalSemanticsTest {
     Run run = EvalRun.read(sample("run_mixed_scores")).toRun();
     assertEquals(List.of("doc3", "doc2", "doc1"),
         run.get("query1").candidates().stream().map(Candidate::docId).toList());
-    EvalResult a = Evaluator.evaluate(qrels, run, Measure.parseAll(List.of("official")),
-        EvalOptions.defaults());
-    EvalResult b = eval(sample("run_mixed_scores"), EvalOptions.defaults(), "official");
+    EvalResult a = Evaluator.evaluate(qrels, run, Measure.parseAll(List.of("official")), BOTH);
+    EvalResult b = eval(sample("run_mixed_scores"), BOTH, "official");
     assertEquals(b.toTrecEval(true, true), a.toTrecEval(true, true));
     Run one = new Run("t", Map.of("query1", new RankedList("query1",
         List.of(new Candidate("doc4", 2.0), new Candidate("doc1", 1.0)))));
-    EvalResult c = Evaluator.evaluate(qrels, one, Measure.parseAll(List.of("map")),
-        EvalOptions.defaults());
+    EvalResult c = Evaluator.evaluate(qrels, one, Measure.parseAll(List.of("map")), BOTH);
     assertEquals((1.0 + 1.0) / 2, c.summary("map"), 1e-12);
   }
 
@@ -164,7 +177,7 @@ class TrecEvalSemanticsTest {
       out.write("\uFEFFquery1 Q0 doc4 1 3.0 t\r\nquery1 Q0 doc1 2 2.0 t\r\n".getBytes(
           java.nio.charset.StandardCharsets.UTF_8));
     }
-    EvalResult r = eval(run.toString(), EvalOptions.defaults(), "map");
+    EvalResult r = eval(run.toString(), BOTH, "map");
     assertEquals(1.0, r.summary("map"), 1e-12);
   }
 
@@ -174,7 +187,7 @@ class TrecEvalSemanticsTest {
     // 0.1 + 0.2 style values and exponents must compare exactly as C's atof would
     Files.writeString(run, "query1 Q0 doc1 1 1e-3 t\nquery1 Q0 doc4 2 0.0010000000000000002 t\n"
         + "query1 Q0 doc2 3 -0.5 t\n");
-    EvalResult r = eval(run.toString(), EvalOptions.defaults(), "recip_rank");
+    EvalResult r = eval(run.toString(), BOTH, "recip_rank");
     assertEquals(1.0, r.summary("recip_rank"), 1e-12); // doc4 has the larger score
   }
 

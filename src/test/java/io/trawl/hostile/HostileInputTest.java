@@ -181,11 +181,12 @@ class HostileInputTest {
 
     // ---- qrels
     reject("qrels", "3 columns", "q.txt", text("q1 0 d1 1\nq1 0 d2\n"), 2, "4 fields", ":2", EVAL_QRELS);
-    // trec_eval reads the first 4 (qrels) or 6 (run) fields and ignores the rest, and so does eval
-    accept("qrels", "5 columns", "q.txt", text(QRELS.replace("\n", " extra\n")), text(QRELS), EVAL_QRELS);
+    // trec_eval 10.0 calls a qrels line with a 5th field malformed (a run's 7th is ignored)
+    reject("qrels", "5 columns", "q.txt", text(QRELS.replace("\n", " extra\n")), 2, "4 fields", ":1", EVAL_QRELS);
     reject("qrels", "relevance NaN", "q.txt", text("q1 0 d1 NaN\n"), 2, "NaN", ":1", EVAL_QRELS);
     reject("qrels", "relevance 1e400", "q.txt", text("q1 0 d1 1\nq1 0 d2 1e400\n"), 2, "1e400", ":2", EVAL_QRELS);
-    reject("qrels", "judged twice", "q.txt", text("q1 0 d1 1\nq1 0 d1 0\n"), 2, "twice", ":2", EVAL_QRELS);
+    // trec_eval stops while evaluating that query: exit 4
+    reject("qrels", "judged twice", "q.txt", text("q1 0 d1 1\nq1 0 d1 0\n"), 4, "twice", ":2", EVAL_QRELS);
     reject("qrels", "empty file", "q.txt", text(""), 2, "empty", "", EVAL_QRELS);
     reject("qrels", "truncated mid-line", "q.txt", text("q1 0 d1 1\nq1 0 d"), 2, "4 fields", ":2", EVAL_QRELS);
     reject("qrels", "NUL byte", "q.txt", bytes(b("q1 0 d1 1\nq1 0 d"), NUL, b("2 1\n")), 2, "NUL", ":2", EVAL_QRELS);
@@ -199,7 +200,7 @@ class HostileInputTest {
     accept("run", "rank not a number", "r.txt", text(RUN.replace("d1 1 ", "d1 x ")), text(RUN), EVAL_RUN);
     accept("run", "7 columns", "r.txt", text(RUN.replace("\n", " extra\n")), text(RUN), EVAL_RUN);
     reject("run", "4 columns", "r.txt", text("q1 Q0 d1 1 1.0 t\nq1 Q0 d2 2\n"), 2, "", ":2", EVAL_RUN);
-    reject("run", "duplicate docid", "r.txt", text("q1 Q0 d1 1 1.0 t\nq1 Q0 d1 2 0.5 t\n"), 2, "d1", ":2", EVAL_RUN);
+    reject("run", "duplicate docid", "r.txt", text("q1 Q0 d1 1 1.0 t\nq1 Q0 d1 2 0.5 t\n"), 4, "d1", ":2", EVAL_RUN);
     reject("run", "empty file", "r.txt", text(""), 2, "empty", "", EVAL_RUN);
     reject("run", "NUL byte", "r.txt", bytes(b("q1 Q0 d"), NUL, b("1 1 1.0 t\n")), 2, "NUL", ":1", EVAL_RUN);
     accept("run", "score -0", "r.txt", text(RUN.replace("1.0 t", "-0 t")), text(RUN.replace("1.0 t", "0 t")), EVAL_RUN);
