@@ -32,17 +32,23 @@ public final class CompareReports {
     Comparison.Settings s = c.settings();
     return "Baseline: " + c.baseline() + ". " + c.queryIds().size() + " queries (all qrels queries;"
         + " a missing query scores 0). Test: " + testName(s) + ", correction: "
-        + s.correction().name().toLowerCase(Locale.ROOT) + " over " + c.rows().size()
+        + lower(s.correction()) + " over " + c.rows().size()
         + " comparisons; * marks corrected p < " + s.alpha() + ".";
   }
 
   private static String testName(Comparison.Settings s) {
     return switch (s.test()) {
       case T -> "two-sided paired t-test";
-      case WILCOXON -> "two-sided Wilcoxon signed-rank";
+      case WILCOXON -> "two-sided Wilcoxon signed-rank (zero method "
+          + lower(s.wilcoxon().zeroMethod()) + ", method " + lower(s.wilcoxon().method())
+          + (s.wilcoxon().continuityCorrection() ? ", continuity correction" : "") + ")";
       case RANDOMIZATION -> "two-sided Fisher randomization (" + s.trials() + " trials, seed "
           + s.seed() + ")";
     };
+  }
+
+  private static String lower(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
   }
 
   /** Markdown table; significant differences are marked with {@code *}. */
@@ -80,12 +86,19 @@ public final class CompareReports {
     ObjectMapper om = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     ObjectNode root = om.createObjectNode();
     root.put("baseline", c.baseline());
-    root.put("test", c.settings().test().name().toLowerCase(Locale.ROOT));
-    root.put("correction", c.settings().correction().name().toLowerCase(Locale.ROOT));
+    root.put("test", lower(c.settings().test()));
+    root.put("correction", lower(c.settings().correction()));
     root.put("alpha", c.settings().alpha());
     if (c.settings().test() == Significance.Test.RANDOMIZATION) {
       root.put("trials", c.settings().trials());
       root.put("seed", c.settings().seed());
+    }
+    if (c.settings().test() == Significance.Test.WILCOXON) {
+      Significance.WilcoxonOptions w = c.settings().wilcoxon();
+      ObjectNode o = root.putObject("wilcoxon");
+      o.put("method", lower(w.method()));
+      o.put("zero_method", lower(w.zeroMethod()));
+      o.put("continuity_correction", w.continuityCorrection());
     }
     ArrayNode q = root.putArray("queries");
     c.queryIds().forEach(q::add);
