@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Parameters;
         + " paired significance tests with Holm or Bonferroni correction.",
     footer = {"", "Examples:",
         "  trawl compare -m nDCG@10 -m AP qrels.txt bm25.txt rm3.txt splade.txt",
-        "  trawl compare --test randomization --seed 7 --format html -o report.html qrels.txt a b"})
+        "  trawl compare --test randomization --seed 7 --format html -o report.html qrels.txt a b",
+        "  trawl compare --test wilcoxon --continuity-correction qrels.txt a b"})
 public final class CompareCommand implements Callable<Integer> {
   /** Output formats. */
   public enum Format { md, tsv, json, html }
@@ -33,6 +35,12 @@ public final class CompareCommand implements Callable<Integer> {
 
   /** Correction names on the command line. */
   public enum CorrectionName { holm, bonferroni, none }
+
+  /** Wilcoxon zero handling on the command line (scipy's {@code zero_method}). */
+  public enum ZeroMethodName { wilcox, pratt, zsplit }
+
+  /** Wilcoxon p-value methods on the command line (scipy's {@code method}). */
+  public enum WilcoxonMethodName { auto, exact, asymptotic }
 
   @Parameters(index = "0", paramLabel = "QRELS", description = "Qrels file or known qrels name.")
   String qrels;
@@ -71,6 +79,22 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Randomization seed.")
   long seed;
 
+  @Option(names = "--wilcoxon-method", defaultValue = "auto", paramLabel = "METHOD",
+      description = "Wilcoxon p-value: auto, exact, asymptotic (scipy's method; default auto:"
+          + " exact for n <= 50 without ties or zeros, else all sign flips for n <= 13,"
+          + " else asymptotic).")
+  WilcoxonMethodName wilcoxonMethod;
+
+  @Option(names = "--zero-method", defaultValue = "wilcox", paramLabel = "METHOD",
+      description = "Wilcoxon zero differences: wilcox (dropped), pratt, zsplit (scipy's"
+          + " zero_method; default wilcox).")
+  ZeroMethodName zeroMethod;
+
+  @Option(names = "--continuity-correction",
+      description = "Wilcoxon, asymptotic: move z by 0.5/se towards 0 (scipy's correction=True;"
+          + " default off).")
+  boolean continuityCorrection;
+
   @Option(names = "--format", defaultValue = "md", description = "md, tsv, json, html.")
   Format format;
 
@@ -92,7 +116,11 @@ public final class CompareCommand implements Callable<Integer> {
       case bonferroni -> Significance.Correction.BONFERRONI;
       case none -> Significance.Correction.NONE;
     };
-    Comparison.Settings s = new Comparison.Settings(t, c, alpha, trials, seed);
+    Significance.WilcoxonOptions w = new Significance.WilcoxonOptions(
+        Significance.ZeroMethod.valueOf(zeroMethod.name().toUpperCase(Locale.ROOT)),
+        continuityCorrection,
+        Significance.WilcoxonMethod.valueOf(wilcoxonMethod.name().toUpperCase(Locale.ROOT)));
+    Comparison.Settings s = new Comparison.Settings(t, c, alpha, trials, seed, w);
     Qrels q = Qrels.resolve(qrels);
     List<EvalRun> rs = new ArrayList<>();
     for (String r : runs) {

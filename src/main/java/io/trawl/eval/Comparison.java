@@ -3,6 +3,7 @@ package io.trawl.eval;
 import io.trawl.core.TrawlException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A baseline against one or more runs over the same qrels and measures. Per-query scores are aligned
@@ -13,9 +14,9 @@ import java.util.List;
 public record Comparison(String baseline, List<String> runs, List<String> measures,
     List<String> queryIds, Settings settings, List<Row> rows) {
 
-  /** How to test. */
+  /** How to test; {@code wilcoxon} applies to {@link Significance.Test#WILCOXON} only. */
   public record Settings(Significance.Test test, Significance.Correction correction, double alpha,
-      int trials, long seed) {
+      int trials, long seed, Significance.WilcoxonOptions wilcoxon) {
     public Settings {
       if (!(alpha > 0 && alpha < 1)) {
         throw TrawlException.invalid("alpha must be in (0, 1), got " + alpha);
@@ -23,6 +24,13 @@ public record Comparison(String baseline, List<String> runs, List<String> measur
       if (trials < 1) {
         throw TrawlException.invalid("trials must be >= 1, got " + trials);
       }
+      Objects.requireNonNull(wilcoxon, "wilcoxon");
+    }
+
+    /** With scipy's default Wilcoxon options. */
+    public Settings(Significance.Test test, Significance.Correction correction, double alpha,
+        int trials, long seed) {
+      this(test, correction, alpha, trials, seed, Significance.WilcoxonOptions.defaults());
     }
 
     public static Settings defaults() {
@@ -71,7 +79,7 @@ public record Comparison(String baseline, List<String> runs, List<String> measur
         }
         double p = switch (s.test()) {
           case T -> Significance.pairedT(x, b);
-          case WILCOXON -> Significance.wilcoxon(x, b);
+          case WILCOXON -> Significance.wilcoxon(x, b, s.wilcoxon());
           case RANDOMIZATION -> Significance.randomization(x, b, s.trials(), s.seed());
         };
         double bm = base.summary(n);

@@ -3,6 +3,7 @@ package io.trawl.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -43,6 +44,32 @@ class CompareFuseCommandTest {
       assertTrue(text.contains("RR"), text);
     }
     assertTrue(Files.readString(tmp.resolve("cmp.html")).contains("<svg"));
+  }
+
+  @Test
+  void compareTakesTheWilcoxonOptions() throws Exception {
+    Path out = tmp.resolve("w.json");
+    StringWriter err = new StringWriter();
+    assertEquals(0, exec(err, "compare", "-m", "RR", "--test", "wilcoxon", "--zero-method",
+        "zsplit", "--wilcoxon-method", "asymptotic", "--continuity-correction", "--format", "json",
+        "-o", out.toString(), qrels.toString(), a.toString(), b.toString()), err.toString());
+    String json = Files.readString(out);
+    assertTrue(json.contains("\"method\" : \"asymptotic\"") && json.contains(
+        "\"zero_method\" : \"zsplit\"") && json.contains("\"continuity_correction\" : true"), json);
+    // RR deltas 0.5, 0, 1 -> scipy.stats.wilcoxon(d, zero_method='zsplit', correction=True,
+    // method='asymptotic').pvalue
+    double p = new ObjectMapper().readTree(json).path("comparisons").path(0).path("p").asDouble();
+    assertEquals(0.28504940740261275, p, 1e-12 * p, json);
+    StringWriter md = new StringWriter();
+    Path mdOut = tmp.resolve("w.md");
+    assertEquals(0, exec(md, "compare", "-m", "RR", "--test", "wilcoxon", "-o", mdOut.toString(),
+        qrels.toString(), a.toString(), b.toString()), md.toString());
+    assertTrue(Files.readString(mdOut).contains(
+        "Wilcoxon signed-rank (zero method wilcox, method auto)"), Files.readString(mdOut));
+    StringWriter bad = new StringWriter();
+    assertEquals(2, exec(bad, "compare", "--test", "wilcoxon", "--zero-method", "drop",
+        qrels.toString(), a.toString(), b.toString()));
+    assertTrue(bad.toString().contains("[wilcox, pratt, zsplit]"), bad.toString());
   }
 
   @Test
