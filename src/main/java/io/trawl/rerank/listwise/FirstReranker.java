@@ -24,8 +24,8 @@ import java.util.List;
  * ordered by those logits, descending (ties keep the original order). Same {@link SlidingWindow}
  * as RankGPT. Scores stay attached to positions.
  *
- * <p>Spec: {@code first(model=<folder>, window=20, stride=10, depth=100, words=300, batch=4,
- * chat-template=<file>, device=cpu, dtype=float32, threads=0)}.
+ * <p>Spec: {@code first(model=<folder>, window=20, stride=min(10,window), depth=100, words=300,
+ * batch=4, chat-template=<file>, device=cpu, dtype=float32, threads=0)}.
  */
 public final class FirstReranker implements Reranker {
   static final String[] RESULT_KEYS = {"model", "window", "stride", "depth", "words",
@@ -42,8 +42,7 @@ public final class FirstReranker implements Reranker {
 
   public FirstReranker(Params p) {
     this.spec = RankGptReranker.canonicalSpec("first", p, RESULT_KEYS);
-    this.sliding = new SlidingWindow(p.getInt("window", 20), p.getInt("stride", 10),
-        p.getInt("depth", 100));
+    this.sliding = SlidingWindow.of(p);
     if (sliding.window() > 26) {
       throw TrawlException.invalid("first uses letters A-Z: window must be <= 26, got " + sliding.window());
     }

@@ -56,8 +56,7 @@ public final class RankGptReranker implements Reranker {
     this.spec = canonicalSpec("rankgpt", p, RESULT_KEYS);
     String backendName = p.getString("backend", p.has("base-url") ? "openai" : "local");
     this.template = ListwisePrompts.Template.parse(p.getString("template", "rankgpt"));
-    this.sliding = new SlidingWindow(p.getInt("window", 20), p.getInt("stride", 10),
-        p.getInt("depth", 100));
+    this.sliding = SlidingWindow.of(p);
     this.words = p.getInt("words", Passages.DEFAULT_MAX_WORDS);
     if (words < 1) {
       throw TrawlException.invalid("words must be >= 1, got " + words);
