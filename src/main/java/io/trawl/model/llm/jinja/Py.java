@@ -271,11 +271,7 @@ final class Py {
 
   /** Python's {@code str.isspace} for one character (also what {@code \s} matches in Python's re). */
   static boolean isSpace(int cp) {
-    return switch (cp) {
-      case '\t', '\n', 0x0b, 0x0c, '\r', 0x1c, 0x1d, 0x1e, 0x1f, ' ', 0x85, 0xa0, 0x1680, 0x2028,
-          0x2029, 0x202f, 0x205f, 0x3000 -> true;
-      default -> cp >= 0x2000 && cp <= 0x200a;
-    };
+    return io.trawl.core.PyStrings.isSpace(cp);
   }
 
   // ---- strings as code points -------------------------------------------------------------------
@@ -289,33 +285,7 @@ final class Py {
   }
 
   static String strip(String s, String chars, boolean left, boolean right) {
-    int[] cp = codePoints(s);
-    int[] set = chars == null ? null : codePoints(chars);
-    int a = 0;
-    int b = cp.length;
-    if (left) {
-      while (a < b && stripped(cp[a], set)) {
-        a++;
-      }
-    }
-    if (right) {
-      while (b > a && stripped(cp[b - 1], set)) {
-        b--;
-      }
-    }
-    return fromCodePoints(cp, a, b);
-  }
-
-  private static boolean stripped(int c, int[] set) {
-    if (set == null) {
-      return isSpace(c);
-    }
-    for (int x : set) {
-      if (x == c) {
-        return true;
-      }
-    }
-    return false;
+    return io.trawl.core.PyStrings.strip(s, chars, left, right);
   }
 
   static String checkedLength(String s) {
