@@ -34,6 +34,7 @@ public final class ChatTemplate {
   static final String[] SPECIAL_TOKENS = {"bos", "eos", "unk", "sep", "pad", "cls", "mask"};
 
   private final String source;
+  private final String text;
   private final JinjaTemplate template;
   private final Map<String, String> special;
 
@@ -44,6 +45,7 @@ public final class ChatTemplate {
 
   private ChatTemplate(String template, Map<String, String> special, String source) {
     this.source = source;
+    this.text = template;
     this.special = special;
     try {
       this.template = JinjaTemplate.parse(template);
@@ -135,6 +137,11 @@ public final class ChatTemplate {
 
   public String source() {
     return source;
+  }
+
+  /** The template's Jinja source text. */
+  public String text() {
+    return text;
   }
 
   /** The BOS token string ("" when the tokenizer has none). */

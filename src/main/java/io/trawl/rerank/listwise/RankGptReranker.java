@@ -78,7 +78,7 @@ public final class RankGptReranker implements Reranker {
     }
     this.backend = switch (backendName) {
       case "openai" -> openAi(p);
-      case "local" -> LocalBackends.open(p);
+      case "local" -> LocalBackends.open(p, template);
       default -> throw TrawlException.invalid("unknown backend '" + backendName
           + "' for rankgpt; valid: openai, local");
     };
@@ -141,7 +141,8 @@ public final class RankGptReranker implements Reranker {
         if (r == null) {
           continue;
         }
-        List<String> passages = ListwiseSupport.passages(queries.get(q), ls.current(q), r, words);
+        List<String> passages = ListwiseSupport.passages(queries.get(q), ls.current(q), r, template,
+            words, sliding.window());
         List<ChatMessage> prompt = ListwisePrompts.build(template, queries.get(q).text(), passages);
         who.add(q);
         which.add(r);
