@@ -50,8 +50,23 @@ CONVERSATIONS = {
 }
 
 
+TOOLS = [{"type": "function", "function": {
+    "name": "get_weather", "description": "Weather at a place, \"quoted\" <b> & é",
+    "parameters": {"type": "object", "properties": {
+        "location": {"type": "string", "description": "City"},
+        "unit": {"type": "string", "enum": ["c", "f"]}}, "required": ["location"]},
+    "return": {"type": "number", "description": "degrees"}}}]
+
+
 def main():
     cases = []
+    for template, special in MODELS.items():
+        source = (DIR / template).read_text(encoding="utf-8")
+        messages = CONVERSATIONS["system-user"]
+        out, _ = render_jinja_template(conversations=[messages], tools=TOOLS, chat_template=source,
+                                       add_generation_prompt=True, **special)
+        cases.append({"template": template, "conversation": "system-user", "tools": True,
+                      "add_generation_prompt": True, "expected": out[0]})
     for template, special in MODELS.items():
         source = (DIR / template).read_text(encoding="utf-8")
         for name, messages in CONVERSATIONS.items():
@@ -68,6 +83,7 @@ def main():
         "generator": "src/test/python/chat_template_golden.py",
         "reference": {"jinja2": jinja2.__version__, "transformers": transformers.__version__},
         "special_tokens": MODELS,
+        "tools": TOOLS,
         "conversations": CONVERSATIONS,
         "cases": cases,
     }

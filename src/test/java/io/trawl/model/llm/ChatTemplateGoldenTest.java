@@ -51,7 +51,20 @@ public class ChatTemplateGoldenTest {
         ChatTemplate t = new ChatTemplate(resource(file),
             special.hasNonNull("bos_token") ? special.path("bos_token").asText() : null,
             special.hasNonNull("eos_token") ? special.path("eos_token").asText() : null, file);
-        if (c.has("error")) {
+        if (c.path("tools").asBoolean()) {
+          // the tool-calling branches (tojson with indent, loop filters, selectattr, slicing)
+          java.util.Map<String, Object> vars = new java.util.HashMap<>();
+          java.util.List<java.util.Map<String, Object>> msgs = new ArrayList<>();
+          for (ChatMessage m : messages) {
+            msgs.add(java.util.Map.of("role", m.role(), "content", m.content()));
+          }
+          vars.put("messages", msgs);
+          vars.put("tools", new ObjectMapper().convertValue(doc.path("tools"), List.class));
+          vars.put("documents", null);
+          vars.put("add_generation_prompt", gen);
+          special.fields().forEachRemaining(e -> vars.put(e.getKey(), e.getValue().asText()));
+          assertEquals(c.path("expected").asText(), t.renderVariables(vars));
+        } else if (c.has("error")) {
           TrawlException e = assertThrows(TrawlException.class, () -> t.render(messages, gen));
           assertTrue(e.getMessage().endsWith(": " + c.path("error").asText()), e.getMessage());
           assertEquals(TrawlException.INVALID_INPUT, e.exitCode());
