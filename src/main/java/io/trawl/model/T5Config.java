@@ -8,8 +8,15 @@ import java.util.Set;
  *
  * @param feedForward {@code relu} (T5 v1.0, monoT5), {@code gated-gelu} (v1.1 / Flan-T5, gelu_new),
  *     {@code gated-relu} or {@code gated-silu}
- * @param tieWordEmbeddings true: the LM head is {@code shared} and the decoder output is scaled by
- *     {@code d_model^-0.5} first (v1.0); false: a separate {@code lm_head.weight}, no scaling
+ * @param tieWordEmbeddings {@code tie_word_embeddings} as written in config.json (default true)
+ * @param scaleDecoderOutputs whether the decoder output is scaled by {@code d_model^-0.5} before the
+ *     LM head (T5 v1.0, monoT5: yes; v1.1 / Flan-T5: no). transformers 4.x scales exactly when
+ *     {@code tie_word_embeddings} is true; transformers 5.x always writes {@code tie_word_embeddings:
+ *     true} for T5 and keeps the difference in {@code scale_decoder_outputs}, which wins when present
+ * @param untieWithCheckpointHead true for a transformers 5.x config (it has {@code
+ *     scale_decoder_outputs}): a checkpoint's own {@code lm_head.weight} is the head even though
+ *     {@code tie_word_embeddings} is true, as 5.x's {@code from_pretrained} unties it (a Flan-T5
+ *     re-saved by 5.x); with a 4.x config a tied head is always {@code shared}
  */
 public record T5Config(
     int vocabSize,
@@ -24,6 +31,8 @@ public record T5Config(
     double layerNormEps,
     String feedForward,
     boolean tieWordEmbeddings,
+    boolean scaleDecoderOutputs,
+    boolean untieWithCheckpointHead,
     int decoderStartTokenId,
     int eosTokenId,
     int padTokenId) {
@@ -39,6 +48,15 @@ public record T5Config(
 
   public boolean gated() {
     return feedForward.startsWith("gated-");
+  }
+
+  /**
+   * Whether the LM head is the checkpoint's own {@code lm_head.weight} rather than {@code shared},
+   * given whether the checkpoint holds one: always when untied; when tied, only for a transformers
+   * 5.x config whose checkpoint has one (see {@link #untieWithCheckpointHead}).
+   */
+  public boolean ownHead(boolean checkpointHasHead) {
+    return !tieWordEmbeddings || (untieWithCheckpointHead && checkpointHasHead);
   }
 
   /** Reads and validates a T5 config; errors name config.json and the key. */
@@ -57,6 +75,7 @@ public record T5Config(
     if (!(eps > 0 && eps < 1)) {
       throw c.error("\"layer_norm_epsilon\" must be in (0, 1), got " + eps);
     }
+    boolean tie = c.getBoolean("tie_word_embeddings", true);
     T5Config t = new T5Config(
         c.positiveInt("vocab_size"),
         c.positiveInt("d_model"),
@@ -69,7 +88,9 @@ public record T5Config(
         c.has("relative_attention_max_distance") ? c.positiveInt("relative_attention_max_distance") : 128,
         eps,
         ff,
-        c.getBoolean("tie_word_embeddings", true),
+        tie,
+        c.has("scale_decoder_outputs") ? c.getBoolean("scale_decoder_outputs", true) : tie,
+        c.has("scale_decoder_outputs"),
         c.getInt("decoder_start_token_id", 0),
         c.getInt("eos_token_id", 1),
         c.getInt("pad_token_id", 0));

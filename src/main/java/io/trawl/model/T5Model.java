@@ -23,6 +23,10 @@ import java.nio.file.Path;
  *       scaling.
  * </ul>
  *
+ * Which head and whether to scale is read from config.json as transformers 4.x and 5.x write it
+ * ({@link T5Config#scaleDecoderOutputs}, {@link T5Config#ownHead}): a v1.1 checkpoint saved by 5.x
+ * says {@code "tie_word_embeddings": true, "scale_decoder_outputs": false} and is not scaled.
+ *
  * <p>Math, as Hugging Face runs it: RMS layer norm {@code w * x / sqrt(mean(x^2) + eps)};
  * pre-norm residual blocks; attention {@code softmax(q k^T + bias)} <em>without</em> the
  * {@code 1/sqrt(d_kv)} scaling; the bias is a learned scalar per head and relative-position bucket
@@ -70,10 +74,10 @@ public final class T5Model implements AutoCloseable {
         ? "encoder.embed_tokens.weight" : "shared.weight";
     long rows = st.info(emb).shape()[0];
     this.shared = st.get(emb, manager, dtype, rows, d);
-    if (cfg.tieWordEmbeddings()) {
-      this.head = shared;
-    } else {
+    if (cfg.ownHead(st.contains("lm_head.weight"))) {
       this.head = st.get("lm_head.weight", manager, dtype, st.info("lm_head.weight").shape()[0], d);
+    } else {
+      this.head = shared;
     }
     this.headT = head.transpose();
     this.encoderBiasTable = st.floats(relBiasName("encoder"));
@@ -525,7 +529,7 @@ public final class T5Model implements AutoCloseable {
   }
 
   private NDArray scaled(NDArray hidden) {
-    return cfg.tieWordEmbeddings() ? hidden.mul((float) Math.pow(cfg.dModel(), -0.5)) : hidden;
+    return cfg.scaleDecoderOutputs() ? hidden.mul((float) Math.pow(cfg.dModel(), -0.5)) : hidden;
   }
 
   /** Vocabulary rows of the LM head. */

@@ -2,12 +2,9 @@ package io.trawl.model.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
-import com.hubspot.jinjava.interpret.RenderResult;
-import com.hubspot.jinjava.interpret.TemplateError;
-import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import io.trawl.core.TrawlException;
+import io.trawl.model.llm.jinja.JinjaException;
+import io.trawl.model.llm.jinja.JinjaTemplate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,28 +16,61 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * A Hugging Face chat template (Jinja2, from {@code tokenizer_config.json}'s {@code chat_template}
- * or a {@code chat_template.jinja} file) rendered with Jinjava the way {@code
- * transformers.apply_chat_template} does: {@code trim_blocks} and {@code lstrip_blocks} on,
- * variables {@code messages}, {@code bos_token}, {@code eos_token}, {@code add_generation_prompt},
- * and the functions {@code raise_exception(msg)} and {@code strftime_now(fmt)}.
+ * A Hugging Face chat template (Jinja, from {@code tokenizer_config.json}'s {@code chat_template}
+ * or a {@code chat_template.jinja} file) rendered exactly as {@code
+ * transformers.apply_chat_template(tokenize=False)} renders it ({@link JinjaTemplate}: jinja2
+ * semantics, {@code trim_blocks} and {@code lstrip_blocks}). Variables: {@code messages}, {@code
+ * tools} and {@code documents} (None), {@code add_generation_prompt}, the tokenizer's special tokens
+ * that are set ({@code bos_token}, {@code eos_token}, {@code unk_token}, ...), and the functions
+ * {@code raise_exception(msg)} and {@code strftime_now(fmt)}. Message content is data: passage text
+ * such as <code>{{ 7*7 }}</code>, <code>{{cite web |url=x}}</code> or <code>{% raw %}</code> reaches
+ * the model unchanged.
  */
 public final class ChatTemplate {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final ThreadLocal<Jinjava> ENGINE = ThreadLocal.withInitial(ChatTemplate::engine);
+  static final String[] SPECIAL_TOKENS = {"bos", "eos", "unk", "sep", "pad", "cls", "mask"};
 
   private final String source;
-  private final String template;
-  private final String bosToken;
-  private final String eosToken;
+  private final String text;
+  private final JinjaTemplate template;
+  private final Map<String, String> special;
 
+  /** A template with only bos/eos special tokens (either may be null). */
   public ChatTemplate(String template, String bosToken, String eosToken, String source) {
-    this.template = template;
-    this.bosToken = bosToken == null ? "" : bosToken;
-    this.eosToken = eosToken == null ? "" : eosToken;
+    this(template, tokens(bosToken, eosToken), source);
+  }
+
+  private ChatTemplate(String template, Map<String, String> special, String source) {
     this.source = source;
+    this.text = template;
+    this.special = special;
+    try {
+      this.template = JinjaTemplate.parse(template);
+    } catch (JinjaException e) {
+      throw error(e);
+    }
+  }
+
+  private static Map<String, String> tokens(String bos, String eos) {
+    Map<String, String> m = new HashMap<>();
+    if (bos != null) {
+      m.put("bos", bos);
+    }
+    if (eos != null) {
+      m.put("eos", eos);
+    }
+    return m;
+  }
+
+  private TrawlException error(JinjaException e) {
+    if (e.raised()) {
+      return TrawlException.invalid("chat template " + source + ": " + e.getMessage());
+    }
+    return TrawlException.invalid("chat template " + source
+        + (e.line() > 0 ? ", template line " + e.line() : "") + ": " + e.getMessage());
   }
 
   /**
@@ -52,12 +82,11 @@ public final class ChatTemplate {
   public static ChatTemplate load(Path folder, Path override) {
     Map<String, String> special = specialTokens(folder);
     if (override != null) {
-      return new ChatTemplate(read(override), special.get("bos"), special.get("eos"),
-          override.toString());
+      return new ChatTemplate(read(override), special, override.toString());
     }
     Path jinja = folder.resolve("chat_template.jinja");
     if (Files.isRegularFile(jinja)) {
-      return new ChatTemplate(read(jinja), special.get("bos"), special.get("eos"), jinja.toString());
+      return new ChatTemplate(read(jinja), special, jinja.toString());
     }
     Path cfg = folder.resolve("tokenizer_config.json");
     if (Files.isRegularFile(cfg)) {
@@ -76,7 +105,7 @@ public final class ChatTemplate {
         }
       }
       if (t != null && !t.isEmpty()) {
-        return new ChatTemplate(t, special.get("bos"), special.get("eos"), cfg.toString());
+        return new ChatTemplate(t, special, cfg.toString());
       }
     }
     throw TrawlException.invalid(folder + ": the model folder has no chat template (no"
@@ -84,7 +113,10 @@ public final class ChatTemplate {
         + " chat-template=<file.jinja>");
   }
 
-  /** bos/eos token strings from tokenizer_config.json (plain strings or AddedToken objects). */
+  /**
+   * Special token strings from tokenizer_config.json (plain strings or AddedToken objects), keyed
+   * "bos", "eos", "unk", "sep", "pad", "cls", "mask"; tokens that are not set are absent.
+   */
   static Map<String, String> specialTokens(Path folder) {
     Map<String, String> m = new HashMap<>();
     Path cfg = folder.resolve("tokenizer_config.json");
@@ -92,7 +124,7 @@ public final class ChatTemplate {
       return m;
     }
     JsonNode root = readJson(cfg);
-    for (String k : new String[] {"bos", "eos"}) {
+    for (String k : SPECIAL_TOKENS) {
       JsonNode v = root.path(k + "_token");
       if (v.isTextual()) {
         m.put(k, v.asText());
@@ -107,8 +139,14 @@ public final class ChatTemplate {
     return source;
   }
 
+  /** The template's Jinja source text. */
+  public String text() {
+    return text;
+  }
+
+  /** The BOS token string ("" when the tokenizer has none). */
   public String bosToken() {
-    return bosToken;
+    return special.getOrDefault("bos", "");
   }
 
   /** Renders the messages; {@code addGenerationPrompt} opens the assistant turn. */
@@ -122,51 +160,23 @@ public final class ChatTemplate {
     }
     Map<String, Object> vars = new HashMap<>();
     vars.put("messages", msgs);
-    vars.put("bos_token", bosToken);
-    vars.put("eos_token", eosToken);
+    vars.put("tools", null);
+    vars.put("documents", null);
     vars.put("add_generation_prompt", addGenerationPrompt);
-    RenderResult r = ENGINE.get().renderForResult(template, vars);
-    for (TemplateError e : r.getErrors()) {
-      if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
-        String msg = e.getMessage();
-        Throwable cause = e.getException();
-        while (cause != null) {
-          if (cause instanceof TemplateRaised raised) {
-            msg = raised.getMessage();
-            break;
-          }
-          cause = cause.getCause();
-        }
-        if (msg != null && msg.contains(TemplateRaised.MARK)) {
-          msg = msg.substring(msg.indexOf(TemplateRaised.MARK) + TemplateRaised.MARK.length());
-          int end = msg.indexOf(TemplateRaised.END);
-          if (end >= 0) {
-            msg = msg.substring(0, end);
-          }
-        }
-        throw TrawlException.invalid("chat template " + source + ": " + msg);
-      }
+    special.forEach((k, v) -> vars.put(k + "_token", v));
+    return renderVariables(vars);
+  }
+
+  /** Renders with the given variables plus {@code raise_exception} and {@code strftime_now}. */
+  String renderVariables(Map<String, Object> vars) {
+    Map<String, Object> all = new HashMap<>(vars);
+    all.put("strftime_now", (Function<List<Object>, Object>) args ->
+        strftimeNow(args.isEmpty() ? "" : String.valueOf(args.get(0))));
+    try {
+      return template.render(all);
+    } catch (JinjaException e) {
+      throw error(e);
     }
-    return r.getOutput();
-  }
-
-  private static Jinjava engine() {
-    JinjavaConfig cfg = JinjavaConfig.newBuilder()
-        .withTrimBlocks(true)
-        .withLstripBlocks(true)
-        .withFailOnUnknownTokens(false)
-        .build();
-    Jinjava j = new Jinjava(cfg);
-    j.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
-        ChatTemplate.class, "raiseException", String.class));
-    j.getGlobalContext().registerFunction(new ELFunctionDefinition("", "strftime_now",
-        ChatTemplate.class, "strftimeNow", String.class));
-    return j;
-  }
-
-  /** {@code raise_exception(msg)} inside a template. */
-  public static Object raiseException(String message) {
-    throw new TemplateRaised(message);
   }
 
   /** {@code strftime_now(fmt)}: the local time, C strftime directives %d %b %B %Y %m %H %M %S %y %A %a. */
@@ -201,15 +211,6 @@ public final class ChatTemplate {
       }
     }
     return sb.toString();
-  }
-
-  static final class TemplateRaised extends RuntimeException {
-    static final String MARK = "\u0001raise:";
-    static final String END = "\u0002";
-
-    TemplateRaised(String message) {
-      super(MARK + message + END);
-    }
   }
 
   private static String read(Path p) {

@@ -20,9 +20,12 @@ import java.util.Set;
 
 /**
  * A chat LLM from a Hugging Face folder: the {@link DecoderLm}, its tokenizer, its chat template
- * and its special tokens. Rendered chat text is encoded as {@code apply_chat_template(tokenize=True)}
- * does: no special tokens added, special-token strings in the text ({@code <|im_start|>}, {@code
- * <s>}, ...) become their ids.
+ * and its special tokens. {@link #encode} encodes rendered chat text as {@code
+ * apply_chat_template(tokenize=True)} does: no special tokens added, special-token strings in the
+ * text ({@code <|im_start|>}, {@code <s>}, ...) become their ids. {@link #encodeWithSpecialTokens}
+ * is {@code tokenizer(text)}: the same plus the special tokens the tokenizer adds to a single
+ * sequence (BOS for Llama, Mistral and Zephyr tokenizers), which is how RankLLM, FIRST's code, vLLM
+ * and ICR's code tokenize their prompts.
  */
 public final class LlmRuntime implements AutoCloseable {
   private final DecoderLm model;
@@ -30,14 +33,19 @@ public final class LlmRuntime implements AutoCloseable {
   private final ChatTemplate template;
   private final Map<String, Integer> specials;
   private final Set<Integer> stopIds;
+  private final int[] sequencePrefix;
+  private final int[] sequenceSuffix;
 
   private LlmRuntime(DecoderLm model, TextTokenizer tokenizer, ChatTemplate template,
-      Map<String, Integer> specials, Set<Integer> stopIds) {
+      Map<String, Integer> specials, Set<Integer> stopIds, int[] sequencePrefix,
+      int[] sequenceSuffix) {
     this.model = model;
     this.tokenizer = tokenizer;
     this.template = template;
     this.specials = specials;
     this.stopIds = stopIds;
+    this.sequencePrefix = sequencePrefix;
+    this.sequenceSuffix = sequenceSuffix;
   }
 
   /** Loads model, tokenizer and chat template ({@code templateOverride} may be null). */
@@ -53,7 +61,8 @@ public final class LlmRuntime implements AutoCloseable {
         stop.add(eos);
       }
       stop.addAll(generationEos(folder));
-      return new LlmRuntime(lm, tok, t, specials, stop);
+      int[][] wrap = sequenceSpecials(folder, tok, specials);
+      return new LlmRuntime(lm, tok, t, specials, stop, wrap[0], wrap[1]);
     } catch (RuntimeException e) {
       lm.close();
       throw e;
@@ -83,6 +92,41 @@ public final class LlmRuntime implements AutoCloseable {
       }
     }
     return m;
+  }
+
+  /**
+   * The special ids {@code tokenizer(text)} puts around one sequence: {@code add_bos_token} /
+   * {@code add_eos_token} of tokenizer_config.json when it sets them (Llama's and Mistral's
+   * tokenizers honour them), else what tokenizer.json's post-processor adds, else (a SentencePiece
+   * model alone, Hugging Face's LlamaTokenizer) BOS and no EOS.
+   */
+  private static int[][] sequenceSpecials(Path folder, TextTokenizer tok, Map<String, Integer> specials) {
+    JsonNode cfg = null;
+    Path file = folder.resolve("tokenizer_config.json");
+    if (Files.isRegularFile(file)) {
+      try {
+        cfg = new ObjectMapper().readTree(file.toFile());
+      } catch (IOException e) {
+        throw new io.trawl.core.InputException(file.toString(), "invalid JSON: " + e.getMessage());
+      }
+    }
+    Map<String, String> names = ChatTemplate.specialTokens(folder);
+    boolean json = tok instanceof HfJsonTokenizer;
+    int[] prefix = json ? tok.prefix() : new int[0];
+    int[] suffix = json ? tok.suffix() : new int[0];
+    Integer bos = names.containsKey("bos") ? specials.get(names.get("bos")) : null;
+    Integer eos = names.containsKey("eos") ? specials.get(names.get("eos")) : null;
+    JsonNode addBos = cfg == null ? null : cfg.get("add_bos_token");
+    JsonNode addEos = cfg == null ? null : cfg.get("add_eos_token");
+    if (addBos != null && addBos.isBoolean()) {
+      prefix = addBos.asBoolean() && bos != null ? new int[] {bos} : new int[0];
+    } else if (!json) {
+      prefix = bos != null ? new int[] {bos} : new int[0];
+    }
+    if (addEos != null && addEos.isBoolean()) {
+      suffix = addEos.asBoolean() && eos != null ? new int[] {eos} : new int[0];
+    }
+    return new int[][] {prefix, suffix};
   }
 
   private static List<Integer> generationEos(Path folder) {
@@ -166,6 +210,21 @@ public final class LlmRuntime implements AutoCloseable {
       }
     }
     return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /** {@code tokenizer(text)}: {@link #encode} with the tokenizer's sequence special tokens (BOS). */
+  public int[] encodeWithSpecialTokens(String text) {
+    int[] body = encode(text);
+    int[] out = new int[sequencePrefix.length + body.length + sequenceSuffix.length];
+    System.arraycopy(sequencePrefix, 0, out, 0, sequencePrefix.length);
+    System.arraycopy(body, 0, out, sequencePrefix.length, body.length);
+    System.arraycopy(sequenceSuffix, 0, out, sequencePrefix.length + body.length, sequenceSuffix.length);
+    return out;
+  }
+
+  /** The special ids {@link #encodeWithSpecialTokens} puts before the text. */
+  public int[] sequencePrefix() {
+    return sequencePrefix.clone();
   }
 
   public String decode(int[] ids) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import io.trawl.core.Candidate;
 import io.trawl.core.Params;
+import io.trawl.core.PyStrings;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.TrawlException;
@@ -15,7 +16,6 @@ import io.trawl.model.llm.LlmRuntime;
 import io.trawl.rerank.Reranker;
 import io.trawl.rerank.listwise.ListwiseSupport;
 import io.trawl.rerank.listwise.LocalBackends;
-import io.trawl.rerank.listwise.Passages;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,22 +23,35 @@ import java.util.List;
 
 /**
  * In-context reranking by attention (ICR; Chen et al., 2024, "Attention in Large Language Models
- * Yields Efficient Zero-Shot Re-Rankers"). All candidates go into one prompt, in reversed
- * first-stage order (best nearest the query), through the model's chat template:
+ * Yields Efficient Zero-Shot Re-Rankers"), as the authors' code builds and scores it
+ * (OSU-NLP-Group/In-Context-Reranking at 9117e9f, {@code src/in_context_reranker.py}, BEIR setting
+ * of {@code run_icr_beir.sh}). All candidates go into one prompt, in reversed first-stage order
+ * (best nearest the query):
  *
  * <pre>
- *   " Here are some paragraphs:" + "\n\n[i] {passage}" per document + "\n\n" + instruction
- *   + "\n\nQuery:" + " {query}"       (end of the user turn)
+ *   PREFIX + " Here are some paragraphs:" + (SEP + "[i] {passage}") per document + SEP
+ *   + instruction + SEP + "Query:" + " {query}" + SUFFIX
  * </pre>
  *
- * The "query tokens" are all tokens from the instruction to the end. For each token c of the
+ * with the authors' framing of each model family, not the chat template: Mistral-Instruct
+ * (PREFIX "[INST]", SUFFIX "[/INST]", SEP "\n\n") and Llama 3 (PREFIX
+ * "&lt;|start_header_id|&gt;user&lt;|end_header_id|&gt;", SUFFIX "&lt;|eot_id|&gt;&lt;|start_header_id|&gt;assistant&lt;|end_header_id|&gt;",
+ * SEP " \n\n"), recognised by their chat template; for other models (which the authors' code
+ * refuses) the text between PREFIX and SUFFIX becomes the user turn of the model's chat template
+ * with the assistant turn opened. The text is tokenized with the tokenizer's special tokens (BOS),
+ * as the authors' {@code tokenizer(llm_input)} does (not a second BOS when a template already
+ * wrote one). A passage is its first {@code words} space-separated pieces ({@code ' '.join(
+ * text.split(' ')[:words])}), stripped; "[n]" inside it is left as it is.
+ *
+ * <p>The "query tokens" are all tokens from the instruction to the end. For each token c of the
  * context, s(c) = sum over layers and heads of the attention of the query tokens to c, averaged
  * over the query tokens. A second pass with the content-free query "N/A" gives s_NA (it reuses the
- * KV cache of everything before the query text, so the long document prefix runs once). Per token
- * c = s - s_NA; within a document, tokens with c > mean(c) - 2 std(c) are kept and the document
- * score is the sum of kept c. Documents are ordered by that score; scores in the run stay attached
- * to positions (the run stays monotone). Attention is read one layer at a time, never all layers
- * at once.
+ * KV cache of everything before the query text, so the long document prefix runs once). A
+ * document's tokens are those of "[i] {passage}", identifier included; per token c = s - s_NA,
+ * tokens with c > mean(c) - 2 std(c) are kept, std with Bessel's correction (n - 1, torch's
+ * default), and the document score is the sum of kept c. Documents are ordered by that score;
+ * scores in the run stay attached to positions (the run stays monotone). Attention is read one
+ * layer at a time, never all layers at once.
  *
  * <p>Spec: {@code icr(model=<folder>, depth=100, words=300, instruction=ir|qa, chunk=1024,
  * chat-template=<file>, device=cpu, dtype=float32, threads=0)}.
@@ -59,11 +72,12 @@ public final class IcrReranker implements Reranker {
   private final int words;
   private final int chunk;
   private final String instruction;
+  private final Frame frame;
 
   public IcrReranker(Params p) {
     this.spec = canonical(p);
     this.depth = p.getInt("depth", 100);
-    this.words = p.getInt("words", Passages.DEFAULT_MAX_WORDS);
+    this.words = p.getInt("words", io.trawl.rerank.listwise.Passages.DEFAULT_MAX_WORDS);
     this.chunk = p.getInt("chunk", 1024);
     if (depth < 1 || words < 1 || chunk < 1) {
       throw TrawlException.invalid("icr: depth, words and chunk must be >= 1");
@@ -82,6 +96,7 @@ public final class IcrReranker implements Reranker {
       throw e;
     }
     this.rt = runtime;
+    this.frame = Frame.of(runtime.template().text());
   }
 
   private static String canonical(Params p) {
@@ -100,28 +115,64 @@ public final class IcrReranker implements Reranker {
     return spec;
   }
 
-  /** The prompt pieces: user content, char offsets of documents (in prompt order) and the query. */
-  record Layout(String content, String calibration, int[] docStart, int[] docEnd,
-      int instructionStart, int queryStart) {}
+  /** The authors' framing of a model family; CHAT_TEMPLATE for models their code does not know. */
+  enum Frame {
+    MISTRAL("[INST]", "[/INST]", "\n\n"),
+    LLAMA3("<|start_header_id|>user<|end_header_id|>",
+        "<|eot_id|><|start_header_id|>assistant<|end_header_id|>", " \n\n"),
+    CHAT_TEMPLATE("", "", "\n\n");
+
+    final String prefix;
+    final String suffix;
+    final String separator;
+
+    Frame(String prefix, String suffix, String separator) {
+      this.prefix = prefix;
+      this.suffix = suffix;
+      this.separator = separator;
+    }
+
+    /** Llama 3 and Mistral-Instruct by their chat template, as the authors' code picks by model name. */
+    static Frame of(String chatTemplate) {
+      if (chatTemplate.contains("<|start_header_id|>")) {
+        return LLAMA3;
+      }
+      return chatTemplate.contains("[INST]") ? MISTRAL : CHAT_TEMPLATE;
+    }
+  }
+
+  /**
+   * The prompt text with the query and with "N/A", and the char offsets (in both, before the query
+   * they are equal) of each document ("[i]" included, prompt order) and of the instruction.
+   */
+  record Layout(String text, String calibration, int[] docStart, int[] docEnd, int instructionStart,
+      int queryStart) {}
 
   Layout layout(Query q, List<Candidate> docs) {
+    Frame f = frame;
     int n = docs.size();
-    StringBuilder sb = new StringBuilder(" ").append(ANCHOR);
+    StringBuilder sb = new StringBuilder(f.prefix).append(' ').append(ANCHOR);
     int[] ds = new int[n];
     int[] de = new int[n];
     for (int j = 0; j < n; j++) {
       Candidate c = docs.get(n - 1 - j); // reversed: the best candidate is nearest the query
-      sb.append("\n\n[").append(j + 1).append(']');
+      sb.append(f.separator);
       ds[j] = sb.length();
-      sb.append(' ').append(Passages.format(null, ListwiseSupport.text(q, c), words));
+      sb.append('[').append(j + 1).append("] ").append(passage(ListwiseSupport.text(q, c), words));
       de[j] = sb.length();
     }
-    sb.append("\n\n");
+    sb.append(f.separator);
     int is = sb.length();
-    sb.append(instruction).append("\n\nQuery:");
-    int qs = sb.length();
+    sb.append(instruction).append(f.separator).append("Query:");
     String prefix = sb.toString();
-    return new Layout(prefix + " " + q.text(), prefix + " N/A", ds, de, is, qs);
+    return new Layout(prefix + " " + PyStrings.strip(q.text()) + f.suffix, prefix + " N/A" + f.suffix,
+        ds, de, is, prefix.length());
+  }
+
+  /** The authors' passage: {@code ' '.join(text.split(' ')[:words]).strip()}. */
+  static String passage(String text, int words) {
+    String[] parts = text.split(" ", -1);
+    return PyStrings.strip(String.join(" ", Arrays.asList(parts).subList(0, Math.min(words, parts.length))));
   }
 
   @Override
@@ -155,17 +206,30 @@ public final class IcrReranker implements Reranker {
    * {@code reuse=false} is the reference path for tests: each of the two sequences runs as one
    * whole forward pass, reading the attention rows of the query tokens, with no shared KV cache.
    */
-  double[] score(Query query, List<Candidate> docs, boolean reuse) {
+  /**
+   * The token ids of both passes and, in them, each document's span (prompt order, half-open), the
+   * first query token {@code q0} (the instruction) and the end of the part both passes share.
+   */
+  record Prepared(int[] full, int[] cal, int[] spanStart, int[] spanEnd, int q0, int shared) {}
+
+  Prepared prepare(Query query, List<Candidate> docs) {
     int n = docs.size();
     Layout lay = layout(query, docs);
-    String rendered = rt.render(List.of(ChatMessage.user(lay.content())), false);
-    String renderedCal = rt.render(List.of(ChatMessage.user(lay.calibration())), false);
-    int delta = rendered.indexOf(ANCHOR) - lay.content().indexOf(ANCHOR);
-    if (rendered.indexOf(ANCHOR) < 0) {
-      throw TrawlException.invalid("icr: the chat template does not keep the user message text");
+    String rendered = lay.text();
+    String renderedCal = lay.calibration();
+    int delta = 0;
+    if (frame == Frame.CHAT_TEMPLATE) {
+      rendered = rt.render(List.of(ChatMessage.user(lay.text())), true);
+      renderedCal = rt.render(List.of(ChatMessage.user(lay.calibration())), true);
+      if (rendered.indexOf(ANCHOR) < 0) {
+        throw TrawlException.invalid("icr: the chat template does not keep the user message text");
+      }
+      delta = rendered.indexOf(ANCHOR) - lay.text().indexOf(ANCHOR);
     }
-    int[] full = rt.encode(rendered);
-    int[] cal = rt.encode(renderedCal);
+    String bos = rt.template().bosToken();
+    int[] specials = !bos.isEmpty() && rendered.startsWith(bos) ? new int[0] : rt.sequencePrefix();
+    int[] full = withPrefix(specials, rt.encode(rendered));
+    int[] cal = withPrefix(specials, rt.encode(renderedCal));
     rt.checkContext(full.length, 0, "icr over " + n + " candidates",
         "lower depth= (candidates in the one prompt) or words= (words per passage)");
     int common = 0;
@@ -181,8 +245,9 @@ public final class IcrReranker implements Reranker {
     }
     chars[2 * n] = lay.instructionStart() + delta;
     chars[2 * n + 1] = lay.queryStart() + delta;
+    String text = rendered;
     int[] tok = java.util.stream.IntStream.range(0, chars.length).parallel()
-        .map(i -> tokenIndex(rendered, chars[i])).toArray();
+        .map(i -> specials.length + tokenIndex(text, chars[i])).toArray();
     int shared = Math.min(common, tok[2 * n + 1]);
     int q0 = Math.min(shared, tok[2 * n]);
     int[] spanStart = new int[n];
@@ -191,6 +256,18 @@ public final class IcrReranker implements Reranker {
       spanStart[j] = Math.min(q0, tok[2 * j]);
       spanEnd[j] = Math.min(q0, tok[2 * j + 1]);
     }
+    return new Prepared(full, cal, spanStart, spanEnd, q0, shared);
+  }
+
+  double[] score(Query query, List<Candidate> docs, boolean reuse) {
+    int n = docs.size();
+    Prepared p = prepare(query, docs);
+    int[] full = p.full();
+    int[] cal = p.cal();
+    int[] spanStart = p.spanStart();
+    int[] spanEnd = p.spanEnd();
+    int q0 = p.q0();
+    int shared = p.shared();
     DecoderLm lm = rt.model();
     float[] sharedAcc = new float[q0];
     float[] queryAcc = new float[q0];
@@ -239,7 +316,8 @@ public final class IcrReranker implements Reranker {
       for (double x : c) {
         var += (x - mean) * (x - mean);
       }
-      double threshold = mean - 2 * Math.sqrt(var / len);
+      // torch's std(): Bessel's correction; one token gives NaN, and nothing passes the threshold
+      double threshold = mean - 2 * Math.sqrt(var / (len - 1));
       double s = 0;
       for (double x : c) {
         if (x > threshold) {
@@ -249,6 +327,13 @@ public final class IcrReranker implements Reranker {
       scores[n - 1 - j] = s; // prompt position j holds candidate n-1-j
     }
     return scores;
+  }
+
+  private static int[] withPrefix(int[] prefix, int[] ids) {
+    int[] out = new int[prefix.length + ids.length];
+    System.arraycopy(prefix, 0, out, 0, prefix.length);
+    System.arraycopy(ids, 0, out, prefix.length, ids.length);
+    return out;
   }
 
   /** Token count of the encoding of {@code text[0, chars)}. */

@@ -19,19 +19,23 @@ import java.util.List;
  * FIRST (Reddy et al., 2024, "FIRST: Faster Improved Listwise Reranking with Single Token
  * Decoding"): the RankZephyr single-turn prompt with alphabetic identifiers [A], [B], ... ({@link
  * ListwisePrompts#first}); instead of generating a permutation, one forward pass reads the logits
- * of the first generated identifier (the prompt ends with the opened assistant turn followed by
- * "[", as the original code does), restricted to the window's identifier tokens; the window is
- * ordered by those logits, descending (ties keep the original order). Same {@link SlidingWindow}
- * as RankGPT. Scores stay attached to positions.
+ * of the first generated identifier, as RankLLM (5f31fe1) and the FIRST authors' code do: the chat
+ * template with the assistant turn opened, {@link Ftfy#fixText}, then "[" appended, tokenized with
+ * the tokenizer's special tokens (BOS); of the window's letters, those among the {@value
+ * #TOP_LOGPROBS} most likely tokens of the whole vocabulary (vLLM's {@code logprobs=30}) are ordered
+ * by logit, descending (ties keep the original order), and the other letters follow in their
+ * original order. Same {@link SlidingWindow} as RankGPT. Scores stay attached to positions.
  *
- * <p>Spec: {@code first(model=<folder>, window=20, stride=10, depth=100, words=300, batch=4,
- * chat-template=<file>, device=cpu, dtype=float32, threads=0)}.
+ * <p>Spec: {@code first(model=<folder>, window=20, stride=min(10,window), depth=100, words=300,
+ * batch=4, chat-template=<file>, device=cpu, dtype=float32, threads=0)}.
  */
 public final class FirstReranker implements Reranker {
   static final String[] RESULT_KEYS = {"model", "window", "stride", "depth", "words",
       "chat-template", "dtype"};
   static final String[] ALL_KEYS = {"model", "window", "stride", "depth", "words", "batch",
       "chat-template", "device", "dtype", "threads"};
+  /** How many most likely tokens RankLLM asks vLLM for ({@code SamplingParams(logprobs=30)}). */
+  static final int TOP_LOGPROBS = 30;
 
   private final String spec;
   private final LlmRuntime rt;
@@ -42,8 +46,7 @@ public final class FirstReranker implements Reranker {
 
   public FirstReranker(Params p) {
     this.spec = RankGptReranker.canonicalSpec("first", p, RESULT_KEYS);
-    this.sliding = new SlidingWindow(p.getInt("window", 20), p.getInt("stride", 10),
-        p.getInt("depth", 100));
+    this.sliding = SlidingWindow.of(p);
     if (sliding.window() > 26) {
       throw TrawlException.invalid("first uses letters A-Z: window must be <= 26, got " + sliding.window());
     }
@@ -106,8 +109,10 @@ public final class FirstReranker implements Reranker {
           continue;
         }
         List<ChatMessage> msgs = ListwisePrompts.first(queries.get(q).text(),
-            ListwiseSupport.passages(queries.get(q), ls.current(q), r, words));
-        int[] ids = rt.encode(rt.render(msgs, true) + "[");
+            ListwiseSupport.passages(queries.get(q), ls.current(q), r,
+                ListwisePrompts.Template.FIRST, words, sliding.window()));
+        int[] ids = rt.encodeWithSpecialTokens(
+            ListwisePrompts.modelText(ListwisePrompts.Template.FIRST, rt.render(msgs, true)));
         rt.checkContext(ids.length, 0, "a FIRST window of " + r.size() + " passages",
             "lower window= (passages per prompt) or words= (words per passage)");
         who.add(q);
@@ -119,17 +124,33 @@ public final class FirstReranker implements Reranker {
         for (int i = from; i < to; i++) {
           int q = who.get(i);
           SlidingWindow.Range r = ls.window(q, round);
-          float[] row = logits[i - from];
-          Integer[] order = new Integer[r.size()];
-          for (int k = 0; k < order.length; k++) {
-            order[k] = k;
-          }
-          Arrays.sort(order, Comparator.comparingDouble((Integer k) -> -row[letterIds[k]]));
-          ls.apply(q, r, Arrays.stream(order).mapToInt(Integer::intValue).toArray());
+          ls.apply(q, r, order(logits[i - from], letterIds, r.size(), TOP_LOGPROBS));
         }
       }
     }
     return ls.results();
+  }
+
+  /**
+   * The window order from the logits after "[": the first {@code n} letters that are among the
+   * {@code top} largest logits of the vocabulary, by logit descending (stable), then the other
+   * letters in their order ({@code top <= 0}: all letters by logit).
+   */
+  static int[] order(float[] logits, int[] letterIds, int n, int top) {
+    float threshold = Float.NEGATIVE_INFINITY;
+    if (top > 0 && top < logits.length) {
+      float[] sorted = logits.clone();
+      Arrays.sort(sorted);
+      threshold = sorted[sorted.length - top];
+    }
+    List<Integer> scored = new ArrayList<>();
+    List<Integer> rest = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      (logits[letterIds[k]] >= threshold ? scored : rest).add(k);
+    }
+    scored.sort(Comparator.comparingDouble((Integer k) -> -logits[letterIds[k]]));
+    scored.addAll(rest);
+    return scored.stream().mapToInt(Integer::intValue).toArray();
   }
 
   /** One left-padded batch forward; the logits at each row's last position. */

@@ -5,19 +5,24 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Listwise ranking prompts, text exactly as published.
+ * Listwise ranking prompts, byte for byte as the code behind the published checkpoints and numbers
+ * builds them (castorini/rank_llm at 5f31fe1, {@code rank_gpt.py} and {@code
+ * rank_listwise_os_llm.py}; sources and differences in docs/llm-reranking.md).
  *
  * <ul>
  *   <li>{@link #rankGpt}: RankGPT's multi-turn conversation (Sun et al., 2023, "Is ChatGPT Good at
  *       Search?"): one user/assistant exchange per passage.
  *   <li>{@link #rankZephyr}: RankLLM's single-turn prompt (RankVicuna/RankZephyr, Pradeep et al.,
- *       2023): system message, then one user message = prefix + "[id] passage\n" per candidate +
- *       suffix.
- *   <li>{@link #first}: the same single-turn prompt with alphabetic identifiers [A], [B], ... (FIRST,
+ *       2023): system message, then one user message = prefix + an empty line + "[id] passage\n"
+ *       per candidate + suffix "... e.g., [2] > [1], Only respond with the ranking results, ...".
+ *   <li>{@link #first}: the same with alphabetic identifiers [A], [B], ..., "a alphabetical
+ *       identifier" (sic, as FIRST was trained and evaluated) and the example "[B] > [A]" (FIRST,
  *       Reddy et al., 2024).
  * </ul>
  *
- * Passages must already be formatted by {@link Passages#format}.
+ * The single-turn prompts rewrite "[n]" in the query as in passages. Passages must already be
+ * formatted by {@link Passages#format}. A local model reads the rendered chat template of these
+ * messages after {@link Ftfy#fixText}, tokenized with the tokenizer's special tokens (BOS).
  */
 public final class ListwisePrompts {
   public static final String RANKGPT_SYSTEM =
@@ -46,6 +51,29 @@ public final class ListwisePrompts {
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);
     }
+
+    /** RankLLM's single-turn prompts (RankZephyr, FIRST), rendered locally after {@link Ftfy}. */
+    public boolean singleTurn() {
+      return this != RANKGPT;
+    }
+
+    /**
+     * Words per passage in a window of {@code n}: RankLLM scales {@code words} by {@code 20 / n}
+     * for its single-turn prompts and by {@code window / n} for RankGPT's.
+     */
+    public int wordLimit(int words, int window, int n) {
+      return Passages.wordLimit(words, singleTurn() ? 20 : window, n);
+    }
+  }
+
+  /**
+   * The text a local model reads, given the rendered chat template of a prompt: RankLLM's
+   * single-turn prompts go through {@link Ftfy#fixText} (RankLLM: {@code prompt =
+   * fix_text(prompt)}), and FIRST's then get "[" (RankLLM: {@code generate([prompt + "["])}).
+   */
+  public static String modelText(Template t, String rendered) {
+    String text = t.singleTurn() ? Ftfy.fixText(rendered) : rendered;
+    return t == Template.FIRST ? text + "[" : text;
   }
 
   public static List<ChatMessage> build(Template t, String query, List<String> passages) {
@@ -99,13 +127,14 @@ public final class ListwisePrompts {
     return String.valueOf((char) ('A' + i));
   }
 
-  private static List<ChatMessage> singleTurn(String query, List<String> passages, boolean alpha) {
+  private static List<ChatMessage> singleTurn(String rawQuery, List<String> passages, boolean alpha) {
     int num = passages.size();
+    String query = Passages.rewriteIdentifiers(rawQuery);
     StringBuilder sb = new StringBuilder();
     sb.append("I will provide you with ").append(num).append(" passages, each indicated by a")
-        .append(alpha ? "n alphabetical" : " numerical")
+        .append(alpha ? " alphabetical" : " numerical")
         .append(" identifier []. Rank the passages based on their relevance to the search query: ")
-        .append(query).append(".\n");
+        .append(query).append(".\n\n");
     for (int i = 0; i < num; i++) {
       sb.append('[').append(identifier(i, alpha)).append("] ").append(passages.get(i)).append('\n');
     }
@@ -114,8 +143,7 @@ public final class ListwisePrompts {
             + " should be included and listed using identifiers, in descending order of relevance."
             + " The output format should be [] > [], e.g., ")
         .append(alpha ? "[B] > [A]" : "[2] > [1]")
-        .append(", Answer concisely and directly and only respond with the ranking results, do not"
-            + " say any word or explain.");
+        .append(", Only respond with the ranking results, do not say any word or explain.");
     List<ChatMessage> m = new ArrayList<>(2);
     m.add(ChatMessage.system(RANKLLM_SYSTEM));
     m.add(ChatMessage.user(sb.toString()));

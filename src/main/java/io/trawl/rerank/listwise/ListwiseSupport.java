@@ -11,9 +11,13 @@ import java.util.List;
 public final class ListwiseSupport {
   private ListwiseSupport() {}
 
-  /** Formatted passage texts of {@code items[range]}; fails naming a candidate without text. */
+  /**
+   * Formatted passage texts of {@code items[range]} for {@code template} ({@code words} scaled to
+   * the window as RankLLM does); fails naming a candidate without text.
+   */
   public static List<String> passages(Query q, List<Candidate> items, SlidingWindow.Range r,
-      int maxWords) {
+      ListwisePrompts.Template template, int words, int window) {
+    int maxWords = template.wordLimit(words, window, r.size());
     List<String> out = new ArrayList<>(r.size());
     for (int i = r.start(); i < r.end(); i++) {
       out.add(Passages.format(null, text(q, items.get(i)), maxWords));

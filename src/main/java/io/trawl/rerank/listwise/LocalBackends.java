@@ -22,8 +22,8 @@ public final class LocalBackends {
     return LlmRuntime.load(folder, options, ct == null ? null : Path.of(ct));
   }
 
-  static ChatBackend open(Params p) {
+  static ChatBackend open(Params p, ListwisePrompts.Template template) {
     return new LocalChatBackend(runtime(p, "rankgpt"), p.getInt("batch", 4), true,
-        "lower window= (passages per prompt) or words= (words per passage)");
+        "lower window= (passages per prompt) or words= (words per passage)", template);
   }
 }

@@ -7,21 +7,31 @@ import java.util.List;
 
 /**
  * Answers chat prompts with a local decoder-only model ({@link LlmRuntime}): the model's chat
- * template with the assistant turn opened, greedy decoding, {@code batch} prompts per left-padded
- * batch. With {@code maxTokens = 0} a window of n passages may generate as many tokens as
- * "[n] > [n-1] > ... > [1]" takes, plus 2.
+ * template with the assistant turn opened ({@link Ftfy#fixText} applied to the rendered text for
+ * RankLLM's single-turn prompts, as RankLLM does), tokenized with the tokenizer's special tokens
+ * (BOS) as RankLLM's {@code tokenizer([prompt])} and vLLM do, greedy decoding, {@code batch} prompts
+ * per left-padded batch. With {@code maxTokens = 0} a window of n passages may generate as many
+ * tokens as "[n] > [n-1] > ... > [1]" takes, plus 2.
  */
 public final class LocalChatBackend implements ChatBackend {
   private final LlmRuntime rt;
   private final int batch;
   private final boolean ownsRuntime;
   private final String hint;
+  private final ListwisePrompts.Template template;
 
-  public LocalChatBackend(LlmRuntime rt, int batch, boolean ownsRuntime, String hint) {
+  public LocalChatBackend(LlmRuntime rt, int batch, boolean ownsRuntime, String hint,
+      ListwisePrompts.Template template) {
     this.rt = rt;
     this.batch = Math.max(1, batch);
     this.ownsRuntime = ownsRuntime;
     this.hint = hint;
+    this.template = template;
+  }
+
+  /** The token ids of a request's prompt. */
+  int[] promptIds(List<io.trawl.model.llm.ChatMessage> messages) {
+    return rt.encodeWithSpecialTokens(ListwisePrompts.modelText(template, rt.render(messages, true)));
   }
 
   @Override
@@ -46,7 +56,7 @@ public final class LocalChatBackend implements ChatBackend {
       List<int[]> prompts = new ArrayList<>();
       int maxNew = 1;
       for (Request r : part) {
-        int[] ids = rt.encode(rt.render(r.messages(), true));
+        int[] ids = promptIds(r.messages());
         int n = r.maxTokens() > 0 ? r.maxTokens() : autoTokens(r.passages(), false);
         rt.checkContext(ids.length, n, "a window of " + r.passages() + " passages", hint);
         prompts.add(ids);

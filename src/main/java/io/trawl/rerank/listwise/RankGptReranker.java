@@ -56,8 +56,7 @@ public final class RankGptReranker implements Reranker {
     this.spec = canonicalSpec("rankgpt", p, RESULT_KEYS);
     String backendName = p.getString("backend", p.has("base-url") ? "openai" : "local");
     this.template = ListwisePrompts.Template.parse(p.getString("template", "rankgpt"));
-    this.sliding = new SlidingWindow(p.getInt("window", 20), p.getInt("stride", 10),
-        p.getInt("depth", 100));
+    this.sliding = SlidingWindow.of(p);
     this.words = p.getInt("words", Passages.DEFAULT_MAX_WORDS);
     if (words < 1) {
       throw TrawlException.invalid("words must be >= 1, got " + words);
@@ -79,7 +78,7 @@ public final class RankGptReranker implements Reranker {
     }
     this.backend = switch (backendName) {
       case "openai" -> openAi(p);
-      case "local" -> LocalBackends.open(p);
+      case "local" -> LocalBackends.open(p, template);
       default -> throw TrawlException.invalid("unknown backend '" + backendName
           + "' for rankgpt; valid: openai, local");
     };
@@ -142,7 +141,8 @@ public final class RankGptReranker implements Reranker {
         if (r == null) {
           continue;
         }
-        List<String> passages = ListwiseSupport.passages(queries.get(q), ls.current(q), r, words);
+        List<String> passages = ListwiseSupport.passages(queries.get(q), ls.current(q), r, template,
+            words, sliding.window());
         List<ChatMessage> prompt = ListwisePrompts.build(template, queries.get(q).text(), passages);
         who.add(q);
         which.add(r);

@@ -38,6 +38,17 @@ public record SlidingWindow(int window, int stride, int depth) {
     return new SlidingWindow(20, 10, 100);
   }
 
+  /**
+   * {@code window=20, stride=10, depth=100} from spec parameters; a stride not given is capped at
+   * the window ({@code first(window=5)} moves windows of 5 by 5), as RankLLM's default stride 10
+   * would otherwise exceed it.
+   */
+  public static SlidingWindow of(io.trawl.core.Params p) {
+    int window = p.getInt("window", 20);
+    return new SlidingWindow(window, p.getInt("stride", Math.min(10, Math.max(1, window))),
+        p.getInt("depth", 100));
+  }
+
   /** The windows, in processing order (bottom first, top last), over {@code min(n, depth)} items. */
   public List<Range> ranges(int n) {
     int total = Math.min(n, depth);

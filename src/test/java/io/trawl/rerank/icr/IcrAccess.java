@@ -10,4 +10,24 @@ public final class IcrAccess {
   public static double[] score(IcrReranker r, Query q, RankedList docs, boolean reuse) {
     return r.score(q, docs.candidates(), reuse);
   }
+
+  /** The prompt text with the query and with "N/A". */
+  public static String[] texts(IcrReranker r, Query q, RankedList docs) {
+    IcrReranker.Layout l = r.layout(q, docs.candidates());
+    return new String[] {l.text(), l.calibration()};
+  }
+
+  /** Spans (start, end per document, prompt order), then q0 and the length of the query pass. */
+  public static int[] tokens(IcrReranker r, Query q, RankedList docs) {
+    IcrReranker.Prepared p = r.prepare(q, docs.candidates());
+    int n = p.spanStart().length;
+    int[] out = new int[2 * n + 2];
+    for (int j = 0; j < n; j++) {
+      out[2 * j] = p.spanStart()[j];
+      out[2 * j + 1] = p.spanEnd()[j];
+    }
+    out[2 * n] = p.q0();
+    out[2 * n + 1] = p.full().length;
+    return out;
+  }
 }

@@ -46,6 +46,33 @@ class SlidingWindowTest {
   }
 
   @Test
+  void defaultStrideIsCappedAtTheWindow() {
+    // first(window=5) with no stride: windows of 5 moved by 5 (the default stride 10 would exceed it)
+    SlidingWindow five = SlidingWindow.of(new io.trawl.core.Params(java.util.Map.of("window", "5")));
+    assertEquals(new SlidingWindow(5, 5, 100), five);
+    assertEquals(new SlidingWindow(20, 10, 100),
+        SlidingWindow.of(new io.trawl.core.Params(java.util.Map.of())));
+    assertEquals(new SlidingWindow(12, 10, 50),
+        SlidingWindow.of(new io.trawl.core.Params(java.util.Map.of("window", "12", "depth", "50"))));
+    TrawlException e = assertThrows(TrawlException.class, () -> SlidingWindow.of(
+        new io.trawl.core.Params(java.util.Map.of("window", "5", "stride", "6"))));
+    assertTrue(e.getMessage().contains("stride must be in [1, window=5]"), e.getMessage());
+    // through the rerankers' constructors (rankgpt with a stand-in backend; first needs a model)
+    new RankGptReranker(new io.trawl.core.Params(java.util.Map.of("window", "5")),
+        new ChatBackend() {
+          @Override
+          public String describe() {
+            return "none";
+          }
+
+          @Override
+          public java.util.List<Completion> completeAll(java.util.List<Request> requests) {
+            throw new UnsupportedOperationException();
+          }
+        }).close();
+  }
+
+  @Test
   void rejectsBadValues() {
     assertThrows(TrawlException.class, () -> new SlidingWindow(0, 1, 10));
     assertThrows(TrawlException.class, () -> new SlidingWindow(20, 21, 10));

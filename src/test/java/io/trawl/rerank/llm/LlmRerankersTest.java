@@ -71,25 +71,35 @@ class LlmRerankersTest {
   @Test
   void firstRanksTheWindowByIdentifierLogits() throws Exception {
     try (Reranker r = create("first(model=\"" + model + "\",batch=2,words=40)")) {
-      // one window of 5: the order must follow the logits of "A".."E" after "<|assistant|>\n["
+      // one window of 5: the order must follow the logits of "A".."E" after the opened assistant
+      // turn + "[" (ftfy-fixed text, BOS first), letters outside the 30 most likely tokens last
       Query q = topics.queries().get(0);
       assertEquals(0, r.rerank(q, RankedList.empty(q.id())).size(), "empty in, empty out");
       RankedList five = topics.lists().get(0).top(5);
       List<String> got = r.rerank(q, five).candidates().stream().map(Candidate::docId).toList();
       try (LlmRuntime rt = LlmRuntime.load(model, ComputeOptions.DEFAULT, null);
           NDManager m = rt.model().manager().newSubManager()) {
+        int words = io.trawl.rerank.listwise.Passages.wordLimit(40, 20, 5);
         List<String> passages = five.candidates().stream()
-            .map(c -> io.trawl.rerank.listwise.Passages.format(null, c.text(), 40)).toList();
-        int[] ids = rt.encode(rt.render(ListwisePrompts.first(q.text(), passages), true) + "[");
+            .map(c -> io.trawl.rerank.listwise.Passages.format(null, c.text(), words)).toList();
+        String text = ListwisePrompts.modelText(ListwisePrompts.Template.FIRST,
+            rt.render(ListwisePrompts.first(q.text(), passages), true));
+        assertTrue(text.endsWith("<|assistant|>\n["), text);
+        int[] ids = rt.encodeWithSpecialTokens(text);
+        assertEquals(1, ids[0], "BOS");
         long[][] batch = {IntStream.of(ids).asLongStream().toArray()};
         float[] logits = rt.model().forward(batch, null, rt.model().newCache(m, 1), null, false, m).toFloatArray();
         int[] letters = {29909, 29933, 29907, 29928, 29923}; // "A".."E" in the Llama-2 vocabulary
         for (int i = 0; i < 5; i++) {
           assertEquals(letters[i], rt.tokenizer().pieceId(String.valueOf((char) ('A' + i))));
         }
-        List<String> expected = IntStream.range(0, 5).boxed()
-            .sorted(Comparator.comparingDouble(i -> -logits[letters[i]]))
-            .map(i -> five.get(i).docId()).toList();
+        float[] sorted = logits.clone();
+        java.util.Arrays.sort(sorted);
+        float top30 = sorted[sorted.length - 30];
+        List<Integer> in = IntStream.range(0, 5).boxed().filter(i -> logits[letters[i]] >= top30)
+            .sorted(Comparator.comparingDouble(i -> -logits[letters[i]])).toList();
+        List<String> expected = new java.util.ArrayList<>(in.stream().map(i -> five.get(i).docId()).toList());
+        IntStream.range(0, 5).filter(i -> !in.contains(i)).forEach(i -> expected.add(five.get(i).docId()));
         assertEquals(expected, got);
       }
     }

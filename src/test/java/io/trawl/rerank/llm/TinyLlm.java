@@ -20,13 +20,18 @@ import java.util.Map;
  * the real Llama-2 SentencePiece tokenizer (same 32000 vocabulary) and Zephyr's chat template; and
  * the first queries of the DL19 BM25 top-100 in RankGPT's retrieve-results JSON.
  */
-final class TinyLlm {
+public final class TinyLlm {
   static final Path SHARED = Path.of(System.getProperty("trawl.shared", "../shared"));
   static final String ZEPHYR = io.trawl.model.llm.ChatTemplateTest.ZEPHYR;
 
   private TinyLlm() {}
 
   static Path folder(Path tmp, String name, int maxPositions) throws Exception {
+    return folder(tmp, name, maxPositions, ZEPHYR);
+  }
+
+  /** The tiny chat model folder with another chat template. */
+  public static Path folder(Path tmp, String name, int maxPositions, String chatTemplate) throws Exception {
     Path golden = SHARED.resolve("golden/llama-tiny");
     Path sp = SHARED.resolve("golden/tokenizers/llama2/tokenizer.model");
     assumeTrue(Files.isRegularFile(golden.resolve("model.safetensors")) && Files.isRegularFile(sp),
@@ -41,7 +46,7 @@ final class TinyLlm {
     Map<String, Object> tc = new LinkedHashMap<>();
     tc.put("bos_token", "<s>");
     tc.put("eos_token", "</s>");
-    tc.put("chat_template", ZEPHYR);
+    tc.put("chat_template", chatTemplate);
     json.writeValue(dir.resolve("tokenizer_config.json").toFile(), tc);
     return dir;
   }
