@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.OutputTooBigException;
 import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
@@ -30,6 +31,12 @@ import java.util.Map;
 public final class ChatTemplate {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final ThreadLocal<Jinjava> ENGINE = ThreadLocal.withInitial(ChatTemplate::engine);
+  /**
+   * The longest prompt a template may render, and the longest string it may build on the way (a
+   * template from a model folder is untrusted input): 16 Mi characters, far beyond any model's
+   * context, and small enough for any heap.
+   */
+  public static final int MAX_OUTPUT_CHARS = 16 << 20;
 
   private final String source;
   private final String template;
@@ -130,12 +137,18 @@ public final class ChatTemplate {
       if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
         String msg = e.getMessage();
         Throwable cause = e.getException();
+        boolean tooBig = msg != null && msg.contains(OutputTooBigException.class.getSimpleName());
         while (cause != null) {
           if (cause instanceof TemplateRaised raised) {
             msg = raised.getMessage();
             break;
           }
+          tooBig |= cause instanceof OutputTooBigException;
           cause = cause.getCause();
+        }
+        if (tooBig) {
+          throw TrawlException.invalid("chat template " + source + ": renders more than "
+              + MAX_OUTPUT_CHARS + " characters (the limit for a prompt)");
         }
         if (msg != null && msg.contains(TemplateRaised.MARK)) {
           msg = msg.substring(msg.indexOf(TemplateRaised.MARK) + TemplateRaised.MARK.length());
@@ -155,6 +168,8 @@ public final class ChatTemplate {
         .withTrimBlocks(true)
         .withLstripBlocks(true)
         .withFailOnUnknownTokens(false)
+        .withMaxOutputSize(MAX_OUTPUT_CHARS)
+        .withMaxStringLength(MAX_OUTPUT_CHARS)
         .build();
     Jinjava j = new Jinjava(cfg);
     j.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception",
