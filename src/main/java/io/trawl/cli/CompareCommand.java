@@ -8,8 +8,6 @@ import io.trawl.eval.EvalRun;
 import io.trawl.eval.Measure;
 import io.trawl.eval.Qrels;
 import io.trawl.eval.Significance;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -103,6 +101,7 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    AtomicOutput.check(output);
     List<Measure> ms = Measure.parseAll(measures.isEmpty() ? List.of("nDCG@10", "AP") : measures);
     EvalOptions o = new EvalOptions(level, true, maxDocs == null ? Long.MAX_VALUE : maxDocs, false,
         EvalOptions.TrecEvalVersion.V10);
@@ -134,10 +133,8 @@ public final class CompareCommand implements Callable<Integer> {
       case html -> CompareReports.html(cmp);
     };
     try (AtomicOutput out = AtomicOutput.open(output)) {
-      out.writer().write(text);
+      out.write(text);
       out.commit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return 0;
   }

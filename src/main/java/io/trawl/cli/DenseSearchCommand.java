@@ -81,6 +81,7 @@ public final class DenseSearchCommand implements Callable<Integer> {
     if (!fusion.equals("rrf") && !fusion.equals("interp")) {
       throw TrawlException.invalid("unknown fusion '" + fusion + "'; valid: rrf, interp");
     }
+    io.trawl.core.AtomicOutput.check(output);
     List<Query> queries = io.trawl.search.Topics.read(topics);
     Map<String, RankedList> sparse = hybrid == null ? null : TrecRuns.read(hybrid);
     List<RankedList> out;

@@ -49,6 +49,7 @@ public final class EncodeCommand implements Callable<Integer> {
   public Integer call() {
     var err = quiet ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
     Encoders.config(encoder); // fail fast on a bad name before reading the corpus
+    io.trawl.core.AtomicOutput.check(output.toString());
     CorpusTexts docs;
     if (input.corpus != null) {
       docs = CorpusTexts.readJsonl(input.corpus);

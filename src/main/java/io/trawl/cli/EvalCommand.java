@@ -8,8 +8,6 @@ import io.trawl.eval.EvalRun;
 import io.trawl.eval.Evaluator;
 import io.trawl.eval.Measure;
 import io.trawl.eval.Qrels;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -110,6 +108,7 @@ public final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    AtomicOutput.check(output);
     List<Measure> ms = Measure.parseAll(measures.isEmpty() ? List.of("official") : measures);
     EvalOptions options = new EvalOptions(level, complete,
         maxDocs == null ? Long.MAX_VALUE : maxDocs, judgedOnly, parseVersion(version), numDocsInColl);
@@ -132,10 +131,8 @@ public final class EvalCommand implements Callable<Integer> {
       case json -> EvalReports.json(results, perQuery);
     };
     try (AtomicOutput out = AtomicOutput.open(output)) {
-      out.writer().write(text);
+      out.write(text);
       out.commit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return 0;
   }

@@ -6,7 +6,6 @@ import io.trawl.core.RunReader;
 import io.trawl.core.TrawlException;
 import io.trawl.eval.fusion.Fusion;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,6 +58,7 @@ public final class FuseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    AtomicOutput.check(output);
     Fusion.Method m = Fusion.Method.valueOf(method.name().toUpperCase(java.util.Locale.ROOT));
     Fusion.Norm n = norm != null ? Fusion.Norm.valueOf(norm.name().toUpperCase(java.util.Locale.ROOT))
         : (m == Fusion.Method.RRF ? Fusion.Norm.NONE : Fusion.Norm.MINMAX);
@@ -76,10 +76,12 @@ public final class FuseCommand implements Callable<Integer> {
       fused = new Run(tag, fused.lists());
     }
     try (AtomicOutput out = AtomicOutput.open(output)) {
-      Fusion.writeTrec(fused, out.writer());
+      try {
+        Fusion.writeTrec(fused, out.writer());
+      } catch (IOException e) {
+        throw out.cannotWrite(e);
+      }
       out.commit();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     return 0;
   }

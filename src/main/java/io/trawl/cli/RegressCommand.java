@@ -74,11 +74,21 @@ public final class RegressCommand implements Runnable {
         description = "Where run files are written (default: runs).")
     Path runs;
 
+    @Option(names = "--base-url", paramLabel = "URL",
+        description = "API endpoint for rerankers that call a server (default: $TRAWL_LLM_BASE_URL);"
+            + " a spec cannot choose it.")
+    String baseUrl;
+
+    @Option(names = "--api-key-env", paramLabel = "VAR",
+        description = "Environment variable holding the API key for that endpoint (default:"
+            + " $TRAWL_LLM_API_KEY_ENV, else OPENAI_API_KEY); a spec cannot choose it.")
+    String apiKeyEnv;
+
     @Option(names = "--debug", description = "Print stack traces of errors.")
     boolean debug;
 
     RegressEnv env() {
-      return RegressEnv.of(collections, models, indexRoot, runs);
+      return RegressEnv.of(collections, models, indexRoot, runs).withEndpoint(baseUrl, apiKeyEnv);
     }
   }
 

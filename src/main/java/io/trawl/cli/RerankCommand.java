@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
           + "file (RankLLM JSON/JSONL or retrieve-results JSON); write a TREC run or RankLLM JSONL.",
       "Finished queries are appended to <output>.work as they complete; after a crash or Ctrl-C, "
           + "--resume continues where it stopped, and the final output is identical to an "
-          + "uninterrupted run."
+          + "uninterrupted run. A second rerank on the same output is refused while one runs."
     },
     footerHeading = "%nExamples:%n",
     footer = {

@@ -74,6 +74,7 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
+    io.trawl.core.AtomicOutput.check(output);
     Pipeline p = Pipeline.parse(pipeline);
     PipelineRunner.check(p);
     Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);

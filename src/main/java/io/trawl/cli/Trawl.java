@@ -61,14 +61,28 @@ public final class Trawl implements Runnable {
   /**
    * Installs Trawl's error handling on a command line (shared with trawl-spark): a
    * {@link TrawlException} (as found by {@code cause}) prints {@code PROGRAM: error: message} and
-   * exits with its code; any other exception prints {@code PROGRAM: LABEL: exception} and exits 1;
-   * usage errors exit 2 with suggestions. Stack traces only with {@code --debug}.
+   * exits with its code; running out of memory prints {@code PROGRAM: error: out of memory ...;
+   * raise TRAWL_HEAP} and exits 1; any other exception prints {@code PROGRAM: LABEL: exception}
+   * and exits 1; usage errors exit 2 with suggestions. Stack traces only with {@code --debug}.
    */
   public static CommandLine withErrorHandling(CommandLine cl, String program,
       java.util.function.Function<Throwable, TrawlException> cause, String otherLabel) {
+    CommandLine.IExecutionStrategy strategy = cl.getExecutionStrategy();
+    cl.setExecutionStrategy(parseResult -> {
+      try {
+        return strategy.execute(parseResult);
+      } catch (OutOfMemoryError e) {
+        return outOfMemory(program, e, parseResult.commandSpec().commandLine().getErr(),
+            parseResult.originalArgs().contains("--debug"));
+      }
+    });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       boolean debug = parseResult.originalArgs().contains("--debug");
       PrintWriter err = commandLine.getErr();
+      OutOfMemoryError oom = outOfMemoryCause(ex);
+      if (oom != null) {
+        return outOfMemory(program, oom, err, debug);
+      }
       TrawlException te = cause.apply(ex);
       if (te != null) {
         err.println(program + ": error: " + te.getMessage());
@@ -97,6 +111,46 @@ public final class Trawl implements Runnable {
       return TrawlException.INVALID_INPUT;
     });
     return cl;
+  }
+
+  /** The OutOfMemoryError among {@code t} and its causes, or null. */
+  static OutOfMemoryError outOfMemoryCause(Throwable t) {
+    for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
+      if (t instanceof OutOfMemoryError oom) {
+        return oom;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The one line for an OutOfMemoryError: what ran out, the heap limit, and the setting to raise
+   * (exit 1). Input that is merely large is bounded elsewhere (line and document limits, model
+   * sizes checked against their weights, a cap on chat template output); what is left is work that
+   * needs more heap than it was given.
+   */
+  static String outOfMemoryMessage(OutOfMemoryError e) {
+    long max = Runtime.getRuntime().maxMemory();
+    long mib = 1L << 20;
+    // suggest at least twice the current limit, rounded up to 256 MiB (in GiB from 1 GiB on)
+    long suggest = Math.max(256, (2 * max / mib + 255) / 256 * 256);
+    String what = e.getMessage() == null || e.getMessage().isBlank() ? "Java heap space" : e.getMessage();
+    return "out of memory (" + what + "; the heap limit is " + size(max) + "); raise TRAWL_HEAP, e.g."
+        + " TRAWL_HEAP=" + (suggest % 1024 == 0 ? suggest / 1024 + "g" : suggest + "m");
+  }
+
+  private static String size(long bytes) {
+    return bytes >= (1L << 30) ? String.format(java.util.Locale.ROOT, "%.1f GiB", bytes / (double) (1L << 30))
+        : (bytes >> 20) + " MiB";
+  }
+
+  private static int outOfMemory(String program, OutOfMemoryError e, PrintWriter err, boolean debug) {
+    err.println(program + ": error: " + outOfMemoryMessage(e));
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return TrawlException.RUNTIME;
   }
 
   /** Every command accepts {@code --debug} (stack traces on errors), declared or not. */
@@ -128,8 +182,26 @@ public final class Trawl implements Runnable {
   private static java.util.logging.Logger luceneLogger;
 
   public static void main(String[] args) {
-    quietLibraryLogging();
-    int code = commandLine().execute(args);
+    // a thread of our own that runs out of memory ends the command with the same one line
+    Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+      OutOfMemoryError oom = outOfMemoryCause(e);
+      if (oom == null) {
+        System.err.print("Exception in thread \"" + thread.getName() + "\" ");
+        e.printStackTrace();
+        return;
+      }
+      System.err.println("trawl: error: " + outOfMemoryMessage(oom));
+      System.err.flush();
+      System.exit(TrawlException.RUNTIME);
+    });
+    int code;
+    try {
+      quietLibraryLogging();
+      code = commandLine().execute(args);
+    } catch (OutOfMemoryError e) {
+      System.err.println("trawl: error: " + outOfMemoryMessage(e));
+      code = TrawlException.RUNTIME;
+    }
     System.out.flush();
     System.exit(code);
   }

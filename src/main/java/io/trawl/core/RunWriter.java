@@ -1,6 +1,5 @@
 package io.trawl.core;
 
-import java.io.IOException;
 import java.util.Locale;
 
 /**
@@ -28,10 +27,8 @@ public final class RunWriter implements AutoCloseable {
   private final AtomicOutput out;
   private final Format format;
   private final String tag;
-  private final String name;
 
   private RunWriter(String name, Format format, String tag) {
-    this.name = name;
     this.out = AtomicOutput.open(name);
     this.format = format;
     this.tag = sanitizeTag(tag);
@@ -85,11 +82,7 @@ public final class RunWriter implements AutoCloseable {
 
   /** Writes lines produced by {@link #format(RankedList)}. */
   public void writeFormatted(String lines) {
-    try {
-      out.writer().write(lines);
-    } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, name + ": cannot write: " + e.getMessage(), e);
-    }
+    out.write(lines);
   }
 
   /** Flushes and moves the file into place (a no-op rename for stdout). */

@@ -1,5 +1,6 @@
 package io.trawl.corpus;
 
+import io.trawl.core.Ids;
 import io.trawl.core.InputException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Streams the documents of an input across its files, applying the {@link OnError} policy and
- * common checks (non-empty id without NUL, no NUL in text). Counts documents, empty documents and
+ * common checks (non-empty id without NUL or whitespace ({@link Ids}), no NUL in text). Counts documents, empty documents and
  * skipped errors; keeps the first {@value #KEPT_MESSAGES} error messages for the report.
  */
 public final class CorpusReader implements AutoCloseable {
@@ -95,6 +96,10 @@ public final class CorpusReader implements AutoCloseable {
     }
     if (id.length() > MAX_ID_BYTES / 3 && id.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
       throw new InputException(doc.file(), doc.line(), "docid longer than " + MAX_ID_BYTES + " bytes");
+    }
+    String bad = Ids.problem("docid", id);
+    if (bad != null) {
+      throw new InputException(doc.file(), doc.line(), bad);
     }
     if (id.indexOf('\0') >= 0 || doc.contents().indexOf('\0') >= 0
         || doc.title().indexOf('\0') >= 0) {

@@ -9,15 +9,10 @@ import io.trawl.corpus.OnError;
 import io.trawl.corpus.SourceDocument;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Queue;
@@ -82,8 +77,9 @@ import org.apache.lucene.util.IOUtils;
  * at the end. What is written does not depend on the chunking or the thread count.
  *
  * <p><b>Atomicity</b>: the index is built in a hidden sibling folder and renamed into place when
- * complete; on failure (or Ctrl-C) the temporary folder is removed. An existing index is replaced
- * only with {@link Options#force}, and only if it is a Trawl/Lucene index or an empty folder.
+ * complete ({@link StagedFolder}); on failure (or Ctrl-C, SIGTERM) the temporary folder is removed.
+ * An existing index is replaced only with {@link Options#force}, and only if it is a Trawl/Lucene
+ * index or an empty folder.
  *
  * <p><b>Duplicates</b>: a docid seen twice is an error; with {@link OnError#SKIP} only its first
  * copy is kept and the rest are counted.
@@ -238,6 +234,7 @@ public final class Indexer {
   private volatile IndexWriter writer;
   private final AtomicLong indexed = new AtomicLong();
   private volatile Path temp;
+  private volatile StagedFolder staged;
   /** Segments written before the final merge (1 when the RAM buffer held the whole corpus). */
   long flushedSegments;
 
@@ -279,64 +276,21 @@ public final class Indexer {
     };
   }
 
-  /**
-   * Removes the temporary folders of builds of the same index whose process is gone (killed with
-   * SIGKILL or by a power cut, so their shutdown hook never ran). A folder whose process id is
-   * still alive, or that does not follow our naming, is left alone.
-   */
-  static void removeStaleTemps(Path parent, String name) {
-    String prefix = "." + name + ".tmp-";
-    try (java.util.stream.Stream<Path> s = Files.list(parent)) {
-      for (Path p : s.toList()) {
-        String f = p.getFileName().toString();
-        if (!f.startsWith(prefix) || !Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          continue;
-        }
-        String rest = f.substring(prefix.length());
-        int dash = rest.indexOf('-');
-        long pid;
-        try {
-          pid = dash > 0 ? Long.parseLong(rest.substring(0, dash)) : -1;
-        } catch (NumberFormatException e) {
-          continue;
-        }
-        if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-          continue;
-        }
-        if (pid > 0) {
-          deleteRecursively(p);
-        }
-      }
-    } catch (IOException e) {
-      // best effort: a stale folder only wastes space
-    }
-  }
-
   /** Builds the index; see the class comment for the guarantees. */
   public Result run() {
     indexed.set(0);
     Path target = o.index.toAbsolutePath().normalize();
     checkTarget(target);
     long t0 = System.nanoTime();
-    Thread hook = new Thread(this::abandon, "trawl-index-cleanup");
-    try {
-      Path parent = target.getParent();
-      Files.createDirectories(parent);
-      removeStaleTemps(parent, target.getFileName().toString());
-      // createDirectory (not createTempDirectory): the index gets the usual umask permissions
-      temp = Files.createDirectory(parent.resolve("." + target.getFileName() + ".tmp-"
-          + ProcessHandle.current().pid() + "-"
-          + Long.toHexString(new java.security.SecureRandom().nextLong() & Long.MAX_VALUE)));
-      Runtime.getRuntime().addShutdownHook(hook);
-    } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, target + ": cannot create: " + e.getMessage(), e);
-    }
     List<String> warnings = new ArrayList<>();
     Progress progress = new Progress(o.progress, o.liveProgress);
-    try (FSDirectory dir = FSDirectory.open(temp)) {
-      try {
+    try (StagedFolder folder = StagedFolder.create(target, this::rollback)) {
+      staged = folder;
+      temp = folder.path();
+      try (FSDirectory dir = FSDirectory.open(temp)) {
         return build(dir, target, t0, progress, warnings);
       } catch (RuntimeException | IOException | Error e) {
+        folder.whenShutDown(e); // stopped by a signal: the failure is the cleanup's doing
         rollback();
         throw e;
       }
@@ -344,14 +298,8 @@ public final class Indexer {
       throw new TrawlException(TrawlException.RUNTIME, target + ": indexing failed: " + e.getMessage(), e);
     } finally {
       progress.stop();
-      if (temp != null) {
-        abandon();
-      }
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // already shutting down: the hook runs
-      }
+      staged = null;
+      temp = null;
     }
   }
 
@@ -741,7 +689,7 @@ public final class Indexer {
       IOUtils.close(dirs);
     }
     chunks.clear();
-    deleteRecursively(chunkRoot);
+    StagedFolder.deleteRecursively(chunkRoot);
   }
 
   /**
@@ -952,33 +900,12 @@ public final class Indexer {
     }
   }
 
+  /** Renames the finished index into place (see {@link StagedFolder#commit()}). */
   private void moveIntoPlace(Path from, Path target) throws IOException {
-    Path old = null;
     if (Files.exists(target)) {
       checkTarget(target);
-      old = target.resolveSibling("." + target.getFileName() + ".old-" + System.nanoTime());
-      move(target, old);
     }
-    try {
-      move(from, target);
-    } catch (IOException e) {
-      if (old != null) {
-        move(old, target);
-      }
-      throw e;
-    }
-    temp = null;
-    if (old != null) {
-      deleteRecursively(old);
-    }
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
+    staged.commit();
   }
 
   private void rollback() {
@@ -997,34 +924,6 @@ public final class Indexer {
         w.rollback();
       } catch (IOException | RuntimeException e) {
         // best effort
-      }
-    }
-  }
-
-  /** Drops the half-built index (on failure, or from the shutdown hook on Ctrl-C). */
-  private void abandon() {
-    rollback();
-    Path t = temp;
-    if (t != null) {
-      temp = null;
-      deleteRecursively(t);
-    }
-  }
-
-  static void deleteRecursively(Path root) {
-    for (int attempt = 0; attempt < 3 && Files.exists(root); attempt++) {
-      try (Stream<Path> walk = Files.walk(root)) {
-        walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-          try {
-            Files.deleteIfExists(p);
-          } catch (DirectoryNotEmptyException e) {
-            // a file appeared meanwhile; next attempt
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        });
-      } catch (IOException | UncheckedIOException e) {
-        // retry
       }
     }
   }

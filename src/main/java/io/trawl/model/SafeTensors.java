@@ -345,6 +345,31 @@ public final class SafeTensors implements AutoCloseable {
     return tensors.containsKey(name);
   }
 
+  /**
+   * How many numbered blocks the checkpoint holds under {@code prefix} (e.g. {@code model.layers.}):
+   * the n such that tensors named {@code prefix + i + "."...} exist for every i below n. Model
+   * loaders compare it with the layer count of {@code config.json} before allocating anything
+   * for the layers, so an absurd count is an error, not an out-of-memory.
+   */
+  public int blocks(String prefix) {
+    java.util.Set<Integer> seen = new java.util.HashSet<>();
+    for (String name : tensors.keySet()) {
+      if (!name.startsWith(prefix)) {
+        continue;
+      }
+      int dot = name.indexOf('.', prefix.length());
+      String index = name.substring(prefix.length(), dot < 0 ? name.length() : dot);
+      if (!index.isEmpty() && index.length() < 10 && index.chars().allMatch(Character::isDigit)) {
+        seen.add(Integer.parseInt(index));
+      }
+    }
+    int n = 0;
+    while (seen.contains(n)) {
+      n++;
+    }
+    return n;
+  }
+
   /** The {@code __metadata__} entries of all shards. */
   public Map<String, String> metadata() {
     return Collections.unmodifiableMap(metadata);

@@ -112,10 +112,20 @@ public final class T5Model implements AutoCloseable {
     options.applyThreads();
     NDManager manager = NDManager.newBaseManager(device, "PyTorch");
     try (SafeTensors st = SafeTensors.open(folder)) {
+      checkLayers(hf, st, "num_layers", cfg.numLayers(), "encoder.block.");
+      checkLayers(hf, st, "num_decoder_layers", cfg.numDecoderLayers(), "decoder.block.");
       return new T5Model(folder, cfg, manager, dtype, st);
     } catch (RuntimeException e) {
       manager.close();
       throw e;
+    }
+  }
+
+  /** A layer count of config.json must match the weights (checked before anything is allocated). */
+  private static void checkLayers(HfConfig hf, SafeTensors st, String key, int layers, String prefix) {
+    int stored = st.blocks(prefix);
+    if (stored != layers) {
+      throw hf.error(key + " is " + layers + " but the weights hold " + stored + " blocks under " + prefix);
     }
   }
 
@@ -153,10 +163,12 @@ public final class T5Model implements AutoCloseable {
    * them to one contiguous {@code [in, sum(out)]} array, so {@code x.matMul(w)} is every projection.
    */
   private NDArray linearT(SafeTensors st, int in, String[] names, int out) {
+    for (String name : names) {
+      st.info(name, out, in); // the sizes of config.json, checked against the weights first
+    }
     int total = out * names.length;
     float[] t = new float[Math.multiplyExact(in, total)];
     for (int k = 0; k < names.length; k++) {
-      st.info(names[k], out, in);
       float[] w = st.floats(names[k]);
       int base = k * out;
       for (int r = 0; r < out; r++) {

@@ -16,19 +16,32 @@ import java.util.Map;
  * @param runsDir where run files are written
  * @param gpu whether a GPU is available
  * @param env the environment variables (for {@code requires.env})
+ * @param baseUrl the API endpoint the user chose for rerankers that call a server (null: none);
+ *     see {@link Endpoints}
+ * @param apiKeyEnv the environment variable the user chose for their API key (null: the
+ *     reranker's default)
  */
 public record RegressEnv(Path collections, Path models, Path indexRoot, Path runsDir, boolean gpu,
-    Map<String, String> env) {
+    Map<String, String> env, String baseUrl, String apiKeyEnv) {
 
   public static final String COLLECTIONS_VAR = "TRAWL_COLLECTIONS";
   public static final String MODELS_VAR = "TRAWL_MODELS";
   public static final String GPU_VAR = "TRAWL_GPU";
+  public static final String BASE_URL_VAR = "TRAWL_LLM_BASE_URL";
+  public static final String API_KEY_ENV_VAR = "TRAWL_LLM_API_KEY_ENV";
+
+  /** Without an API endpoint. */
+  public RegressEnv(Path collections, Path models, Path indexRoot, Path runsDir, boolean gpu,
+      Map<String, String> env) {
+    this(collections, models, indexRoot, runsDir, gpu, env, null, null);
+  }
 
   /**
    * The environment from options (null = not given) and environment variables: collections from
    * {@code --collections} or {@code TRAWL_COLLECTIONS}; models from {@code --models} or
    * {@code TRAWL_MODELS} (default {@code models}); GPU from {@code TRAWL_GPU} (1/0) or the presence
-   * of an NVIDIA device.
+   * of an NVIDIA device; the API endpoint from {@code TRAWL_LLM_BASE_URL} and
+   * {@code TRAWL_LLM_API_KEY_ENV} ({@link #withEndpoint} sets it from options).
    */
   public static RegressEnv of(Path collections, Path models, Path indexRoot, Path runsDir) {
     Map<String, String> env = System.getenv();
@@ -39,7 +52,18 @@ public record RegressEnv(Path collections, Path models, Path indexRoot, Path run
         : env.get(MODELS_VAR) != null && !env.get(MODELS_VAR).isBlank()
             ? Path.of(env.get(MODELS_VAR)) : Path.of("models");
     return new RegressEnv(c, m, indexRoot != null ? indexRoot : Path.of("indexes"),
-        runsDir != null ? runsDir : Path.of("runs"), detectGpu(env), env);
+        runsDir != null ? runsDir : Path.of("runs"), detectGpu(env), env, blankToNull(env.get(BASE_URL_VAR)),
+        blankToNull(env.get(API_KEY_ENV_VAR)));
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s.strip();
+  }
+
+  /** The API endpoint and key variable given as options (null keeps the environment's). */
+  public RegressEnv withEndpoint(String url, String keyEnv) {
+    return new RegressEnv(collections, models, indexRoot, runsDir, gpu, env,
+        url != null ? blankToNull(url) : baseUrl, keyEnv != null ? keyEnv.strip() : apiKeyEnv);
   }
 
   static boolean detectGpu(Map<String, String> env) {
@@ -51,7 +75,7 @@ public record RegressEnv(Path collections, Path models, Path indexRoot, Path run
   }
 
   public RegressEnv withGpu(boolean hasGpu) {
-    return new RegressEnv(collections, models, indexRoot, runsDir, hasGpu, env);
+    return new RegressEnv(collections, models, indexRoot, runsDir, hasGpu, env, baseUrl, apiKeyEnv);
   }
 
   /** True when a collections root is configured and is a folder. */

@@ -20,7 +20,8 @@ import java.util.Map;
  * A spec resolved against an environment: files found, names checked against the registries,
  * pipelines expanded and parsed, or the reason it cannot run here. Every problem in the spec is an
  * {@link InputException} naming the spec file and the line of the offending value (exit 2);
- * missing capabilities (gpu, model folders, data) are skip reasons instead.
+ * missing capabilities (gpu, model folders, data, an API endpoint) are skip reasons instead.
+ * Rerankers that call a server get the endpoint and key variable the user chose ({@link Endpoints}).
  *
  * @param file the spec file
  * @param spec the spec
@@ -143,7 +144,16 @@ public record RegressionPlan(Path file, RegressionSpec spec, String skipped, Str
       }
       Map<String, Pipeline> pipelines = new LinkedHashMap<>();
       for (String topicSet : r.expected().keySet()) {
-        pipelines.put(topicSet, pipeline(f, env, spec, r, topicSet, indexDir != null));
+        Pipeline p = Endpoints.apply(f, r.pipeline(), r.name().value(),
+            pipeline(f, env, spec, r, topicSet, indexDir != null), env);
+        if (p == null) {
+          break;
+        }
+        pipelines.put(topicSet, p);
+      }
+      if (pipelines.size() < r.expected().size()) {
+        runs.add(new PlannedRun(r, "needs " + Endpoints.missing(), Map.of()));
+        continue;
       }
       runs.add(new PlannedRun(r, null, pipelines));
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trawl.core.Candidate;
+import io.trawl.core.Ids;
 import io.trawl.core.InputException;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
@@ -19,8 +20,10 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -44,9 +47,12 @@ public final class CandidateFiles {
 
   private CandidateFiles() {}
 
-  /** Reads every query of a candidates file, in file order; a qid twice is an error. */
+  /**
+   * Reads every query of a candidates file, in file order. A qid twice, a docid twice within a
+   * query, or an id holding whitespace ({@link Ids}) is an error naming the file and line.
+   */
   public static List<QueryCandidates> read(String file) {
-    List<QueryCandidates> out = new ArrayList<>();
+    Entries out = new Entries(file);
     try (BufferedReader r = TextFiles.openReader(file)) {
       PushbackReader in = new PushbackReader(r, 1);
       int c;
@@ -54,7 +60,7 @@ public final class CandidateFiles {
         c = in.read();
       } while (c != -1 && Character.isWhitespace(c));
       if (c == -1) {
-        return out;
+        return out.queries;
       }
       in.unread(c);
       if (c == '[') {
@@ -67,16 +73,50 @@ public final class CandidateFiles {
     } catch (IOException e) {
       throw TextFiles.malformed(file, 0, e);
     }
-    Set<String> seen = new LinkedHashSet<>();
-    for (QueryCandidates q : out) {
-      if (!seen.add(q.query().id())) {
-        throw new InputException(file, "query '" + q.query().id() + "' appears twice");
-      }
-    }
-    return out;
+    return out.queries;
   }
 
-  private static void readList(String file, Reader in, List<QueryCandidates> out) throws IOException {
+  /** The queries read so far, with the line each came from: a qid seen twice is an error. */
+  private static final class Entries {
+    final String file;
+    final List<QueryCandidates> queries = new ArrayList<>();
+    final Map<String, Long> lines = new HashMap<>();
+
+    Entries(String file) {
+      this.file = file;
+    }
+
+    void add(long line, QueryCandidates q) {
+      Long first = lines.putIfAbsent(q.query().id(), line);
+      if (first != null) {
+        throw new InputException(file, line, "query '" + q.query().id() + "' appears twice (first at line "
+            + first + ")");
+      }
+      queries.add(q);
+    }
+  }
+
+  /** Checks a query's and its candidates' ids: no whitespace, no docid twice. */
+  private static QueryCandidates checked(String file, long line, Query query, List<Candidate> list) {
+    String bad = Ids.problem("query id", query.id());
+    if (bad != null) {
+      throw new InputException(file, line, bad);
+    }
+    Set<String> docids = new HashSet<>();
+    for (Candidate c : list) {
+      bad = Ids.problem("docid", c.docId());
+      if (bad != null) {
+        throw new InputException(file, line, "query '" + query.id() + "': " + bad);
+      }
+      if (!docids.add(c.docId())) {
+        throw new InputException(file, line, "query '" + query.id() + "': docid '" + c.docId()
+            + "' appears twice among its candidates");
+      }
+    }
+    return new QueryCandidates(query, new RankedList(query.id(), list));
+  }
+
+  private static void readList(String file, Reader in, Entries out) throws IOException {
     try (JsonParser p = JSON.getFactory().createParser(in)) {
       p.nextToken();
       int index = 0;
@@ -98,12 +138,12 @@ public final class CandidateFiles {
           throw new InputException(file, e.getLocation() == null ? line : e.getLocation().getLineNr(),
               "invalid JSON: " + e.getOriginalMessage());
         }
-        out.add(parseEntry(file, line, n, index++));
+        out.add(line, parseEntry(file, line, n, index++));
       }
     }
   }
 
-  private static void readJsonl(String file, Reader in, List<QueryCandidates> out) throws IOException {
+  private static void readJsonl(String file, Reader in, Entries out) throws IOException {
     BufferedReader r = new BufferedReader(TextFiles.limitLines(in, TextFiles.MAX_LINE_CHARS));
     String line;
     long no = 0;
@@ -119,7 +159,7 @@ public final class CandidateFiles {
       } catch (JsonProcessingException e) {
         throw new InputException(file, no, "invalid JSON: " + e.getOriginalMessage());
       }
-      out.add(parseEntry(file, no, n, index++));
+      out.add(no, parseEntry(file, no, n, index++));
     }
   }
 
@@ -165,7 +205,7 @@ public final class CandidateFiles {
       }
       list.add(new Candidate(docid, s, docText(c.path("doc"))));
     }
-    return new QueryCandidates(new Query(qid, text), new RankedList(qid, list));
+    return checked(file, line, new Query(qid, text), list);
   }
 
   /** The text of a RankLLM {@code doc} object. */
@@ -214,7 +254,7 @@ public final class CandidateFiles {
     if (qid == null) {
       throw new InputException(file, line, "query '" + text + "' has no hits, so its qid is unknown");
     }
-    return new QueryCandidates(new Query(qid, text), new RankedList(qid, list));
+    return checked(file, line, new Query(qid, text), list);
   }
 
   /** One RankLLM JSONL line (no newline) for a query and its ranked candidates. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trawl.core.AtomicOutput;
 import io.trawl.core.Candidate;
+import io.trawl.core.Ids;
 import io.trawl.core.InputException;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
@@ -40,6 +41,9 @@ import java.util.function.Function;
  * the end from the input order and the per-query results, so it is byte-identical to an
  * uninterrupted run (every query is scored on its own, never batched with others), and the work
  * file is then deleted.
+ *
+ * <p>The work file is locked ({@link WorkLock}) while a job runs: a second process on the same
+ * output fails at once, naming the process that holds it.
  *
  * <p>With {@code depth = k} only the top k of each list are reranked; the rest keep their order
  * below them, with scores {@code min(reranked) - 1, - 2, ...}, so the run stays score-monotone.
@@ -88,15 +92,19 @@ public final class RerankJob {
     if (opt.depth() != null && opt.depth() < 1) {
       throw TrawlException.invalid("--depth must be >= 1, got " + opt.depth());
     }
+    AtomicOutput.check(opt.output() == null ? "-" : opt.output());
     Path work = workFile();
-    boolean workExisted = work != null && Files.exists(work);
-    try (Input in = readInput()) {
-      return run(err, start, spec, specText, format, in);
-    } catch (RuntimeException e) {
-      if (!workExisted) {
-        deleteIfNoQueryDone(work);
+    // one process per work file: a second one would interleave its lines or truncate the file
+    try (WorkLock lock = work == null ? null : WorkLock.acquire(work)) {
+      boolean workExisted = work != null && Files.exists(work);
+      try (Input in = readInput()) {
+        return run(err, start, spec, specText, format, in);
+      } catch (RuntimeException e) {
+        if (!workExisted) {
+          deleteIfNoQueryDone(work);
+        }
+        throw e;
       }
-      throw e;
     }
   }
 
@@ -361,6 +369,10 @@ public final class RerankJob {
           throw lines.error("expected 'qid<TAB>text'");
         }
         String qid = line.substring(0, tab).strip();
+        String bad = Ids.problem("query id", qid);
+        if (bad != null) {
+          throw lines.error(bad);
+        }
         if (out.put(qid, line.substring(tab + 1).strip()) != null) {
           throw lines.error("query '" + qid + "' appears twice");
         }

@@ -3,6 +3,7 @@ package io.trawl.search;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.trawl.core.Ids;
 import io.trawl.core.InputException;
 import io.trawl.core.Query;
 import io.trawl.core.TextFiles;
@@ -108,6 +109,10 @@ public final class Topics {
     }
 
     void add(String id, String text, long line) {
+      String bad = Ids.problem("query id", id);
+      if (bad != null) {
+        throw new InputException(file, line, bad);
+      }
       Long first = seen.putIfAbsent(id, line);
       if (first != null) {
         throw new InputException(file, line,

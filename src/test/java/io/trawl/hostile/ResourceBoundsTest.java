@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trawl.model.Golden;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,30 +148,6 @@ class ResourceBoundsTest {
 
   /** Runs the cases in a child JVM with the given heap; returns name -> [name, exit, stderr]. */
   static Map<String, String[]> runChild(Path caseFile, String heap) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(ProcessHandle.current().info().command().orElse("java"));
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("-D") || a.startsWith("--add-modules") || a.startsWith("--enable-native-access")) {
-        cmd.add(a);
-      }
-    }
-    cmd.addAll(List.of(heap, "-cp", System.getProperty("java.class.path"), HugeLineMain.class.getName(),
-        caseFile.toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(300, TimeUnit.SECONDS), output);
-    assertEquals(0, p.exitValue(), output);
-    Map<String, String[]> results = new LinkedHashMap<>();
-    for (String line : output.split("\n")) {
-      String[] f = line.split("\t", 3);
-      if (f.length == 3) {
-        results.put(f[0], f);
-      }
-    }
-    for (String c : Files.readAllLines(caseFile)) {
-      String name = c.substring(0, c.indexOf('\t'));
-      assertTrue(results.containsKey(name), "no result for " + name + ":\n" + output);
-    }
-    return results;
+    return Cli.inChild(caseFile, heap, null);
   }
 }

@@ -14,6 +14,7 @@ import io.trawl.model.SafeTensors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -120,6 +121,75 @@ class SecurityTest {
       assertTrue(o.code() != 0, spec);
       assertFalse(o.err().contains("SECRETSECRET") || o.out().contains("SECRETSECRET"),
           "a secret was echoed: " + o.err());
+    }
+  }
+
+  /** A shared spec whose only run reranks two candidates through an OpenAI-compatible endpoint. */
+  Path apiSpec(String rerankerParams) throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("api" + Integer.toHexString(rerankerParams.hashCode())));
+    Path topics = Files.writeString(dir.resolve("topics.tsv"), "1\tflow\n");
+    Path qrels = Files.writeString(dir.resolve("qrels.txt"), "1 0 b 1\n");
+    Path cands = Files.writeString(dir.resolve("c.jsonl"), "{\"query\":{\"text\":\"flow\",\"qid\":\"1\"},"
+        + "\"candidates\":[{\"docid\":\"a\",\"score\":2,\"doc\":{\"contents\":\"x\"}},"
+        + "{\"docid\":\"b\",\"score\":1,\"doc\":{\"contents\":\"y\"}}]}\n");
+    return Files.writeString(dir.resolve("api-spec.yaml"), String.join("\n",
+        "name: api-spec",
+        "description: A spec someone shared.",
+        "topics:",
+        "  - name: t",
+        "    topics: " + topics,
+        "    qrels: " + qrels,
+        "measures:",
+        "  - measure: nDCG@10",
+        "    options: -c",
+        "runs:",
+        "  - name: llm",
+        "    description: RankGPT through an API.",
+        "    pipeline: candidates(file=" + cands + ")@2 >> rankgpt(" + rerankerParams + ")@2",
+        "    expected:",
+        "      t: {nDCG@10: 1.0}",
+        ""));
+  }
+
+  Cli.Outcome regress(Path spec, String... extra) {
+    String[] args = {"regress", "run", spec.toString(), "--runs", tmp.resolve("runs").toString(),
+        "--index-root", tmp.resolve("indexes").toString(), "-q"};
+    String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
+    System.arraycopy(extra, 0, all, args.length, extra.length);
+    return Cli.run(all);
+  }
+
+  @Test
+  void aSpecCannotChooseTheEndpointOrTheKeyVariable() throws Exception {
+    try (FakeChatServer server = new FakeChatServer()) {
+      String url = server.baseUrl();
+      // the spec names a host and a variable (PATH stands for a cloud secret): refused, nothing sent
+      Path hostile = apiSpec("backend=openai,base-url=" + url + ",api-key-env=PATH,model=m,cache=off,retries=0");
+      Cli.Outcome o = regress(hostile);
+      assertEquals(2, o.code(), o.err() + o.out());
+      assertEquals(1, o.err().strip().lines().count(), o.err());
+      assertTrue(o.err().startsWith("trawl: error: " + hostile + ":13:"), o.err());
+      assertTrue(o.err().contains("base-url=" + url) && o.err().contains("--base-url"), o.err());
+      // confirming the host is not enough: the variable must be confirmed too
+      o = regress(hostile, "--base-url", url);
+      assertEquals(2, o.code(), o.err() + o.out());
+      assertTrue(o.err().contains("api-key-env=PATH") && o.err().contains("--api-key-env"), o.err());
+      assertEquals(List.of(), server.authorizations, "a request was sent for an unconfirmed spec");
+
+      // a spec without them: skipped until the user gives an endpoint, then the user's key is sent
+      Path plain = apiSpec("backend=openai,model=m,cache=off,retries=0");
+      o = regress(plain);
+      assertEquals(0, o.code(), o.err() + o.out());
+      assertTrue(o.out().contains("needs an API endpoint"), o.out());
+      assertEquals(List.of(), server.authorizations);
+      o = regress(plain, "--base-url", url, "--api-key-env", "HOME");
+      assertTrue(o.code() == 0 || o.code() == 3, o.err() + o.out());
+      assertEquals(List.of("Bearer " + System.getenv("HOME").strip()), server.authorizations);
+
+      // the spec's own choices, confirmed by the same values from the user, are used
+      o = regress(hostile, "--base-url", url, "--api-key-env", "PATH");
+      assertTrue(o.code() == 0 || o.code() == 3, o.err() + o.out());
+      assertEquals(2, server.authorizations.size());
     }
   }
 }

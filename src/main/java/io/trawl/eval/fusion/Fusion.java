@@ -8,13 +8,13 @@ import io.trawl.core.TrawlException;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Run fusion. Each input list is taken in trec_eval's order (score descending, docid descending) and
@@ -32,6 +32,9 @@ import java.util.Set;
  * 1 when all scores are equal) or z-score ((s - mean)/sd, population sd; 0 when sd = 0). The output
  * keeps the top {@code hits} per query in trec_eval's order (fused score descending, then docid
  * descending), so the file order is the order trec_eval evaluates: ties are deterministic.
+ * The output does not depend on the order in which the runs are given (with their weights): each
+ * document's contributions are summed in ascending order, and queries come in the order given by
+ * {@link #queryOrder(List)}.
  */
 public final class Fusion {
   private Fusion() {}
@@ -105,13 +108,10 @@ public final class Fusion {
     if (s.method() == Method.INTERPOLATE && w == null) {
       throw TrawlException.invalid("interpolation needs --weights, one per run (e.g. 0.7,0.3)");
     }
-    Set<String> qids = new LinkedHashSet<>();
-    for (Run r : runs) {
-      qids.addAll(r.lists().keySet());
-    }
+    List<String> qids = queryOrder(runs);
     Map<String, RankedList> out = new LinkedHashMap<>();
     for (String q : qids) {
-      Map<String, double[]> acc = new HashMap<>(); // docid -> {score, count}
+      Map<String, double[]> acc = new HashMap<>(); // docid -> contribution of each run (NaN: none)
       for (int i = 0; i < runs.size(); i++) {
         RankedList list = runs.get(i).get(q);
         if (list == null || list.size() == 0) {
@@ -124,16 +124,21 @@ public final class Fusion {
         double wi = w == null ? 1.0 : w[i];
         for (int r = 0; r < n; r++) {
           double contrib = s.method() == Method.RRF ? wi / (s.k() + r + 1) : wi * norm[r];
-          double[] a = acc.computeIfAbsent(cs.get(r).docId(), d -> new double[2]);
-          a[0] += contrib;
-          a[1] += 1;
+          acc.computeIfAbsent(cs.get(r).docId(), d -> nans(runs.size()))[i] = contrib;
         }
       }
       List<Candidate> fused = new ArrayList<>(acc.size());
       for (Map.Entry<String, double[]> e : acc.entrySet()) {
-        double v = e.getValue()[0];
+        double[] parts = e.getValue();
+        // summed in ascending order, so the sum (to the last bit) does not depend on run order
+        Arrays.sort(parts); // NaNs (runs without the document) sort last
+        double v = 0;
+        int count = 0;
+        while (count < parts.length && !Double.isNaN(parts[count])) {
+          v += parts[count++];
+        }
         if (s.method() == Method.COMBMNZ) {
-          v *= e.getValue()[1];
+          v *= count;
         }
         fused.add(new Candidate(e.getKey(), v));
       }
@@ -141,6 +146,30 @@ public final class Fusion {
       out.put(q, new RankedList(q, fused.subList(0, Math.min(s.hits(), fused.size()))));
     }
     return new Run(s.describe(), out);
+  }
+
+  private static double[] nans(int n) {
+    double[] a = new double[n];
+    Arrays.fill(a, Double.NaN);
+    return a;
+  }
+
+  /**
+   * Queries in an order that does not depend on the order of the runs: by the earliest position
+   * a query has in any run, then by qid (byte order). Runs that list their queries in the same
+   * order (the usual case) keep that order.
+   */
+  static List<String> queryOrder(List<Run> runs) {
+    Map<String, Integer> first = new HashMap<>();
+    for (Run r : runs) {
+      int i = 0;
+      for (String q : r.lists().keySet()) {
+        first.merge(q, i++, Math::min);
+      }
+    }
+    List<String> qids = new ArrayList<>(first.keySet());
+    qids.sort(Comparator.comparingInt((String q) -> first.get(q)).thenComparing(RunReader::compareCodePoints));
+    return qids;
   }
 
   private static double[] normalise(List<Candidate> cs, int n, Norm norm) {

@@ -37,6 +37,10 @@ public record CorpusTexts(List<String> ids, List<String> texts) {
         if (id == null) {
           throw lines.error("document has no \"_id\", \"id\" or \"docid\"");
         }
+        String bad = io.trawl.core.Ids.problem("docid", id);
+        if (bad != null) {
+          throw lines.error(bad);
+        }
         String body = text(n, "text", "contents", "body");
         String title = text(n, "title");
         if (body == null && title == null) {

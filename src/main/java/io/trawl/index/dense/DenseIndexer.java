@@ -2,11 +2,13 @@ package io.trawl.index.dense;
 
 import io.trawl.core.TrawlException;
 import io.trawl.index.IndexFields;
+import io.trawl.index.StagedFolder;
 import io.trawl.model.encoder.EncoderConfig;
 import io.trawl.model.encoder.VectorFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
@@ -25,6 +27,8 @@ import org.apache.lucene.util.BytesRef;
  * Writes a Lucene dense index: per document the external id ({@link IndexFields#ID}, stored and as
  * sorted doc values) and its L2-normalised embedding as a {@link KnnFloatVectorField}
  * ({@link #VECTOR}) with {@link VectorSimilarityFunction#DOT_PRODUCT} (= cosine on unit vectors).
+ * The index is built in a hidden folder and renamed into place when complete ({@link StagedFolder}):
+ * the index folder is absent or whole, never half-built.
  *
  * <p>Structure: {@code hnsw} builds Lucene's HNSW graph with max connections {@code m} and
  * construction beam {@code efConstruction} (Malkov and Yashunin, 2018; Lucene defaults 16 / 100);
@@ -71,42 +75,67 @@ public final class DenseIndexer {
             throw TrawlException.invalid(indexDir + ": folder exists and is not empty; choose a new index folder");
           }
         }
+      } else if (Files.exists(indexDir)) {
+        throw TrawlException.invalid(indexDir + " exists and is not a folder");
       }
-      Files.createDirectories(indexDir);
-      KnnVectorsFormat format = new ExactDotHnswFormat(options.m(), options.efConstruction(), options.flat());
-      IndexWriterConfig iwc = new IndexWriterConfig();
-      iwc.setCodec(new Lucene104Codec() {
-        @Override
-        public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-          return format;
-        }
-      });
-      iwc.setRAMBufferSizeMB(1024);
-      iwc.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
-      try (FSDirectory dir = FSDirectory.open(indexDir); IndexWriter w = new IndexWriter(dir, iwc)) {
-        Document doc = new Document();
-        StringField id = new StringField(IndexFields.ID, "", Field.Store.YES);
-        SortedDocValuesField idDv = new SortedDocValuesField(IndexFields.ID, new BytesRef());
-        for (int i = 0; i < vectors.ids().size(); i++) {
-          doc.clear();
-          String docId = vectors.ids().get(i);
-          id.setStringValue(docId);
-          idDv.setBytesValue(new BytesRef(docId));
-          doc.add(id);
-          doc.add(idDv);
-          doc.add(new KnnFloatVectorField(VECTOR, vectors.vectors()[i], VectorSimilarityFunction.DOT_PRODUCT));
-          w.addDocument(doc);
-        }
-        w.forceMerge(1);
-        w.commit();
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, indexDir + ": cannot read: " + e.getMessage(), e);
+    }
+    KnnVectorsFormat format = new ExactDotHnswFormat(options.m(), options.efConstruction(), options.flat());
+    IndexWriterConfig iwc = new IndexWriterConfig();
+    iwc.setCodec(new Lucene104Codec() {
+      @Override
+      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+        return format;
       }
-      DenseIndexMetadata meta = new DenseIndexMetadata(DenseIndexMetadata.FORMAT, encoder.name(),
-          encoder.family(), vectors.dimension(), "dot_product", options.flat() ? "flat" : "hnsw",
-          options.m(), options.efConstruction(), vectors.ids().size(), source);
-      meta.write(indexDir);
-      return meta;
+    });
+    iwc.setRAMBufferSizeMB(1024);
+    iwc.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+    // built in a hidden sibling and renamed into place when complete, as the lexical index is
+    AtomicReference<IndexWriter> open = new AtomicReference<>();
+    try (StagedFolder staged = StagedFolder.create(indexDir, () -> rollback(open.getAndSet(null)))) {
+      try {
+        try (FSDirectory dir = FSDirectory.open(staged.path()); IndexWriter w = new IndexWriter(dir, iwc)) {
+          open.set(w);
+          Document doc = new Document();
+          StringField id = new StringField(IndexFields.ID, "", Field.Store.YES);
+          SortedDocValuesField idDv = new SortedDocValuesField(IndexFields.ID, new BytesRef());
+          for (int i = 0; i < vectors.ids().size(); i++) {
+            doc.clear();
+            String docId = vectors.ids().get(i);
+            id.setStringValue(docId);
+            idDv.setBytesValue(new BytesRef(docId));
+            doc.add(id);
+            doc.add(idDv);
+            doc.add(new KnnFloatVectorField(VECTOR, vectors.vectors()[i], VectorSimilarityFunction.DOT_PRODUCT));
+            w.addDocument(doc);
+          }
+          w.forceMerge(1);
+          w.commit();
+          open.set(null);
+        }
+        DenseIndexMetadata meta = new DenseIndexMetadata(DenseIndexMetadata.FORMAT, encoder.name(),
+            encoder.family(), vectors.dimension(), "dot_product", options.flat() ? "flat" : "hnsw",
+            options.m(), options.efConstruction(), vectors.ids().size(), source);
+        meta.write(staged.path());
+        staged.commit();
+        return meta;
+      } catch (IOException | RuntimeException | Error e) {
+        staged.whenShutDown(e);
+        throw e;
+      }
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, indexDir + ": cannot write index: " + e.getMessage(), e);
+    }
+  }
+
+  private static void rollback(IndexWriter w) {
+    if (w != null) {
+      try {
+        w.rollback();
+      } catch (IOException | RuntimeException e) {
+        // best effort: the folder is removed anyway
+      }
     }
   }
 }

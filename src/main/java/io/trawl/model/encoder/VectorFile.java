@@ -53,7 +53,7 @@ public record VectorFile(String encoder, int dimension, List<String> ids, float[
       if (abs.getParent() != null) {
         Files.createDirectories(abs.getParent());
       }
-      Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName() + ".", ".tmp");
+      Path tmp = io.trawl.core.AtomicOutput.createTempSibling(abs);
       try (DataOutputStream out = new DataOutputStream(
           new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
         out.write(MAGIC);

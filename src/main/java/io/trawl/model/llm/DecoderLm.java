@@ -86,11 +86,16 @@ public final class DecoderLm implements AutoCloseable {
 
   /** Loads a Hugging Face folder (config.json + safetensors). */
   public static DecoderLm load(Path folder, ComputeOptions options) {
-    DecoderConfig cfg = DecoderConfig.from(HfConfig.load(folder));
+    HfConfig hf = HfConfig.load(folder);
+    DecoderConfig cfg = DecoderConfig.from(hf);
     Device device = options.resolveDevice();
     DataType dt = options.resolveDataType(device);
     NDManager m = NDManager.newBaseManager(device, "PyTorch");
     try (SafeTensors st = SafeTensors.open(folder)) {
+      int stored = st.blocks("model.layers.");
+      if (stored != cfg.layers()) {
+        throw hf.error("num_hidden_layers is " + cfg.layers() + " but the weights hold " + stored + " layers");
+      }
       int h = cfg.hidden();
       int hd = cfg.headDim();
       long qDim = (long) cfg.heads() * hd;

@@ -80,6 +80,23 @@ class FusionTest {
         Fusion.Norm.NONE, 60, null, 1, 1000))));
   }
 
+  @Test
+  void sumsAndQueryOrderDoNotDependOnTheOrderOfTheRuns() {
+    // 1/61 + 1/61 + 1/62 summed in different orders differs in the last bit; fusion must not
+    Run x = run("X", new Candidate("d", 1));
+    Run y = run("Y", new Candidate("d", 2), new Candidate("e", 1));
+    Run z = run("Z", new Candidate("e", 2), new Candidate("d", 1));
+    double first = score(Fusion.fuse(List.of(x, y, z), Fusion.Settings.rrf()), "d");
+    for (List<Run> order : List.of(List.of(x, z, y), List.of(y, x, z), List.of(y, z, x), List.of(z, x, y),
+        List.of(z, y, x))) {
+      assertEquals(first, score(Fusion.fuse(order, Fusion.Settings.rrf()), "d"), 0.0, order.toString());
+    }
+    Run p = new Run("P", new java.util.LinkedHashMap<>(Map.of("q2", new RankedList("q2", List.of(new Candidate("a", 1))))));
+    Run q = new Run("Q", new java.util.LinkedHashMap<>(Map.of("q1", new RankedList("q1", List.of(new Candidate("a", 1))))));
+    assertEquals(List.of("q1", "q2"), List.copyOf(Fusion.fuse(List.of(p, q), Fusion.Settings.rrf()).lists().keySet()));
+    assertEquals(List.of("q1", "q2"), List.copyOf(Fusion.fuse(List.of(q, p), Fusion.Settings.rrf()).lists().keySet()));
+  }
+
   @TempDir Path tmp;
 
   @Test

@@ -1,0 +1,94 @@
+package io.trawl.hostile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The launcher scripts under an address-space limit ({@code ulimit -v}, common on shared clusters):
+ * {@code bin/find-java} finds the JDK (it used to start it with a default heap that did not fit and
+ * then say "no JDK found"), says why a JDK it found cannot start, and {@code bin/trawl} sizes the
+ * heap to the limit. The launcher runs in a copy of {@code bin/} beside a stand-in jar, with a
+ * stand-in {@code java} that records its arguments (and starts the real JDK only to answer
+ * {@code -version}).
+ */
+class LauncherTest {
+  static final String LIMIT_KIB = "3000000";
+
+  @TempDir Path tmp;
+
+  static String javaHome() {
+    return Path.of(System.getProperty("java.home")).toString();
+  }
+
+  static Result bash(String script, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("bash", "-c", script).directory(Path.of("").toAbsolutePath().toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    return new Result(p.exitValue(), out, err);
+  }
+
+  record Result(int code, String out, String err) {}
+
+  @Test
+  void findJavaWorksUnderAnAddressSpaceLimit() throws Exception {
+    Result r = bash("ulimit -v " + LIMIT_KIB + " && bin/find-java", Map.of("JAVA_HOME", javaHome()));
+    assertEquals(0, r.code(), r.err());
+    assertEquals(javaHome(), r.out().strip());
+    assertFalse(r.err().contains("no JDK"), r.err());
+  }
+
+  @Test
+  void findJavaSaysWhyAJdkCannotStart() throws Exception {
+    Path bad = Files.createDirectories(tmp.resolve("bad/bin"));
+    Path java = bad.resolve("java");
+    Files.writeString(java, "#!/bin/sh\necho 'Error occurred during initialization of VM' >&2\n"
+        + "echo 'Could not reserve enough space for object heap' >&2\nexit 1\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Result r = bash("bin/find-java", Map.of("JAVA_HOME", bad.getParent().toString()));
+    assertTrue(r.err().contains(java + " could not start: Could not reserve enough space for object heap"), r.err());
+  }
+
+  @Test
+  void theLauncherFitsTheHeapToTheLimit() throws Exception {
+    Path root = tmp.resolve("trawl");
+    Files.createDirectories(root.resolve("bin"));
+    Files.createDirectories(root.resolve("target"));
+    for (String s : List.of("trawl", "find-java")) {
+      Files.copy(Path.of("bin", s), root.resolve("bin").resolve(s));
+    }
+    Files.writeString(root.resolve("target/trawl.jar"), "stand-in");
+    // a JDK whose java records its arguments, but answers -version with the real one
+    Path jdk = tmp.resolve("jdk");
+    Files.createDirectories(jdk.resolve("bin"));
+    Files.copy(Path.of(javaHome(), "release"), jdk.resolve("release"));
+    Path args = tmp.resolve("args.txt");
+    Path java = jdk.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in -version) exec '" + javaHome()
+        + "/bin/java' \"$@\";; esac; done\nprintf '%s\\n' \"$@\" > '" + args + "'\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Result r = bash("ulimit -v " + LIMIT_KIB + " && '" + root.resolve("bin/trawl") + "' --version",
+        Map.of("TRAWL_JAVA_HOME", jdk.toString(), "TRAWL_CACHE", tmp.resolve("cache").toString()));
+    assertEquals(0, r.code(), r.out() + r.err());
+    List<String> a = Files.readAllLines(args);
+    // (3000000 KiB / 1024 - 1024) / 2 MiB, unless half the RAM is less
+    long expected = (Long.parseLong(LIMIT_KIB) / 1024 - 1024) / 2;
+    String xmx = a.stream().filter(s -> s.startsWith("-Xmx")).findFirst().orElse("none");
+    assertTrue(xmx.matches("-Xmx\\d+m") && Long.parseLong(xmx.substring(4, xmx.length() - 1)) <= expected, a.toString());
+    assertFalse(a.contains("-XX:MaxRAMPercentage=50"), a.toString());
+    assertTrue(a.contains("--version"), a.toString());
+  }
+}
