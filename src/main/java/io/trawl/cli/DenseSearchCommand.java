@@ -86,7 +86,10 @@ public final class DenseSearchCommand implements Callable<Integer> {
     Map<String, RankedList> sparse = hybrid == null ? null : TrecRuns.read(hybrid);
     List<RankedList> out;
     String desc;
+    java.util.Map<String, Object> settings = new java.util.LinkedHashMap<>();
     try (DenseSearcher s = DenseSearcher.open(index, encoder, encoderOptions.toOptions())) {
+      settings.put("encoder", s.encoder().name());
+      settings.put("engine", s.encoder().engine());
       if (s.warning() != null) {
         err.println("dense-search: " + s.warning());
       }
@@ -121,7 +124,9 @@ public final class DenseSearchCommand implements Callable<Integer> {
       desc = "hybrid(" + (fusion.equals("rrf") ? "rrf,k=" + rrfK : "interp,alpha=" + alpha) + ","
           + desc + ")";
     }
-    TrecRuns.write(output, out, tag != null ? tag : desc.replace(' ', '_'));
+    String runTag = tag != null ? tag : desc.replace(' ', '_');
+    TrecRuns.write(output, out, runTag);
+    io.trawl.core.RunMetadata.write(output, runTag, settings);
     err.flush();
     return 0;
   }

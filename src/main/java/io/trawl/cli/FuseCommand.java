@@ -83,6 +83,7 @@ public final class FuseCommand implements Callable<Integer> {
       }
       out.commit();
     }
+    io.trawl.core.RunMetadata.write(output, fused.tag(), java.util.Map.of("runs", runs));
     return 0;
   }
 }

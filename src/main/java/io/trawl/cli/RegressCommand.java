@@ -216,6 +216,8 @@ public final class RegressCommand implements Runnable {
         plans.add(RegressionPlan.resolve(f, RegressionSpecs.load(f), e));
       }
       List<RegressionResult> results = new ArrayList<>();
+      out.println("machine: " + io.trawl.core.Machine.summary() + "; " + n + " threads");
+      out.println();
       for (RegressionPlan p : plans) {
         RegressionResult r = runner.run(p);
         results.add(r);

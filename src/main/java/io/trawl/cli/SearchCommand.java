@@ -144,7 +144,7 @@ public final class SearchCommand implements Callable<Integer> {
         RunWriter w = RunWriter.open(output, fmt, runTag != null ? runTag : r.spec())) {
       SearchRun.Summary s = SearchRun.run(r, queries, hits, w, n,
           !quiet && stderrIsTerminal() ? System.err : null);
-      w.commit();
+      w.setting("threads", n).setting("hits", hits).commit();
       if (!quiet) {
         System.err.println(String.format(Locale.ROOT,
             "search: %s over %s: %d queries, %d lines, %.1f s (%.0f queries/s, %d threads) -> %s",

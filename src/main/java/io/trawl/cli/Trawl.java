@@ -69,6 +69,10 @@ public final class Trawl implements Runnable {
       java.util.function.Function<Throwable, TrawlException> cause, String otherLabel) {
     CommandLine.IExecutionStrategy strategy = cl.getExecutionStrategy();
     cl.setExecutionStrategy(parseResult -> {
+      java.util.List<String> command = new java.util.ArrayList<>();
+      command.add(program);
+      command.addAll(parseResult.originalArgs());
+      io.trawl.core.RunMetadata.command(command);
       try {
         return strategy.execute(parseResult);
       } catch (OutOfMemoryError e) {

@@ -25,11 +25,14 @@ public final class RunWriter implements AutoCloseable {
   }
 
   private final AtomicOutput out;
+  private final String name;
   private final Format format;
   private final String tag;
+  private final java.util.Map<String, Object> settings = new java.util.LinkedHashMap<>();
 
   private RunWriter(String name, Format format, String tag) {
     this.out = AtomicOutput.open(name);
+    this.name = name;
     this.format = format;
     this.tag = sanitizeTag(tag);
   }
@@ -85,9 +88,19 @@ public final class RunWriter implements AutoCloseable {
     out.write(lines);
   }
 
-  /** Flushes and moves the file into place (a no-op rename for stdout). */
+  /** A setting the tag does not show (threads, an engine), recorded in the run's metadata. */
+  public RunWriter setting(String key, Object value) {
+    settings.put(key, value);
+    return this;
+  }
+
+  /**
+   * Flushes and moves the file into place (a no-op rename for stdout), then writes the run's
+   * {@link RunMetadata} beside it.
+   */
   public void commit() {
     out.commit();
+    RunMetadata.write(name, tag, settings);
   }
 
   @Override

@@ -131,6 +131,7 @@ public final class PipelineRunner {
     } catch (java.io.IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, output + ": cannot write: " + e.getMessage(), e);
     }
+    io.trawl.core.RunMetadata.write(output, tag, java.util.Map.of());
   }
 
   private static List<RankedList> firstStage(Spec source, List<Query> queries, Context ctx,

@@ -197,6 +197,7 @@ public final class RerankJob {
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, opt.output() + ": cannot write: " + e.getMessage(), e);
     }
+    io.trawl.core.RunMetadata.write(opt.output(), tag, Map.of("reranker", specText));
     if (work != null) {
       try {
         Files.deleteIfExists(work);

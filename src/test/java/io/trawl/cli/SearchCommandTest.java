@@ -101,6 +101,33 @@ class SearchCommandTest {
     }
   }
 
+  /** Every run file gets RUN.meta.json: tag, command, settings and the machine it ran on. */
+  @Test
+  void runMetadataRecordsTheMachine() throws Exception {
+    Path out = tmp.resolve("meta-run.txt");
+    Result r = run("search", "--index", index.toString(), "--topics",
+        topics("meta.tsv", "1\tsimple text\n").toString(), "--output", out.toString(), "--quiet",
+        "--threads", "1");
+    assertEquals(0, r.code(), r.err());
+    com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(tmp.resolve("meta-run.txt" + io.trawl.core.RunMetadata.SUFFIX).toFile());
+    assertEquals("meta-run.txt", m.get("run").asText());
+    assertEquals("bm25(k1=0.9,b=0.4)", m.get("tag").asText());
+    assertEquals("search", m.get("command").get(1).asText());
+    assertEquals(1, m.get("settings").get("threads").asInt());
+    com.fasterxml.jackson.databind.JsonNode machine = m.get("machine");
+    for (String field : List.of("cpu", "cpu_flags", "cores", "os", "jvm", "vector_bits")) {
+      assertTrue(machine.hasNonNull(field), field + " in " + machine);
+    }
+    assertTrue(machine.get("jvm").asText().contains(System.getProperty("java.runtime.version")));
+    assertTrue(machine.get("software").get("lucene").asText().matches("\\d+\\.\\d+\\.\\d+"),
+        machine.toString());
+    assertTrue(machine.get("software").has("onnxruntime"), machine.toString());
+    // to stdout: no metadata file anywhere
+    assertEquals(0, run("search", "--index", index.toString(), "--topics",
+        topics("meta2.tsv", "1\tsimple\n").toString(), "--output", "-", "--quiet").code());
+  }
+
   @Test
   void allStopwordQueryHasNoHits() throws Exception {
     List<String> lines = search(topics("stop.tsv", "1\tthe and of\n2\tsimple\n"));

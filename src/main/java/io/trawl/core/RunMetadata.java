@@ -1,0 +1,61 @@
+package io.trawl.core;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The description written beside every run file, {@code RUN.meta.json}: the run tag, the command
+ * that made it, when, the settings that do not show in the tag (threads, engines), and the
+ * {@link Machine} (CPU model and flags, cores, JVM, vector width, library versions). A run on
+ * stdout gets none. Written after the run itself, atomically.
+ */
+public final class RunMetadata {
+  /** Suffix of the sidecar file. */
+  public static final String SUFFIX = ".meta.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static volatile List<String> command = List.of();
+
+  private RunMetadata() {}
+
+  /** Records the command line of this process (the CLI calls it once, before any work). */
+  public static void command(List<String> args) {
+    command = List.copyOf(args);
+  }
+
+  /**
+   * Writes {@code runFile + SUFFIX} for a run written to {@code runFile} ({@code -}: nothing).
+   * {@code settings} holds what the tag does not say (e.g. {@code threads}, an encoder's engine);
+   * may be empty.
+   */
+  public static void write(String runFile, String tag, Map<String, ?> settings) {
+    if (runFile == null || runFile.equals("-")) {
+      return;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("run", java.nio.file.Path.of(runFile).getFileName().toString());
+    m.put("tag", tag);
+    if (!command.isEmpty()) {
+      m.put("command", command);
+    }
+    m.put("created", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    m.put("settings", settings);
+    m.put("machine", Machine.describe());
+    try (AtomicOutput out = AtomicOutput.open(runFile + SUFFIX)) {
+      out.write(JSON.writeValueAsString(m) + "\n");
+      out.commit();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code write} with only a thread count as settings. */
+  public static void write(String runFile, String tag, int threads) {
+    write(runFile, tag, Map.of("threads", threads));
+  }
+}
