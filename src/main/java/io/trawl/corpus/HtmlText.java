@@ -554,7 +554,7 @@ public final class HtmlText {
             return;
           }
           pos = mark;
-          rcdataText("</");
+          chars("</");
         } else if (pos < n && asciiAlpha(s.charAt(pos)) && s.indexOf(lower, pos) < 0
             && s.indexOf(upper, pos) < 0) {
           // jsoup: no end tag anywhere after, so the element ends here and this is a tag
@@ -562,7 +562,7 @@ public final class HtmlText {
           tagOpen();
           return;
         } else {
-          rcdataText("<");
+          chars("<");
         }
       } else {
         int end = pos;
@@ -573,10 +573,6 @@ public final class HtmlText {
         pos = end;
       }
     }
-  }
-
-  private void rcdataText(String t) {
-    chars(t);
   }
 
   /** Script data to its end tag (dropped), with the escaping states for comments. */
