@@ -82,7 +82,7 @@ public final class IndexStatsCommand implements Callable<Integer> {
         out.println("analyzer:  " + meta.analyzer());
         out.println("stored:    positions=" + meta.storePositions() + " docvectors=" + meta.storeDocvectors()
             + " raw=" + meta.storeRaw());
-        out.println("documents: " + meta.documents() + " (empty " + meta.emptyDocuments() + ", skipped "
+        out.println("documents: " + meta.documents() + " (empty skipped " + meta.emptyDocuments() + ", bad skipped "
             + meta.skipped() + ", duplicates removed " + meta.duplicatesRemoved() + ")");
         IndexMetadata.Timings t = meta.timings();
         out.println("timings:   " + t.totalSeconds() + " s total (" + t.indexSeconds() + " s indexing, "

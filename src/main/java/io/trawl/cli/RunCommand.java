@@ -84,10 +84,13 @@ public final class RunCommand implements Callable<Integer> {
     int n = threads != null ? threads : Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
     List<Query> queries = Topics.read(topics);
     Run run = PipelineRunner.run(p, queries, new PipelineRunner.Context(index, fieldMap, removeQuery, n));
+    long lines = run.lists().values().stream().mapToLong(RankedList::size).sum();
+    if (lines == 0) {
+      throw SearchCommand.noHits(topics, queries.size(), index);
+    }
     PipelineRunner.write(p, run, output);
     if (!quiet) {
       PrintWriter err = spec.commandLine().getErr();
-      long lines = run.lists().values().stream().mapToLong(RankedList::size).sum();
       err.println(String.format(Locale.ROOT, "trawl: %s: %d queries, %d lines in %.1f s -> %s",
           p, queries.size(), lines, (System.nanoTime() - t0) / 1e9, output));
       err.flush();

@@ -1,5 +1,6 @@
 package io.trawl.cli;
 
+import io.trawl.core.InputException;
 import io.trawl.core.Query;
 import io.trawl.core.RunWriter;
 import io.trawl.core.TrawlException;
@@ -48,7 +49,7 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = {"--output", "-o"}, defaultValue = "-", description = "Run file, - for stdout (default).")
   String output;
 
-  @Option(names = "--retriever", description = "Retriever spec, e.g. \"bm25(k1=0.9,b=0.4)\", \"qld(mu=1000)\", rm3, rocchio.")
+  @Option(names = "--retriever", description = "Retriever spec, e.g. \"bm25(k1=0.9,b=0.4)\", \"qld(mu=1000)\", rm3, \"rm3(model=qld)\", rocchio.")
   String retriever;
 
   @Option(names = "--bm25", description = "BM25 (the default model).")
@@ -57,10 +58,10 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--qld", description = "Query likelihood, Dirichlet smoothing.")
   boolean qld;
 
-  @Option(names = "--rm3", description = "BM25 + RM3 feedback.")
+  @Option(names = "--rm3", description = "RM3 feedback over BM25, or over QL with --qld.")
   boolean rm3;
 
-  @Option(names = "--rocchio", description = "BM25 + Rocchio feedback.")
+  @Option(names = "--rocchio", description = "Rocchio feedback over BM25, or over QL with --qld.")
   boolean rocchio;
 
   @Option(names = "--k1", description = "BM25 k1 (default 0.9).")
@@ -144,6 +145,9 @@ public final class SearchCommand implements Callable<Integer> {
         RunWriter w = RunWriter.open(output, fmt, runTag != null ? runTag : r.spec())) {
       SearchRun.Summary s = SearchRun.run(r, queries, hits, w, n,
           !quiet && stderrIsTerminal() ? System.err : null);
+      if (s.lines() == 0) {
+        throw noHits(topics, s.queries(), index);
+      }
       w.setting("threads", n).setting("hits", hits).commit();
       if (!quiet) {
         System.err.println(String.format(Locale.ROOT,
@@ -153,6 +157,15 @@ public final class SearchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /**
+   * The error for a run without a single line: never an empty run for topics that are not empty
+   * (e.g. topics in a language or format the index does not hold).
+   */
+  static InputException noHits(String topics, int queries, Object index) {
+    return new InputException(topics, "none of the " + queries + " queries matched a document in "
+        + index + " (topics for another collection, or only stopwords?); no run written");
   }
 
   /** True when stderr goes to a terminal (progress lines use carriage returns). */
@@ -169,22 +182,31 @@ public final class SearchCommand implements Callable<Integer> {
     }
   }
 
-  /** The spec from --retriever or the convenience flags (not both). */
+  /**
+   * The spec from --retriever or the convenience flags (not both). A feedback flag (--rm3,
+   * --rocchio) goes with BM25 (the default) or with --qld, as Anserini's {@code -qld -rm3}.
+   */
   String retrieverSpec() {
-    int models = (bm25 ? 1 : 0) + (qld ? 1 : 0) + (rm3 ? 1 : 0) + (rocchio ? 1 : 0);
     boolean anyParam = k1 != null || b != null || mu != null || fbTerms != null || fbDocs != null
         || originalQueryWeight != null;
     if (retriever != null) {
-      if (models > 0 || anyParam) {
+      if (bm25 || qld || rm3 || rocchio || anyParam) {
         throw TrawlException.invalid("give either --retriever or the model flags (--bm25, --k1, ...), not both");
       }
       return retriever;
     }
-    if (models > 1) {
-      throw TrawlException.invalid("choose one of --bm25, --qld, --rm3, --rocchio");
+    if (bm25 && qld) {
+      throw TrawlException.invalid("choose one of --bm25 and --qld");
     }
-    String name = qld ? "qld" : rm3 ? "rm3" : rocchio ? "rocchio" : "bm25";
+    if (rm3 && rocchio) {
+      throw TrawlException.invalid("choose one of --rm3 and --rocchio");
+    }
+    boolean feedback = rm3 || rocchio;
+    String name = rm3 ? "rm3" : rocchio ? "rocchio" : qld ? "qld" : "bm25";
     List<String> params = new ArrayList<>();
+    if (feedback && qld) {
+      params.add("model=qld");
+    }
     add(params, "k1", k1, !qld);
     add(params, "b", b, !qld);
     add(params, "mu", mu, qld);

@@ -11,8 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Streams the documents of an input across its files, applying the {@link OnError} policy and
- * common checks (non-empty id without NUL or whitespace ({@link Ids}), no NUL in text). Counts documents, empty documents and
- * skipped errors; keeps the first {@value #KEPT_MESSAGES} error messages for the report.
+ * common checks (non-empty id without NUL or whitespace ({@link Ids}), no NUL in text). Counts
+ * documents and skipped errors; keeps the first {@value #KEPT_MESSAGES} error messages for the
+ * report. Documents with nothing to index are returned like any other: what counts as empty
+ * depends on the layout, so the indexer decides.
  */
 public final class CorpusReader implements AutoCloseable {
   public static final int KEPT_MESSAGES = 10;
@@ -29,9 +31,7 @@ public final class CorpusReader implements AutoCloseable {
   private int fileIndex;
   private DocumentReader current;
   private volatile long documents;
-  private long emptyDocuments;
   private long errors;
-  private String firstEmpty;
 
   CorpusReader(Corpus corpus, String input, OnError onError) {
     this.corpus = corpus;
@@ -79,12 +79,6 @@ public final class CorpusReader implements AutoCloseable {
         continue;
       }
       documents++;
-      if (doc.isEmpty()) {
-        emptyDocuments++;
-        if (firstEmpty == null) {
-          firstEmpty = doc.location() + " (" + doc.id() + ")";
-        }
-      }
       return doc;
     }
   }
@@ -122,16 +116,6 @@ public final class CorpusReader implements AutoCloseable {
   /** Documents returned so far. */
   public long documents() {
     return documents;
-  }
-
-  /** Documents returned so far whose title and contents are blank (they are still indexed). */
-  public long emptyDocuments() {
-    return emptyDocuments;
-  }
-
-  /** Where the first empty document was, or null. */
-  public String firstEmpty() {
-    return firstEmpty;
   }
 
   /** Documents (or file tails) skipped because of errors ({@link OnError#SKIP}). */

@@ -18,11 +18,6 @@ public record SourceDocument(String id, String title, String contents, String ra
     raw = raw == null ? "" : raw;
   }
 
-  /** True when neither title nor contents holds anything but whitespace. */
-  public boolean isEmpty() {
-    return title.isBlank() && contents.isBlank();
-  }
-
   /** {@code file:line}, for messages. */
   public String location() {
     return file + ":" + line;

@@ -9,9 +9,10 @@ import java.util.regex.Pattern;
 /**
  * TREC SGML ({@code <DOC><DOCNO>id</DOCNO>...</DOC>}, also NTCIR's {@code <DOC id="...">}), as
  * Anserini's TREC collection reads it: the docid is the trimmed {@code DOCNO}; the indexed text is
- * the inside of the {@code TEXT, HEADLINE, TITLE, HL, HEAD, TTL, DD, DATE, LP, LEADPARA} elements
- * (in document order, joined by newlines; other elements such as {@code FILEID} or
- * {@code DATELINE} are left out); the raw document is the whole {@code <DOC>} block. Text between
+ * the {@code TEXT, HEADLINE, TITLE, HL, HEAD, TTL, DD, DATE, LP, LEADPARA} elements (in document
+ * order, one per line; other elements such as {@code FILEID} or {@code DATELINE} are left out)
+ * reduced to text as Anserini's jsoup call does ({@link HtmlText}); the raw document is the whole
+ * {@code <DOC>} block. Text between
  * documents is ignored. {@link TrecwebCorpus} overrides how the text is extracted.
  */
 public class TrecCorpus extends Corpus {
@@ -29,20 +30,21 @@ public class TrecCorpus extends Corpus {
     return "trec";
   }
 
-  /** The text to index from a whole {@code <DOC>} block. */
+  /**
+   * The text to index from a whole {@code <DOC>} block: the chosen elements, tags included, one
+   * per line, reduced to text by {@link HtmlText} as Anserini's jsoup call does (entities
+   * decoded, inner tags such as {@code <P>} removed).
+   */
   protected String contents(String doc) {
     StringBuilder sb = new StringBuilder();
     Matcher m = TEXT_ELEMENTS.matcher(doc);
     while (m.find()) {
-      String part = m.group(2).strip();
-      if (!part.isEmpty()) {
-        if (!sb.isEmpty()) {
-          sb.append('\n');
-        }
-        sb.append(part);
+      if (!sb.isEmpty()) {
+        sb.append('\n');
       }
+      sb.append(m.group());
     }
-    return sb.toString();
+    return HtmlText.text(sb.toString());
   }
 
   /** The docid of a whole {@code <DOC>} block, or null. */

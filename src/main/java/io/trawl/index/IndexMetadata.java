@@ -34,7 +34,8 @@ import java.util.Properties;
  * @param storeDocvectors whether term vectors are stored
  * @param storeRaw whether the raw document is stored in field {@code raw}
  * @param documents documents in the index
- * @param emptyDocuments documents with blank title and text (indexed anyway)
+ * @param emptyDocuments empty documents skipped, as Anserini skips them (nothing but whitespace in
+ *     the text of {@code contents}; not in {@code documents})
  * @param skipped documents skipped because of input errors ({@code --on-error skip})
  * @param duplicatesRemoved later copies of a repeated docid removed ({@code --on-error skip})
  * @param uniqueTerms distinct terms in {@code contents}

@@ -233,6 +233,9 @@ public final class Indexer {
   private final List<Path> chunks = new ArrayList<>();
   private volatile IndexWriter writer;
   private final AtomicLong indexed = new AtomicLong();
+  /** Empty documents skipped so far, and where the first one was (written by the reader thread). */
+  private volatile long emptySkipped;
+  private volatile String firstEmpty;
   private volatile Path temp;
   private volatile StagedFolder staged;
   /** Segments written before the final merge (1 when the RAM buffer held the whole corpus). */
@@ -279,6 +282,8 @@ public final class Indexer {
   /** Builds the index; see the class comment for the guarantees. */
   public Result run() {
     indexed.set(0);
+    emptySkipped = 0;
+    firstEmpty = null;
     Path target = o.index.toAbsolutePath().normalize();
     checkTarget(target);
     long t0 = System.nanoTime();
@@ -320,18 +325,14 @@ public final class Indexer {
       chunkRoot = Files.createDirectory(temp.resolve(".chunks"));
     }
     long read;
-    long empty;
     long skipped;
-    String firstEmpty;
     List<String> errorMessages;
     try (CorpusReader reader = o.corpus.read(o.input, o.onError)) {
       progress.start(reader, indexed::get);
       indexAll(reader);
       progress.phase("writing");
       read = reader.documents();
-      empty = reader.emptyDocuments();
       skipped = reader.errors();
-      firstEmpty = reader.firstEmpty();
       errorMessages = reader.errorMessages();
     }
     long t1 = System.nanoTime();
@@ -364,8 +365,13 @@ public final class Indexer {
     }
     progress.stop();
     long t2 = System.nanoTime();
+    long empty = emptySkipped;
     if (read == 0) {
       throw new InputException(o.input, "no documents found");
+    }
+    if (read == empty) {
+      throw new InputException(o.input, "no documents to index: all " + read
+          + " are empty (nothing but whitespace in the indexed text); first at " + firstEmpty);
     }
     if (skipped > 0) {
       warnings.add("skipped " + skipped + " bad document(s) or file tail(s); first: "
@@ -375,8 +381,8 @@ public final class Indexer {
       warnings.add("removed " + duplicates + " later copies of repeated docids (first copy kept)");
     }
     if (empty > 0) {
-      warnings.add(empty + " empty document(s) (blank title and text), indexed anyway as Anserini does;"
-          + " first at " + firstEmpty);
+      warnings.add("skipped " + empty + " empty document(s) (nothing but whitespace in the indexed"
+          + " text), as Anserini does; first at " + firstEmpty);
     }
     IndexStats stats = IndexStats.of(temp);
     double indexSeconds = (t1 - t0) / 1e9;
@@ -486,6 +492,12 @@ public final class Indexer {
         long chunkChars = o.chunkChars;
         SourceDocument d;
         while ((d = reader.next()) != null) {
+          if (isEmpty(d)) {
+            if (emptySkipped++ == 0) {
+              firstEmpty = d.location() + " (" + d.id() + ")";
+            }
+            continue;
+          }
           chunk.add(d);
           total++;
           chars += d.contents().length() + d.title().length() + (o.storeRaw ? d.raw().length() : 0);
@@ -626,6 +638,28 @@ public final class Indexer {
         return r.leaves().get(0).reader().getFieldInfos();
       }
     }
+  }
+
+  /**
+   * Anserini's empty document (its generator's {@code EmptyDocumentException}): the text of the
+   * {@code contents} field is nothing but characters up to U+0020 ({@link String#trim()}). The
+   * multifield layout looks at the text alone, so a document with only a title is empty too, as
+   * in Anserini's multifield BEIR collection. Such documents are skipped and counted; a document
+   * whose text is only stopwords is not empty (it is indexed, with no terms).
+   */
+  private boolean isEmpty(SourceDocument d) {
+    boolean textOnly = o.layout == Layout.MULTIFIELD || o.corpus.titleInContents();
+    return trimsToNothing(d.contents()) && (textOnly || trimsToNothing(d.title()));
+  }
+
+  /** {@code s.trim().isEmpty()} without the copy. */
+  private static boolean trimsToNothing(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) > ' ') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private String flatText(SourceDocument d) {

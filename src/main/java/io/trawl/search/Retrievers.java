@@ -7,6 +7,7 @@ import java.math.BigDecimal;
 import java.util.function.Function;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.search.similarities.LMDirichletSimilarity;
+import org.apache.lucene.search.similarities.Similarity;
 
 /**
  * The retriever registry: a spec such as {@code bm25(k1=0.9,b=0.4)} names a model and its
@@ -23,6 +24,12 @@ import org.apache.lucene.search.similarities.LMDirichletSimilarity;
  *   <li>{@code rocchio(topFbTerms=10,topFbDocs=10,bottomFbTerms=10,bottomFbDocs=10,alpha=1,beta=0.75,gamma=0,useNegative=false,k1=0.9,b=0.4)}:
  *       BM25 + Rocchio ({@link RocchioFeedback}).
  * </ul>
+ *
+ * A feedback model scores both stages with one similarity, as Anserini's {@code SearchCollection}
+ * does (its feedback rerankers search again with the searcher of the first stage): BM25 by
+ * default, or query likelihood with {@code model=qld} ({@code -qld -rm3} in Anserini), e.g.
+ * {@code rm3(fbTerms=10,fbDocs=10,originalQueryWeight=0.5,model=qld,mu=1000)}: the feedback
+ * documents are weighted by their QL scores and the expanded query is scored by QL.
  */
 public final class Retrievers {
   /** Opens a retriever over an index with search options; made by a registered factory. */
@@ -151,17 +158,44 @@ public final class Retrievers {
     return shardable(spec, (idx, opts, st) -> new LexicalRetriever(idx, new LMDirichletSimilarity(mu), spec, opts, null, st));
   }
 
+  /** The similarity of a feedback model's two stages: {@code model=bm25} (k1, b) or {@code qld} (mu). */
+  private record Stages(Similarity similarity, String spec, String[] keys) {}
+
+  private static Stages stages(Params p, String owner) {
+    String model = p.getString("model", "bm25");
+    switch (model) {
+      case "bm25" -> {
+        float k1 = positive(p, "k1", 0.9, owner);
+        float b = bParam(p, owner);
+        return new Stages(new BM25Similarity(k1, b), "k1=" + num(k1) + ",b=" + num(b),
+            new String[] {"model", "k1", "b"});
+      }
+      case "qld" -> {
+        float mu = positive(p, "mu", 1000, owner);
+        return new Stages(new LMDirichletSimilarity(mu), "model=qld,mu=" + num(mu),
+            new String[] {"model", "mu"});
+      }
+      default -> throw io.trawl.core.TrawlException.invalid(owner + ": unknown model '" + model
+          + "'; valid: bm25, qld");
+    }
+  }
+
+  private static String[] concat(String[] a, String... b) {
+    String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
   private static Opener rm3(Params p) {
     int fbTerms = p.getInt("fbTerms", 10);
     int fbDocs = p.getInt("fbDocs", 10);
     float w = (float) p.getDouble("originalQueryWeight", 0.5);
-    float k1 = positive(p, "k1", 0.9, "rm3");
-    float b = bParam(p, "rm3");
-    p.requireEmpty("rm3", "fbTerms", "fbDocs", "originalQueryWeight", "k1", "b");
+    Stages st = stages(p, "rm3");
+    p.requireEmpty("rm3", concat(new String[] {"fbTerms", "fbDocs", "originalQueryWeight"}, st.keys()));
     String spec = "rm3(fbTerms=" + fbTerms + ",fbDocs=" + fbDocs + ",originalQueryWeight=" + num(w)
-        + ",k1=" + num(k1) + ",b=" + num(b) + ")";
+        + "," + st.spec() + ")";
     Rm3Feedback fb = new Rm3Feedback(fbTerms, fbDocs, w, spec);
-    return opener(spec, idx -> opts -> new LexicalRetriever(idx, new BM25Similarity(k1, b), spec, opts, fb));
+    return opener(spec, idx -> opts -> new LexicalRetriever(idx, st.similarity(), spec, opts, fb));
   }
 
   private static Opener rocchio(Params p) {
@@ -173,16 +207,15 @@ public final class Retrievers {
     float beta = (float) p.getDouble("beta", 0.75);
     float gamma = (float) p.getDouble("gamma", 0.0);
     boolean useNegative = p.getBoolean("useNegative", false);
-    float k1 = positive(p, "k1", 0.9, "rocchio");
-    float b = bParam(p, "rocchio");
-    p.requireEmpty("rocchio", "topFbTerms", "topFbDocs", "bottomFbTerms", "bottomFbDocs", "alpha",
-        "beta", "gamma", "useNegative", "k1", "b");
+    Stages st = stages(p, "rocchio");
+    p.requireEmpty("rocchio", concat(new String[] {"topFbTerms", "topFbDocs", "bottomFbTerms",
+        "bottomFbDocs", "alpha", "beta", "gamma", "useNegative"}, st.keys()));
     String spec = "rocchio(topFbTerms=" + topFbTerms + ",topFbDocs=" + topFbDocs + ",bottomFbTerms="
         + bottomFbTerms + ",bottomFbDocs=" + bottomFbDocs + ",alpha=" + num(alpha) + ",beta="
         + num(beta) + ",gamma=" + num(useNegative ? gamma : 0f) + ",useNegative=" + useNegative
-        + ",k1=" + num(k1) + ",b=" + num(b) + ")";
+        + "," + st.spec() + ")";
     RocchioFeedback fb = new RocchioFeedback(topFbTerms, topFbDocs, bottomFbTerms, bottomFbDocs,
         alpha, beta, gamma, useNegative, spec);
-    return opener(spec, idx -> opts -> new LexicalRetriever(idx, new BM25Similarity(k1, b), spec, opts, fb));
+    return opener(spec, idx -> opts -> new LexicalRetriever(idx, st.similarity(), spec, opts, fb));
   }
 }

@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Topic (query) readers. Formats:
@@ -31,7 +33,11 @@ import java.util.Map;
  *       with {@code <top>} is TREC, anything else TSV.
  * </ul>
  *
- * An empty topics file is an error, as is a query id given twice; errors name the file and line.
+ * An empty topics file is an error, as is a query id given twice or a query without text (Anserini
+ * would search it and return nothing); errors name the file and line. TREC topics may put several
+ * tags on one line ({@code <num>1</num><title>}, NPL's original {@code query-text.trec}); Anserini's
+ * reader fails on those files with a NullPointerException (it needs a line starting with {@code
+ * <title>} and one starting with {@code <desc>}), Trawl reads them.
  */
 public final class Topics {
   private static final ObjectMapper JSON = new ObjectMapper()
@@ -140,6 +146,9 @@ public final class Topics {
         if (id.isEmpty()) {
           throw lines.error("empty query id");
         }
+        if (text.isEmpty()) {
+          throw lines.error("query '" + id + "' has no text (a query needs text)");
+        }
         c.add(id, text, lines.lineNumber());
       }
     }
@@ -171,11 +180,22 @@ public final class Topics {
         if (text == null || !text.isValueNode() || text.isNull()) {
           throw lines.error("missing \"text\"");
         }
+        if (text.asText().isBlank()) {
+          throw lines.error("query '" + id.asText() + "' has no text (a query needs text)");
+        }
         c.add(id.asText(), text.asText().strip(), lines.lineNumber());
       }
     }
     return c.queries;
   }
+
+  /**
+   * A tag that structures a TREC topic wherever it stands on a line ({@code <num>1</num><title>},
+   * as in NPL's {@code query-text.trec}); other tags count only at the start of a line.
+   */
+  private static final Pattern TOPIC_TAG = Pattern.compile(
+      "<(/?)(top|num|title|desc|narr)\\s*>", Pattern.CASE_INSENSITIVE);
+  private static final Pattern LEADING_TAG = Pattern.compile("\\s*<(/?)([A-Za-z][A-Za-z0-9_-]*)[^<>]*>");
 
   static List<Query> readTrec(String file, String field) {
     List<String> wanted = new ArrayList<>();
@@ -191,71 +211,159 @@ public final class Topics {
     }
     Collector c = new Collector(file);
     try (TextFiles.Lines lines = new TextFiles.Lines(file)) {
+      TrecTopic topic = null;
       String line;
-      boolean inTop = false;
-      String id = null;
-      long topLine = 0;
-      String current = null;
-      Map<String, StringBuilder> fields = new HashMap<>();
       while ((line = lines.next()) != null) {
-        String t = line.strip();
-        if (!inTop) {
-          if (t.startsWith("<top>")) {
-            inTop = true;
-            topLine = lines.lineNumber();
-            id = null;
-            current = null;
-            fields.clear();
+        if (topic == null) {
+          String t = line.strip();
+          if (t.regionMatches(true, 0, "<top>", 0, 5)) {
+            topic = new TrecTopic(file, lines.lineNumber());
+            line = t.substring(5);
           } else if (!t.isEmpty()) {
             throw lines.error("expected <top>");
-          }
-          continue;
-        }
-        if (t.startsWith("</top>")) {
-          if (id == null) {
-            throw new InputException(file, topLine, "topic without <num>");
-          }
-          StringBuilder text = new StringBuilder();
-          for (String w : wanted) {
-            StringBuilder v = fields.get(w);
-            if (v != null && !v.isEmpty()) {
-              if (!text.isEmpty()) {
-                text.append(' ');
-              }
-              text.append(v.toString().strip());
-            }
-          }
-          c.add(id, text.toString(), topLine);
-          inTop = false;
-          continue;
-        }
-        if (t.startsWith("<") && t.indexOf('>') > 0) {
-          String tag = t.substring(1, t.indexOf('>')).strip().toLowerCase(Locale.ROOT);
-          String rest = t.substring(t.indexOf('>') + 1).strip();
-          if (tag.equals("num")) {
-            rest = stripLabel(rest, "number:");
-            if (rest.isEmpty()) {
-              throw lines.error("empty <num>");
-            }
-            id = normalizeId(rest);
-            current = null;
           } else {
-            current = tag;
-            StringBuilder sb = fields.computeIfAbsent(tag, k -> new StringBuilder());
-            rest = stripLabel(stripLabel(stripLabel(rest, "topic:"), "description:"), "narrative:");
-            append(sb, rest);
+            continue;
           }
-          continue;
         }
-        if (current != null) {
-          append(fields.get(current), t);
+        if (topic.read(line, lines)) {
+          c.add(topic.id(), topic.text(wanted, field), topic.line);
+          topic = null;
         }
       }
-      if (inTop) {
-        throw new InputException(file, topLine, "<top> without </top>");
+      if (topic != null) {
+        throw new InputException(file, topic.line, "<top> without </top>");
       }
     }
     return c.queries;
+  }
+
+  /**
+   * One {@code <top>} block being read: {@code <num>} gives the id (up to {@code </num>}, the next
+   * tag or the end of its line), every other tag opens a field that runs to its closing tag or the
+   * next tag, over as many lines as it takes.
+   */
+  private static final class TrecTopic {
+    final String file;
+    final long line;
+    final Map<String, StringBuilder> fields = new HashMap<>();
+    StringBuilder num;
+    long numLine;
+    String id;
+    String current;
+
+    TrecTopic(String file, long line) {
+      this.file = file;
+      this.line = line;
+    }
+
+    /** Reads one line of the block; true at {@code </top>}. */
+    boolean read(String line, TextFiles.Lines lines) {
+      int pos = 0;
+      Matcher lead = LEADING_TAG.matcher(line);
+      if (lead.lookingAt() && !TOPIC_TAG.matcher(line).region(0, lead.end()).find()) {
+        // another field at the start of a line (<dom>, <con>, <fac>, ...), or its end
+        String name = lead.group(2).toLowerCase(Locale.ROOT);
+        if (lead.group(1).isEmpty()) {
+          open(name, lines);
+        } else if (name.equals(current)) {
+          current = null;
+        }
+        pos = lead.end();
+      }
+      Matcher m = TOPIC_TAG.matcher(line);
+      while (m.find(pos)) {
+        text(line.substring(pos, m.start()));
+        pos = m.end();
+        String name = m.group(2).toLowerCase(Locale.ROOT);
+        boolean close = !m.group(1).isEmpty();
+        if (name.equals("top")) {
+          if (!close) {
+            throw lines.error("<top> inside a topic (the one at line " + this.line + " has no </top>)");
+          }
+          endNum(lines);
+          if (id == null) {
+            throw new InputException(file, this.line, "topic without <num>");
+          }
+          return true;
+        }
+        if (close) {
+          if (name.equals(current)) {
+            endNum(lines);
+            current = null;
+          }
+        } else {
+          open(name, lines);
+        }
+      }
+      text(line.substring(pos));
+      endNum(lines); // a number ends with its line
+      return false;
+    }
+
+    private void open(String name, TextFiles.Lines lines) {
+      endNum(lines);
+      current = name;
+      if (name.equals("num")) {
+        num = new StringBuilder();
+        numLine = lines.lineNumber();
+      } else {
+        fields.computeIfAbsent(name, k -> new StringBuilder());
+      }
+    }
+
+    private void text(String t) {
+      t = t.strip();
+      if (current == null || t.isEmpty()) {
+        return;
+      }
+      if (current.equals("num")) {
+        num.append(t);
+        return;
+      }
+      StringBuilder sb = fields.get(current);
+      if (sb.isEmpty()) {
+        t = stripLabel(stripLabel(stripLabel(t, "topic:"), "description:"), "narrative:");
+      }
+      append(sb, t);
+    }
+
+    private void endNum(TextFiles.Lines lines) {
+      if (num == null) {
+        return;
+      }
+      String n = stripLabel(num.toString().strip(), "number:");
+      if (n.isEmpty()) {
+        throw new InputException(file, numLine, "empty <num>");
+      }
+      if (id != null) {
+        throw new InputException(file, numLine, "a second <num> in the topic at line " + line);
+      }
+      id = normalizeId(n);
+      num = null;
+      if ("num".equals(current)) {
+        current = null;
+      }
+    }
+
+    String id() {
+      return id;
+    }
+
+    /** The wanted fields joined by a space; an empty result is an error naming the topic. */
+    String text(List<String> wanted, String field) {
+      StringBuilder text = new StringBuilder();
+      for (String w : wanted) {
+        StringBuilder v = fields.get(w);
+        if (v != null && !v.isEmpty()) {
+          append(text, v.toString().strip());
+        }
+      }
+      if (text.isEmpty()) {
+        throw new InputException(file, line, "topic '" + id + "' has no text in " + field
+            + " (a query needs text)");
+      }
+      return text.toString();
+    }
   }
 
   private static void append(StringBuilder sb, String text) {

@@ -35,18 +35,20 @@ class IndexCommandTest {
     Path idx = tmp.resolve("cran");
     Outcome o = run("index", "--input", "builtin:cranfield", "--index", idx.toString(), "--threads", "2");
     assertEquals(0, o.code(), o.err());
-    assertTrue(o.err().contains("trawl: indexed 1,400 documents"), o.err());
+    assertTrue(o.err().contains("trawl: indexed 1,398 documents"), o.err());
+    assertTrue(o.err().contains("skipped 2 empty document(s)"), o.err());
     assertTrue(Files.exists(idx.resolve("trawl-index.json")));
 
     Outcome text = run("index-stats", "--index", idx.toString());
     assertEquals(0, text.code(), text.err());
-    assertTrue(text.out().startsWith("Index statistics\n----------------\ndocuments:             1400\n"), text.out());
+    assertTrue(text.out().startsWith("Index statistics\n----------------\ndocuments:             1398\n"), text.out());
     assertTrue(text.out().contains("analyzer:  english(stemmer=porter,stopwords=lucene)"), text.out());
 
     Outcome json = run("index-stats", "--index", idx.toString(), "--json");
     assertEquals(0, json.code(), json.err());
     JsonNode root = new ObjectMapper().readTree(json.out());
-    assertEquals(1400, root.at("/stats/documents").asLong());
+    assertEquals(1398, root.at("/stats/documents").asLong());
+    assertEquals(2, root.at("/metadata/emptyDocuments").asLong());
     assertEquals(root.at("/stats/fields/contents/totalTerms").asLong(), root.at("/metadata/totalTerms").asLong());
     assertEquals("builtin:cranfield", root.at("/metadata/corpus").asText());
     assertEquals("beir", root.at("/metadata/format").asText());

@@ -156,6 +156,41 @@ class SearchCommandTest {
     assertTrue(rm3.get(0).endsWith(" rm3(fbTerms=5,fbDocs=2,originalQueryWeight=0.5,k1=0.9,b=0.4)"), rm3.get(0));
   }
 
+  /** Anserini's {@code -qld -rm3} / {@code -qld -rocchio}: QL in both stages. */
+  @Test
+  void qldWithFeedbackFlags() throws Exception {
+    Path t = topics("f.tsv", "1\tsimple text\n");
+    List<String> rm3 = search(t, "--qld", "--rm3", "--mu", "500", "--fb-docs", "2");
+    assertTrue(rm3.get(0).endsWith(" rm3(fbTerms=10,fbDocs=2,originalQueryWeight=0.5,model=qld,mu=500)"),
+        rm3.get(0));
+    assertEquals(docs(rm3), docs(search(t, "--retriever", "rm3(fbDocs=2,model=qld,mu=500)")));
+    List<String> rocchio = search(t, "--rocchio", "--qld");
+    assertTrue(rocchio.get(0).endsWith(",useNegative=false,model=qld,mu=1000)"), rocchio.get(0));
+    assertEquals(2, run("search", "--index", index.toString(), "--topics", t.toString(), "--qld",
+        "--rm3", "--k1", "1.2").code(), "k1 does not apply to QL");
+    assertEquals(2, run("search", "--index", index.toString(), "--topics", t.toString(), "--rm3",
+        "--rocchio").code());
+    Result model = run("search", "--index", index.toString(), "--topics", t.toString(),
+        "--retriever", "rm3(model=bm52)");
+    assertEquals(2, model.code());
+    assertTrue(model.err().contains("unknown model 'bm52'; valid: bm25, qld"), model.err());
+  }
+
+  /** Topics none of which matches a document: an error, not an empty run. */
+  @Test
+  void aRunWithoutAnyLineIsAnError() throws Exception {
+    Path t = topics("nothing.tsv", "1\tzebra\n2\tthe of\n");
+    Path out = tmp.resolve("nothing-run.txt");
+    Result r = run("search", "--index", index.toString(), "--topics", t.toString(), "--output",
+        out.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("nothing.tsv") && r.err().contains("none of the 2 queries matched"), r.err());
+    assertTrue(!Files.exists(out));
+    Result stdout = run("search", "--index", index.toString(), "--topics", t.toString());
+    assertEquals(2, stdout.code());
+    assertEquals("", stdout.out());
+  }
+
   @Test
   void emptyTopicsFileExitsTwoNamingTheFile() throws Exception {
     Path t = topics("empty-topics.tsv", "");

@@ -200,7 +200,7 @@ class JsonCorpusTest extends CorpusContractTest {
   }
 
   @Test
-  void emptyDocumentsAreReadAndCounted() throws IOException {
+  void emptyDocumentsAreRead() throws IOException {
     Path p = write("empty.jsonl", """
         {"id": "a", "contents": ""}
         {"id": "b", "contents": "text"}
@@ -211,9 +211,7 @@ class JsonCorpusTest extends CorpusContractTest {
       while (r.next() != null) {
         n++;
       }
-      assertEquals(3, n);
-      assertEquals(2, r.emptyDocuments());
-      assertTrue(r.firstEmpty().contains(":1 (a)"), r.firstEmpty());
+      assertEquals(3, n, "the reader returns them; the indexer skips the empty ones");
     }
   }
 }

@@ -72,9 +72,9 @@ class TrecwebCorpusTest extends CorpusContractTest {
 
   @Test
   void htmlIsReducedToText() {
-    assertEquals("One first & only", TrecwebCorpus.htmlToText(
+    assertEquals("One first & only", HtmlText.text(
         "<html><head><title>One</title><script>var x = \"<b>\";</script></head>\n<body>first &amp; only</body></html>"));
-    assertEquals("été", TrecwebCorpus.htmlToText("&#233;t&#xE9;"));
+    assertEquals("été", HtmlText.text("&#233;t&#xE9;"));
   }
 
   @Test

@@ -161,6 +161,56 @@ class IndexerEqualityTest {
   }
 
   /**
+   * Empty documents are skipped by every pipeline, in both layouts: 400 SciFact documents with
+   * empty ones mixed in (blank, whitespace, title only) build the same index as the plain writer
+   * given the corpus without them.
+   */
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({"FLAT, direct", "FLAT, writer", "FLAT, segments", "MULTIFIELD, direct",
+      "MULTIFIELD, writer", "MULTIFIELD, segments"})
+  void emptyDocumentsAreSkippedByEveryPipeline(Layout layout, String pipeline) throws IOException {
+    List<String> lines = java.nio.file.Files.readAllLines(
+        SampleData.require("beir-scifact/corpus.jsonl")).subList(0, 400);
+    StringBuilder with = new StringBuilder();
+    StringBuilder without = new StringBuilder();
+    int empty = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      with.append(lines.get(i)).append('\n');
+      without.append(lines.get(i)).append('\n');
+      if (i % 9 == 0) {
+        with.append("{\"_id\": \"e").append(i).append("\", \"title\": \"\", \"text\": \"\"}\n");
+        with.append("{\"_id\": \"w").append(i).append("\", \"title\": \" \", \"text\": \"\\n\\t \"}\n");
+        empty += 2;
+      }
+      if (i % 31 == 0) {
+        // a title without text: empty only where contents is the text alone
+        String doc = "{\"_id\": \"t" + i + "\", \"title\": \"title only " + i + "\", \"text\": \" \"}\n";
+        with.append(doc);
+        if (layout == Layout.MULTIFIELD) {
+          empty++;
+        } else {
+          without.append(doc);
+        }
+      }
+    }
+    Path withFile = java.nio.file.Files.writeString(tmp.resolve("with.jsonl"), with);
+    Path withoutFile = java.nio.file.Files.writeString(tmp.resolve("without.jsonl"), without);
+    Corpus corpus = new BeirCorpus();
+    Indexer.Result r = new Indexer(new Indexer.Options().corpus(corpus, withFile.toString())
+        .index(tmp.resolve("built")).layout(layout).storeRaw(true).storePositions(true)
+        .storeDocvectors(true).threads(2).chunk(37, 1 << 20).pipeline(pipeline)).run();
+    assertEquals(empty, r.metadata().emptyDocuments());
+    try (Directory ref = new ByteBuffersDirectory()) {
+      reference(corpus, withoutFile.toString(), ref, layout, true, true, true);
+      try (FSDirectory d = FSDirectory.open(r.index()); DirectoryReader a = DirectoryReader.open(ref);
+          DirectoryReader b = DirectoryReader.open(d)) {
+        IndexEquality.assertSame(a.leaves().get(0).reader(), b.leaves().get(0).reader());
+        assertEquals(a.maxDoc(), r.metadata().documents());
+      }
+    }
+  }
+
+  /**
    * The direct segment on what the English analyzer never produces: overlapping tokens (position
    * increment 0, discounted from BM25's length), a term repeated at one position, empty documents,
    * a repeated docid, terms spread over two chunks; the same index as IndexWriter's, and a clean

@@ -39,7 +39,8 @@ class RetrieverContractTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"bm25(k1=1.2,b=0.75)", "qld(mu=500)",
-      "rm3(fbTerms=5,fbDocs=3,originalQueryWeight=0.8)", "rocchio", "rocchio(useNegative=true,gamma=0.15)"})
+      "rm3(fbTerms=5,fbDocs=3,originalQueryWeight=0.8)", "rocchio", "rocchio(useNegative=true,gamma=0.15)",
+      "rm3(model=qld,mu=500)", "rocchio(model=qld)"})
   void contract(String spec) {
     try (LuceneIndex idx = LuceneIndex.open(index, null);
         Retriever r = Retrievers.open(spec, idx, SearchOptions.defaults())) {

@@ -23,6 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * SciFact (BEIR) runs, over indexes built by {@link Indexer}, compared line for line (qid, docid, rank, score string) with Anserini 2.2.0's
  * reference runs: flat and multifield BM25, QL and BM25+RM3, all with BEIR's remove-query rule.
+ * QL+RM3 and QL+Rocchio ({@code -qld -rm3}, {@code -qld -rocchio}) are checked against the SHA-256
+ * of Anserini 1.5.0's runs (same code path as 2.2.0; see {@link EmptyDocumentsFeedbackTest}).
  */
 class SciFactParityTest {
   @TempDir static Path tmp;
@@ -132,6 +134,21 @@ class SciFactParityTest {
   @Test
   void bm25Multifield() {
     assertSameRun(expected("run.scifact.mf-bm25.txt.gz"), ours(multifield, "bm25", true), "bm25 multifield");
+  }
+
+  /** QL first stage, RM3 / Rocchio feedback weighted by QL scores, QL on the expanded query. */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "rm3(model=qld), 299537, 0f4f01852a668a9b691daf489276bc262224a2a9ada66daabf3fb032a33a9d64",
+      "rocchio(model=qld), 299753, 49a8b19ffc39778dcf85b7d92b97c9038b82fa71bacd05114e679e50e72ae2e3"})
+  void qlWithFeedbackFlatIsAnserinis(String spec, int lines, String sha256) {
+    Map<String, List<String>> run = ours(flat, spec, false);
+    List<String> all = new ArrayList<>();
+    for (Query q : topics) {
+      all.addAll(run.getOrDefault(q.id(), List.of()));
+    }
+    assertEquals(lines, all.size(), spec);
+    assertEquals(sha256, EmptyDocumentsFeedbackTest.sha256(all), spec + ": not Anserini's run");
   }
 
   @Test

@@ -65,6 +65,8 @@ class TopicsTest {
         <title> Poliomyelitis and Post-Polio
         <desc> Description:
         Is polio under control?
+        <narr> Narrative:
+        Polio in the world
         </top>
         """);
     assertEquals(List.of(new Query("1", "simple text"), new Query("302", "Poliomyelitis and Post-Polio")),
@@ -73,6 +75,67 @@ class TopicsTest {
     assertEquals("simple text Find some news articles",
         Topics.read(p.toString(), "auto", "title+desc").get(0).text());
     assertEquals("Find as many as possible", Topics.read(p.toString(), "trec", "narr").get(0).text());
+  }
+
+  /**
+   * NPL's original {@code query-text.trec} puts {@code <num>1</num><title>} on one line and the
+   * title text on the next; Anserini's TrecTopicReader (1.5.0, same code in 2.2.0) throws a
+   * NullPointerException on it. It is read here, as are tags and text on one line.
+   */
+  @Test
+  void trecTopicsWithSeveralTagsOnALine() throws IOException {
+    Path p = write("query-text.trec", """
+        <top>
+        <num>1</num><title>
+        MEASUREMENT OF DIELECTRIC CONSTANT OF LIQUIDS BY THE USE OF MICROWAVE TECHNIQUES
+        </title>
+        </top>
+
+        <top>
+        <num>2</num><title>
+        MATHEMATICAL ANALYSIS AND DESIGN DETAILS
+        OF WAVEGUIDE FED MICROWAVE RADIATIONS
+        </title>
+        </top>
+        <top><num>003</num><title>one line</title><desc>and a description</desc></top>
+        """);
+    assertEquals(List.of(
+        new Query("1", "MEASUREMENT OF DIELECTRIC CONSTANT OF LIQUIDS BY THE USE OF MICROWAVE TECHNIQUES"),
+        new Query("2", "MATHEMATICAL ANALYSIS AND DESIGN DETAILS OF WAVEGUIDE FED MICROWAVE RADIATIONS"),
+        new Query("3", "one line")), Topics.read(p.toString()));
+    assertEquals("one line and a description", Topics.read(p.toString(), "trec", "title+desc").get(2).text());
+  }
+
+  @Test
+  void aQueryWithoutTextIsAnErrorNamingFileAndLine() throws IOException {
+    Path trec = write("empty-title.trec", """
+        <top>
+        <num> Number: 1
+        <title> hello
+        <desc> Description: greeting
+        </top>
+
+        <top>
+        <num> Number: 2
+        <title>
+        <desc> Description:
+        about world
+        </top>
+        """);
+    InputException e = assertThrows(InputException.class, () -> Topics.read(trec.toString()));
+    assertEquals(7, e.line());
+    assertTrue(e.getMessage().contains("empty-title.trec") && e.getMessage().contains("topic '2' has no text"),
+        e.getMessage());
+    assertEquals("about world", Topics.read(trec.toString(), "trec", "desc").get(1).text());
+    Path tsv = write("empty.tsv", "1\thello\n2\t  \n");
+    InputException t = assertThrows(InputException.class, () -> Topics.read(tsv.toString()));
+    assertEquals(2, t.line());
+    assertTrue(t.getMessage().contains("query '2' has no text"), t.getMessage());
+    Path beir = write("empty.jsonl", "{\"_id\": \"q1\", \"text\": \"\"}\n");
+    assertEquals(1, assertThrows(InputException.class, () -> Topics.read(beir.toString())).line());
+    Path num = write("no-num.trec", "<top>\n<num></num><title>x</title>\n</top>\n");
+    assertTrue(assertThrows(InputException.class, () -> Topics.read(num.toString())).getMessage()
+        .contains("empty <num>"));
   }
 
   @Test
