@@ -57,7 +57,7 @@ class RerankLockTest {
     assertEquals(2, Files.readAllLines(out).size());
     try (var left = Files.list(tmp)) {
       List<String> names = left.map(p -> p.getFileName().toString()).sorted().toList();
-      assertEquals(List.of("c.jsonl", "first.log", "out.txt"), names);
+      assertEquals(List.of("c.jsonl", "first.log", "out.txt", "out.txt.meta.json"), names);
     }
   }
 }
