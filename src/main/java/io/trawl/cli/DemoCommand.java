@@ -148,7 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
     List<Measure> measures = Measure.parseAll(List.of("nDCG@10", "AP", "P@10", "R@" + depth));
     EvalRun base = EvalRun.of(bm25);
     out.println();
-    out.println("Cranfield (1,400 docs, 225 queries; qrels: gain = 5 - code, binary rel >= 1)");
+    out.println("Cranfield (1,400 docs, 2 of them empty and skipped; 225 queries; qrels: gain = 5 - code, binary rel >= 1)");
     out.println();
     if (contenders.isEmpty()) {
       io.trawl.eval.EvalResult r = io.trawl.eval.Evaluator.evaluate(qrels, base, measures,
