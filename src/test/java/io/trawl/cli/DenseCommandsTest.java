@@ -26,6 +26,48 @@ class DenseCommandsTest {
     return new Result(code, err.toString());
   }
 
+  /**
+   * The same dense run, byte for byte, from another process with another thread count and the
+   * vector width of another CPU (AVX2 only, or 128-bit vectors off x86): the exact encoder for the
+   * queries, {@code ExactDotHnswFormat} for the index. With the int8 encoder runs differed across
+   * processes in the 8th decimal.
+   */
+  @Test
+  void anotherProcessThreadCountAndVectorWidthWriteTheSameRun(@TempDir Path tmp) throws Exception {
+    Path corpus = tmp.resolve("corpus.jsonl");
+    StringBuilder sb = new StringBuilder();
+    String[] words = {"capital", "france", "plants", "sunlight", "energy", "football", "cup", "japan",
+        "river", "mountain", "protein", "cell", "virus", "vaccine", "ocean", "climate"};
+    java.util.Random r = new java.util.Random(20261207L);
+    for (int d = 0; d < 60; d++) {
+      StringBuilder text = new StringBuilder();
+      for (int w = 0; w < 12 + r.nextInt(30); w++) {
+        text.append(words[r.nextInt(words.length)]).append(' ');
+      }
+      sb.append("{\"_id\":\"d").append(d).append("\",\"title\":\"\",\"text\":\"")
+          .append(text.toString().strip()).append("\"}\n");
+    }
+    Files.writeString(corpus, sb.toString());
+    Path topics = tmp.resolve("topics.tsv");
+    Files.writeString(topics, "1\tcapital of france\n2\tplants and sunlight energy\n3\tvirus vaccine cell\n");
+    Path index = tmp.resolve("idx");
+    Result idx = run("dense-index", "--corpus", corpus.toString(), "--encoder", "all-minilm-l6-v2",
+        "--index", index.toString(), "--hnsw-m", "4", "--threads", "2");
+    assertEquals(0, idx.code(), idx.err());
+    Path here = tmp.resolve("here.txt");
+    Result s = run("dense-search", "--index", index.toString(), "--topics", topics.toString(),
+        "--output", here.toString(), "--k", "20", "--threads", "1");
+    assertEquals(0, s.code(), s.err());
+    Path there = tmp.resolve("there.txt");
+    List<String> flags = io.trawl.core.ChildJvm.x86() ? List.of("-XX:UseAVX=2") : List.of("-XX:MaxVectorSize=16");
+    io.trawl.core.ChildJvm.Output o = io.trawl.core.ChildJvm.run(flags, Trawl.class, "dense-search",
+        "--index", index.toString(), "--topics", topics.toString(), "--output", there.toString(),
+        "--k", "20", "--threads", "2");
+    assertEquals(0, o.code(), o.text());
+    assertEquals(60, Files.readAllLines(here).size());
+    assertEquals(Files.readString(here), Files.readString(there));
+  }
+
   @Test
   void endToEnd(@TempDir Path tmp) throws Exception {
     Path corpus = tmp.resolve("corpus.jsonl");

@@ -47,19 +47,21 @@ public final class ChildJvm {
     return f;
   }
 
-  public static String fingerprint(List<String> flags, Class<?> main, String... args)
+  /** What a child JVM printed (stdout and stderr together) and its exit code. */
+  public record Output(int code, String text) {}
+
+  /** Runs {@code main} with {@code args} in a fresh JVM with the extra {@code flags}. */
+  public static Output run(List<String> flags, Class<?> main, String... args)
       throws IOException, InterruptedException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> cmd = new ArrayList<>(List.of(java.toString(), "-Xmx1g", "--add-modules",
         "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true",
         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
-    String cache = System.getProperty("ENGINE_CACHE_DIR");
-    if (cache != null) {
-      cmd.add("-DENGINE_CACHE_DIR=" + cache);
-    }
-    String shared = System.getProperty("trawl.shared");
-    if (shared != null) {
-      cmd.add("-Dtrawl.shared=" + shared);
+    for (String p : List.of("ENGINE_CACHE_DIR", "trawl.shared", "maven.repo.local")) {
+      String v = System.getProperty(p);
+      if (v != null) {
+        cmd.add("-D" + p + "=" + v);
+      }
     }
     cmd.addAll(flags);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
@@ -67,13 +69,19 @@ public final class ChildJvm {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
     assertTrue(p.waitFor(300, TimeUnit.SECONDS), "child JVM " + flags + " timed out");
-    String s = new String(out, StandardCharsets.UTF_8);
-    assertEquals(0, p.exitValue(), "child JVM " + flags + " failed:\n" + s);
-    for (String line : s.split("\n")) {
+    return new Output(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
+  /** Runs {@code main} and returns the value it prints after {@code "fingerprint "}. */
+  public static String fingerprint(List<String> flags, Class<?> main, String... args)
+      throws IOException, InterruptedException {
+    Output o = run(flags, main, args);
+    assertEquals(0, o.code(), "child JVM " + flags + " failed:\n" + o.text());
+    for (String line : o.text().split("\n")) {
       if (line.startsWith("fingerprint ")) {
         return line.split(" ")[1].strip();
       }
     }
-    throw new AssertionError("no fingerprint from child JVM " + flags + ":\n" + s);
+    throw new AssertionError("no fingerprint from child JVM " + flags + ":\n" + o.text());
   }
 }

@@ -56,10 +56,10 @@ final class Kernels {
     for (; j + 2 * vl <= nv; j += 2 * vl) {
       int i = 0;
       for (; i + 4 <= m; i += 4) {
-        tile4x2(a, aOff + i * lda, lda, b, bOff + j, ldb, bias, j, c, cOff + i * ldc + j, ldc, k);
+        tile4x2(a, aOff + i * lda, lda, b, bOff + j, ldb, k, bias, j, c, cOff + i * ldc + j, ldc);
       }
       for (; i < m; i++) {
-        tile1x2(a, aOff + i * lda, b, bOff + j, ldb, bias, j, c, cOff + i * ldc + j, k);
+        tile1x2(a, aOff + i * lda, b, bOff + j, ldb, k, bias, j, c, cOff + i * ldc + j);
       }
     }
     for (; j < nv; j += vl) {
@@ -122,17 +122,17 @@ final class Kernels {
       int i = 0;
       for (; i + 4 <= m; i += 4) {
         if (full) {
-          packed4(a, aOff + i * lda, lda, b.data, panel, k, bias, j, c, cOff + i * ldc + j, ldc);
+          tile4x2(a, aOff + i * lda, lda, b.data, panel, w, k, bias, j, c, cOff + i * ldc + j, ldc);
         } else {
-          packed4(a, aOff + i * lda, lda, b.data, panel, k, null, 0, edge, 0, w);
+          tile4x2(a, aOff + i * lda, lda, b.data, panel, w, k, null, 0, edge, 0, w);
           copyEdge(edge, 4, w, bias, j, n, c, cOff + i * ldc, ldc);
         }
       }
       for (; i < m; i++) {
         if (full) {
-          packed1(a, aOff + i * lda, b.data, panel, k, bias, j, c, cOff + i * ldc + j);
+          tile1x2(a, aOff + i * lda, b.data, panel, w, k, bias, j, c, cOff + i * ldc + j);
         } else {
-          packed1(a, aOff + i * lda, b.data, panel, k, null, 0, edge, 0);
+          tile1x2(a, aOff + i * lda, b.data, panel, w, k, null, 0, edge, 0);
           copyEdge(edge, 1, w, bias, j, n, c, cOff + i * ldc, ldc);
         }
       }
@@ -149,78 +149,20 @@ final class Kernels {
     }
   }
 
-  private static void packed4(float[] a, int ar, int lda, float[] bp, int panel, int k,
+  /**
+   * A 4-row by 2-vector tile: rows {@code a[ar + r*lda ..]}, the tile's columns of {@code b}
+   * starting at {@code bj} with {@code bStride} floats between consecutive inner indices (the
+   * row length of a plain matrix, or the panel width of a {@link Packed} one).
+   */
+  private static void tile4x2(float[] a, int ar, int lda, float[] b, int bj, int bStride, int k,
       float[] bias, int j, float[] c, int cr, int ldc) {
-    int vl = VL, w = 2 * VL;
-    FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
-    FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
-    FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
-    FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
-    int a0 = ar, a1 = ar + lda, a2 = ar + 2 * lda, a3 = ar + 3 * lda;
-    for (int p = 0, bo = panel; p < k; p++, bo += w) {
-      FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bo);
-      FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bo + vl);
-      FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
-      c00 = x.fma(b0, c00);
-      c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(SPECIES, a[a1 + p]);
-      c10 = x.fma(b0, c10);
-      c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(SPECIES, a[a2 + p]);
-      c20 = x.fma(b0, c20);
-      c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(SPECIES, a[a3 + p]);
-      c30 = x.fma(b0, c30);
-      c31 = x.fma(b1, c31);
-    }
-    if (bias != null) {
-      FloatVector bb0 = FloatVector.fromArray(SPECIES, bias, j);
-      FloatVector bb1 = FloatVector.fromArray(SPECIES, bias, j + vl);
-      c00 = c00.add(bb0);
-      c01 = c01.add(bb1);
-      c10 = c10.add(bb0);
-      c11 = c11.add(bb1);
-      c20 = c20.add(bb0);
-      c21 = c21.add(bb1);
-      c30 = c30.add(bb0);
-      c31 = c31.add(bb1);
-    }
-    c00.intoArray(c, cr);
-    c01.intoArray(c, cr + vl);
-    c10.intoArray(c, cr + ldc);
-    c11.intoArray(c, cr + ldc + vl);
-    c20.intoArray(c, cr + 2 * ldc);
-    c21.intoArray(c, cr + 2 * ldc + vl);
-    c30.intoArray(c, cr + 3 * ldc);
-    c31.intoArray(c, cr + 3 * ldc + vl);
-  }
-
-  private static void packed1(float[] a, int ar, float[] bp, int panel, int k, float[] bias, int j,
-      float[] c, int cr) {
-    int vl = VL, w = 2 * VL;
-    FloatVector c0 = FloatVector.zero(SPECIES), c1 = FloatVector.zero(SPECIES);
-    for (int p = 0, bo = panel; p < k; p++, bo += w) {
-      FloatVector x = FloatVector.broadcast(SPECIES, a[ar + p]);
-      c0 = x.fma(FloatVector.fromArray(SPECIES, bp, bo), c0);
-      c1 = x.fma(FloatVector.fromArray(SPECIES, bp, bo + vl), c1);
-    }
-    if (bias != null) {
-      c0 = c0.add(FloatVector.fromArray(SPECIES, bias, j));
-      c1 = c1.add(FloatVector.fromArray(SPECIES, bias, j + vl));
-    }
-    c0.intoArray(c, cr);
-    c1.intoArray(c, cr + vl);
-  }
-
-  private static void tile4x2(float[] a, int ar, int lda, float[] b,
-      int bj, int ldb, float[] bias, int j, float[] c, int cr, int ldc, int k) {
     int vl = VL;
     FloatVector c00 = FloatVector.zero(SPECIES), c01 = FloatVector.zero(SPECIES);
     FloatVector c10 = FloatVector.zero(SPECIES), c11 = FloatVector.zero(SPECIES);
     FloatVector c20 = FloatVector.zero(SPECIES), c21 = FloatVector.zero(SPECIES);
     FloatVector c30 = FloatVector.zero(SPECIES), c31 = FloatVector.zero(SPECIES);
     int a0 = ar, a1 = ar + lda, a2 = ar + 2 * lda, a3 = ar + 3 * lda;
-    for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
+    for (int p = 0, bp = bj; p < k; p++, bp += bStride) {
       FloatVector b0 = FloatVector.fromArray(SPECIES, b, bp);
       FloatVector b1 = FloatVector.fromArray(SPECIES, b, bp + vl);
       FloatVector x = FloatVector.broadcast(SPECIES, a[a0 + p]);
@@ -258,11 +200,11 @@ final class Kernels {
     c31.intoArray(c, cr + 3 * ldc + vl);
   }
 
-  private static void tile1x2(float[] a, int ar, float[] b, int bj,
-      int ldb, float[] bias, int j, float[] c, int cr, int k) {
+  private static void tile1x2(float[] a, int ar, float[] b, int bj, int bStride, int k,
+      float[] bias, int j, float[] c, int cr) {
     int vl = VL;
     FloatVector c0 = FloatVector.zero(SPECIES), c1 = FloatVector.zero(SPECIES);
-    for (int p = 0, bp = bj; p < k; p++, bp += ldb) {
+    for (int p = 0, bp = bj; p < k; p++, bp += bStride) {
       FloatVector x = FloatVector.broadcast(SPECIES, a[ar + p]);
       c0 = x.fma(FloatVector.fromArray(SPECIES, b, bp), c0);
       c1 = x.fma(FloatVector.fromArray(SPECIES, b, bp + vl), c1);
