@@ -18,8 +18,12 @@ public final class RunMetadata {
   /** Suffix of the sidecar file. */
   public static final String SUFFIX = ".meta.json";
 
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
   private static volatile List<String> command = List.of();
+
+  /** Made on first write: a Jackson mapper costs ~0.2 s of start-up that most commands never need. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  }
 
   private RunMetadata() {}
 
@@ -47,7 +51,7 @@ public final class RunMetadata {
     m.put("settings", settings);
     m.put("machine", Machine.describe());
     try (AtomicOutput out = AtomicOutput.open(runFile + SUFFIX)) {
-      out.write(JSON.writeValueAsString(m) + "\n");
+      out.write(Json.MAPPER.writeValueAsString(m) + "\n");
       out.commit();
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
