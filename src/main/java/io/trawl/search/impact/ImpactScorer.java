@@ -337,6 +337,17 @@ public final class ImpactScorer {
     final LongAdder split = new LongAdder();
     final LongAdder raises = new LongAdder();
 
+    void add(Blocked q) {
+      queries.increment();
+      postings.add(q.postings);
+      essential.add(q.essential);
+      nonEssential.add(q.nonEssential);
+      blocks.add(q.blocks);
+      skipped.add(q.skipped);
+      split.add(q.split);
+      raises.add(q.raises);
+    }
+
     /** Blocks skipped whole (no document in them could reach the top k). */
     public long skippedBlocks() {
       return skipped.sum();
@@ -399,11 +410,11 @@ public final class ImpactScorer {
    * any order), so the hits are the ones Lucene's exhaustive evaluation gives.
    */
   private Top searchBlocked(Postings[] ps, int k, Scratch sc) {
-    work.queries.increment();
-    Blocked q = new Blocked(ps, k, sc, blockShift, maxDoc, work);
+    Blocked q = new Blocked(ps, k, sc, blockShift, maxDoc);
     for (int j = 0; j < q.nb; j++) {
       q.block(j);
     }
+    work.add(q);
     int nc = q.nc;
     int[] cd = q.cd;
     int[] cb = q.cb;
@@ -442,7 +453,14 @@ public final class ImpactScorer {
     final int[] hi;
     final double[] ub;
     final int[] order;
-    final Work work;
+    // what this evaluation did (added to the scorer's counters once, at the end)
+    long postings;
+    long essential;
+    long nonEssential;
+    long blocks;
+    long skipped;
+    long split;
+    long raises;
     final double[] acc;
     final long[] mark;
     int cap;
@@ -457,9 +475,8 @@ public final class ImpactScorer {
     /** terms with postings in the current block, by ascending bound: order[0..present) */
     int present;
 
-    Blocked(Postings[] ps, int k, Scratch sc, int shift, int maxDoc, Work work) {
+    Blocked(Postings[] ps, int k, Scratch sc, int shift, int maxDoc) {
       this.ps = ps;
-      this.work = work;
       this.k = k;
       this.sc = sc;
       this.shift = shift;
@@ -470,7 +487,7 @@ public final class ImpactScorer {
       bmax = new float[m][];
       for (int t = 0; t < m; t++) {
         Postings p = ps[t];
-        work.postings.add(p.docs.length);
+        postings += p.docs.length;
         if (p.docs.length >= LONG_LIST * nb) {
           Blocks b = p.blocks(shift, nb);
           bstart[t] = b.start;
@@ -545,7 +562,7 @@ public final class ImpactScorer {
         return;
       }
       if (valid && total < cut) {
-        work.skipped.increment();
+        skipped++;
         return;
       }
       int ne = 0; // order[0..ne) are non-essential
@@ -556,19 +573,19 @@ public final class ImpactScorer {
           ne++;
         }
       }
-      work.blocks.increment();
+      blocks++;
       int base = j << shift;
       for (int i = ne; i < present; i++) {
         int t = order[i];
-        work.essential.add(hi[t] - lo[t]);
+        essential += hi[t] - lo[t];
         accumulate(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
       }
       if (ne > 0) {
-        work.split.increment();
+        split++;
         // non-essential terms only complete the documents the essential ones found
         for (int i = 0; i < ne; i++) {
           int t = order[i];
-          work.nonEssential.add(hi[t] - lo[t]);
+          nonEssential += hi[t] - lo[t];
           maskedAdd(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
         }
       }
@@ -581,7 +598,7 @@ public final class ImpactScorer {
     /** New theta: the k-th largest candidate score; keeps the candidates reaching it. */
     void raise() {
       int tb = kthLargestBits(cb, nc, k, sc.hist);
-      work.raises.increment();
+      raises++;
       theta = Float.intBitsToFloat(tb);
       cut = theta * (1 - 1e-7);
       valid = true;
