@@ -29,6 +29,41 @@ public abstract class Corpus {
     return false;
   }
 
+  /**
+   * The text of a document as every consumer sees it: the flat BM25 layout indexes it, dense
+   * indexing encodes it, rerankers read it from an index. One rule: the title (trimmed) and the
+   * contents joined by one space ({@link #joinTitle}); only the contents when there is no title, or
+   * when this format's contents already begin with the title ({@link #titleInContents()}).
+   * (Anserini's flat layout joins with a newline; its analyzer splits on either the same way, so
+   * BM25 is unchanged, and a space is what BEIR's and MTEB's dense evaluations and RankLLM use.)
+   */
+  public String text(SourceDocument d) {
+    return titleInContents() ? d.contents() : joinTitle(d.title(), d.contents());
+  }
+
+  /**
+   * {@code title + " " + text}, the title trimmed ({@link String#trim()}); {@code text} alone when
+   * the title trims to nothing.
+   */
+  public static String joinTitle(String title, String text) {
+    String t = title == null ? "" : title.trim();
+    return t.isEmpty() ? text : t + " " + text;
+  }
+
+  /**
+   * The document a raw document stored in an index stands for ({@link SourceDocument#raw()} as this
+   * format made it), or null when it is not one. By default the raw text is read as a one-document
+   * file of this format.
+   */
+  public SourceDocument parseRaw(String raw) {
+    try (DocumentReader r = open("raw", new java.io.ByteArrayInputStream(
+        raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+      return r.next();
+    } catch (io.trawl.core.InputException e) {
+      return null;
+    }
+  }
+
   /** Reads the documents of one (already decompressed) file. */
   public abstract DocumentReader open(String file, InputStream in);
 
