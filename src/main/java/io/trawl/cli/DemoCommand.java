@@ -128,7 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
           + second.stages().get(1).name() + ".txt");
       rerankFileName = rerankFile.toString();
       err.println("trawl demo: 3/4 trawl rerank --reranker \"" + reranker + "\" -i " + bm25File
-          + " --index " + index + " --topics topics-and-qrels/topics.cranfield.tsv --depth " + depth
+          + " --index " + index + " --topics cranfield --depth " + depth
           + " -o " + rerankFile);
       err.flush();
       long r0 = System.nanoTime();

@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code trawl encode}: embeds a JSONL corpus with a bi-encoder into a reusable vector file. */
+/** {@code trawl encode}: embeds a corpus or topics with a bi-encoder into a reusable vector file. */
 @Command(name = "encode", mixinStandardHelpOptions = true,
     description = "Encode a corpus (any format 'trawl index' reads) or topics with a bi-encoder into a vector file (input of 'trawl dense-index --vectors').",
     footerHeading = "%nExample:%n",

@@ -1,5 +1,6 @@
 package io.trawl.cli;
 
+import static io.trawl.cli.DenseCommandsTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +11,6 @@ import io.trawl.corpus.CorpusTexts;
 import io.trawl.corpus.OnError;
 import io.trawl.corpus.SourceDocument;
 import io.trawl.rerank.IndexDocTexts;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +18,6 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Dense indexing reads every corpus format {@code trawl index} reads, and every consumer sees one
@@ -31,17 +29,6 @@ import picocli.CommandLine;
 class DenseIndexFormatsTest {
   @TempDir static Path dir;
   static final Map<String, String> FILES = new java.util.LinkedHashMap<>();
-
-  record Result(int code, String err) {}
-
-  static Result run(String... args) {
-    CommandLine cl = Trawl.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    cl.setOut(new PrintWriter(new StringWriter()));
-    int code = cl.execute(args);
-    return new Result(code, err.toString());
-  }
 
   static String clean(String s) {
     return s.replaceAll("[^a-z0-9.,-]+", " ").strip();
@@ -107,11 +94,11 @@ class DenseIndexFormatsTest {
     String first = null;
     for (String format : List.of("tsv", "trec")) { // BEIR and JSON: the same texts, shown above
       Path index = dir.resolve("dense." + format);
-      Result r = run("dense-index", "--collection", format, "--corpus", FILES.get(format),
+      DenseCommandsTest.Result r = run("dense-index", "--collection", format, "--corpus", FILES.get(format),
           "--encoder", "all-minilm-l6-v2", "--index", index.toString(), "--flat", "-q");
       assertEquals(0, r.code(), format + ": " + r.err());
       Path out = dir.resolve("run." + format + ".txt");
-      Result s = run("dense-search", "--index", index.toString(), "--topics", topics.toString(),
+      DenseCommandsTest.Result s = run("dense-search", "--index", index.toString(), "--topics", topics.toString(),
           "--output", out.toString(), "--k", "10", "--exact", "-q");
       assertEquals(0, s.code(), format + ": " + s.err());
       String text = Files.readString(out);
@@ -130,7 +117,7 @@ class DenseIndexFormatsTest {
     CorpusTexts expected = CorpusTexts.read(Corpora.get("beir"), FILES.get("beir"));
     for (Map.Entry<String, String> e : FILES.entrySet()) {
       Path index = dir.resolve("bm25." + e.getKey());
-      Result r = run("index", "--collection", e.getKey(), "--input", e.getValue(), "--index",
+      DenseCommandsTest.Result r = run("index", "--collection", e.getKey(), "--input", e.getValue(), "--index",
           index.toString(), "-q");
       assertEquals(0, r.code(), e.getKey() + ": " + r.err());
       try (IndexDocTexts texts = new IndexDocTexts(index)) {

@@ -1,27 +1,29 @@
 package io.trawl.cli;
 
+import static io.trawl.cli.DenseCommandsTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trawl.core.Query;
 import io.trawl.io.Topics;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import io.trawl.regress.RegressEnv;
+import io.trawl.regress.RegressionResult;
+import io.trawl.regress.RegressionRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * One experiment, one run file, whichever way it is run: {@code trawl search} then {@code trawl
- * rerank}, or {@code trawl run --pipeline}; a run file through {@code rerank -i} or through
- * {@code run(file=...)}. Both read the run with the one reader (trec_eval's order) and write it
+ * rerank}, {@code trawl run --pipeline}, or a YAML regression; a run file through {@code rerank -i}
+ * or through {@code run(file=...)}. Both read the run with the one reader (trec_eval's order) and write it
  * with the one writer. The reranker is order-sensitive on purpose: {@code embed(listwise=10)}
  * builds its query from the top 10 candidates it is given, in order, so a tie broken differently changes
  * every score.
@@ -33,19 +35,8 @@ class SameRunEverywhereTest {
   static Path index;
   static Path topics;
 
-  record Result(int code, String err) {}
-
-  static Result run(String... args) {
-    CommandLine cl = Trawl.commandLine();
-    StringWriter err = new StringWriter();
-    cl.setErr(new PrintWriter(err));
-    cl.setOut(new PrintWriter(new StringWriter()));
-    int code = cl.execute(args);
-    return new Result(code, err.toString());
-  }
-
   static void ok(String... args) {
-    Result r = run(args);
+    DenseCommandsTest.Result r = run(args);
     assertEquals(0, r.code(), String.join(" ", args) + "\n" + r.err());
   }
 
@@ -91,6 +82,32 @@ class SameRunEverywhereTest {
     ok("rerank", "--reranker", RERANKER, "-i", bm25.toString(), "--index", index.toString(),
         "--topics", topics.toString(), "--tag", tagOf(pipeline), "-o", reranked.toString(), "-q");
     assertEquals(Files.readString(pipeline), Files.readString(reranked));
+
+    // the same pipeline as a YAML regression: the same run file, tag included
+    Path specs = Files.createDirectories(dir.resolve("specs"));
+    Path spec = Files.writeString(specs.resolve("same-run.yaml"), """
+        name: same-run
+        description: the pipeline of SameRunEverywhereTest
+        corpus:
+          path: builtin:cranfield
+        index:
+          name: cranfield
+        topics:
+          - {name: five, topics: %s, qrels: cranfield}
+        measures:
+          - {measure: nDCG@10, options: -c}
+        runs:
+          - name: rerank
+            pipeline: bm25@20 >> %s
+            tolerance: 1
+            expected:
+              five: {nDCG@10: 0.5}
+        """.formatted(topics, RERANKER));
+    Path runs = dir.resolve("regression-runs");
+    RegressionResult result = new RegressionRunner(new RegressEnv(dir.resolve("collections"),
+        dir.resolve("models"), dir, runs, false, Map.of()), null, 1, false).run(spec);
+    assertTrue(result.indexReused(), "the regression reuses the index built above");
+    assertEquals(Files.readString(pipeline), Files.readString(runs.resolve("same-run.rerank.five.txt")));
 
     // query texts by registry name, as every other command takes them
     Path byName = dir.resolve("by-name.txt");
