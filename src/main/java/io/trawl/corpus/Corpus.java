@@ -30,15 +30,16 @@ public abstract class Corpus {
   }
 
   /**
-   * The text of a document as every consumer sees it: the flat BM25 layout indexes it, dense
-   * indexing encodes it, rerankers read it from an index. One rule: the title (trimmed) and the
-   * contents joined by one space ({@link #joinTitle}); only the contents when there is no title, or
-   * when this format's contents already begin with the title ({@link #titleInContents()}).
-   * (Anserini's flat layout joins with a newline; its analyzer splits on either the same way, so
-   * BM25 is unchanged, and a space is what BEIR's and MTEB's dense evaluations and RankLLM use.)
+   * The text of a document as every consumer sees it: dense indexing encodes it, rerankers read it
+   * from an index, the flat BM25 layout indexes it. One rule: the title (trimmed) and the contents
+   * joined by one space ({@link #joinTitle}), the contents alone when there is no title. (BEIR's
+   * and MTEB's dense evaluations and RankLLM join with a space; Anserini's flat layout with a
+   * newline, which its analyzer splits exactly as a space, so BM25 runs are unchanged.) The flat
+   * layout alone leaves out a title this format declares repeated at the start of the contents
+   * ({@link #titleInContents()}), so that BM25 does not count its words twice.
    */
   public String text(SourceDocument d) {
-    return titleInContents() ? d.contents() : joinTitle(d.title(), d.contents());
+    return joinTitle(d.title(), d.contents());
   }
 
   /**

@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * Every document's id and text ({@link Corpus#text}) in corpus order, for the bi-encoders (dense
  * indexing, {@code trawl encode}). Read with the corpus formats' own readers, so every format that
- * {@code trawl index} reads can be encoded. As {@code trawl index} does (flat layout), a document
- * whose text trims to nothing is skipped and counted ({@link #emptySkipped()}); a docid given twice is an
+ * {@code trawl index} reads can be encoded. As {@code trawl index} does, a document whose text
+ * trims to nothing is skipped and counted ({@link #emptySkipped()}); a docid given twice is an
  * error naming the file and line.
  *
  * @param ids the docids

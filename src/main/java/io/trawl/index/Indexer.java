@@ -663,7 +663,7 @@ public final class Indexer {
   }
 
   private String flatText(SourceDocument d) {
-    return o.corpus.text(d);
+    return o.corpus.titleInContents() ? d.contents() : o.corpus.text(d);
   }
 
   /** A chunk indexed into its own on-disk index (one or more segments, in docid order). */

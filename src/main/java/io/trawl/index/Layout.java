@@ -9,7 +9,8 @@ import java.util.Locale;
  * <ul>
  *   <li>{@link #FLAT}: one {@code contents} field holding the document's text, {@link
  *       io.trawl.corpus.Corpus#text} ({@code title + " " + text}; Anserini joins with a newline,
- *       which its analyzer splits the same way).
+ *       which its analyzer splits the same way); the text alone where the corpus says it begins
+ *       with the title ({@link io.trawl.corpus.Corpus#titleInContents()}).
  *   <li>{@link #MULTIFIELD}: a {@code title} field and a {@code contents} field with the text.
  * </ul>
  */
