@@ -371,8 +371,7 @@ public final class Indexer {
   }
 
   private String flatText(SourceDocument d) {
-    return d.title().isEmpty() || o.corpus.titleInContents() ? d.contents()
-        : d.title() + "\n" + d.contents();
+    return o.corpus.titleInContents() ? d.contents() : o.corpus.text(d);
   }
 
   /**
