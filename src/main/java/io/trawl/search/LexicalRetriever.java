@@ -5,7 +5,7 @@ import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.ScoreTies;
 import io.trawl.core.TrawlException;
-import io.trawl.index.IndexFields;
+import io.trawl.search.impact.ImpactScorer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +16,6 @@ import org.apache.lucene.search.CollectionStatistics;
 import org.apache.lucene.search.QueryVisitor;
 import org.apache.lucene.search.TermStatistics;
 import org.apache.lucene.search.CollectorManager;
-import org.apache.lucene.search.FieldDoc;
 import org.apache.lucene.search.SimpleCollector;
 import org.apache.lucene.search.Scorable;
 import org.apache.lucene.search.ScoreMode;
@@ -24,9 +23,6 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.Sort;
-import org.apache.lucene.search.SortField;
-import org.apache.lucene.search.TopFieldDocs;
 import org.apache.lucene.search.similarities.Similarity;
 import org.apache.lucene.util.BytesRef;
 
@@ -37,12 +33,13 @@ import org.apache.lucene.util.BytesRef;
  * descending then external docid ascending; scores rounded and tie-nudged by {@link ScoreTies};
  * with {@code removeQuery}, a hit whose docid equals the query id is dropped (after ranking, so
  * the others keep their scores).
+ *
+ * <p>Plain BM25 queries on a single-segment index are scored eagerly ({@link ImpactScorer}, the
+ * default and fastest path); every other query by Lucene's searcher with dynamic pruning
+ * ({@link #searchPruned}). Both give the ranking of Anserini's exhaustive sort: the parity tests
+ * compare them with it, and with each other ({@link #retrieveWithLucene}).
  */
 public final class LexicalRetriever implements Retriever {
-  /** Score descending, then the external docid ascending (Anserini's tie-break). */
-  static final Sort SCORE_THEN_DOCID = new Sort(SortField.FIELD_SCORE,
-      new SortField(IndexFields.ID, SortField.Type.STRING));
-
   /** Pseudo-relevance feedback: turns the first-stage ranking into a new query. */
   interface Feedback {
     /** How many first-stage hits the feedback reads. */
@@ -102,8 +99,7 @@ public final class LexicalRetriever implements Retriever {
     this.spec = feedback == null ? baseSpec : feedback.spec();
     IndexSearcher.setMaxClauseCount(Math.max(IndexSearcher.getMaxClauseCount(), 1 << 16));
     ImpactScorer is = null;
-    if (similarity instanceof org.apache.lucene.search.similarities.BM25Similarity && feedback == null
-        && !EXACT && !LUCENE) {
+    if (similarity instanceof org.apache.lucene.search.similarities.BM25Similarity && feedback == null) {
       try {
         is = ImpactScorer.open(searcher);
       } catch (IOException e) {
@@ -112,9 +108,6 @@ public final class LexicalRetriever implements Retriever {
     }
     this.impacts = is;
   }
-
-  /** Whether to use Lucene's pruned searcher instead of eager scoring (for checks and timing). */
-  static final boolean LUCENE = Boolean.getBoolean("trawl.search.lucene");
 
   @Override
   public String spec() {
@@ -125,9 +118,25 @@ public final class LexicalRetriever implements Retriever {
     return index;
   }
 
+  /** The searcher, with this retriever's similarity (for the tests' oracles). */
+  IndexSearcher searcher() {
+    return searcher;
+  }
+
   @Override
   public RankedList retrieve(Query query, int k) {
-    Hits hits = hits(query, k);
+    return ranked(query, hits(query, k, true));
+  }
+
+  /**
+   * The same ranking through Lucene's searcher alone, never the eager scorer: the oracle the
+   * parity tests compare {@link #retrieve} with.
+   */
+  RankedList retrieveWithLucene(Query query, int k) {
+    return ranked(query, hits(query, k, false));
+  }
+
+  private RankedList ranked(Query query, Hits hits) {
     String[] ids = new String[hits.size()];
     for (int i = 0; i < ids.length; i++) {
       ids[i] = idString(hits.ids()[i]);
@@ -144,7 +153,7 @@ public final class LexicalRetriever implements Retriever {
     return new String(b.bytes, b.offset, b.length, java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  private Hits hits(Query query, int k) {
+  private Hits hits(Query query, int k, boolean eager) {
     if (k <= 0) {
       throw TrawlException.invalid("hits must be positive, got " + k);
     }
@@ -153,8 +162,8 @@ public final class LexicalRetriever implements Retriever {
       Hits first = search(q, feedback.depth());
       q = feedback.expand(index, query.text(), first);
     }
-    List<Object[]> plan = impacts == null ? null : ImpactScorer.plan(q);
-    return plan != null ? impacts.search(plan, k) : search(q, k);
+    Hits eagerHits = eager ? searchImpacts(q, k) : null;
+    return eagerHits != null ? eagerHits : search(q, k);
   }
 
   /**
@@ -163,7 +172,7 @@ public final class LexicalRetriever implements Retriever {
    * merged in that order and passed to {@link #finish} equal {@link #retrieve} on one index.
    */
   public RankedList retrieveUnrounded(Query query, int k) {
-    Hits hits = hits(query, k);
+    Hits hits = hits(query, k, true);
     List<Candidate> out = new ArrayList<>(hits.size());
     for (int i = 0; i < hits.size(); i++) {
       out.add(new Candidate(idString(hits.ids()[i]), hits.scores()[i]));
@@ -206,48 +215,26 @@ public final class LexicalRetriever implements Retriever {
 
   /** The eager exact scoring of {@code q}, or null where it does not apply (index or query shape). */
   Hits searchImpacts(org.apache.lucene.search.Query q, int k) {
-    List<Object[]> plan = impacts == null ? null : ImpactScorer.plan(q);
-    return plan == null ? null : impacts.search(plan, k);
+    ImpactScorer.Plan plan = impacts == null ? null : ImpactScorer.plan(q);
+    if (plan == null) {
+      return null;
+    }
+    ImpactScorer.Top top = impacts.search(plan, k);
+    return new Hits(top.docs(), top.scores(), top.ids(), top.size());
   }
 
-  /** Whether to use Lucene's exhaustive sorted collection instead of the pruned path (for checks). */
-  static final boolean EXACT = Boolean.getBoolean("trawl.search.exhaustive");
+  /** The eager scorer (null where the index or the model does not allow it). */
+  ImpactScorer impacts() {
+    return impacts;
+  }
 
   /** Top {@code k} by score, ties by external docid ascending. */
   Hits search(org.apache.lucene.search.Query q, int k) {
     try {
-      return EXACT ? searchSorted(q, k) : searchPruned(q, k);
+      return searchPruned(q, k);
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, "search failed: " + e.getMessage(), e);
     }
-  }
-
-  /**
-   * Anserini's way: score every matching document and sort by (score, docid) with Lucene's field
-   * sort. Exact but exhaustive.
-   */
-  Hits searchSorted(org.apache.lucene.search.Query q, int k) throws IOException {
-    TopFieldDocs td = searcher.search(q, k, SCORE_THEN_DOCID, true);
-    ScoreDoc[] sd = td.scoreDocs;
-    int n = sd.length;
-    int[] docs = new int[n];
-    float[] scores = new float[n];
-    BytesRef[] ids = new BytesRef[n];
-    boolean haveIds = true;
-    for (int i = 0; i < n; i++) {
-      docs[i] = sd[i].doc;
-      scores[i] = sd[i].score;
-      Object key = ((FieldDoc) sd[i]).fields[1];
-      if (key instanceof BytesRef b) {
-        ids[i] = BytesRef.deepCopyOf(b);
-      } else {
-        haveIds = false;
-      }
-    }
-    if (!haveIds) {
-      ids = index.idBytes(docs, n);
-    }
-    return new Hits(docs, scores, ids, n);
   }
 
   /**

@@ -11,6 +11,7 @@ import io.trawl.corpus.JsonCorpus;
 import io.trawl.index.Indexer;
 import io.trawl.io.RunWriter;
 import io.trawl.io.Topics;
+import io.trawl.search.LexicalOracles;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;
 import io.trawl.search.Retrievers;
@@ -36,6 +37,9 @@ import java.util.Locale;
  *   index FORMAT CORPUS INDEX THREADS [raw|noraw|full]
  *   search INDEX TOPICS QUERIES THREADS HITS [SPEC] [removeQuery]
  * </pre>
+ *
+ * <p>{@code -Dbench.path=lucene} searches through Lucene's searcher alone (the tests' oracle) in
+ * place of the eager scorer; {@code -Dbench.run=FILE} keeps the run.
  */
 public final class LexicalBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -146,7 +150,8 @@ public final class LexicalBench {
     String keep = System.getProperty("bench.run");
     Path out = keep != null ? Path.of(keep) : Files.createTempFile("bench-run", ".txt");
     try (LuceneIndex idx = LuceneIndex.open(index, null);
-        Retriever r = Retrievers.open(spec, idx, new SearchOptions(idx.defaultFields(), removeQuery))) {
+        Retriever opened = Retrievers.open(spec, idx, new SearchOptions(idx.defaultFields(), removeQuery))) {
+      Retriever r = lucenePath() ? LexicalOracles.luceneOnly(opened) : opened;
       // warm-up on a tenth of the queries (JIT, page cache), not timed
       try (RunWriter w = RunWriter.open(out.toString(), RunWriter.Format.TREC, r.spec())) {
         SearchRun.run(r, qs.subList(0, Math.max(1, qs.size() / 10)), hits, w, threads, null);
@@ -178,9 +183,12 @@ public final class LexicalBench {
     }
   }
 
+  static boolean lucenePath() {
+    return "lucene".equals(System.getProperty("bench.path"));
+  }
+
   static String path() {
-    return Boolean.getBoolean("trawl.search.exhaustive") ? ", exhaustive sort"
-        : Boolean.getBoolean("trawl.search.lucene") ? ", Lucene MaxScore" : ", eager";
+    return lucenePath() ? ", Lucene MaxScore" : ", eager";
   }
 
   /** CPU ticks (1/100 s, user+system) of this process's threads by name group, from /proc. */

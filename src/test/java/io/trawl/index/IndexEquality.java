@@ -31,13 +31,13 @@ import org.apache.lucene.util.BytesRef;
  * stored fields, term vectors and sorted doc values. Returns counts so a caller can check that
  * something was actually compared.
  */
-final class IndexEquality {
+public final class IndexEquality {
   private IndexEquality() {}
 
   /** What was compared (to guard against comparing two empty things). */
-  record Compared(long terms, long postings, long norms, long storedValues, long vectors) {}
+  public record Compared(long terms, long postings, long norms, long storedValues, long vectors) {}
 
-  static Compared assertSame(LeafReader a, LeafReader b) throws IOException {
+  public static Compared assertSame(LeafReader a, LeafReader b) throws IOException {
     long terms = 0;
     long postings = 0;
     long norms = 0;

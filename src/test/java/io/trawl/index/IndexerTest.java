@@ -290,15 +290,13 @@ class IndexerTest {
         {"id": "d5", "contents": "the a of"}
         {"id": "d6", "contents": "\\u0001"}
         """);
-    for (String pipeline : List.of("direct", "writer", "segments")) {
-      Indexer.Result r = new Indexer(new Indexer.Options().corpus(new JsonCorpus(), corpus.toString())
-          .index(tmp.resolve("idx-" + pipeline)).pipeline(pipeline)).run();
-      assertEquals(3, r.metadata().documents(), pipeline);
-      assertEquals(3, r.metadata().emptyDocuments(), pipeline);
-      assertEquals(List.of("d1", "d4", "d5"), docidOrder(r.index()), pipeline);
-      assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("skipped 3 empty document(s)")
-          && w.contains("empty.jsonl:2 (d2)")), r.warnings().toString());
-    }
+    Indexer.Result r = new Indexer(new Indexer.Options().corpus(new JsonCorpus(), corpus.toString())
+        .index(tmp.resolve("idx"))).run();
+    assertEquals(3, r.metadata().documents());
+    assertEquals(3, r.metadata().emptyDocuments());
+    assertEquals(List.of("d1", "d4", "d5"), docidOrder(r.index()));
+    assertTrue(r.warnings().stream().anyMatch(w -> w.startsWith("skipped 3 empty document(s)")
+        && w.contains("empty.jsonl:2 (d2)")), r.warnings().toString());
   }
 
   /**

@@ -3,16 +3,18 @@ package io.trawl.search;
 import io.trawl.core.Query;
 import io.trawl.index.IndexFields;
 import io.trawl.io.Topics;
+import io.trawl.search.impact.ImpactScorer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Micro-benchmark (not a test) of the eager evaluations alone: the queries' Lucene queries are
- * built and their postings cached first, then passes over all queries alternate between the
- * evaluations in one JVM, one thread. Prints microseconds per query (CPU of this thread).
- * Usage: ImpactBench INDEX TOPICS N K PASSES MODE... with MODE flat or blocked:SHIFT.
+ * Micro-benchmark (not a test) of the eager evaluation alone: the queries' Lucene queries are
+ * built and their postings cached first, then passes over all queries alternate between block
+ * sizes in one JVM, one thread. Prints microseconds per query (CPU of this thread), and at the end
+ * what each evaluation did. Usage: ImpactBench INDEX TOPICS N K PASSES SHIFT... (log2 of the
+ * documents per block; 14 is the default).
  */
 public final class ImpactBench {
   public static void main(String[] a) throws Exception {
@@ -21,30 +23,32 @@ public final class ImpactBench {
     int n = Math.min(Integer.parseInt(a[2]), topics.size());
     int k = Integer.parseInt(a[3]);
     int passes = Integer.parseInt(a[4]);
-    List<String> modes = List.of(a).subList(5, a.length);
+    List<Integer> shifts = List.of(a).subList(5, a.length).stream().map(Integer::parseInt).toList();
     Map<String, Float> fields = Map.of(IndexFields.CONTENTS, 1.0f);
     var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     try (LuceneIndex idx = LuceneIndex.open(index, null);
         LexicalRetriever r = (LexicalRetriever) Retrievers.open("bm25", idx, new SearchOptions(fields, false))) {
-      List<org.apache.lucene.search.Query> qs = new ArrayList<>();
+      List<ImpactScorer.Plan> qs = new ArrayList<>();
       for (Query q : topics.subList(0, n)) {
-        qs.add(BagOfWords.build(fields, idx.analyzer(), q.text()));
+        qs.add(ImpactScorer.plan(BagOfWords.build(fields, idx.analyzer(), q.text())));
       }
-      for (org.apache.lucene.search.Query q : qs) {
-        r.searchImpacts(q, k); // fill the cache
+      List<ImpactScorer> scorers = new ArrayList<>();
+      for (int shift : shifts) {
+        ImpactScorer s = ImpactScorer.open(r.searcher(), shift);
+        for (ImpactScorer.Plan q : qs) {
+          s.search(q, k); // fill the cache
+        }
+        scorers.add(s);
       }
       long check = 0;
       for (int p = 0; p < passes; p++) {
         StringBuilder line = new StringBuilder("pass " + p + ":");
-        for (String mode : modes) {
-          ImpactScorer.blocked = mode.startsWith("blocked");
-          if (ImpactScorer.blocked) {
-            ImpactScorer.blockShift = Integer.parseInt(mode.substring(mode.indexOf(':') + 1));
-          }
+        for (int m = 0; m < shifts.size(); m++) {
+          String mode = "shift " + shifts.get(m);
           long c0 = bean.getCurrentThreadCpuTime();
           long sum = 0;
-          for (org.apache.lucene.search.Query q : qs) {
-            LexicalRetriever.Hits h = r.searchImpacts(q, k);
+          for (ImpactScorer.Plan q : qs) {
+            ImpactScorer.Top h = scorers.get(m).search(q, k);
             sum += h.size() == 0 ? 0 : h.docs()[h.size() - 1];
           }
           long c1 = bean.getCurrentThreadCpuTime();
@@ -56,6 +60,9 @@ public final class ImpactBench {
           line.append(String.format("  %s %.0f us/q", mode, (c1 - c0) / 1e3 / qs.size()));
         }
         System.out.println(line);
+      }
+      for (int m = 0; m < shifts.size(); m++) {
+        System.out.println("shift " + shifts.get(m) + ": " + scorers.get(m).work());
       }
     }
   }

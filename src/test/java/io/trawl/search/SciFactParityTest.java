@@ -12,6 +12,7 @@ import io.trawl.index.Layout;
 import io.trawl.io.RunReader;
 import io.trawl.io.RunWriter;
 import io.trawl.io.Topics;
+import io.trawl.search.impact.ImpactScorer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -208,7 +209,7 @@ class SciFactParityTest {
           for (Query q : topics) {
             org.apache.lucene.search.Query lq = BagOfWords.build(fields, idx.analyzer(), q.text());
             for (int k : new int[] {1, 1000}) {
-              LexicalRetriever.Hits a = r.searchSorted(lq, k);
+              LexicalRetriever.Hits a = LexicalOracles.exhaustiveSort(r, lq, k);
               LexicalRetriever.Hits b = r.searchPruned(lq, k);
               String what = spec + (mf ? " mf" : "") + " q" + q.id() + " k=" + k;
               assertEquals(a.size(), b.size(), what);
@@ -231,62 +232,79 @@ class SciFactParityTest {
   /**
    * The eager precomputed-score path (the default for plain BM25 on a single-segment index) gives
    * the same ids and score bits as Lucene's exhaustive sort, for single-field queries with and
-   * without a field weight; multi-field queries go to Lucene's searcher.
+   * without a field weight (multi-field queries go to Lucene's searcher), with the default blocks
+   * and with small ones (SciFact has 5,183 documents: one block of 16,384, 6 of 1,024, 81 of 64),
+   * where whole blocks are skipped and some terms are only looked up.
    */
   @Test
   void impactSearchEqualsExhaustiveSort() throws IOException {
-    long skippedBefore = ImpactScorer.SKIPPED_BLOCKS.get();
-    long splitBefore = ImpactScorer.SPLIT_BLOCKS.get();
-    boolean blockedBefore = ImpactScorer.blocked;
-    int shiftBefore = ImpactScorer.blockShift;
-    try {
-      ImpactScorer.blocked = false;
-      impactSearchEqualsExhaustiveSortOnce();
-      ImpactScorer.blocked = true;
-      // SciFact has 5,183 documents: 6 blocks of 1,024 and 81 of 64 (the default, 16,384, gives 1)
-      for (int shift : new int[] {10, 6}) {
-        ImpactScorer.blockShift = shift;
-        impactSearchEqualsExhaustiveSortOnce();
-      }
-    } finally {
-      ImpactScorer.blocked = blockedBefore;
-      ImpactScorer.blockShift = shiftBefore;
-    }
-    assertTrue(ImpactScorer.SKIPPED_BLOCKS.get() - skippedBefore > 100, "block skipping not exercised");
-    assertTrue(ImpactScorer.SPLIT_BLOCKS.get() - splitBefore > 1_000, "non-essential terms not exercised");
-  }
-
-  private void impactSearchEqualsExhaustiveSortOnce() throws IOException {
     for (float weight : new float[] {1.0f, 2.5f}) {
       Map<String, Float> fields = Map.of(IndexFields.CONTENTS, weight);
       try (LuceneIndex idx = LuceneIndex.open(flat, null);
           LexicalRetriever r = (LexicalRetriever) Retrievers.open("bm25", idx, new SearchOptions(fields, false))) {
-        int compared = 0;
-        int tiesAtCut = 0;
-        for (Query q : topics) {
-          org.apache.lucene.search.Query lq = BagOfWords.build(fields, idx.analyzer(), q.text());
-          // 6,000: more hits asked for than SciFact has documents (5,183)
-          for (int k : new int[] {1, 10, 1000, 6000}) {
-            LexicalRetriever.Hits a = r.searchSorted(lq, k);
-            LexicalRetriever.Hits b = r.searchImpacts(lq, k);
-            String what = "w=" + weight + " q" + q.id() + " k=" + k;
-            assertTrue(b != null, what + ": eager path not taken");
-            assertEquals(a.size(), b.size(), what);
-            for (int i = 0; i < a.size(); i++) {
-              assertEquals(a.ids()[i], b.ids()[i], what + " rank " + (i + 1));
-              assertEquals(Float.floatToIntBits(a.scores()[i]), Float.floatToIntBits(b.scores()[i]),
-                  what + " rank " + (i + 1));
-            }
-            compared += a.size();
-            if (a.size() == k && k > 1 && a.scores()[k - 1] == a.scores()[k - 2]) {
-              tiesAtCut++;
-            }
-            assertTrue(b.size() <= k, what);
+        assertTrue(r.impacts() != null, "eager path not taken");
+        for (int shift : new int[] {ImpactScorer.DEFAULT_BLOCK_SHIFT, 10, 6}) {
+          ImpactScorer scorer = shift == ImpactScorer.DEFAULT_BLOCK_SHIFT ? r.impacts()
+              : ImpactScorer.open(r.searcher(), shift);
+          impactSearchEqualsExhaustiveSort(r, scorer, fields, "w=" + weight + " shift=" + shift);
+          if (shift == 6) {
+            assertTrue(scorer.work().skippedBlocks() > 100, "block skipping not exercised: " + scorer.work());
+            assertTrue(scorer.work().splitBlocks() > 1_000, "non-essential terms not exercised: " + scorer.work());
           }
         }
-        assertTrue(compared > 250_000, "compared " + compared);
-        assertTrue(tiesAtCut > 0, "no tie at the cut exercised");
       }
+    }
+  }
+
+  private void impactSearchEqualsExhaustiveSort(LexicalRetriever r, ImpactScorer scorer,
+      Map<String, Float> fields, String what) throws IOException {
+    int compared = 0;
+    int tiesAtCut = 0;
+    for (Query q : topics) {
+      org.apache.lucene.search.Query lq = BagOfWords.build(fields, r.index().analyzer(), q.text());
+      ImpactScorer.Plan plan = ImpactScorer.plan(lq);
+      assertTrue(plan != null, what + " q" + q.id() + ": no eager plan");
+      // 6,000: more hits asked for than SciFact has documents (5,183)
+      for (int k : new int[] {1, 10, 1000, 6000}) {
+        LexicalRetriever.Hits a = LexicalOracles.exhaustiveSort(r, lq, k);
+        ImpactScorer.Top b = scorer.search(plan, k);
+        String at = what + " q" + q.id() + " k=" + k;
+        assertEquals(a.size(), b.size(), at);
+        for (int i = 0; i < a.size(); i++) {
+          assertEquals(a.ids()[i], b.ids()[i], at + " rank " + (i + 1));
+          assertEquals(Float.floatToIntBits(a.scores()[i]), Float.floatToIntBits(b.scores()[i]),
+              at + " rank " + (i + 1));
+        }
+        compared += a.size();
+        if (a.size() == k && k > 1 && a.scores()[k - 1] == a.scores()[k - 2]) {
+          tiesAtCut++;
+        }
+        assertTrue(b.size() <= k, at);
+      }
+    }
+    assertTrue(compared > 250_000, "compared " + compared);
+    assertTrue(tiesAtCut > 0, "no tie at the cut exercised");
+  }
+
+  /**
+   * Whole runs (BEIR's remove-query rule, top 1,000, rounding and tie nudges) through the eager
+   * scorer and through Lucene's searcher are the same lines.
+   */
+  @Test
+  void eagerRunEqualsLuceneRun() {
+    try (LuceneIndex idx = LuceneIndex.open(flat, null);
+        Retriever r = Retrievers.open("bm25", idx, new SearchOptions(Map.of(IndexFields.CONTENTS, 1.0f), true))) {
+      Retriever lucene = LexicalOracles.luceneOnly(r);
+      int lines = 0;
+      for (Query q : topics) {
+        StringBuilder a = new StringBuilder();
+        StringBuilder b = new StringBuilder();
+        RunWriter.appendLines(a, r.retrieve(q, 1000), RunWriter.Format.TREC, r.spec());
+        RunWriter.appendLines(b, lucene.retrieve(q, 1000), RunWriter.Format.TREC, lucene.spec());
+        assertEquals(b.toString(), a.toString(), "query " + q.id());
+        lines += a.length() == 0 ? 0 : a.toString().split("\n").length;
+      }
+      assertTrue(lines > 290_000, "lines " + lines);
     }
   }
 

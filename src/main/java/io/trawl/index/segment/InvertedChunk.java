@@ -1,4 +1,4 @@
-package io.trawl.index;
+package io.trawl.index.segment;
 
 import io.trawl.core.InputException;
 import io.trawl.corpus.SourceDocument;
@@ -17,16 +17,14 @@ import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.search.similarities.Similarity;
 import org.apache.lucene.util.ArrayUtil;
 import org.apache.lucene.util.BytesRef;
-import org.apache.lucene.util.MSBRadixSorter;
-import org.apache.lucene.util.UnicodeUtil;
 import org.apache.lucene.util.Version;
 
 /**
  * A run of consecutive documents whose text fields are analyzed <em>and inverted</em> on a worker
  * thread, for {@link SegmentBuilder}, which joins chunks in corpus order into one Lucene segment.
  *
- * <p>Per text field ({@link FieldChunk}) a chunk holds its own small dictionary (terms in order of
- * first occurrence, with their hashes), and per term its postings within the chunk as one run of
+ * <p>Per text field ({@link FieldChunk}) a chunk holds its own small dictionary
+ * ({@link ByteDictionary}: terms in order of first occurrence, with their hashes), and per term its postings within the chunk as one run of
  * variable-length integers (per document: its gap from the previous one shifted left by one, the
  * low bit set when the frequency is 1, else the frequency follows; then the position gaps). The
  * first document's number and frequency are kept apart ({@code firstDoc}, {@code firstFreq}) so
@@ -37,13 +35,10 @@ import org.apache.lucene.util.Version;
  *
  * <p>Lucene's rules for the token stream are kept: the first position increment must be positive,
  * increments must not be negative, a custom term frequency cannot go with positions, a term longer
- * than {@link #MAX_TERM_BYTES} is refused; each breach is an {@link IllegalArgumentException} with
+ * than {@link ByteDictionary#MAX_TERM_BYTES} is refused; each breach is an {@link IllegalArgumentException} with
  * Lucene's wording, turned into an {@link InputException} that names the document.
  */
 final class InvertedChunk {
-  /** Lucene's limit on the UTF-8 length of one term (IndexWriter.MAX_TERM_LENGTH). */
-  static final int MAX_TERM_BYTES = 32766;
-
   List<SourceDocument> docs;
   final FieldChunk[] fields;
   private final Queue<InvertedChunk> recycled;
@@ -87,24 +82,8 @@ final class InvertedChunk {
     /** Documents with at least one token in this field. */
     int docsWithTokens;
 
-    // the dictionary: terms in order of first occurrence
-    int terms;
-    byte[] termBytes = new byte[1 << 14];
-    int termBytesUsed;
-    int[] termStart = new int[1 << 10];
-    int[] termLength = new int[1 << 10];
-    int[] termHash = new int[1 << 10];
-    private int[] table = new int[1 << 11]; // entry + 1; 0 = free
-    private int mask = table.length - 1;
-    /**
-     * Terms as analyzed (UTF-16), for the lookup of a token's characters: no UTF-8 encoding per
-     * token, only per new term. Used only while the analyzer exposes a CharTermAttribute.
-     */
-    private char[] termChars = new char[1 << 14];
-    private int termCharsUsed;
-    private int[] charStart = new int[1 << 10];
-    private int[] charHash = new int[1 << 10];
-    private boolean byChars;
+    /** The field's terms in this chunk, in order of first occurrence. */
+    final ByteDictionary dict = new ByteDictionary(1 << 10, 1 << 14);
 
     // per term: postings within the chunk
     int[] docFreq = new int[1 << 10];
@@ -147,7 +126,7 @@ final class InvertedChunk {
     private int[] pairDoc = new int[1 << 12];
     private int[] pairFreq = new int[1 << 12];
     private int[] pairPos = new int[1 << 12];
-    private int[] termPairStart = new int[1 << 10];
+    private int[] termPairStart = new int[(1 << 10) + 1];
     private int[] order = new int[1 << 10];
     private int pairs;
 
@@ -157,19 +136,8 @@ final class InvertedChunk {
       this.vectors = vectors;
     }
 
-    BytesRef term(int t, BytesRef into) {
-      into.bytes = termBytes;
-      into.offset = termStart[t];
-      into.length = termLength[t];
-      return into;
-    }
-
     private void reset(int docs) {
-      Arrays.fill(table, 0, table.length, 0);
-      terms = 0;
-      termBytesUsed = 0;
-      termCharsUsed = 0;
-      byChars = false;
+      dict.clear();
       tokens = 0;
       postUsed = 0;
       pairs = 0;
@@ -181,135 +149,12 @@ final class InvertedChunk {
       }
     }
 
-    /**
-     * The dictionary id of a term given by its characters, added if new (its UTF-8 bytes are
-     * what is indexed). A chunk's field is looked up either by characters or by bytes throughout.
-     */
-    private int intern(char[] c, int len, BytesRef scratch) {
-      if (terms == 0) {
-        byChars = true;
-      } else if (!byChars) {
-        return intern(utf8(c, len, scratch));
+    /** Grows the per-term arrays to hold term {@code id} (new in the dictionary). */
+    private void newTerm(int id) {
+      if (id < docFreq.length) {
+        return;
       }
-      int h = 0;
-      for (int i = 0; i < len; i++) {
-        h = 31 * h + c[i];
-      }
-      h *= 0x9E3779B9;
-      h ^= h >>> 15;
-      int i = h & mask;
-      while (true) {
-        int e = table[i] - 1;
-        if (e < 0) {
-          break;
-        }
-        if (charHash[e] == h && sameChars(e, c, len)) {
-          return e;
-        }
-        i = (i + 1) & mask;
-      }
-      BytesRef t = utf8(c, len, scratch);
-      int e = add(t.bytes, t.offset, t.length, hash(t.bytes, t.offset, t.length), i);
-      if (termCharsUsed + len > termChars.length) {
-        termChars = ArrayUtil.grow(termChars, termCharsUsed + len);
-      }
-      System.arraycopy(c, 0, termChars, termCharsUsed, len);
-      charStart[e] = termCharsUsed;
-      charHash[e] = h;
-      termCharsUsed += len;
-      if (terms * 2 > table.length) {
-        rehash();
-      }
-      return e;
-    }
-
-    private boolean sameChars(int e, char[] c, int len) {
-      int from = charStart[e];
-      int end = e + 1 < terms ? charStart[e + 1] : termCharsUsed;
-      if (end - from != len) {
-        return false;
-      }
-      for (int k = 0; k < len; k++) {
-        if (termChars[from + k] != c[k]) {
-          return false;
-        }
-      }
-      return true;
-    }
-
-    private static BytesRef utf8(char[] c, int len, BytesRef scratch) {
-      if (scratch.bytes.length < len * 3) {
-        scratch.bytes = new byte[ArrayUtil.oversize(len * 3, 1)];
-      }
-      scratch.offset = 0;
-      scratch.length = UnicodeUtil.UTF16toUTF8(c, 0, len, scratch.bytes);
-      return scratch;
-    }
-
-    private int intern(BytesRef b) {
-      if (terms == 0) {
-        byChars = false;
-      } else if (byChars) {
-        throw new IllegalStateException("a field's tokens come as characters and as bytes");
-      }
-      return intern(b.bytes, b.offset, b.length);
-    }
-
-    /** The dictionary id of a term given by its bytes, added if new. */
-    private int intern(byte[] b, int off, int len) {
-      int h = hash(b, off, len);
-      int i = h & mask;
-      while (true) {
-        int e = table[i] - 1;
-        if (e < 0) {
-          break;
-        }
-        if (termHash[e] == h && sameBytes(termBytes, termStart[e], termLength[e], b, off, len)) {
-          return e;
-        }
-        i = (i + 1) & mask;
-      }
-      int e = add(b, off, len, h, i);
-      if (terms * 2 > table.length) {
-        rehash();
-      }
-      return e;
-    }
-
-    /**
-     * Adds a new term (bytes and their {@link #hash}) at free table slot {@code i} (after a failed
-     * lookup); returns its id. The caller rehashes when the table is half full, once the term's
-     * lookup hash is stored.
-     */
-    private int add(byte[] b, int off, int len, int h, int i) {
-      if (len > MAX_TERM_BYTES) {
-        throw new IllegalArgumentException("a term is longer than " + MAX_TERM_BYTES
-            + " bytes (UTF-8); Lucene cannot index it");
-      }
-      int e = terms;
-      if (e == termStart.length) {
-        growTerms(e + 1);
-      }
-      if (termBytesUsed + len > termBytes.length) {
-        termBytes = ArrayUtil.grow(termBytes, termBytesUsed + len);
-      }
-      System.arraycopy(b, off, termBytes, termBytesUsed, len);
-      termStart[e] = termBytesUsed;
-      termLength[e] = len;
-      termHash[e] = h;
-      termBytesUsed += len;
-      table[i] = e + 1;
-      terms++;
-      return e;
-    }
-
-    private void growTerms(int min) {
-      int n = ArrayUtil.oversize(min, Integer.BYTES);
-      termStart = Arrays.copyOf(termStart, n);
-      termLength = Arrays.copyOf(termLength, n);
-      termHash = Arrays.copyOf(termHash, n);
-      charStart = Arrays.copyOf(charStart, n);
-      charHash = Arrays.copyOf(charHash, n);
+      int n = ArrayUtil.oversize(id + 1, Integer.BYTES);
       docFreq = Arrays.copyOf(docFreq, n);
       totalFreq = Arrays.copyOf(totalFreq, n);
       firstDoc = Arrays.copyOf(firstDoc, n);
@@ -321,18 +166,6 @@ final class InvertedChunk {
       termNext = Arrays.copyOf(termNext, n);
       termPairStart = new int[n + 1];
       order = new int[n];
-    }
-
-    private void rehash() {
-      table = new int[table.length * 2];
-      mask = table.length - 1;
-      for (int e = 0; e < terms; e++) {
-        int i = (byChars ? charHash[e] : termHash[e]) & mask;
-        while (table[i] != 0) {
-          i = (i + 1) & mask;
-        }
-        table[i] = e + 1;
-      }
     }
 
     private void addToken(int doc, int term, int pos, int freq) {
@@ -355,6 +188,7 @@ final class InvertedChunk {
 
     /** Groups the tokens by term and writes each term's postings; then the term vectors. */
     private void invert() {
+      int terms = dict.size;
       Arrays.fill(termTokens, 0, terms, 0);
       for (int k = 0; k < tokens; k++) {
         termTokens[tokTerm[k]]++;
@@ -445,6 +279,7 @@ final class InvertedChunk {
 
     /** Per document, its terms in byte order: the pairs re-grouped by document, terms sorted. */
     private void vectors() {
+      int terms = dict.size;
       Arrays.fill(vecEnd, 0, docCount, 0);
       for (int p = 0; p < pairs; p++) {
         vecEnd[pairDoc[p]]++;
@@ -458,7 +293,7 @@ final class InvertedChunk {
       for (int t = 0; t < terms; t++) {
         order[t] = t;
       }
-      sortByBytes(order, terms, termBytes, termStart, termLength);
+      dict.sort(order, terms);
       for (int r = 0; r < terms; r++) {
         int t = order[r];
         for (int p = termPairStart[t], end = termPairStart[t + 1]; p < end; p++) {
@@ -491,92 +326,43 @@ final class InvertedChunk {
   }
 
   /**
-   * Sorts {@code order[0..n)} (ids of byte strings stored as {@code pool[start[id] ..
-   * start[id] + length[id])}) by unsigned byte order; used for terms and docids alike.
-   */
-  static void sortByBytes(int[] order, int n, byte[] pool, int[] start, int[] length) {
-    new MSBRadixSorter(MAX_TERM_BYTES) {
-      @Override
-      protected void swap(int i, int j) {
-        int x = order[i];
-        order[i] = order[j];
-        order[j] = x;
-      }
-
-      @Override
-      protected int byteAt(int i, int k) {
-        int t = order[i];
-        return k < length[t] ? pool[start[t] + k] & 0xff : -1;
-      }
-    }.sort(0, n);
-  }
-
-  /** Whether {@code a[aOff..aOff+aLen)} and {@code b[bOff..bOff+bLen)} hold the same bytes. */
-  static boolean sameBytes(byte[] a, int aOff, int aLen, byte[] b, int bOff, int bLen) {
-    if (aLen != bLen) {
-      return false;
-    }
-    // a plain loop over short terms (Arrays.equals's vectorized mismatch stood out in profiles)
-    for (int k = 0; k < aLen; k++) {
-      if (a[aOff + k] != b[bOff + k]) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The hash of a term's bytes, shared by the chunk dictionaries and the segment's. */
-  static int hash(byte[] b, int off, int len) {
-    int h = 0;
-    for (int i = off, end = off + len; i < end; i++) {
-      h = 31 * h + b[i];
-    }
-    h *= 0x9E3779B9;
-    return h ^ (h >>> 15);
-  }
-
-  /**
    * Analyzes and inverts chunks; one instance per worker thread (it reuses its buffers through the
    * recycled chunks).
    */
   static final class Builder {
     private final Analyzer analyzer;
     private final Similarity similarity;
-    private final String[] names;
+    private final List<Schema.Text> fields;
     private final IndexOptions indexOptions;
     private final boolean vectors;
     private final Queue<InvertedChunk> recycled;
     private final BytesRef scratch = new BytesRef(new byte[256]);
 
-    Builder(Analyzer analyzer, Similarity similarity, String[] names, IndexOptions indexOptions,
-        boolean vectors, Queue<InvertedChunk> recycled) {
-      if (indexOptions.compareTo(IndexOptions.DOCS_AND_FREQS) < 0) {
-        throw new IllegalArgumentException("text fields are indexed with frequencies, not " + indexOptions);
-      }
+    Builder(Analyzer analyzer, Similarity similarity, Schema schema, Queue<InvertedChunk> recycled) {
       this.analyzer = analyzer;
       this.similarity = similarity;
-      this.names = names;
-      this.indexOptions = indexOptions;
-      this.vectors = vectors;
+      this.fields = schema.text();
+      this.indexOptions = schema.textType().indexOptions();
+      this.vectors = schema.vectors();
       this.recycled = recycled;
     }
 
-    InvertedChunk invert(List<SourceDocument> docs, AnalyzedChunk.Builder.Texts texts)
-        throws IOException {
+    InvertedChunk invert(List<SourceDocument> docs) throws IOException {
       InvertedChunk c = recycled.poll();
       if (c == null) {
-        boolean freqs = indexOptions.compareTo(IndexOptions.DOCS_AND_FREQS) >= 0;
         boolean positions = indexOptions.compareTo(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS) >= 0;
-        c = new InvertedChunk(names.length, freqs, positions, vectors, recycled);
+        c = new InvertedChunk(fields.size(), true, positions, vectors, recycled);
       }
       c.docs = docs;
-      for (int f = 0; f < names.length; f++) {
+      for (int f = 0; f < fields.size(); f++) {
         FieldChunk fc = c.fields[f];
+        String name = fields.get(f).name();
+        java.util.function.Function<SourceDocument, String> text = fields.get(f).value();
         fc.reset(docs.size());
         for (int d = 0; d < docs.size(); d++) {
           SourceDocument doc = docs.get(d);
           try {
-            long norm = analyze(fc, names[f], d, texts.text(doc, f));
+            long norm = analyze(fc, name, d, text.apply(doc));
             if (norm != (byte) norm) {
               throw new IllegalStateException("norm " + norm + " does not fit a byte: " + similarity);
             }
@@ -622,8 +408,14 @@ final class InvertedChunk {
                 + " using custom TermFrequencyAttribute");
           }
           length = Math.addExact(length, freq);
-          int id = chars != null ? fc.intern(chars.buffer(), chars.length(), scratch)
-              : fc.intern(term.getBytesRef());
+          BytesRef b = chars != null ? null : term.getBytesRef();
+          int id = chars != null ? fc.dict.addChars(chars.buffer(), chars.length(), scratch)
+              : fc.dict.add(b.bytes, b.offset, b.length);
+          if (id < 0) {
+            id = -1 - id;
+          } else {
+            fc.newTerm(id);
+          }
           fc.addToken(doc, id, position, freq);
         }
         ts.end();

@@ -1,4 +1,4 @@
-package io.trawl.search;
+package io.trawl.search.impact;
 
 import io.trawl.core.TrawlException;
 import io.trawl.index.IndexFields;
@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.SortedDocValues;
@@ -40,12 +41,30 @@ import org.apache.lucene.util.BytesRef;
  * otherwise and the caller uses Lucene's searcher. The cache holds at most
  * {@code trawl.search.impactCacheMB} MiB of postings (default 1024); terms beyond that are scored
  * per query and not kept.
+ *
+ * <p>Internal to {@code LexicalRetriever} (see the package comment); its oracles, Lucene's own
+ * searcher and Anserini's exhaustive sort, are in the tests ({@code SciFactParityTest}).
  */
-final class ImpactScorer {
+public final class ImpactScorer {
   /** Cache budget in postings (8 bytes each). */
   private static final long BUDGET = Long.getLong("trawl.search.impactCacheMB", 1024L) * (1L << 20) / 8;
 
   private record Key(String field, BytesRef term, float boost) {}
+
+  /**
+   * One clause of a flat disjunction: a term query and the boost Lucene's weight sees for it
+   * (its own boost times the whole query's).
+   */
+  public record Clause(TermQuery query, float boost) {}
+
+  /** A query this scorer can evaluate: its clauses ({@link #plan}). */
+  public record Plan(List<Clause> clauses) {}
+
+  /** The top documents, best first: Lucene docs, float scores and external ids ({@code size} of each). */
+  public record Top(int[] docs, float[] scores, BytesRef[] ids, int size) {}
+
+  /** log2 of the documents per block of the evaluation (see {@link #searchBlocked}). */
+  public static final int DEFAULT_BLOCK_SHIFT = 14;
 
   /** Postings at least this many times the number of blocks long carry per-block bounds. */
   private static final int LONG_LIST = 2;
@@ -105,25 +124,19 @@ final class ImpactScorer {
   /** external ids by rank: UTF-8 bytes in one array */
   private final byte[] idBytes;
   private final int[] idStart;
+  private final int blockShift;
+  private final Work work = new Work();
   private final ConcurrentHashMap<Key, Postings> cache = new ConcurrentHashMap<>();
   private final AtomicLong cached = new AtomicLong();
   private final ThreadLocal<Scratch> scratch;
 
   /** Per-thread work arrays, allocated on first use by the evaluation that needs them. */
   private static final class Scratch {
-    final int maxDoc;
     double[] acc;
-    int[] touched;
-    /** the touched documents' float score bits, in touched order */
-    int[] bits;
     final int[] hist = new int[1 << 16];
     long[] mark;
     int[] candDocs = new int[0];
     int[] candBits = new int[0];
-
-    Scratch(int maxDoc) {
-      this.maxDoc = maxDoc;
-    }
 
     double[] acc(int n) {
       if (acc == null || acc.length < n) {
@@ -137,14 +150,6 @@ final class ImpactScorer {
         mark = new long[(n + 63) >>> 6];
       }
       return mark;
-    }
-
-    void flat() {
-      acc(maxDoc);
-      if (touched == null) {
-        touched = new int[maxDoc];
-        bits = new int[maxDoc];
-      }
     }
 
     int[] candDocs(int n) {
@@ -162,8 +167,9 @@ final class ImpactScorer {
   }
 
   private ImpactScorer(IndexSearcher searcher, LeafReaderContext leaf, int[] idRank, byte[] idBytes,
-      int[] idStart) {
+      int[] idStart, int blockShift) {
     this.searcher = searcher;
+    this.blockShift = blockShift;
     this.leaf = leaf;
     this.maxDoc = leaf.reader().maxDoc();
     this.idRank = idRank;
@@ -173,11 +179,22 @@ final class ImpactScorer {
     }
     this.idBytes = idBytes;
     this.idStart = idStart;
-    this.scratch = ThreadLocal.withInitial(() -> new Scratch(maxDoc));
+    this.scratch = ThreadLocal.withInitial(Scratch::new);
   }
 
   /** The scorer for this searcher's index, or null when the index does not qualify. */
-  static ImpactScorer open(IndexSearcher searcher) throws IOException {
+  public static ImpactScorer open(IndexSearcher searcher) throws IOException {
+    return open(searcher, DEFAULT_BLOCK_SHIFT);
+  }
+
+  /**
+   * The same with blocks of {@code 2^blockShift} documents (tests use small blocks on small
+   * indexes, so that skipping and non-essential terms are exercised).
+   */
+  public static ImpactScorer open(IndexSearcher searcher, int blockShift) throws IOException {
+    if (blockShift < 6 || blockShift > 30) {
+      throw new IllegalArgumentException("block shift must be between 6 and 30, got " + blockShift);
+    }
     List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
     if (leaves.size() != 1) {
       return null;
@@ -211,22 +228,17 @@ final class ImpactScorer {
       all.append(t);
     }
     start[ord] = all.length();
-    return new ImpactScorer(searcher, leaf, rank, java.util.Arrays.copyOf(all.bytes(), all.length()), start);
+    return new ImpactScorer(searcher, leaf, rank, java.util.Arrays.copyOf(all.bytes(), all.length()), start,
+        blockShift);
   }
 
-  /** The external id of document {@code doc}. */
-  String id(int doc) {
-    int r = idRank[doc];
-    return new String(idBytes, idStart[r], idStart[r + 1] - idStart[r], java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  BytesRef idRef(int doc) {
+  private BytesRef idRef(int doc) {
     int r = idRank[doc];
     return new BytesRef(idBytes, idStart[r], idStart[r + 1] - idStart[r]);
   }
 
-  /** The clauses of a flat disjunction of term queries as (query, boost) pairs, or null. */
-  static List<Object[]> plan(Query q) {
+  /** The plan of a flat disjunction of (boosted) term queries, or null for any other query. */
+  public static Plan plan(Query q) {
     float boost = 1f;
     if (q instanceof BoostQuery bq) {
       boost = bq.getBoost();
@@ -235,32 +247,37 @@ final class ImpactScorer {
     if (!(boost > 0) || !(q instanceof BooleanQuery b) || b.getMinimumNumberShouldMatch() != 0) {
       return null;
     }
-    List<Object[]> out = new ArrayList<>();
+    List<Clause> out = new ArrayList<>();
     for (BooleanClause c : b.clauses()) {
       if (c.occur() != BooleanClause.Occur.SHOULD) {
         return null;
       }
       Query cq = c.query();
-      Query inner = cq instanceof BoostQuery x ? x.getQuery() : cq;
-      if (!(inner instanceof TermQuery) || (cq instanceof BoostQuery x && !(x.getBoost() > 0))) {
+      float clauseBoost = 1f;
+      if (cq instanceof BoostQuery x) {
+        clauseBoost = x.getBoost();
+        cq = x.getQuery();
+        if (!(clauseBoost > 0)) {
+          return null;
+        }
+      }
+      if (!(cq instanceof TermQuery tq)) {
         return null;
       }
-      out.add(new Object[] {cq, boost});
+      // the boost Lucene's weight sees: BoostQuery multiplies its boost by the outer one
+      out.add(new Clause(tq, c.query() instanceof BoostQuery ? clauseBoost * boost : boost));
     }
-    return out;
+    return new Plan(out);
   }
 
-  private Postings postings(Query clause, float boost) throws IOException {
-    float cb = clause instanceof BoostQuery x ? x.getBoost() : 1f;
-    TermQuery tq = (TermQuery) (clause instanceof BoostQuery x ? x.getQuery() : clause);
-    // the boost Lucene's weight sees: BoostQuery multiplies its boost by the outer one
-    float effective = clause instanceof BoostQuery ? cb * boost : boost;
-    Key key = new Key(tq.getTerm().field(), tq.getTerm().bytes(), effective);
+  private Postings postings(Clause clause) throws IOException {
+    TermQuery tq = clause.query();
+    Key key = new Key(tq.getTerm().field(), tq.getTerm().bytes(), clause.boost());
     Postings p = cache.get(key);
     if (p != null) {
       return p;
     }
-    p = score(tq, effective);
+    p = score(tq, clause.boost());
     if (cached.addAndGet(p.docs.length) <= BUDGET) {
       Postings prev = cache.putIfAbsent(key, p);
       if (prev != null) {
@@ -309,104 +326,64 @@ final class ImpactScorer {
     return new Postings(docs, scores);
   }
 
-  /**
-   * How queries are evaluated over the cached arrays: {@code blocked} (default; block-max pruning,
-   * below) or {@code flat} (every posting of every term added, the first eager version; for checks
-   * and timing). {@code -Dtrawl.search.eager=flat} selects the latter. Both give the same hits.
-   */
-  static volatile boolean blocked = !"flat".equals(System.getProperty("trawl.search.eager", "blocked"));
-  /** log2 of the documents per block of the blocked evaluation ({@code -Dtrawl.search.blockShift}). */
-  static volatile int blockShift = Integer.getInteger("trawl.search.blockShift", 14);
-  /** Blocks skipped whole, and blocks with non-essential terms (tests check both are exercised). */
-  static final AtomicLong SKIPPED_BLOCKS = new AtomicLong();
-  static final AtomicLong SPLIT_BLOCKS = new AtomicLong();
-  /**
-   * {@code -Dtrawl.search.stats=true}: count the blocked evaluation's work and print it to stderr at
-   * exit (for tuning; off by default, when the counters cost nothing).
-   */
-  static final boolean STATS = Boolean.getBoolean("trawl.search.stats");
-  private static final java.util.concurrent.atomic.LongAdder QUERIES = new java.util.concurrent.atomic.LongAdder();
-  private static final java.util.concurrent.atomic.LongAdder POSTINGS = new java.util.concurrent.atomic.LongAdder();
-  private static final java.util.concurrent.atomic.LongAdder ESSENTIAL = new java.util.concurrent.atomic.LongAdder();
-  private static final java.util.concurrent.atomic.LongAdder NON_ESSENTIAL = new java.util.concurrent.atomic.LongAdder();
-  private static final java.util.concurrent.atomic.LongAdder BLOCKS = new java.util.concurrent.atomic.LongAdder();
-  private static final java.util.concurrent.atomic.LongAdder RAISES = new java.util.concurrent.atomic.LongAdder();
+  /** What the evaluations of one scorer did, counted (for tests and tuning). */
+  public static final class Work {
+    final LongAdder queries = new LongAdder();
+    final LongAdder postings = new LongAdder();
+    final LongAdder essential = new LongAdder();
+    final LongAdder nonEssential = new LongAdder();
+    final LongAdder blocks = new LongAdder();
+    final LongAdder skipped = new LongAdder();
+    final LongAdder split = new LongAdder();
+    final LongAdder raises = new LongAdder();
 
-  static {
-    if (STATS) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> System.err.println("trawl search stats: "
-          + QUERIES + " queries, " + POSTINGS + " postings, " + ESSENTIAL + " added as essential, "
-          + NON_ESSENTIAL + " as non-essential, " + BLOCKS + " blocks evaluated, " + SKIPPED_BLOCKS
-          + " skipped, " + SPLIT_BLOCKS + " with non-essential terms, " + RAISES + " threshold raises")));
+    void add(Blocked q) {
+      queries.increment();
+      postings.add(q.postings);
+      essential.add(q.essential);
+      nonEssential.add(q.nonEssential);
+      blocks.add(q.blocks);
+      skipped.add(q.skipped);
+      split.add(q.split);
+      raises.add(q.raises);
+    }
+
+    /** Blocks skipped whole (no document in them could reach the top k). */
+    public long skippedBlocks() {
+      return skipped.sum();
+    }
+
+    /** Blocks evaluated with some terms non-essential (only looked up, not added). */
+    public long splitBlocks() {
+      return split.sum();
+    }
+
+    @Override
+    public String toString() {
+      return queries + " queries, " + postings + " postings, " + essential + " added as essential, "
+          + nonEssential + " as non-essential, " + blocks + " blocks evaluated, " + skipped
+          + " skipped, " + split + " with non-essential terms, " + raises + " threshold raises";
     }
   }
 
   /** Top {@code k} documents by (score desc, external id asc): docs and float scores, best first. */
-  LexicalRetriever.Hits search(List<Object[]> clauses, int k) {
+  public Top search(Plan plan, int k) {
     k = Math.min(k, Math.max(1, maxDoc)); // more hits than documents cannot be returned
-    int m = clauses.size();
-    Postings[] ps = new Postings[m];
+    List<Clause> clauses = plan.clauses();
+    Postings[] ps = new Postings[clauses.size()];
     try {
-      for (int c = 0; c < m; c++) {
-        ps[c] = postings((Query) clauses.get(c)[0], (Float) clauses.get(c)[1]);
+      for (int c = 0; c < ps.length; c++) {
+        ps[c] = postings(clauses.get(c));
       }
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, "search failed: " + e.getMessage(), e);
     }
-    Scratch sc = scratch.get();
-    return blocked ? searchBlocked(ps, k, sc) : searchFlat(ps, k, sc);
+    return searchBlocked(ps, k, scratch.get());
   }
 
-  /** Every posting of every term added into one dense accumulator, then one selection. */
-  private LexicalRetriever.Hits searchFlat(Postings[] ps, int k, Scratch sc) {
-    sc.flat();
-    double[] acc = sc.acc;
-    int[] touched = sc.touched;
-    int m = ps.length;
-    int nt = 0;
-    // the longest first, copied without checks
-    java.util.Arrays.sort(ps, (a, b) -> Integer.compare(b.docs.length, a.docs.length));
-    if (m > 0) {
-      int[] docs = ps[0].docs;
-      float[] scores = ps[0].scores;
-      System.arraycopy(docs, 0, touched, 0, docs.length);
-      nt = docs.length;
-      for (int i = 0; i < docs.length; i++) {
-        acc[docs[i]] = scores[i];
-      }
-    }
-    for (int c = 1; c < m; c++) {
-      int[] docs = ps[c].docs;
-      float[] scores = ps[c].scores;
-      for (int i = 0; i < docs.length; i++) {
-        int d = docs[i];
-        double a = acc[d];
-        if (a == 0) {
-          touched[nt++] = d;
-        }
-        acc[d] = a + scores[i];
-      }
-    }
-    // the k-th largest float score (radix select on the bits of positive floats, which order like
-    // the floats: high 16 bits, then low 16 bits), then every document scoring at least that
-    int want = Math.min(k, nt);
-    int[] bits = sc.bits;
-    int[] hist = sc.hist;
-    for (int i = 0; i < nt; i++) {
-      bits[i] = Float.floatToRawIntBits((float) acc[touched[i]]);
-      acc[touched[i]] = 0;
-    }
-    int t = want > 0 ? kthLargestBits(bits, nt, want, hist) : Integer.MAX_VALUE;
-    int nk = 0;
-    int[] cd = sc.candDocs(nt);
-    int[] cb = sc.candBits(nt);
-    for (int i = 0; i < nt; i++) {
-      if (bits[i] >= t) {
-        cd[nk] = touched[i];
-        cb[nk++] = bits[i];
-      }
-    }
-    return top(cd, cb, nk, want);
+  /** What this scorer's evaluations did so far. */
+  public Work work() {
+    return work;
   }
 
   /**
@@ -428,16 +405,16 @@ final class ImpactScorer {
    *       candidates reach {@code 2k}.
    * </ul>
    * Every comparison with theta keeps a relative margin of 1e-7 (more than a float's rounding), so
-   * a document is dropped only if its float score is certainly below theta. Scores are the same
-   * double sums narrowed to float as in the flat evaluation (the sum of a handful of positive
-   * floats is exact in double, in any order), so the hits are the same.
+   * a document is dropped only if its float score is certainly below theta. Scores are double sums
+   * narrowed to float, as Lucene's (the sum of a handful of positive floats is exact in double, in
+   * any order), so the hits are the ones Lucene's exhaustive evaluation gives.
    */
-  private LexicalRetriever.Hits searchBlocked(Postings[] ps, int k, Scratch sc) {
-    if (STATS) QUERIES.increment();
+  private Top searchBlocked(Postings[] ps, int k, Scratch sc) {
     Blocked q = new Blocked(ps, k, sc, blockShift, maxDoc);
     for (int j = 0; j < q.nb; j++) {
       q.block(j);
     }
+    work.add(q);
     int nc = q.nc;
     int[] cd = q.cd;
     int[] cb = q.cb;
@@ -476,6 +453,14 @@ final class ImpactScorer {
     final int[] hi;
     final double[] ub;
     final int[] order;
+    // what this evaluation did (added to the scorer's counters once, at the end)
+    long postings;
+    long essential;
+    long nonEssential;
+    long blocks;
+    long skipped;
+    long split;
+    long raises;
     final double[] acc;
     final long[] mark;
     int cap;
@@ -502,7 +487,7 @@ final class ImpactScorer {
       bmax = new float[m][];
       for (int t = 0; t < m; t++) {
         Postings p = ps[t];
-        if (STATS) POSTINGS.add(p.docs.length);
+        postings += p.docs.length;
         if (p.docs.length >= LONG_LIST * nb) {
           Blocks b = p.blocks(shift, nb);
           bstart[t] = b.start;
@@ -577,7 +562,7 @@ final class ImpactScorer {
         return;
       }
       if (valid && total < cut) {
-        SKIPPED_BLOCKS.incrementAndGet();
+        skipped++;
         return;
       }
       int ne = 0; // order[0..ne) are non-essential
@@ -588,19 +573,19 @@ final class ImpactScorer {
           ne++;
         }
       }
-      if (STATS) BLOCKS.increment();
+      blocks++;
       int base = j << shift;
       for (int i = ne; i < present; i++) {
         int t = order[i];
-        if (STATS) ESSENTIAL.add(hi[t] - lo[t]);
+        essential += hi[t] - lo[t];
         accumulate(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
       }
       if (ne > 0) {
-        SPLIT_BLOCKS.incrementAndGet();
+        split++;
         // non-essential terms only complete the documents the essential ones found
         for (int i = 0; i < ne; i++) {
           int t = order[i];
-          if (STATS) NON_ESSENTIAL.add(hi[t] - lo[t]);
+          nonEssential += hi[t] - lo[t];
           maskedAdd(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
         }
       }
@@ -613,7 +598,7 @@ final class ImpactScorer {
     /** New theta: the k-th largest candidate score; keeps the candidates reaching it. */
     void raise() {
       int tb = kthLargestBits(cb, nc, k, sc.hist);
-      if (STATS) RAISES.increment();
+      raises++;
       theta = Float.intBitsToFloat(tb);
       cut = theta * (1 - 1e-7);
       valid = true;
@@ -726,7 +711,7 @@ final class ImpactScorer {
   }
 
   /** The candidates (docs, float bits) sorted by (score desc, id rank asc), the first {@code want}. */
-  private LexicalRetriever.Hits top(int[] cd, int[] cb, int nk, int want) {
+  private Top top(int[] cd, int[] cb, int nk, int want) {
     int[] rank = idRank;
     long[] keys = new long[nk];
     for (int i = 0; i < nk; i++) {
@@ -743,7 +728,7 @@ final class ImpactScorer {
       outD[i] = docOfRank[(int) keys[i]];
       ids[i] = idRef(outD[i]);
     }
-    return new LexicalRetriever.Hits(outD, outS, ids, size);
+    return new Top(outD, outS, ids, size);
   }
 
   /**
@@ -778,7 +763,4 @@ final class ImpactScorer {
     return (hb << 16) | lb;
   }
 
-  int maxDoc() {
-    return maxDoc;
-  }
 }

@@ -1,4 +1,4 @@
-package io.trawl.index;
+package io.trawl.index.segment;
 
 import io.trawl.core.InputException;
 import io.trawl.corpus.SourceDocument;
@@ -65,17 +65,20 @@ import org.apache.lucene.util.Version;
  * dictionaries and the docids, writes norms, doc values and postings through the codec, then the
  * field infos, the segment info and the commit point ({@code segments_1}).
  *
- * <p>The fields are the template's ({@link #SegmentBuilder}): an {@code id} field (keyword,
- * stored, sorted doc values), the text fields, an optional stored {@code raw} field.
+ * <p>The fields are the {@link Schema}'s: the docid field (keyword, stored, sorted doc values),
+ * the text fields, the stored-only fields.
  */
 final class SegmentBuilder implements Closeable {
   private final Directory dir;
   private final String name;
   private final TrackingDirectoryWrapper tracking;
+  private final String idField;
   private final Codec codec = Codec.getDefault();
   private final FieldInfos fieldInfos;
   private final FieldInfo idInfo;
-  private final FieldInfo rawInfo;
+  /** The stored-only fields, and where their values come from. */
+  private final FieldInfo[] storedInfos;
+  private final List<Schema.Stored> storedFields;
   private final FieldInfo[] textInfos;
   /** Text fields in name order (term vectors list a document's fields so). */
   private final int[] textByName;
@@ -102,17 +105,12 @@ final class SegmentBuilder implements Closeable {
   private volatile Throwable storeFailure;
 
   /**
-   * @param fieldInfos the field infos IndexWriter gives these documents (attributes are set anew by
-   *     the codec's writers)
-   * @param textFields the text fields, in the order of the chunks' fields
+   * A builder of the segment called {@code name} (Lucene's names: "_0", "_1", ... base 36).
+   *
+   * @param fieldInfos the field infos IndexWriter gives the schema's documents
+   *     ({@link Schema#fieldInfos}; attributes are set anew by the codec's writers)
    */
-  SegmentBuilder(Directory dir, FieldInfos fieldInfos, String[] textFields) throws IOException {
-    this(dir, fieldInfos, textFields, "_0");
-  }
-
-  /** A builder of the segment called {@code name} (Lucene's names: "_0", "_1", ... base 36). */
-  SegmentBuilder(Directory dir, FieldInfos fieldInfos, String[] textFields, String name)
-      throws IOException {
+  SegmentBuilder(Directory dir, Schema schema, FieldInfos fieldInfos, String name) throws IOException {
     this.dir = dir;
     this.name = name;
     this.tracking = new TrackingDirectoryWrapper(dir);
@@ -125,20 +123,26 @@ final class SegmentBuilder implements Closeable {
           f.isSoftDeletesField(), f.isParentField()));
     }
     this.fieldInfos = new FieldInfos(copies.toArray(new FieldInfo[0]));
-    this.idInfo = this.fieldInfos.fieldInfo(IndexFields.ID);
-    this.rawInfo = this.fieldInfos.fieldInfo(IndexFields.RAW);
-    this.textInfos = new FieldInfo[textFields.length];
-    this.postings = new FieldPostings[textFields.length];
-    Integer[] byName = new Integer[textFields.length];
-    for (int i = 0; i < textFields.length; i++) {
-      textInfos[i] = this.fieldInfos.fieldInfo(textFields[i]);
+    this.idField = schema.id();
+    this.idInfo = this.fieldInfos.fieldInfo(schema.id());
+    this.storedFields = schema.stored();
+    this.storedInfos = new FieldInfo[storedFields.size()];
+    for (int i = 0; i < storedInfos.length; i++) {
+      storedInfos[i] = this.fieldInfos.fieldInfo(storedFields.get(i).name());
+    }
+    int textFields = schema.text().size();
+    this.textInfos = new FieldInfo[textFields];
+    this.postings = new FieldPostings[textFields];
+    Integer[] byName = new Integer[textFields];
+    for (int i = 0; i < textFields; i++) {
+      textInfos[i] = this.fieldInfos.fieldInfo(schema.text().get(i).name());
       postings[i] = new FieldPostings(textInfos[i]);
       byName[i] = i;
     }
-    Arrays.sort(byName, (a, b) -> textFields[a].compareTo(textFields[b]));
+    Arrays.sort(byName, (a, b) -> textInfos[a].name.compareTo(textInfos[b].name));
     this.textByName = Arrays.stream(byName).mapToInt(Integer::intValue).toArray();
     this.vectors = this.fieldInfos.hasTermVectors();
-    this.positions = textFields.length > 0 && textInfos[0].getIndexOptions()
+    this.positions = textInfos[0].getIndexOptions()
         .compareTo(IndexOptions.DOCS_AND_FREQS_AND_POSITIONS) >= 0;
     this.provisional = segmentInfo(-1, new HashMap<>());
     StoredFieldsWriter s = null;
@@ -196,8 +200,8 @@ final class SegmentBuilder implements Closeable {
       SourceDocument doc = c.docs.get(d);
       stored.startDocument();
       stored.writeField(idInfo, doc.id());
-      if (rawInfo != null) {
-        stored.writeField(rawInfo, doc.raw());
+      for (int f = 0; f < storedInfos.length; f++) {
+        stored.writeField(storedInfos[f], storedFields.get(f).value().apply(doc));
       }
       stored.finishDocument();
       if (vectors) {
@@ -209,7 +213,7 @@ final class SegmentBuilder implements Closeable {
   private void checkStored() throws IOException {
     Throwable t = storeFailure;
     if (t != null) {
-      Indexer.rethrowIfUncheckedOrIo(t);
+      SegmentPipeline.rethrowIfUncheckedOrIo(t);
       throw new IOException(t);
     }
   }
@@ -288,7 +292,7 @@ final class SegmentBuilder implements Closeable {
       termVectors.startField(textInfos[f], end - begin, positions, false, false);
       for (int s = begin; s < end; s++) {
         int freq = fc.vecFreq[s];
-        termVectors.startTerm(fc.term(fc.vecTerm[s], scratch), freq);
+        termVectors.startTerm(fc.dict.term(fc.vecTerm[s], scratch), freq);
         if (positions) {
           for (int m = fc.vecPos[s], e = m + freq; m < e; m++) {
             termVectors.addPosition(fc.byTermPos[m], -1, -1, null);
@@ -311,7 +315,7 @@ final class SegmentBuilder implements Closeable {
   long ramBytesUsed() {
     long bytes = slices.bytes() + ids.pool.length + 8L * ids.start.length;
     for (FieldPostings p : postings) {
-      bytes += p.pool.length + 60L * p.start.length + p.norms.length;
+      bytes += p.dict.ramBytesUsed() + 29L * p.docFreq.length + p.norms.length;
     }
     return bytes;
   }
@@ -392,11 +396,6 @@ final class SegmentBuilder implements Closeable {
     return new Written(new SegmentCommitInfo(si, 0, 0, -1, -1, -1, StringHelper.randomId()), duplicates);
   }
 
-  /** Lucene's name of the n-th segment. */
-  static String segmentName(long n) {
-    return "_" + Long.toString(n, Character.MAX_RADIX);
-  }
-
   /** Commits the segments (in docid order) as the index: writes {@code segments_1}. */
   static void commit(Directory dir, List<SegmentCommitInfo> segments, long counter) throws IOException {
     SegmentInfos infos = new SegmentInfos(Version.LATEST.major);
@@ -447,14 +446,8 @@ final class SegmentBuilder implements Closeable {
     final FieldInfo info;
     final boolean freqs;
     final boolean positions;
-    int size;
-    byte[] pool = new byte[1 << 16];
-    int poolUsed;
-    int[] start = new int[1 << 12];
-    int[] length = new int[1 << 12];
-    int[] hash = new int[1 << 12];
-    int[] table = new int[1 << 13];
-    int mask = table.length - 1;
+    /** The segment's terms of this field. */
+    final ByteDictionary dict = new ByteDictionary(1 << 12, 1 << 16);
     int[] docFreq = new int[1 << 12];
     long[] totalFreq = new long[1 << 12];
     int[] lastDoc = new int[1 << 12];
@@ -476,8 +469,14 @@ final class SegmentBuilder implements Closeable {
     }
 
     void add(InvertedChunk.FieldChunk fc, int base) {
-      for (int t = 0; t < fc.terms; t++) {
-        int g = lookup(fc.termBytes, fc.termStart[t], fc.termLength[t], fc.termHash[t]);
+      ByteDictionary terms = fc.dict;
+      for (int t = 0; t < terms.size; t++) {
+        int g = dict.add(terms.bytes, terms.start[t], terms.length[t], terms.hash[t]);
+        if (g < 0) {
+          g = -1 - g;
+        } else {
+          newTerm(g);
+        }
         int doc = base + fc.firstDoc[t];
         int gap = doc - lastDoc[g];
         int n;
@@ -513,24 +512,10 @@ final class SegmentBuilder implements Closeable {
       return n;
     }
 
-    private int lookup(byte[] b, int off, int len, int h) {
-      int i = h & mask;
-      while (true) {
-        int e = table[i] - 1;
-        if (e < 0) {
-          break;
-        }
-        if (hash[e] == h && InvertedChunk.sameBytes(pool, start[e], length[e], b, off, len)) {
-          return e;
-        }
-        i = (i + 1) & mask;
-      }
-      int e = size;
-      if (e == start.length) {
+    /** A new term {@code e}: its per-term arrays, its first slice. */
+    private void newTerm(int e) {
+      if (e == docFreq.length) {
         int n = ArrayUtil.oversize(e + 1, Integer.BYTES);
-        start = Arrays.copyOf(start, n);
-        length = Arrays.copyOf(length, n);
-        hash = Arrays.copyOf(hash, n);
         docFreq = Arrays.copyOf(docFreq, n);
         totalFreq = Arrays.copyOf(totalFreq, n);
         lastDoc = Arrays.copyOf(lastDoc, n);
@@ -539,34 +524,12 @@ final class SegmentBuilder implements Closeable {
         used = Arrays.copyOf(used, n);
         level = Arrays.copyOf(level, n);
       }
-      if (poolUsed + len > pool.length) {
-        pool = ArrayUtil.grow(pool, poolUsed + len);
-      }
-      System.arraycopy(b, off, pool, poolUsed, len);
-      start[e] = poolUsed;
-      length[e] = len;
-      hash[e] = h;
-      poolUsed += len;
       lastDoc[e] = -1;
       int slice = slices.alloc(0);
       head[e] = slice;
       cur[e] = slice;
       used[e] = 0;
       level[e] = 0;
-      table[i] = e + 1;
-      size++;
-      if (size * 2 > table.length) {
-        table = new int[table.length * 2];
-        mask = table.length - 1;
-        for (int t = 0; t < size; t++) {
-          int j = hash[t] & mask;
-          while (table[j] != 0) {
-            j = (j + 1) & mask;
-          }
-          table[j] = t + 1;
-        }
-      }
-      return e;
     }
 
     private void append(int g, byte[] src, int off, int len) {
@@ -596,14 +559,15 @@ final class SegmentBuilder implements Closeable {
     }
 
     void sort() {
-      table = null; // no more lookups
+      dict.freeze(); // no more lookups
+      int size = dict.size;
       sorted = new int[size];
       for (int i = 0; i < size; i++) {
         sorted[i] = i;
         sumTotalTermFreq += totalFreq[i];
         sumDocFreq += docFreq[i];
       }
-      InvertedChunk.sortByBytes(sorted, size, pool, start, length);
+      dict.sort(sorted, size);
     }
 
     Terms terms() {
@@ -615,7 +579,7 @@ final class SegmentBuilder implements Closeable {
 
         @Override
         public long size() {
-          return size;
+          return dict.size;
         }
 
         @Override
@@ -710,14 +674,11 @@ final class SegmentBuilder implements Closeable {
 
     @Override
     public BytesRef next() {
-      if (++ord >= p.size) {
+      if (++ord >= p.dict.size) {
         return null;
       }
       t = p.sorted[ord];
-      term.bytes = p.pool;
-      term.offset = p.start[t];
-      term.length = p.length[t];
-      return term;
+      return p.dict.term(t, term);
     }
 
     @Override
@@ -825,7 +786,7 @@ final class SegmentBuilder implements Closeable {
   }
 
   private static <T> T await(Future<T> f) throws IOException {
-    return Indexer.get(f);
+    return SegmentPipeline.get(f);
   }
 
   /** Something to wait for before the docids' postings are read. */
@@ -842,7 +803,7 @@ final class SegmentBuilder implements Closeable {
       for (FieldPostings p : postings) {
         byName.put(p.info.name, p.terms());
       }
-      byName.put(IndexFields.ID, null);
+      byName.put(idField, null);
       this.idsSorted = idsSorted;
     }
 
@@ -854,7 +815,7 @@ final class SegmentBuilder implements Closeable {
     @Override
     public Terms terms(String field) throws IOException {
       lap("postings before " + field);
-      if (field.equals(IndexFields.ID)) {
+      if (field.equals(idField)) {
         idsSorted.await();
         return ids.terms();
       }
@@ -946,9 +907,9 @@ final class SegmentBuilder implements Closeable {
       }
       int end = UnicodeUtil.UTF16toUTF8(id, 0, id.length(), pool, poolUsed);
       int len = end - poolUsed;
-      if (len > InvertedChunk.MAX_TERM_BYTES) {
+      if (len > ByteDictionary.MAX_TERM_BYTES) {
         throw new InputException(d.file(), d.line(), "cannot index document: its docid is longer than "
-            + InvertedChunk.MAX_TERM_BYTES + " bytes (UTF-8)");
+            + ByteDictionary.MAX_TERM_BYTES + " bytes (UTF-8)");
       }
       if (count == start.length) {
         int n = ArrayUtil.oversize(count + 1, Integer.BYTES);
@@ -962,7 +923,7 @@ final class SegmentBuilder implements Closeable {
     }
 
     private boolean same(int a, int b) {
-      return InvertedChunk.sameBytes(pool, start[a], length[a], pool, start[b], length[b]);
+      return ByteDictionary.sameBytes(pool, start[a], length[a], pool, start[b], length[b]);
     }
 
     /** Sorts the docids; returns how many documents repeat an earlier docid. */
@@ -971,7 +932,7 @@ final class SegmentBuilder implements Closeable {
       for (int i = 0; i < docs; i++) {
         byId[i] = i;
       }
-      InvertedChunk.sortByBytes(byId, docs, pool, start, length);
+      ByteDictionary.sortByBytes(byId, docs, pool, start, length);
       ordOfDoc = new int[docs];
       ordStart = new int[docs + 1];
       long repeated = 0;
