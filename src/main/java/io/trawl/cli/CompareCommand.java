@@ -127,6 +127,7 @@ public final class CompareCommand implements Callable<Integer> {
     Comparison.Settings s = settings();
     Qrels q = Qrels.resolve(qrels);
     List<RunTable> rs = new ArrayList<>();
+    runs = io.trawl.io.RunMetadata.runsOnly(runs);
     for (String r : runs) {
       rs.add(RunReader.read(r, RunReader.Mode.STRICT));
     }

@@ -59,6 +59,7 @@ public final class FuseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    runs = io.trawl.io.RunMetadata.runsOnly(runs);
     Fusion.Method m = Fusion.Method.valueOf(method.name().toUpperCase(java.util.Locale.ROOT));
     Fusion.Norm n = norm != null ? Fusion.Norm.valueOf(norm.name().toUpperCase(java.util.Locale.ROOT))
         : (m == Fusion.Method.RRF ? Fusion.Norm.NONE : Fusion.Norm.MINMAX);
