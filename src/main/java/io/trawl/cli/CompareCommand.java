@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -97,15 +98,10 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "md", description = "md, tsv, json, html.")
   Format format;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "-", description = "Output file.")
-  String output;
+  @Mixin OutputOptions output;
 
-  @Override
-  public Integer call() {
-    AtomicOutput.check(output);
-    List<Measure> ms = Measure.parseAll(measures.isEmpty() ? List.of("nDCG@10", "AP") : measures);
-    EvalOptions o = new EvalOptions(level, true, maxDocs == null ? Long.MAX_VALUE : maxDocs, false,
-        EvalOptions.TrecEvalVersion.V10);
+  /** The test, correction and Wilcoxon choices as the library's settings. */
+  private Comparison.Settings settings() {
     Significance.Test t = switch (test) {
       case t -> Significance.Test.T;
       case wilcoxon -> Significance.Test.WILCOXON;
@@ -120,7 +116,15 @@ public final class CompareCommand implements Callable<Integer> {
         Significance.ZeroMethod.valueOf(zeroMethod.name().toUpperCase(Locale.ROOT)),
         continuityCorrection,
         Significance.WilcoxonMethod.valueOf(wilcoxonMethod.name().toUpperCase(Locale.ROOT)));
-    Comparison.Settings s = new Comparison.Settings(t, c, alpha, trials, seed, w);
+    return new Comparison.Settings(t, c, alpha, trials, seed, w);
+  }
+
+  @Override
+  public Integer call() {
+    List<Measure> ms = Measure.parseAll(measures.isEmpty() ? List.of("nDCG@10", "AP") : measures);
+    EvalOptions o = new EvalOptions(level, true, maxDocs == null ? Long.MAX_VALUE : maxDocs, false,
+        EvalOptions.TrecEvalVersion.V10);
+    Comparison.Settings s = settings();
     Qrels q = Qrels.resolve(qrels);
     List<RunTable> rs = new ArrayList<>();
     runs = io.trawl.io.RunMetadata.runsOnly(runs);
@@ -134,7 +138,7 @@ public final class CompareCommand implements Callable<Integer> {
       case json -> CompareReports.json(cmp);
       case html -> CompareReports.html(cmp);
     };
-    try (AtomicOutput out = AtomicOutput.open(output)) {
+    try (AtomicOutput out = AtomicOutput.open(output.name())) {
       out.write(text);
       out.commit();
     }

@@ -8,6 +8,8 @@ import io.trawl.model.encoder.Encoder;
 import io.trawl.model.encoder.EncoderConfig;
 import io.trawl.model.encoder.Encoders;
 import io.trawl.model.encoder.VectorFile;
+import io.trawl.core.TrawlException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -38,12 +40,12 @@ public final class DenseIndexCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
 
-  @Option(names = "--collection", paramLabel = "FORMAT",
-      description = "Corpus format: json, beir, tsv, trec, trecweb (default: beir or json, from the first line of a JSON Lines corpus).")
+  @Option(names = "--collection", paramLabel = "FORMAT", completionCandidates = RegistryNames.FormatNames.class,
+      description = "Corpus format: ${COMPLETION-CANDIDATES} (default: beir or json, from the first line of a JSON Lines corpus).")
   String collection;
 
   @Option(names = "--encoder", description = "Encoder (${COMPLETION-CANDIDATES}) or model folder; required with --corpus, checked against --vectors.",
-      completionCandidates = EncodeCommand.EncoderNames.class)
+      completionCandidates = RegistryNames.EncoderNames.class)
   String encoder;
 
   @Option(names = "--index", required = true, description = "Index folder to create.")
@@ -61,58 +63,64 @@ public final class DenseIndexCommand implements Callable<Integer> {
   @Option(names = "--save-vectors", description = "With --corpus: also write the embeddings to this vector file.")
   Path saveVectors;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
-  boolean quiet;
-
-  @Option(names = "--debug", description = "Stack traces on errors.")
-  boolean debug;
-
   @Mixin EncoderOptionsMixin encoderOptions;
+
+  @Mixin ThreadsOptions threads;
+
+  @Mixin LoggingOptions logging;
 
   @Override
   public Integer call() {
-    var err = quiet ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
+    PrintWriter err = logging.err();
     DenseIndexer.Options opts = new DenseIndexer.Options(flat, m, efConstruction);
-    VectorFile vf;
-    EncoderConfig cfg;
-    String source;
-    if (input.corpus != null) {
-      if (encoder == null) {
-        throw io.trawl.core.TrawlException.invalid("--encoder is required with --corpus; valid: "
-            + String.join(", ", Encoders.names()));
-      }
-      Encoders.config(encoder);
-      CorpusTexts docs = CorpusTexts.read(Corpora.forInputOrJson(collection, input.corpus), input.corpus);
-      if (docs.emptySkipped() > 0) {
-        err.printf("dense-index: %d empty documents skipped, as trawl index skips them%n", docs.emptySkipped());
-      }
-      try (Encoder enc = Encoders.open(encoder, encoderOptions.toOptions())) {
-        Progress p = new Progress(err, "encode", docs.ids().size());
-        float[][] v = enc.encode(docs.texts(), false, p::update);
-        vf = new VectorFile(enc.name(), enc.dimension(), docs.ids(), v);
-        cfg = enc.config();
-        err.printf("dense-index: encoded %d documents in %.1f s (%.1f docs/s); %d truncated to %d tokens%n",
-            docs.ids().size(), p.seconds(), docs.ids().size() / p.seconds(), enc.truncatedCount(), enc.maxLength());
-      }
-      if (saveVectors != null) {
-        vf.write(saveVectors);
-      }
-      source = input.corpus;
-    } else {
-      vf = VectorFile.read(input.vectors);
-      cfg = Encoders.config(vf.encoder());
-      if (encoder != null && !Encoders.config(encoder).name().equals(cfg.name())) {
-        throw io.trawl.core.TrawlException.invalid(input.vectors + " was encoded with " + vf.encoder()
-            + ", not " + encoder);
-      }
-      source = input.vectors.toString();
-    }
+    Vectors v = input.corpus != null ? encodeCorpus(err) : readVectors();
+    String source = input.corpus != null ? input.corpus : input.vectors.toString();
     long t0 = System.nanoTime();
-    DenseIndexMetadata meta = DenseIndexer.build(vf, cfg, opts, index, source);
+    DenseIndexMetadata meta = DenseIndexer.build(v.file(), v.config(), opts, index, source);
     err.printf("dense-index: %d vectors (dim %d, %s, %s) in %.1f s -> %s%n", meta.documents(),
         meta.dimension(), meta.encoder(), flat ? "flat" : "hnsw m=" + m + " ef-construction=" + efConstruction,
         (System.nanoTime() - t0) / 1e9, index);
     err.flush();
     return 0;
+  }
+
+  /** Vectors to index and the encoder that made them. */
+  private record Vectors(VectorFile file, EncoderConfig config) {}
+
+  /** Encodes --corpus with --encoder (and writes --save-vectors). */
+  private Vectors encodeCorpus(PrintWriter err) {
+    if (encoder == null) {
+      throw TrawlException.invalid("--encoder is required with --corpus; valid: "
+          + String.join(", ", Encoders.names()));
+    }
+    Encoders.config(encoder);
+    CorpusTexts docs = CorpusTexts.read(Corpora.forInputOrJson(collection, input.corpus), input.corpus);
+    if (docs.emptySkipped() > 0) {
+      err.printf("dense-index: %d empty documents skipped, as trawl index skips them%n", docs.emptySkipped());
+    }
+    VectorFile vf;
+    EncoderConfig cfg;
+    try (Encoder enc = Encoders.open(encoder, encoderOptions.toOptions(threads))) {
+      Progress p = new Progress(err, "encode", docs.ids().size());
+      float[][] v = enc.encode(docs.texts(), false, p::update);
+      vf = new VectorFile(enc.name(), enc.dimension(), docs.ids(), v);
+      cfg = enc.config();
+      err.printf("dense-index: encoded %d documents in %.1f s (%.1f docs/s); %d truncated to %d tokens%n",
+          docs.ids().size(), p.seconds(), docs.ids().size() / p.seconds(), enc.truncatedCount(), enc.maxLength());
+    }
+    if (saveVectors != null) {
+      vf.write(saveVectors);
+    }
+    return new Vectors(vf, cfg);
+  }
+
+  /** Reads --vectors, checked against --encoder when given. */
+  private Vectors readVectors() {
+    VectorFile vf = VectorFile.read(input.vectors);
+    EncoderConfig cfg = Encoders.config(vf.encoder());
+    if (encoder != null && !Encoders.config(encoder).name().equals(cfg.name())) {
+      throw TrawlException.invalid(input.vectors + " was encoded with " + vf.encoder() + ", not " + encoder);
+    }
+    return new Vectors(vf, cfg);
   }
 }

@@ -32,16 +32,15 @@ public final class DenseSearchCommand implements Callable<Integer> {
   @Option(names = "--index", required = true, description = "Dense index folder (from 'trawl dense-index').")
   Path index;
 
-  @Option(names = "--topics", required = true, description = "Topics: a name from topics-and-qrels/ (e.g. beir-scifact-test) or a file (TSV, TREC, BEIR jsonl; .gz ok).")
-  String topics;
+  @Mixin TopicsOptions topics;
 
-  @Option(names = "--output", required = true, description = "TREC run to write ('-' for stdout).")
-  String output;
+  @Mixin OutputOptions output;
 
   @Option(names = "--encoder", description = "Query encoder (default: the index's); must match the index's model and dimension.")
   String encoder;
 
-  @Option(names = "--k", defaultValue = "1000", description = "Hits per query (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"--hits", "--k"}, defaultValue = "1000", paramLabel = "N",
+      description = "Documents per query (default: ${DEFAULT-VALUE}); --k is an alias.")
   int k;
 
   @Option(names = "--ef", defaultValue = "0", description = "HNSW candidate list size at search time (0 = 2k: recall@100 0.993 vs exact on SciFact; ef = k gives 0.969).")
@@ -65,31 +64,27 @@ public final class DenseSearchCommand implements Callable<Integer> {
   @Option(names = "--depth", defaultValue = "1000", description = "Hybrid: how deep each list is fused (default: ${DEFAULT-VALUE}).")
   int depth;
 
-  @Option(names = "--tag", description = "Run tag (default: describes the search).")
-  String tag;
-
-  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
-  boolean quiet;
-
-  @Option(names = "--debug", description = "Stack traces on errors.")
-  boolean debug;
+  @Mixin RunTagOptions tag;
 
   @Mixin EncoderOptionsMixin encoderOptions;
 
+  @Mixin ThreadsOptions threads;
+
+  @Mixin LoggingOptions logging;
+
   @Override
   public Integer call() {
-    var err = quiet ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
+    var err = logging.err();
     if (!fusion.equals("rrf") && !fusion.equals("interp")) {
       throw TrawlException.invalid("unknown fusion '" + fusion + "'; valid: rrf, interp");
     }
-    io.trawl.core.AtomicOutput.check(output);
-    List<Query> queries = io.trawl.io.Topics.read(topics);
+    List<Query> queries = topics.read();
     Map<String, RankedList> sparse = hybrid == null ? null
         : RunReader.readRun(hybrid, RunReader.Mode.LENIENT).lists();
     List<RankedList> out;
     String desc;
     java.util.Map<String, Object> settings = new java.util.LinkedHashMap<>();
-    try (DenseSearcher s = DenseSearcher.open(index, encoder, encoderOptions.toOptions())) {
+    try (DenseSearcher s = DenseSearcher.open(index, encoder, encoderOptions.toOptions(threads))) {
       settings.put("encoder", s.encoder().name());
       settings.put("engine", s.encoder().engine());
       if (s.warning() != null) {
@@ -126,7 +121,7 @@ public final class DenseSearchCommand implements Callable<Integer> {
       desc = "hybrid(" + (fusion.equals("rrf") ? "rrf,k=" + rrfK : "interp,alpha=" + alpha) + ","
           + desc + ")";
     }
-    try (RunWriter w = RunWriter.open(output, RunWriter.Format.TREC, tag != null ? tag : desc)) {
+    try (RunWriter w = RunWriter.open(output.name(), RunWriter.Format.TREC, tag.or(desc))) {
       settings.forEach(w::setting);
       for (RankedList l : out) {
         w.write(l);

@@ -25,35 +25,35 @@ public final class EncodeCommand implements Callable<Integer> {
         description = "Corpus: a file, a folder or builtin:NAME, plain or gzipped, as for 'trawl index'.")
     String corpus;
 
-    @Option(names = "--topics", description = "Topics (a name from topics-and-qrels/ or a file): encoded as queries (query prefix, one at a time).")
+    @Option(names = "--topics", paramLabel = "NAME|FILE",
+        description = "Encode topics as queries (query prefix, one at a time). " + TopicsOptions.DESCRIPTION)
     String topics;
   }
 
   @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
 
-  @Option(names = "--collection", paramLabel = "FORMAT",
-      description = "Corpus format: json, beir, tsv, trec, trecweb (default: beir or json, from the first line of a JSON Lines corpus).")
+  @Option(names = "--collection", paramLabel = "FORMAT", completionCandidates = RegistryNames.FormatNames.class,
+      description = "Corpus format: ${COMPLETION-CANDIDATES} (default: beir or json, from the first line of a JSON Lines corpus).")
   String collection;
 
   @Option(names = "--encoder", required = true, description = "Encoder name (${COMPLETION-CANDIDATES}) or model folder.",
-      completionCandidates = EncoderNames.class)
+      completionCandidates = RegistryNames.EncoderNames.class)
   String encoder;
 
-  @Option(names = "--output", required = true, description = "Vector file to write.")
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
+      description = "Vector file to write (a file: vectors are binary).")
   Path output;
-
-  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
-  boolean quiet;
-
-  @Option(names = "--debug", description = "Stack traces on errors.")
-  boolean debug;
 
   @Mixin EncoderOptionsMixin encoderOptions;
 
+  @Mixin ThreadsOptions threads;
+
+  @Mixin LoggingOptions logging;
+
   @Override
   public Integer call() {
-    var err = quiet ? new java.io.PrintWriter(java.io.Writer.nullWriter()) : spec.commandLine().getErr();
+    var err = logging.err();
     Encoders.config(encoder); // fail fast on a bad name before reading the corpus
     io.trawl.core.AtomicOutput.check(output.toString());
     CorpusTexts docs;
@@ -68,7 +68,7 @@ public final class EncodeCommand implements Callable<Integer> {
       }
       docs = new CorpusTexts(ids, texts, 0);
     }
-    try (Encoder enc = Encoders.open(encoder, encoderOptions.toOptions())) {
+    try (Encoder enc = Encoders.open(encoder, encoderOptions.toOptions(threads))) {
       Progress p = new Progress(err, "encode", docs.ids().size());
       float[][] v = input.topics != null ? enc.encodeEach(docs.texts(), true)
           : enc.encode(docs.texts(), false, p::update);
@@ -79,13 +79,5 @@ public final class EncodeCommand implements Callable<Integer> {
       err.flush();
     }
     return 0;
-  }
-
-  /** Completion candidates: the registered encoder names. */
-  static final class EncoderNames implements Iterable<String> {
-    @Override
-    public java.util.Iterator<String> iterator() {
-      return Encoders.names().iterator();
-    }
   }
 }

@@ -12,18 +12,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code trawl eval}: trec_eval's flags and output, plus ir_measures names and several runs. */
 @Command(name = "eval", versionProvider = EvalCommand.Version.class,
     description = {"Evaluate runs against qrels exactly like trec_eval (same flags, same output).",
-        "Measures: trec_eval names (map, P.5,10, ndcg_cut.10, official, all_trec) or ir_measures"
-            + " names (nDCG@10, RR(rel=2)@10, R@1000, AP, P@10, Judged@10)."},
+        "Measures ('trawl list measures'): trec_eval names (map, P.5,10, ndcg_cut.10, official,"
+            + " all_trec) or ir_measures names (nDCG@10, RR(rel=2)@10, R@1000, AP, P@10, Judged@10)."},
     footer = {"", "Examples:", "  trawl eval -c -m ndcg_cut.10 qrels.txt run.txt",
         "  trawl eval -c -l 2 -m map -m recall.1000 dl19-passage run.txt.gz",
         "  trawl eval -m nDCG@10 -m 'RR(rel=2)@10' --format json qrels.txt runA.txt runB.txt",
-        "", "trec_eval's long options work too (--measure, --query_eval_wanted, ...).",
+        "", "trec_eval's long options work too (--measure, --query_eval_wanted, ...); -q is",
+        "trec_eval's per-query flag, so --quiet has no short name here.",
         "Exit 4 where trec_eval 10.0 stops while evaluating: a qrels query the run",
         "lacks (without -c), a docno twice for one query."})
 public final class EvalCommand implements Callable<Integer> {
@@ -84,9 +86,7 @@ public final class EvalCommand implements Callable<Integer> {
       description = "trec (default for one run), table (default for several), tsv, json.")
   Format format;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", defaultValue = "-",
-      description = "Write here instead of stdout.")
-  String output;
+  @Mixin OutputOptions output;
 
   /** What {@code -v} and {@code --version} print. */
   static final class Version implements picocli.CommandLine.IVersionProvider {
@@ -106,20 +106,8 @@ public final class EvalCommand implements Callable<Integer> {
     };
   }
 
-  @Override
-  public Integer call() {
-    AtomicOutput.check(output);
-    runs = io.trawl.io.RunMetadata.runsOnly(runs);
-    List<Measure> ms = Measure.parseAll(measures.isEmpty() ? List.of("official") : measures);
-    EvalOptions options = new EvalOptions(level, complete,
-        maxDocs == null ? Long.MAX_VALUE : maxDocs, judgedOnly, parseVersion(version), numDocsInColl);
-    Qrels q = Qrels.resolve(qrels);
-    List<EvalResult> results = new ArrayList<>();
-    for (String run : runs) {
-      results.add(Evaluator.evaluate(q, RunReader.read(run, RunReader.Mode.STRICT), ms, options));
-    }
-    Format f = format != null ? format : (runs.size() == 1 ? Format.trec : Format.table);
-    String text = switch (f) {
+  private String render(Format f, List<EvalResult> results) {
+    return switch (f) {
       case trec -> {
         StringBuilder sb = new StringBuilder();
         for (EvalResult r : results) {
@@ -131,8 +119,22 @@ public final class EvalCommand implements Callable<Integer> {
       case tsv -> EvalReports.tsv(results, perQuery);
       case json -> EvalReports.json(results, perQuery);
     };
-    try (AtomicOutput out = AtomicOutput.open(output)) {
-      out.write(text);
+  }
+
+  @Override
+  public Integer call() {
+    runs = io.trawl.io.RunMetadata.runsOnly(runs);
+    List<Measure> ms = Measure.parseAll(measures.isEmpty() ? List.of("official") : measures);
+    EvalOptions options = new EvalOptions(level, complete,
+        maxDocs == null ? Long.MAX_VALUE : maxDocs, judgedOnly, parseVersion(version), numDocsInColl);
+    Qrels q = Qrels.resolve(qrels);
+    List<EvalResult> results = new ArrayList<>();
+    for (String run : runs) {
+      results.add(Evaluator.evaluate(q, RunReader.read(run, RunReader.Mode.STRICT), ms, options));
+    }
+    Format f = format != null ? format : (runs.size() == 1 ? Format.trec : Format.table);
+    try (AtomicOutput out = AtomicOutput.open(output.name())) {
+      out.write(render(f, results));
       out.commit();
     }
     return 0;

@@ -1,6 +1,5 @@
 package io.trawl.cli;
 
-import io.trawl.core.AtomicOutput;
 import io.trawl.core.Run;
 import io.trawl.core.TrawlException;
 import io.trawl.eval.fusion.Fusion;
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,7 +32,8 @@ public final class FuseCommand implements Callable<Integer> {
       description = "rrf (default), combsum, combmnz, interpolate.")
   MethodName method;
 
-  @Option(names = "--k", defaultValue = "60", description = "RRF constant k (default 60).")
+  @Option(names = {"--rrf-k", "--k"}, defaultValue = "60", paramLabel = "K",
+      description = "RRF constant k (default 60); --k is an alias.")
   double k;
 
   @Option(names = "--norm",
@@ -44,21 +45,20 @@ public final class FuseCommand implements Callable<Integer> {
       description = "One weight per run, comma-separated (required for interpolate).")
   List<Double> weights;
 
-  @Option(names = "--depth", defaultValue = "1000", description = "Read the top N of each run.")
+  @Option(names = "--depth", defaultValue = "1000", paramLabel = "N",
+      description = "Read the top N of each run (default: ${DEFAULT-VALUE}).")
   int depth;
 
-  @Option(names = "--hits", defaultValue = "1000", description = "Keep the top N fused per query.")
+  @Option(names = "--hits", defaultValue = "1000", paramLabel = "N",
+      description = "Keep the top N fused per query (default: ${DEFAULT-VALUE}).")
   int hits;
 
-  @Option(names = "--tag", description = "Run tag (default: describes the fusion).")
-  String tag;
+  @Mixin RunTagOptions tag;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "-", description = "Output run file.")
-  String output;
+  @Mixin OutputOptions output;
 
   @Override
   public Integer call() {
-    AtomicOutput.check(output);
     runs = io.trawl.io.RunMetadata.runsOnly(runs);
     Fusion.Method m = Fusion.Method.valueOf(method.name().toUpperCase(java.util.Locale.ROOT));
     Fusion.Norm n = norm != null ? Fusion.Norm.valueOf(norm.name().toUpperCase(java.util.Locale.ROOT))
@@ -73,10 +73,10 @@ public final class FuseCommand implements Callable<Integer> {
       rs.add(RunReader.readRun(r, RunReader.Mode.LENIENT));
     }
     Run fused = Fusion.fuse(rs, s);
-    if (tag != null) {
-      fused = new Run(tag, fused.lists());
+    if (tag.given() != null) {
+      fused = new Run(tag.given(), fused.lists());
     }
-    RunWriter.write(output, RunWriter.Format.TREC, fused, java.util.Map.of("runs", runs));
+    RunWriter.write(output.name(), RunWriter.Format.TREC, fused, java.util.Map.of("runs", runs));
     return 0;
   }
 }

@@ -6,14 +6,13 @@ import io.trawl.corpus.OnError;
 import io.trawl.index.IndexMetadata;
 import io.trawl.index.Indexer;
 import io.trawl.index.Layout;
-import java.io.Console;
 import java.io.PrintWriter;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code trawl index}: builds a Lucene index from a corpus. */
@@ -33,14 +32,13 @@ import picocli.CommandLine.Option;
       "  trawl index --collection tsv --input collection.tsv.gz --index indexes/msmarco --threads 8",
       "  zcat docs*.jsonl.gz | trawl index --collection json --input - --index indexes/docs",
       "",
-      "Formats: json (Anserini {\"id\",\"contents\"}: JSON lines, array or objects), beir (_id,title,text),",
-      "tsv (docid<TAB>text), trec (TREC SGML), trecweb. See docs/indexing.md."
+      "Formats ('trawl list formats'): see docs/indexing.md."
     })
 public final class IndexCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--collection", paramLabel = "FORMAT",
-      description = "Corpus format: json, beir, tsv, trec, trecweb (built-in collections know theirs).")
+  @Option(names = "--collection", paramLabel = "FORMAT", completionCandidates = RegistryNames.FormatNames.class,
+      description = "Corpus format: ${COMPLETION-CANDIDATES} (built-in collections know theirs).")
   String collection;
 
   @Option(names = "--input", required = true, paramLabel = "PATH",
@@ -55,8 +53,7 @@ public final class IndexCommand implements Callable<Integer> {
           + "multifield = separate title and contents fields.")
   String layout;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Indexing threads (default: cores, at most 8).")
-  Integer threads;
+  @Mixin ThreadsOptions threads;
 
   @Option(names = "--stemmer", defaultValue = "porter", paramLabel = "porter|none",
       description = "Stemmer (default porter, as Anserini).")
@@ -81,14 +78,11 @@ public final class IndexCommand implements Callable<Integer> {
       description = "On a bad document or duplicate docid: fail (default), or skip it, count it and go on.")
   String onError;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress, summary or warnings on stderr.")
-  boolean quiet;
-
-  @Option(names = "--debug", description = "Print stack traces of errors.")
-  boolean debug;
+  @Mixin LoggingOptions logging;
 
   @Override
   public Integer call() {
+    boolean quiet = logging.quiet();
     PrintWriter err = spec.commandLine().getErr();
     Corpus corpus = Corpora.forInput(collection, input);
     Indexer.Options options = new Indexer.Options()
@@ -102,10 +96,8 @@ public final class IndexCommand implements Callable<Integer> {
         .storeRaw(!noStoreRaw)
         .force(force)
         .onError(OnError.parse(onError))
-        .progress(quiet ? null : err, !quiet && isTerminal());
-    if (threads != null) {
-      options.threads(threads);
-    }
+        .progress(quiet ? null : err, logging.progress())
+        .threads(threads.resolve(ThreadsOptions.Work.INDEXING));
     Indexer.Result result = new Indexer(options).run();
     IndexMetadata m = result.metadata();
     if (!quiet) {
@@ -116,19 +108,5 @@ public final class IndexCommand implements Callable<Integer> {
       err.flush();
     }
     return 0;
-  }
-
-  /** Whether we talk to a terminal (Java 22+ can tell; older JVMs: whether a console exists). */
-  static boolean isTerminal() {
-    Console c = System.console();
-    if (c == null) {
-      return false;
-    }
-    try {
-      Method m = Console.class.getMethod("isTerminal");
-      return (Boolean) m.invoke(c);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return true;
-    }
   }
 }

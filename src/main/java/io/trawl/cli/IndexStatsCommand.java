@@ -39,9 +39,6 @@ public final class IndexStatsCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of text.")
   boolean json;
 
-  @Option(names = "--debug", description = "Print stack traces of errors.")
-  boolean debug;
-
   @Override
   public Integer call() throws Exception {
     if (!Files.isDirectory(index)) {
@@ -58,39 +55,44 @@ public final class IndexStatsCommand implements Callable<Integer> {
       root.set("metadata", meta == null ? null : mapper.valueToTree(meta));
       out.println(mapper.writeValueAsString(root));
     } else {
-      IndexStats.FieldStats c = stats.field(IndexFields.CONTENTS);
-      out.println("Index statistics");
-      out.println("----------------");
-      out.printf("documents:             %d%n", stats.documents());
-      out.printf("documents (non-empty): %d%n", c.documents());
-      out.printf("unique terms:          %d%n", c.uniqueTerms());
-      out.printf("total terms:           %d%n", c.totalTerms());
-      out.println();
-      out.printf("%-12s %12s %14s %14s %14s%n", "field", "documents", "unique terms", "total terms", "postings");
-      for (Map.Entry<String, IndexStats.FieldStats> e : stats.fields().entrySet()) {
-        IndexStats.FieldStats f = e.getValue();
-        out.printf("%-12s %12d %14d %14d %14d%n", e.getKey(), f.documents(), f.uniqueTerms(),
-            f.totalTerms(), f.postings());
-      }
-      out.println();
-      if (meta == null) {
-        out.println("(no " + IndexFields.METADATA_FILE + ": not built by Trawl)");
-      } else {
-        out.println("Built by trawl " + meta.trawlVersion() + " at " + meta.created());
-        out.println("corpus:    " + meta.corpus() + " (" + meta.format() + ", layout " + meta.layout()
-            + (meta.titleInContents() ? ", title not repeated: text begins with it" : "") + ")");
-        out.println("analyzer:  " + meta.analyzer());
-        out.println("stored:    positions=" + meta.storePositions() + " docvectors=" + meta.storeDocvectors()
-            + " raw=" + meta.storeRaw());
-        out.println("documents: " + meta.documents() + " (empty skipped " + meta.emptyDocuments() + ", bad skipped "
-            + meta.skipped() + ", duplicates removed " + meta.duplicatesRemoved() + ")");
-        IndexMetadata.Timings t = meta.timings();
-        out.println("timings:   " + t.totalSeconds() + " s total (" + t.indexSeconds() + " s indexing, "
-            + t.mergeSeconds() + " s merging), " + Math.round(t.documentsPerSecond()) + " docs/s, "
-            + meta.threads() + " threads");
-      }
+      printText(out, stats, meta);
     }
     out.flush();
     return 0;
+  }
+
+  /** The text report: Anserini's -stats block, the per-field table, the build metadata. */
+  private static void printText(PrintWriter out, IndexStats stats, IndexMetadata meta) {
+    IndexStats.FieldStats c = stats.field(IndexFields.CONTENTS);
+    out.println("Index statistics");
+    out.println("----------------");
+    out.printf("documents:             %d%n", stats.documents());
+    out.printf("documents (non-empty): %d%n", c.documents());
+    out.printf("unique terms:          %d%n", c.uniqueTerms());
+    out.printf("total terms:           %d%n", c.totalTerms());
+    out.println();
+    out.printf("%-12s %12s %14s %14s %14s%n", "field", "documents", "unique terms", "total terms", "postings");
+    for (Map.Entry<String, IndexStats.FieldStats> e : stats.fields().entrySet()) {
+      IndexStats.FieldStats f = e.getValue();
+      out.printf("%-12s %12d %14d %14d %14d%n", e.getKey(), f.documents(), f.uniqueTerms(),
+          f.totalTerms(), f.postings());
+    }
+    out.println();
+    if (meta == null) {
+      out.println("(no " + IndexFields.METADATA_FILE + ": not built by Trawl)");
+    } else {
+      out.println("Built by trawl " + meta.trawlVersion() + " at " + meta.created());
+      out.println("corpus:    " + meta.corpus() + " (" + meta.format() + ", layout " + meta.layout()
+          + (meta.titleInContents() ? ", title not repeated: text begins with it" : "") + ")");
+      out.println("analyzer:  " + meta.analyzer());
+      out.println("stored:    positions=" + meta.storePositions() + " docvectors=" + meta.storeDocvectors()
+          + " raw=" + meta.storeRaw());
+      out.println("documents: " + meta.documents() + " (empty skipped " + meta.emptyDocuments() + ", bad skipped "
+          + meta.skipped() + ", duplicates removed " + meta.duplicatesRemoved() + ")");
+      IndexMetadata.Timings t = meta.timings();
+      out.println("timings:   " + t.totalSeconds() + " s total (" + t.indexSeconds() + " s indexing, "
+          + t.mergeSeconds() + " s merging), " + Math.round(t.documentsPerSecond()) + " docs/s, "
+          + meta.threads() + " threads");
+    }
   }
 }

@@ -84,9 +84,6 @@ public final class RegressCommand implements Runnable {
             + " $TRAWL_LLM_API_KEY_ENV, else OPENAI_API_KEY); a spec cannot choose it.")
     String apiKeyEnv;
 
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debug;
-
     RegressEnv env() {
       return RegressEnv.of(collections, models, indexRoot, runs).withEndpoint(baseUrl, apiKeyEnv);
     }
@@ -164,15 +161,13 @@ public final class RegressCommand implements Runnable {
     @Option(names = "--rebuild", description = "Rebuild indexes even when a matching one exists.")
     boolean rebuild;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Indexing and search threads (default: cores, at most 8).")
-    Integer threads;
+    @Mixin ThreadsOptions threads;
 
     @Option(names = "--gpu", negatable = true, paramLabel = "BOOL",
         description = "Override GPU detection (default: $TRAWL_GPU, else whether an NVIDIA device exists).")
     Boolean gpu;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress messages on stderr.")
-    boolean quiet;
+    @Mixin LoggingOptions logging;
 
     @Override
     public Integer call() {
@@ -191,25 +186,33 @@ public final class RegressCommand implements Runnable {
       if (gpu != null) {
         e = e.withGpu(gpu);
       }
+      return dryRun ? dryRun(files, e) : runAll(files, e);
+    }
+
+    /** Prints the equivalent trawl commands of each spec. */
+    private int dryRun(List<Path> files, RegressEnv e) {
       PrintWriter out = spec.commandLine().getOut();
-      PrintWriter err = spec.commandLine().getErr();
-      if (dryRun) {
-        RegressionCommands.Roots roots = RegressionCommands.Roots.of(e);
-        for (Path f : files) {
-          RegressionSpec s = RegressionSpecs.load(f);
-          RegressionPlan p = RegressionPlan.resolve(f, s, e);
-          out.println("# " + s.name().value() + " (" + f + ")"
-              + (p.skipped() != null ? ": would be skipped here: " + p.skipped() : ""));
-          for (String line : RegressionCommands.of(s, roots)) {
-            out.println(line);
-          }
-          out.println();
+      RegressionCommands.Roots roots = RegressionCommands.Roots.of(e);
+      for (Path f : files) {
+        RegressionSpec s = RegressionSpecs.load(f);
+        RegressionPlan p = RegressionPlan.resolve(f, s, e);
+        out.println("# " + s.name().value() + " (" + f + ")"
+            + (p.skipped() != null ? ": would be skipped here: " + p.skipped() : ""));
+        for (String line : RegressionCommands.of(s, roots)) {
+          out.println(line);
         }
-        out.flush();
-        return 0;
+        out.println();
       }
-      int n = threads != null ? threads : Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
-      RegressionRunner runner = new RegressionRunner(e, quiet ? null : err, n, rebuild);
+      out.flush();
+      return 0;
+    }
+
+    /** Runs every spec and prints its report; exit 3 when any value differs. */
+    private int runAll(List<Path> files, RegressEnv e) {
+      PrintWriter out = spec.commandLine().getOut();
+      int n = threads.resolve(ThreadsOptions.Work.INDEXING);
+      RegressionRunner runner = new RegressionRunner(e, logging.quiet() ? null : spec.commandLine().getErr(),
+          n, rebuild);
       // Load and resolve every spec first, so that a bad spec fails before hours of work.
       List<RegressionPlan> plans = new ArrayList<>();
       for (Path f : files) {
@@ -253,9 +256,6 @@ public final class RegressCommand implements Runnable {
 
     @Option(names = "--check", description = "Only check that the docs are up to date.")
     boolean check;
-
-    @Option(names = "--debug", description = "Print stack traces of errors.")
-    boolean debug;
 
     @Override
     public Integer call() {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code trawl rerank}: rerank a run or a candidates file with a neural reranker, resumably. */
@@ -30,7 +31,9 @@ import picocli.CommandLine.Option;
     })
 public final class RerankCommand implements Callable<Integer> {
   @Option(names = "--reranker", required = true, paramLabel = "SPEC",
-      description = "Reranker spec, e.g. monot5(model=PATH,batch=8,max-length=512,device=cpu,dtype=float32).")
+      completionCandidates = RegistryNames.RerankerNames.class,
+      description = "Reranker spec: ${COMPLETION-CANDIDATES} with parameters, e.g."
+          + " monot5(model=PATH,batch=8,max-length=512,device=cpu,dtype=float32).")
   String reranker;
 
   @Option(names = {"-i", "--input"}, required = true, paramLabel = "FILE",
@@ -41,14 +44,14 @@ public final class RerankCommand implements Callable<Integer> {
   String index;
 
   @Option(names = "--topics", paramLabel = "NAME|FILE",
-      description = "Query texts (TREC run input): a name from topics-and-qrels/ (cranfield, dl19-passage, ...) or a file (TSV, TREC, BEIR jsonl; .gz ok).")
+      description = "Query texts, for a TREC run input. " + TopicsOptions.DESCRIPTION)
   String topics;
 
-  @Option(names = "--depth", paramLabel = "K", description = "Rerank only the top K of each list; the rest follow in their order.")
+  @Option(names = "--depth", paramLabel = "N",
+      description = "Rerank only the top N of each list; the rest follow in their order (default: all).")
   Integer depth;
 
-  @Option(names = {"-o", "--output"}, defaultValue = "-", paramLabel = "FILE", description = "Output file (default: stdout).")
-  String output;
+  @Mixin OutputOptions output;
 
   @Option(names = "--format", paramLabel = "trec|jsonl",
       description = "Output format (default: jsonl for .jsonl/.json outputs, else trec).")
@@ -60,8 +63,7 @@ public final class RerankCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Skip the queries the work file already holds.")
   boolean resume;
 
-  @Option(names = "--tag", description = "Run tag (default: the reranker spec).")
-  String tag;
+  @Mixin RunTagOptions tag;
 
   @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Adds device=... to the reranker spec.")
   String device;
@@ -69,18 +71,15 @@ public final class RerankCommand implements Callable<Integer> {
   @Option(names = "--dtype", paramLabel = "float32|float16|bfloat16", description = "Adds dtype=... to the reranker spec.")
   String dtype;
 
-  @Option(names = {"-q", "--quiet"}, description = "No progress or summary on stderr.")
-  boolean quiet;
-
-  @Option(names = "--debug", description = "Print stack traces on errors.")
-  boolean debug;
+  @Mixin LoggingOptions logging;
 
   @Override
   public Integer call() {
     String spec = withParam(withParam(reranker, "device", device), "dtype", dtype);
-    RerankJob.Options o = new RerankJob.Options(spec, input, index, topics, depth, output, format, work,
-        resume, tag);
-    new RerankJob(o).run(quiet ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : System.err);
+    RerankJob.Options o = new RerankJob.Options(spec, input, index, topics, depth, output.name(), format,
+        work, resume, tag.given());
+    new RerankJob(o).run(logging.quiet() ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream())
+        : System.err);
     return 0;
   }
 

@@ -3,9 +3,7 @@ package io.trawl.cli;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Run;
-import io.trawl.core.TrawlException;
 import io.trawl.io.RunWriter;
-import io.trawl.io.Topics;
 import io.trawl.pipeline.Pipeline;
 import io.trawl.pipeline.PipelineRunner;
 import io.trawl.search.SearchOptions;
@@ -16,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
@@ -25,9 +24,10 @@ import picocli.CommandLine;
     mixinStandardHelpOptions = true,
     description = {
       "Run a pipeline over topics and write a TREC run whose tag is the pipeline's canonical form.",
-      "Stages are joined by '>>': first a retriever (bm25, qld, rm3, ...) or a list from a file",
+      "Stages are joined by '>>': first a retriever ('trawl list retrievers') or a list from a file",
       "(run(file=F) for a TREC run, candidates(file=F) for RankLLM JSON with texts), then rerankers.",
-      "'@k' on a retriever is its depth (default 1000), on a reranker how many it reranks and keeps."
+      "('trawl list rerankers'). '@k' on a retriever is its depth (default 1000), on a reranker",
+      "how many it reranks and keeps."
     },
     footerHeading = "%nExamples:%n",
     footer = {
@@ -47,13 +47,9 @@ public final class RunCommand implements Callable<Integer> {
       description = "Index for retriever stages and for document texts of rerankers.")
   Path index;
 
-  @Option(names = "--topics", required = true, paramLabel = "NAME|FILE",
-      description = "Topics: a name from topics-and-qrels/ (cranfield, dl19-passage, ...) or a file.")
-  String topics;
+  @Mixin TopicsOptions topics;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "FILE",
-      description = "Run file to write ('-' for stdout).")
-  String output;
+  @Mixin OutputOptions output;
 
   @Option(names = "--fields", paramLabel = "SPEC",
       description = "Fields searched by retriever stages with weights, e.g. title=1.0,contents=1.0 "
@@ -63,39 +59,28 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--remove-query", description = "Drop a hit whose docid equals the query id (BEIR).")
   boolean removeQuery;
 
-  @Option(names = "--threads", paramLabel = "N", description = "Retrieval threads (default: cores, at most 8).")
-  Integer threads;
+  @Mixin ThreadsOptions threads;
 
-  @Option(names = {"-q", "--quiet"}, description = "No summary line on stderr.")
-  boolean quiet;
-
-  @Option(names = "--debug", description = "Print stack traces of errors.")
-  boolean debug;
+  @Mixin LoggingOptions logging;
 
   @Override
   public Integer call() {
     long t0 = System.nanoTime();
-    io.trawl.core.AtomicOutput.check(output);
     Pipeline p = Pipeline.parse(pipeline);
     PipelineRunner.check(p);
     Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
-    if (threads != null && threads < 1) {
-      throw TrawlException.invalid("--threads must be at least 1, got " + threads);
-    }
-    int n = threads != null ? threads : Math.max(1, Math.min(8, Runtime.getRuntime().availableProcessors()));
-    List<Query> queries = Topics.read(topics);
+    int n = threads.resolve(ThreadsOptions.Work.RETRIEVAL);
+    List<Query> queries = topics.read();
     Run run = PipelineRunner.run(p, queries, new PipelineRunner.Context(index, fieldMap, removeQuery, n));
     long lines = run.lists().values().stream().mapToLong(RankedList::size).sum();
     if (lines == 0) {
-      throw SearchCommand.noHits(topics, queries.size(), index);
+      throw SearchCommand.noHits(topics.name(), queries.size(), index);
     }
-    RunWriter.write(output, RunWriter.Format.TREC, run, Map.of());
-    if (!quiet) {
-      PrintWriter err = spec.commandLine().getErr();
-      err.println(String.format(Locale.ROOT, "trawl: %s: %d queries, %d lines in %.1f s -> %s",
-          p, queries.size(), lines, (System.nanoTime() - t0) / 1e9, output));
-      err.flush();
-    }
+    RunWriter.write(output.name(), RunWriter.Format.TREC, run, Map.of());
+    PrintWriter err = logging.err();
+    err.println(String.format(Locale.ROOT, "trawl: %s: %d queries, %d lines in %.1f s -> %s",
+        p, queries.size(), lines, (System.nanoTime() - t0) / 1e9, output.name()));
+    err.flush();
     return 0;
   }
 }

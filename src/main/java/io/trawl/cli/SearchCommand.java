@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code trawl search}: lexical retrieval over a Lucene index, written as a TREC or MS MARCO run. */
@@ -31,12 +32,10 @@ import picocli.CommandLine.Option;
       "  trawl search --index idx --topics topics.tsv --bm25 --k1 0.82 --b 0.68 --format msmarco --output -"
     })
 public final class SearchCommand implements Callable<Integer> {
-  @Option(names = "--index", required = true, description = "Index folder.")
+  @Option(names = "--index", required = true, paramLabel = "DIR", description = "Index folder.")
   Path index;
 
-  @Option(names = "--topics", required = true,
-      description = "Topics file (TSV, TREC <top>, BEIR queries.jsonl; .gz ok; - = stdin) or a name such as dl19-passage.")
-  String topics;
+  @Mixin TopicsOptions topics;
 
   @Option(names = "--topics-format", defaultValue = "auto",
       description = "auto, tsv, trec or beir (default: ${DEFAULT-VALUE}).")
@@ -46,10 +45,11 @@ public final class SearchCommand implements Callable<Integer> {
       description = "TREC topics: title, desc, narr or e.g. title+desc (default: ${DEFAULT-VALUE}).")
   String topicField;
 
-  @Option(names = {"--output", "-o"}, defaultValue = "-", description = "Run file, - for stdout (default).")
-  String output;
+  @Mixin OutputOptions output;
 
-  @Option(names = "--retriever", description = "Retriever spec, e.g. \"bm25(k1=0.9,b=0.4)\", \"qld(mu=1000)\", rm3, \"rm3(model=qld)\", rocchio.")
+  @Option(names = "--retriever", paramLabel = "SPEC", completionCandidates = RegistryNames.RetrieverNames.class,
+      description = "Retriever spec: ${COMPLETION-CANDIDATES} with parameters, e.g."
+          + " \"bm25(k1=0.9,b=0.4)\", \"qld(mu=1000)\", \"rm3(model=qld)\" (default: bm25).")
   String retriever;
 
   @Option(names = "--bm25", description = "BM25 (the default model).")
@@ -82,7 +82,8 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--original-query-weight", description = "RM3 original query weight (default 0.5).")
   String originalQueryWeight;
 
-  @Option(names = {"--hits", "-k"}, defaultValue = "1000", description = "Documents per query (default: ${DEFAULT-VALUE}).")
+  @Option(names = {"--hits", "-k"}, defaultValue = "1000", paramLabel = "N",
+      description = "Documents per query (default: ${DEFAULT-VALUE}).")
   int hits;
 
   @Option(names = "--remove-query", description = "Drop a hit whose docid equals the query id (BEIR).")
@@ -92,14 +93,12 @@ public final class SearchCommand implements Callable<Integer> {
       description = "Fields searched, summed, weight 1 unless given: contents, or title,contents (BEIR multifield), or title=0.5,contents=1. Default: title,contents for a multifield index, else contents.")
   String fields;
 
-  @Option(names = "--threads", description = "Query threads (default: available processors).")
-  Integer threads;
+  @Mixin ThreadsOptions threads;
 
   @Option(names = "--format", defaultValue = "trec", description = "trec or msmarco (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--run-tag", description = "Run tag (default: the retriever spec).")
-  String runTag;
+  @Mixin RunTagOptions runTag;
 
   @Option(names = "--analyzer", description = "Expected analyzer, e.g. \"english(stemmer=porter,stopwords=lucene)\"; the index must match.")
   String analyzer;
@@ -111,52 +110,49 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--keep-stopwords", description = "Expect an index built with --keep-stopwords.")
   boolean keepStopwords;
 
-  @Option(names = "--quiet", description = "No progress or summary on stderr.")
-  boolean quiet;
-
-  @Option(names = "--debug", hidden = true)
-  boolean debug;
+  @Mixin LoggingOptions logging;
 
   @Override
   public Integer call() {
-    String spec = retrieverSpec();
-    Retrievers.Opener opener = Retrievers.parse(spec);
+    Retrievers.Opener opener = Retrievers.parse(retrieverSpec());
     RunWriter.Format fmt = RunWriter.Format.parse(format, RunWriter.Format.TREC, RunWriter.Format.MSMARCO);
     if (hits <= 0) {
       throw TrawlException.invalid("--hits must be positive, got " + hits);
     }
     Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
-    int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-    if (n < 1) {
-      throw TrawlException.invalid("--threads must be at least 1, got " + n);
-    }
-    String expected = analyzer;
-    if (stemmer != null || keepStopwords) {
-      String fromFlags = Analyzers.describe(stemmer == null ? "porter" : stemmer, keepStopwords);
-      if (expected != null && !expected.replace(" ", "").equalsIgnoreCase(fromFlags)) {
-        throw TrawlException.invalid("--analyzer " + analyzer + " contradicts --stemmer/--keep-stopwords");
-      }
-      expected = fromFlags;
-    }
-    List<Query> queries = Topics.read(topics, topicsFormat, topicField);
+    int n = threads.resolve(ThreadsOptions.Work.RETRIEVAL);
+    String expected = expectedAnalyzer();
+    List<Query> queries = Topics.read(topics.name(), topicsFormat, topicField);
     try (LuceneIndex idx = LuceneIndex.open(index, expected);
         Retriever r = opener.open(idx, new SearchOptions(
             fieldMap != null ? fieldMap : idx.defaultFields(), removeQuery));
-        RunWriter w = RunWriter.open(output, fmt, runTag != null ? runTag : r.spec())) {
+        RunWriter w = RunWriter.open(output.name(), fmt, runTag.or(r.spec()))) {
       SearchRun.Summary s = SearchRun.run(r, queries, hits, w, n,
-          !quiet && stderrIsTerminal() ? System.err : null);
+          logging.progress() ? System.err : null);
       if (s.lines() == 0) {
-        throw noHits(topics, s.queries(), index);
+        throw noHits(topics.name(), s.queries(), index);
       }
       w.setting("threads", n).setting("hits", hits).commit();
-      if (!quiet) {
+      if (!logging.quiet()) {
         System.err.println(String.format(Locale.ROOT,
             "search: %s over %s: %d queries, %d lines, %.1f s (%.0f queries/s, %d threads) -> %s",
             r.spec(), index, s.queries(), s.lines(), s.seconds(), s.queriesPerSecond(), n,
-            "-".equals(output) ? "stdout" : output));
+            "-".equals(output.name()) ? "stdout" : output.name()));
       }
     }
     return 0;
+  }
+
+  /** The analyzer the index must have: --analyzer, or the one --stemmer/--keep-stopwords describe. */
+  private String expectedAnalyzer() {
+    if (stemmer == null && !keepStopwords) {
+      return analyzer;
+    }
+    String fromFlags = Analyzers.describe(stemmer == null ? "porter" : stemmer, keepStopwords);
+    if (analyzer != null && !analyzer.replace(" ", "").equalsIgnoreCase(fromFlags)) {
+      throw TrawlException.invalid("--analyzer " + analyzer + " contradicts --stemmer/--keep-stopwords");
+    }
+    return fromFlags;
   }
 
   /**
@@ -166,20 +162,6 @@ public final class SearchCommand implements Callable<Integer> {
   static InputException noHits(String topics, int queries, Object index) {
     return new InputException(topics, "none of the " + queries + " queries matched a document in "
         + index + " (topics for another collection, or only stopwords?); no run written");
-  }
-
-  /** True when stderr goes to a terminal (progress lines use carriage returns). */
-  static boolean stderrIsTerminal() {
-    java.io.Console c = System.console();
-    if (c == null) {
-      return false;
-    }
-    try {
-      // Java 22+: a console object exists even when redirected; ask whether it is a terminal
-      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
-    } catch (ReflectiveOperationException e) {
-      return true;
-    }
   }
 
   /**

@@ -16,6 +16,7 @@ import picocli.CommandLine;
     subcommands = {
       CommandLine.HelpCommand.class,
       CompletionCommand.class,
+      ListCommand.class,
       IndexCommand.class,
       IndexStatsCommand.class,
       SearchCommand.class,
@@ -35,7 +36,9 @@ import picocli.CommandLine;
       "  trawl index --input builtin:cranfield --index indexes/cranfield",
       "  trawl search --index indexes/cranfield --topics cranfield --output runs/cranfield.bm25.txt",
       "  trawl eval -c -m ndcg_cut.10 cranfield runs/cranfield.bm25.txt",
+      "  trawl list rerankers",
       "",
+      "Every command takes --debug (stack traces) and --quiet (nothing on stderr but errors).",
       "Exit codes: 0 ok, 1 runtime failure, 2 invalid input or usage, 3 regression mismatch."
     })
 public final class Trawl implements Runnable {
@@ -53,7 +56,7 @@ public final class Trawl implements Runnable {
     io.trawl.eval.Qrels.setResolver(name -> io.trawl.io.TopicsAndQrels.isName(name)
         ? java.nio.file.Path.of(io.trawl.io.TopicsAndQrels.qrels(name)) : null);
     CommandLine cl = new CommandLine(new Trawl());
-    addDebugOption(cl);
+    addLoggingOptions(cl);
     return withErrorHandling(cl, "trawl", ex -> ex instanceof TrawlException te ? te : null,
         "internal error");
   }
@@ -74,7 +77,11 @@ public final class Trawl implements Runnable {
       command.addAll(parseResult.originalArgs());
       io.trawl.io.RunMetadata.command(command);
       try {
+        checkMixins(parseResult);
         return strategy.execute(parseResult);
+      } catch (TrawlException e) {
+        CommandLine leaf = leaf(parseResult).commandSpec().commandLine();
+        return report(program, e, e, leaf.getErr(), parseResult.originalArgs().contains("--debug"));
       } catch (OutOfMemoryError e) {
         return outOfMemory(program, e, parseResult.commandSpec().commandLine().getErr(),
             parseResult.originalArgs().contains("--debug"));
@@ -88,13 +95,11 @@ public final class Trawl implements Runnable {
         return outOfMemory(program, oom, err, debug);
       }
       TrawlException te = cause.apply(ex);
+      if (te == null) {
+        te = ioFailure(ex);
+      }
       if (te != null) {
-        err.println(program + ": error: " + te.getMessage());
-        if (debug) {
-          ex.printStackTrace(err);
-        }
-        err.flush();
-        return te.exitCode();
+        return report(program, te, ex, err, debug);
       }
       err.println(program + ": " + otherLabel + ": " + ex);
       if (debug) {
@@ -115,6 +120,67 @@ public final class Trawl implements Runnable {
       return TrawlException.INVALID_INPUT;
     });
     return cl;
+  }
+
+  /**
+   * A mixin whose values are checked before the command's work starts (an output that cannot be
+   * written, a negative thread count): a failure is reported like any other, exit 2.
+   */
+  interface Checked {
+    void check();
+  }
+
+  private static CommandLine.ParseResult leaf(CommandLine.ParseResult parseResult) {
+    CommandLine.ParseResult r = parseResult;
+    while (r.subcommand() != null) {
+      r = r.subcommand();
+    }
+    return r;
+  }
+
+  /** Runs {@link Checked#check()} of the executed command's mixins (unless help was asked for). */
+  private static void checkMixins(CommandLine.ParseResult parseResult) {
+    CommandLine.ParseResult r = leaf(parseResult);
+    if (r.isUsageHelpRequested() || r.isVersionHelpRequested()) {
+      return;
+    }
+    for (CommandLine.Model.CommandSpec m : r.commandSpec().mixins().values()) {
+      if (m.userObject() instanceof Checked c) {
+        c.check();
+      }
+    }
+  }
+
+  private static int report(String program, TrawlException te, Throwable ex, PrintWriter err, boolean debug) {
+    err.println(program + ": error: " + te.getMessage());
+    if (debug) {
+      ex.printStackTrace(err);
+    }
+    err.flush();
+    return te.exitCode();
+  }
+
+  /**
+   * An I/O failure that no reader or writer turned into a message of its own (they say {@code
+   * FILE: cannot read: reason} or {@code FILE: cannot write: reason}): {@code FILE: I/O error:
+   * reason}, exit 1, never an "internal error"; null for other exceptions.
+   */
+  static TrawlException ioFailure(Throwable t) {
+    for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
+      java.io.IOException io = t instanceof java.io.UncheckedIOException u ? u.getCause()
+          : t instanceof java.io.IOException e ? e : null;
+      if (io != null) {
+        String what = io instanceof java.nio.file.FileSystemException fse && fse.getFile() != null
+            ? fse.getFile() : "I/O";
+        String reason = io instanceof java.nio.file.FileSystemException fse && fse.getReason() != null
+            ? fse.getReason()
+            : io instanceof java.nio.file.NoSuchFileException ? "No such file or directory"
+            : io instanceof java.nio.file.AccessDeniedException ? "Permission denied"
+            : String.valueOf(io.getMessage());
+        return new TrawlException(TrawlException.RUNTIME, what + ": I/O error: " + reason, io);
+      }
+    }
+    return null;
   }
 
   /** The OutOfMemoryError among {@code t} and its causes, or null. */
@@ -157,18 +223,25 @@ public final class Trawl implements Runnable {
     return TrawlException.RUNTIME;
   }
 
-  /** Every command accepts {@code --debug} (stack traces on errors), declared or not. */
-  private static void addDebugOption(CommandLine cl) {
+  /**
+   * Every command accepts {@code --debug} and {@code --quiet}, declared once in {@link
+   * LoggingOptions}: a command that does not mix it in gets its options here, without a short
+   * name the command already uses ({@code eval -q}).
+   */
+  private static void addLoggingOptions(CommandLine cl) {
     CommandLine.Model.CommandSpec s = cl.getCommandSpec();
-    if (s.findOption("--debug") == null) {
-      s.addOption(CommandLine.Model.OptionSpec.builder("--debug")
-          .description("Print stack traces of errors.")
-          .type(boolean.class)
-          .build());
+    CommandLine.Model.CommandSpec declared = CommandLine.Model.CommandSpec.forAnnotatedObject(new LoggingOptions());
+    for (CommandLine.Model.OptionSpec o : declared.options()) {
+      if (s.findOption(o.longestName()) != null) {
+        continue;
+      }
+      String[] names = java.util.Arrays.stream(o.names()).filter(n -> s.findOption(n) == null)
+          .toArray(String[]::new);
+      s.addOption(CommandLine.Model.OptionSpec.builder(o).names(names).build());
     }
     for (CommandLine sub : cl.getSubcommands().values()) {
       if (!(sub.getCommand() instanceof CommandLine.HelpCommand)) {
-        addDebugOption(sub);
+        addLoggingOptions(sub);
       }
     }
   }
@@ -198,16 +271,72 @@ public final class Trawl implements Runnable {
       System.err.flush();
       System.exit(TrawlException.RUNTIME);
     });
+    quietLibraryLogging();
+    System.exit(execute(args, new java.io.FileOutputStream(java.io.FileDescriptor.out)));
+  }
+
+  /**
+   * Runs the command line with {@code stdout} as standard output; a write to it that fails (a full
+   * disk, a closed file) ends the command with {@code trawl: error: stdout: cannot write: reason},
+   * exit 1, instead of a silent exit 0 ({@link java.io.PrintStream} swallows the error). A pipe
+   * closed by its reader ({@code | head}) is not reported.
+   */
+  static int execute(String[] args, java.io.OutputStream stdout) {
+    StdoutGuard guard = new StdoutGuard(stdout);
+    java.io.PrintStream before = System.out;
+    System.setOut(new java.io.PrintStream(new java.io.BufferedOutputStream(guard, 1 << 16), false,
+        before.charset()));
     int code;
     try {
-      quietLibraryLogging();
       code = commandLine().execute(args);
     } catch (OutOfMemoryError e) {
       System.err.println("trawl: error: " + outOfMemoryMessage(e));
       code = TrawlException.RUNTIME;
+    } finally {
+      System.out.flush();
+      System.setOut(before);
     }
-    System.out.flush();
-    System.exit(code);
+    String reason = guard.failure == null ? null : guard.failure.getMessage();
+    if (reason != null && !reason.contains("Broken pipe") && code == 0) {
+      System.err.println("trawl: error: stdout: cannot write: " + reason);
+      System.err.flush();
+      code = TrawlException.RUNTIME;
+    }
+    return code;
+  }
+
+  /** Standard output that remembers its first write failure. */
+  private static final class StdoutGuard extends java.io.FilterOutputStream {
+    java.io.IOException failure;
+
+    StdoutGuard(java.io.OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      try {
+        out.write(b, off, len);
+      } catch (java.io.IOException e) {
+        failure = failure == null ? e : failure;
+        throw e;
+      }
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void flush() throws java.io.IOException {
+      try {
+        out.flush();
+      } catch (java.io.IOException e) {
+        failure = failure == null ? e : failure;
+        throw e;
+      }
+    }
   }
 
   /** Reads the version Maven filtered into the jar. */

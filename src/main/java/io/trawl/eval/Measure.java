@@ -224,25 +224,32 @@ public final class Measure {
     return out;
   }
 
-  /** Every accepted name, for error messages. */
-  public static String validNames() {
-    StringBuilder sb = new StringBuilder("official, all_trec, set");
+  /**
+   * Every accepted name, in trec_eval's then ir_measures' order, with its parameter shape:
+   * nicknames ({@code official}), trec_eval families ({@code ndcg_cut[.params]}), ir_measures
+   * names ({@code nDCG[@k]}, {@code RR[@k][(rel=N)]}).
+   */
+  public static List<String> names() {
+    List<String> out = new ArrayList<>(List.of("official", "all_trec", "set"));
     for (Family f : Family.values()) {
-      sb.append(", ").append(f.trecName);
-      if (f.kind != ParamKind.NONE) {
-        sb.append("[.params]");
-      }
+      out.add(f.trecName + (f.kind != ParamKind.NONE ? "[.params]" : ""));
     }
     for (IrmName n : IRM) {
-      sb.append(", ").append(n.name);
+      StringBuilder sb = new StringBuilder(n.name);
       if (n.cut != null) {
         sb.append(n.plain == null ? "@k" : "[@k]");
       }
       if (n.takesRel) {
         sb.append("[(rel=N)]");
       }
+      out.add(sb.toString());
     }
-    return sb.toString();
+    return out;
+  }
+
+  /** Every accepted name, for error messages. */
+  public static String validNames() {
+    return String.join(", ", names());
   }
 
   private static TrawlException unknown(String text) {

@@ -233,7 +233,7 @@ public final class Indexer {
         throw e;
       }
     } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, target + ": indexing failed: " + e.getMessage(), e);
+      throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(target), e);
     } finally {
       progress.stop();
       staged = null;

@@ -45,7 +45,7 @@ public final class RegressionDocs {
         Files.writeString(outDir.resolve(e.getKey()), e.getValue());
       }
     } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, outDir + ": cannot write: " + e.getMessage(), e);
+      throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(outDir), e);
     }
     return new ArrayList<>(files.keySet());
   }

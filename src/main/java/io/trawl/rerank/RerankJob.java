@@ -178,7 +178,7 @@ public final class RerankJob {
         }
         rerankSeconds = (System.nanoTime() - t0) / 1e9;
       } catch (IOException e) {
-        throw new TrawlException(TrawlException.RUNTIME, work + ": cannot write: " + e.getMessage(), e);
+        throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(work), e);
       }
     }
     RunWriter.Format fmt = format.equals("jsonl") ? RunWriter.Format.JSONL : RunWriter.Format.TREC;
@@ -391,7 +391,7 @@ public final class RerankJob {
         append(ch, header);
       }
     } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, work + ": cannot write: " + e.getMessage(), e);
+      throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(work), e);
     }
   }
 

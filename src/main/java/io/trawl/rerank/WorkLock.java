@@ -82,7 +82,7 @@ final class WorkLock implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, file + ": cannot lock: " + e.getMessage(), e);
+      throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(file), e);
     }
   }
 

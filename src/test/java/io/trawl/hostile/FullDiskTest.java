@@ -28,7 +28,10 @@ class FullDiskTest {
   static Path disk;
   static Path index;
   static Path run;
+  static Path vectors;
+  static Path denseIndex;
   static boolean mounted;
+  static final String ENCODER = "all-minilm-l6-v2-q";
 
   @BeforeAll
   static void mountAndFill() throws Exception {
@@ -43,6 +46,12 @@ class FullDiskTest {
     run = shared.resolve("bm25.txt");
     assertEquals(0, Cli.run("search", "--index", index.toString(), "--topics", "cranfield", "--hits", "100",
         "-o", run.toString(), "--quiet").code());
+    vectors = shared.resolve("topics.vec");
+    assertEquals(0, Cli.run("encode", "--topics", "cranfield", "--encoder", ENCODER, "-o", vectors.toString(),
+        "--quiet").code());
+    denseIndex = shared.resolve("dense");
+    assertEquals(0, Cli.run("dense-index", "--vectors", vectors.toString(), "--index", denseIndex.toString(),
+        "--flat", "--quiet").code());
     // fill the disk: write until the device refuses
     try (OutputStream o = Files.newOutputStream(disk.resolve("filler"))) {
       byte[] b = new byte[4096];
@@ -61,7 +70,11 @@ class FullDiskTest {
     try (Stream<Path> files = Files.list(disk)) {
       for (Path p : files.toList()) {
         if (!p.getFileName().toString().equals("filler")) {
-          Files.delete(p);
+          try (Stream<Path> tree = Files.walk(p)) {
+            for (Path q : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+              Files.delete(q);
+            }
+          }
         }
       }
     }
@@ -80,11 +93,19 @@ class FullDiskTest {
     System.arraycopy(args, 0, full, 0, args.length);
     full[args.length] = "-o";
     full[args.length + 1] = out;
+    failsWriting(out, true, full);
+  }
+
+  /** The command fails with {@code trawl: error: FILE: cannot write: ...} for {@code file}. */
+  static void failsWriting(String file, boolean clean, String... full) throws IOException {
     Cli.Outcome o = Cli.run(full);
     String context = String.join(" ", full) + "\nexit " + o.code() + "\n" + o.err();
     assertEquals(1, o.code(), context);
     assertEquals(1, o.err().strip().lines().count(), context);
-    assertEquals("trawl: error: " + out + ": cannot write: No space left on device", o.err().strip(), context);
+    assertEquals("trawl: error: " + file + ": cannot write: No space left on device", o.err().strip(), context);
+    if (!clean) {
+      return;
+    }
     try (Stream<Path> left = Files.list(disk)) {
       assertEquals(List.of(disk.resolve("filler")), left.toList(), "left on the full disk: " + context);
     }
@@ -114,5 +135,51 @@ class FullDiskTest {
   @Test
   void pipeline() throws IOException {
     fails("pipeline.txt", "run", "--pipeline", "bm25@100", "--index", index.toString(), "--topics", "cranfield", "-q");
+  }
+
+  @Test
+  void index() throws IOException {
+    String out = disk.resolve("idx").toString();
+    failsWriting(out, true, "index", "--input", "builtin:cranfield", "--index", out, "--quiet");
+  }
+
+  @Test
+  void rerank() throws IOException {
+    // the work file's lock is the first thing written (the empty lock file stays)
+    failsWriting(disk.resolve("rr.txt.work.lock").toString(), false, "rerank", "--reranker",
+        "embed(encoder=" + ENCODER + ")", "-i", run.toString(), "--index", index.toString(), "--topics", "cranfield",
+        "--depth", "2", "-o", disk.resolve("rr.txt").toString(), "--quiet");
+  }
+
+  @Test
+  void encode() throws IOException {
+    fails("v.vec", "encode", "--topics", "cranfield", "--encoder", ENCODER, "--quiet");
+  }
+
+  @Test
+  void denseIndex() throws IOException {
+    String out = disk.resolve("didx").toString();
+    failsWriting(out, true, "dense-index", "--vectors", vectors.toString(), "--index", out, "--quiet");
+  }
+
+  @Test
+  void denseSearch() throws IOException {
+    fails("dense.txt", "dense-search", "--index", denseIndex.toString(), "--topics", "cranfield", "--hits", "10",
+        "--quiet");
+  }
+
+  @Test
+  void regressDocs() throws IOException {
+    String out = disk.resolve("docs").toString();
+    // the folder stays, and the files that were begun (docs are written one by one)
+    failsWriting(out, false, "regress", "docs", "-o", out);
+  }
+
+  @Test
+  void demo() throws IOException {
+    String runs = disk.resolve("runs").toString();
+    // the runs folder stays (empty)
+    failsWriting(runs + "/cranfield.bm25.txt", false, "demo", "--no-rerank", "--index", index.toString(), "--runs", runs,
+        "--quiet");
   }
 }

@@ -266,7 +266,7 @@ class HostileInputTest {
     reject("cli", "eval -M abc", null, null, 2, "-M", null, "eval", "{qrels}", "{run}", "-M", "abc");
     reject("cli", "eval unknown measure", null, null, 2, "ndgc", null, "eval", "-m", "ndgc_cut.10", "{qrels}", "{run}");
     reject("cli", "fuse --k NaN", null, null, 2, "k", null, "fuse", "{run}", "{run}", "--k", "NaN", "-o", "{out}");
-    reject("cli", "index --threads 0", null, null, 2, "threads", null, "index", "--input", "builtin:cranfield", "--index", "{out}", "--threads", "0");
+    reject("cli", "index --threads -1", null, null, 2, "threads", null, "index", "--input", "builtin:cranfield", "--index", "{out}", "--threads", "-1");
     reject("cli", "unknown option suggests", null, null, 2, "--topics", null, "search", "--index", "{idx}", "--topcis", "cranfield");
     reject("cli", "compare --alpha 2", null, null, 2, "alpha", null, "compare", "{qrels}", "{run}", "{run}", "--alpha", "2");
     reject("cli", "index --layout bogus", null, null, 2, "layout", null, "index", "--input", "builtin:cranfield", "--index", "{out}", "--layout", "bogus");

@@ -48,7 +48,7 @@ public record DenseIndexMetadata(
     try {
       JSON.writeValue(indexDir.resolve(FILE).toFile(), this);
     } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, indexDir + ": cannot write " + FILE + ": " + e.getMessage(), e);
+      throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(indexDir.resolve(FILE)), e);
     }
   }
 

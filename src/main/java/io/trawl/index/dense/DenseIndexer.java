@@ -130,7 +130,7 @@ public final class DenseIndexer {
         throw e;
       }
     } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, indexDir + ": cannot write index: " + e.getMessage(), e);
+      throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(indexDir), e);
     }
   }
 

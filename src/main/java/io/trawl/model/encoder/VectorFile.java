@@ -79,7 +79,7 @@ public record VectorFile(String encoder, int dimension, List<String> ids, float[
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
       }
     } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, path + ": cannot write: " + e.getMessage(), e);
+      throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(path), e);
     }
   }
 

@@ -83,7 +83,7 @@ public final class CallLog implements AutoCloseable {
       writer.write('\n');
       writer.flush();
     } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, path + ": cannot write log: " + e.getMessage(), e);
+      throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(path), e);
     }
   }
 

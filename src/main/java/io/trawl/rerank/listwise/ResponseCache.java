@@ -102,8 +102,7 @@ public final class ResponseCache implements AutoCloseable {
       writer.write('\n');
       writer.flush();
     } catch (IOException ex) {
-      throw new TrawlException(TrawlException.RUNTIME,
-          file + ": cannot write response cache: " + ex.getMessage(), ex);
+      throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(file), ex);
     }
   }
 
