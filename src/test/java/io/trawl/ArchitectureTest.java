@@ -32,6 +32,12 @@ class ArchitectureTest {
   }
 
   @Test
+  void noCyclesBetweenPackages() {
+    com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+        .matching("io.trawl.(**)").should().beFreeOfCycles().check(CLASSES);
+  }
+
+  @Test
   void layersPointDownward() {
     layeredArchitecture().consideringOnlyDependenciesInLayers()
         .withOptionalLayers(true)
@@ -50,7 +56,7 @@ class ArchitectureTest {
         .whereLayer("pipeline").mayOnlyBeAccessedByLayers("cli", "regress")
         .whereLayer("rerank").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline")
         .whereLayer("search").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank")
-        .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search", "index")
+        .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")
         .whereLayer("index").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")
         .whereLayer("corpus").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search", "index")
         .whereLayer("eval").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")

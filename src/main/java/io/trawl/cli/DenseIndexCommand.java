@@ -1,12 +1,12 @@
 package io.trawl.cli;
 
+import io.trawl.core.VectorFile;
 import io.trawl.index.dense.CorpusTexts;
 import io.trawl.index.dense.DenseIndexMetadata;
 import io.trawl.index.dense.DenseIndexer;
 import io.trawl.model.encoder.EncoderConfig;
 import io.trawl.model.encoder.Encoders;
 import io.trawl.model.encoder.Encoder;
-import io.trawl.model.encoder.VectorFile;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -98,7 +98,7 @@ public final class DenseIndexCommand implements Callable<Integer> {
       source = input.vectors.toString();
     }
     long t0 = System.nanoTime();
-    DenseIndexMetadata meta = DenseIndexer.build(vf, cfg, opts, index, source);
+    DenseIndexMetadata meta = DenseIndexer.build(vf, cfg.name(), cfg.family(), opts, index, source);
     err.printf("dense-index: %d vectors (dim %d, %s, %s) in %.1f s -> %s%n", meta.documents(),
         meta.dimension(), meta.encoder(), flat ? "flat" : "hnsw m=" + m + " ef-construction=" + efConstruction,
         (System.nanoTime() - t0) / 1e9, index);

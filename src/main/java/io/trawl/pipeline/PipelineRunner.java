@@ -11,7 +11,7 @@ import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.rerank.IndexDocTexts;
 import io.trawl.rerank.Reranker;
-import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.registry.Rerankers;
 import io.trawl.rerank.TrecRuns;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;

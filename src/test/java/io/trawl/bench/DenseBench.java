@@ -6,7 +6,7 @@ import io.trawl.core.Candidate;
 import io.trawl.core.Params;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
-import io.trawl.model.encoder.VectorFile;
+import io.trawl.core.VectorFile;
 import io.trawl.rerank.EmbedReranker;
 import io.trawl.search.dense.DenseSearcher;
 import io.trawl.search.dense.TrecRuns;

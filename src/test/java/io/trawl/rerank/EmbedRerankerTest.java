@@ -11,6 +11,7 @@ import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
+import io.trawl.rerank.registry.Rerankers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;

@@ -13,6 +13,7 @@ import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.model.Golden;
+import io.trawl.rerank.registry.Rerankers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

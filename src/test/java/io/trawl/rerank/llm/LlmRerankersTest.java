@@ -18,7 +18,7 @@ import io.trawl.core.TrawlException;
 import io.trawl.model.ComputeOptions;
 import io.trawl.model.llm.LlmRuntime;
 import io.trawl.rerank.Reranker;
-import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.registry.Rerankers;
 import io.trawl.rerank.listwise.ListwisePrompts;
 import java.nio.file.Files;
 import java.nio.file.Path;

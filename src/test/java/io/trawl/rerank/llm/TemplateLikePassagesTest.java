@@ -11,7 +11,7 @@ import io.trawl.core.Spec;
 import io.trawl.model.ComputeOptions;
 import io.trawl.model.llm.LlmRuntime;
 import io.trawl.rerank.Reranker;
-import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.registry.Rerankers;
 import io.trawl.rerank.listwise.ListwisePrompts;
 import io.trawl.rerank.listwise.Passages;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.trawl.spark;
 
 import io.trawl.core.TrawlException;
+import io.trawl.core.VectorFile;
 import io.trawl.index.dense.CorpusTexts;
 import io.trawl.model.encoder.EncoderOptions;
 import io.trawl.model.encoder.Encoders;
 import io.trawl.model.encoder.Encoder;
-import io.trawl.model.encoder.VectorFile;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;

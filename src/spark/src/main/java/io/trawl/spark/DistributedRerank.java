@@ -12,7 +12,7 @@ import io.trawl.rerank.IndexDocTexts;
 import io.trawl.rerank.QueryCandidates;
 import io.trawl.rerank.RerankJob;
 import io.trawl.rerank.Reranker;
-import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.registry.Rerankers;
 import io.trawl.rerank.TrecRuns;
 import io.trawl.search.Topics;
 import java.io.IOException;
