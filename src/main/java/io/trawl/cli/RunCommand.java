@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a pipeline over topics and write a TREC run whose tag is the pipeline's canonical form.",
+      "Run a pipeline over topics and write a TREC run tagged with what its stages are: each",
+      "component's canonical spec (every parameter, defaults included) and effective depth.",
       "Stages are joined by '>>': first a retriever (bm25, qld, rm3, ...) or a list from a file",
       "(run(file=F) for a TREC run, candidates(file=F) for RankLLM JSON with texts), then rerankers.",
       "'@k' on a retriever is its depth (default 1000), on a reranker how many it reranks and keeps."
@@ -92,7 +93,7 @@ public final class RunCommand implements Callable<Integer> {
     if (!quiet) {
       PrintWriter err = spec.commandLine().getErr();
       err.println(String.format(Locale.ROOT, "trawl: %s: %d queries, %d lines in %.1f s -> %s",
-          p, queries.size(), lines, (System.nanoTime() - t0) / 1e9, output));
+          run.tag(), queries.size(), lines, (System.nanoTime() - t0) / 1e9, output));
       err.flush();
     }
     return 0;

@@ -5,6 +5,7 @@ import io.trawl.core.Query;
 import io.trawl.core.RunWriter;
 import io.trawl.core.TrawlException;
 import io.trawl.index.Analyzers;
+import io.trawl.pipeline.Pipeline;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;
 import io.trawl.search.Retrievers;
@@ -98,7 +99,8 @@ public final class SearchCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "trec", description = "trec or msmarco (default: ${DEFAULT-VALUE}).")
   String format;
 
-  @Option(names = "--run-tag", description = "Run tag (default: the retriever spec).")
+  @Option(names = "--run-tag", description = "Run tag (default: the retriever's canonical spec with"
+      + " the depth, e.g. bm25(k1=0.9,b=0.4)@1000, as trawl run tags the same experiment).")
   String runTag;
 
   @Option(names = "--analyzer", description = "Expected analyzer, e.g. \"english(stemmer=porter,stopwords=lucene)\"; the index must match.")
@@ -142,7 +144,8 @@ public final class SearchCommand implements Callable<Integer> {
     try (LuceneIndex idx = LuceneIndex.open(index, expected);
         Retriever r = opener.open(idx, new SearchOptions(
             fieldMap != null ? fieldMap : idx.defaultFields(), removeQuery));
-        RunWriter w = RunWriter.open(output, fmt, runTag != null ? runTag : r.spec())) {
+        RunWriter w = RunWriter.open(output, fmt,
+            runTag != null ? runTag : Pipeline.retrieval(r.spec(), hits).tag())) {
       SearchRun.Summary s = SearchRun.run(r, queries, hits, w, n,
           !quiet && stderrIsTerminal() ? System.err : null);
       if (s.lines() == 0) {

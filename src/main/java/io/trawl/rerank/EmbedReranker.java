@@ -4,6 +4,7 @@ import io.trawl.core.Candidate;
 import io.trawl.core.Params;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
+import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.core.VectorFile;
 import io.trawl.model.encoder.EncoderOptions;
@@ -31,9 +32,12 @@ import java.util.Map;
  * <p>Spec: {@code embed(encoder=bge-small-en-v1.5,listwise=0,batch=32,threads=0,max-length=0,
  * vectors=FILE)}; {@code vectors} is an optional vector file from {@code trawl encode} of the
  * corpus (same encoder), used instead of re-encoding known doc ids. Candidates must carry text
- * unless their vectors are in that file.
+ * unless their vectors are in that file (the top {@code listwise} always need it). The canonical
+ * spec ({@link #spec()}) is {@code embed(encoder=NAME,listwise=K,max-length=N)} with the effective
+ * values ({@code max-length} the encoder's own unless overridden); batch, threads and the vector
+ * file only decide the speed.
  */
-public final class EmbedReranker implements Reranker {
+public final class EmbedReranker extends PointwiseReranker {
   public static final String DEFAULT_ENCODER = "bge-small-en-v1.5";
 
   private final String spec;
@@ -43,6 +47,7 @@ public final class EmbedReranker implements Reranker {
   private final Map<String, float[]> byText = new HashMap<>();
 
   public EmbedReranker(Params p) {
+    super("embed");
     String enc = p.getString("encoder", DEFAULT_ENCODER);
     this.listwise = p.getInt("listwise", 0);
     int batch = p.getInt("batch", 32);
@@ -65,14 +70,10 @@ public final class EmbedReranker implements Reranker {
     }
     this.byDocId = known;
     this.encoder = Encoders.open(enc, new EncoderOptions(batch, threads, maxLength));
-    StringBuilder sb = new StringBuilder("embed(encoder=").append(encoder.name());
-    if (listwise > 0) {
-      sb.append(",listwise=").append(listwise);
-    }
-    if (maxLength > 0) {
-      sb.append(",max-length=").append(maxLength);
-    }
-    this.spec = sb.append(')').toString();
+    // what decides the scores; batch, threads and the vector file (a cache of the same encoder's
+    // vectors) only decide how fast they come
+    this.spec = Spec.builder("embed").put("encoder", encoder.name()).put("listwise", listwise)
+        .put("max-length", encoder.maxLength()).toString();
   }
 
   @Override
@@ -84,26 +85,20 @@ public final class EmbedReranker implements Reranker {
     return encoder;
   }
 
+  /** A candidate whose vector is in the vector file needs no text, unless it is in the pseudo-query. */
   @Override
-  public RankedList rerank(Query query, RankedList candidates) {
-    return rerankAll(List.of(query), List.of(candidates)).get(0);
+  protected boolean needsText(Candidate candidate, int position) {
+    return position < listwise || byDocId == null || !byDocId.containsKey(candidate.docId());
   }
 
   @Override
-  public List<RankedList> rerankAll(List<Query> queries, List<RankedList> lists) {
-    if (queries.size() != lists.size()) {
-      throw new IllegalArgumentException(queries.size() + " queries but " + lists.size() + " lists");
-    }
+  protected List<double[]> scoreAll(List<Query> queries, List<RankedList> lists) {
     // 1. document vectors: from the vector file, the cache, or one batched encode of the rest
     LinkedHashMap<String, Integer> toEncode = new LinkedHashMap<>();
     for (RankedList l : lists) {
       for (Candidate c : l.candidates()) {
         if (byDocId != null && byDocId.containsKey(c.docId())) {
           continue;
-        }
-        if (c.text() == null) {
-          throw TrawlException.invalid("embed: candidate '" + c.docId() + "' of query '" + l.queryId()
-              + "' has no text (fill it from the index or a candidates file)");
         }
         if (!byText.containsKey(c.text())) {
           toEncode.putIfAbsent(c.text(), toEncode.size());
@@ -123,22 +118,18 @@ public final class EmbedReranker implements Reranker {
       qtexts.add(listwise > 0 ? pseudoQuery(queries.get(i), lists.get(i)) : queries.get(i).text());
     }
     float[][] qv = encoder.encodeEach(qtexts, true);
-    // 3. score and sort (stable)
-    List<RankedList> out = new ArrayList<>(lists.size());
+    // 3. s(q, d) = <E(q), E(d)>
+    List<double[]> out = new ArrayList<>(lists.size());
     for (int i = 0; i < lists.size(); i++) {
       RankedList l = lists.get(i);
-      if (!l.queryId().equals(queries.get(i).id())) {
-        throw new IllegalArgumentException("list " + i + " is for query " + l.queryId() + ", not "
-            + queries.get(i).id());
-      }
-      List<Candidate> scored = new ArrayList<>(l.size());
-      for (Candidate c : l.candidates()) {
+      double[] scores = new double[l.size()];
+      for (int j = 0; j < l.size(); j++) {
+        Candidate c = l.get(j);
         float[] dv = byDocId != null && byDocId.containsKey(c.docId()) ? byDocId.get(c.docId())
             : byText.get(c.text());
-        scored.add(c.withScore(Encoder.dot(qv[i], dv)));
+        scores[j] = Encoder.dot(qv[i], dv);
       }
-      scored.sort((a, b) -> Double.compare(b.score(), a.score()));
-      out.add(new RankedList(l.queryId(), scored));
+      out.add(scores);
     }
     return out;
   }
@@ -156,10 +147,6 @@ public final class EmbedReranker implements Reranker {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < k; i++) {
       Candidate c = l.get(i);
-      if (c.text() == null) {
-        throw TrawlException.invalid("embed(listwise): candidate '" + c.docId() + "' of query '"
-            + l.queryId() + "' has no text");
-      }
       String t = encoder.truncateToTokens(c.text(), perDoc);
       if (!t.isEmpty()) {
         sb.append(t).append(' ');

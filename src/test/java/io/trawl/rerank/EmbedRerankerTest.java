@@ -77,7 +77,7 @@ class EmbedRerankerTest {
         List.of(in, new RankedList("q2", CANDS)));
     assertEquals(out, both.get(0));
     assertEquals("d1", both.get(1).get(0).docId());
-    assertEquals("embed(encoder=bge-small-en-v1.5)", reranker.spec());
+    assertEquals("embed(encoder=bge-small-en-v1.5,listwise=0,max-length=512)", reranker.spec());
   }
 
   /**
@@ -106,7 +106,7 @@ class EmbedRerankerTest {
   @Test
   void listwiseVariant() {
     try (EmbedReranker lw = new EmbedReranker(new Params(Map.of("listwise", "3", "threads", "2")))) {
-      assertEquals("embed(encoder=bge-small-en-v1.5,listwise=3)", lw.spec());
+      assertEquals("embed(encoder=bge-small-en-v1.5,listwise=3,max-length=512)", lw.spec());
       RankedList in = new RankedList("q1", CANDS);
       String pseudo = lw.pseudoQuery(QUERY, in);
       assertTrue(pseudo.endsWith(QUERY.text()), pseudo);

@@ -135,10 +135,20 @@ class MonoT5RerankerTest {
   }
 
   @Test
-  void canonicalSpecOmitsNothingGivenAndKeepsOrder() {
+  void canonicalSpecHasEveryEffectiveValueInDeclaredOrderAndNoSpeedSettings() {
     Path model = TinyT5.folder(tmp, "t5-v1_0-tiny");
+    String all = "monot5(model=" + model + ",max-length=512,dtype=float32,true-id=1176,false-id=6136,"
+        + "passage-words=0,passage-stride=0)";
     try (MonoT5Reranker r = reranker(model, ",batch=4")) {
-      assertEquals("monot5(model=" + model + ",batch=4,threads=1)", r.spec());
+      assertEquals(all, r.spec());
+    }
+    // the same model written otherwise: defaults spelled out, other order, a stride without windows
+    try (MonoT5Reranker r = reranker(model, ",passage-stride=3,dtype=FLOAT32,max-length=512,batch=2")) {
+      assertEquals(all, r.spec());
+    }
+    try (MonoT5Reranker r = reranker(model, ",passage-words=10")) {
+      assertEquals(all.replace("passage-words=0,passage-stride=0", "passage-words=10,passage-stride=5"),
+          r.spec());
     }
   }
 }

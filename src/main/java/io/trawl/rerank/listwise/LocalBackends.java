@@ -22,6 +22,16 @@ public final class LocalBackends {
     return LlmRuntime.load(folder, options, ct == null ? null : Path.of(ct));
   }
 
+  /**
+   * Adds the local model's parameters that decide results to a canonical spec: {@code
+   * chat-template} when given and the effective {@code dtype} ({@code device} and {@code threads}
+   * decide only the speed).
+   */
+  public static void canonical(io.trawl.core.Spec.Builder spec, Params p) {
+    spec.put("chat-template", p.getString("chat-template", null))
+        .put("dtype", new ComputeOptions(null, p.getString("dtype", null)).dtype());
+  }
+
   static ChatBackend open(Params p, ListwisePrompts.Template template) {
     return new LocalChatBackend(runtime(p, "rankgpt"), p.getInt("batch", 4), true,
         "lower window= (passages per prompt) or words= (words per passage)", template);
