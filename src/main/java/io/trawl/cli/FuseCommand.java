@@ -66,12 +66,12 @@ public final class FuseCommand implements Callable<Integer> {
     }
     Spec.Builder b = Spec.builder(method.name());
     if (method == MethodName.rrf) {
-      b.put("k", k);
+      b.put("k", Double.toString(k)); // as text: the registry checks it (NaN is invalid input)
     } else if (norm != null) {
       b.put("norm", norm.name());
     }
     if (weights != null) {
-      b.put("weights", String.join(":", weights.stream().map(Spec::number).toList()));
+      b.put("weights", String.join(":", weights.stream().map(w -> Double.toString(w)).toList()));
     }
     Fusion.Settings s = Fusion.parse(b.put("depth", depth).put("hits", hits).build());
     List<Run> rs = new ArrayList<>();

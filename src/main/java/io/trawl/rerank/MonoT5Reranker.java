@@ -33,9 +33,10 @@ import java.util.List;
  * <p>Spec: {@code monot5(model=PATH,batch=8,max-length=512,device=cpu,dtype=float32,threads=0,
  * true-id=1176,false-id=6136,passage-words=0,passage-stride=0)}; only {@code model} is required.
  * The canonical spec ({@link #spec()}) has the parameters that decide the scores, with their
- * effective values: {@code monot5(model=PATH,max-length=512,dtype=float32,true-id=1176,
- * false-id=6136,passage-words=0,passage-stride=0)}; {@code batch}, {@code device} and
- * {@code threads} only decide the speed.
+ * effective values: {@code monot5(model=PATH,batch=8,max-length=512,device=cpu,dtype=float32,
+ * true-id=1176,false-id=6136,passage-words=0,passage-stride=0)} (the batch is there because
+ * batches of other shapes round differently in the last bits; {@code device} as resolved, e.g.
+ * {@code gpu:0} for {@code auto} on a GPU host); only {@code threads} is left out.
  * Candidates of one query are sorted by token length and run in batches of {@code batch}, so
  * padding is small; queries are never mixed in a batch, which keeps every query's scores
  * independent of the others (resumed runs are byte-identical to uninterrupted ones).
@@ -79,8 +80,10 @@ public final class MonoT5Reranker extends PointwiseReranker {
       throw TrawlException.invalid("monot5: passage-words must be >= 0 and passage-stride in 1..passage-words");
     }
     ComputeOptions options = new ComputeOptions(device, dtype, threads);
-    // what decides the scores; batch, device and threads only decide how fast they come
-    this.spec = Spec.builder(NAME).put("model", folder.toString()).put("max-length", maxLength)
+    // what decides the scores: the batch too (padded batches of other shapes round otherwise);
+    // threads only decide how fast they come
+    this.spec = Spec.builder(NAME).put("model", folder.toString()).put("batch", batch)
+        .put("max-length", maxLength).put("device", options.effectiveDevice())
         .put("dtype", options.dtype()).put("true-id", trueId).put("false-id", falseId)
         .put("passage-words", passageWords).put("passage-stride", passageWords > 0 ? passageStride : 0)
         .toString();

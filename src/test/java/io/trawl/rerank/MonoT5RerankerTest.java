@@ -135,20 +135,20 @@ class MonoT5RerankerTest {
   }
 
   @Test
-  void canonicalSpecHasEveryEffectiveValueInDeclaredOrderAndNoSpeedSettings() {
+  void canonicalSpecHasEveryEffectiveValueInDeclaredOrderButThreads() {
     Path model = TinyT5.folder(tmp, "t5-v1_0-tiny");
-    String all = "monot5(model=" + model + ",max-length=512,dtype=float32,true-id=1176,false-id=6136,"
-        + "passage-words=0,passage-stride=0)";
+    String all = "monot5(model=" + model + ",batch=4,max-length=512,device=cpu,dtype=float32,true-id=1176,"
+        + "false-id=6136,passage-words=0,passage-stride=0)";
     try (MonoT5Reranker r = reranker(model, ",batch=4")) {
       assertEquals(all, r.spec());
     }
     // the same model written otherwise: defaults spelled out, other order, a stride without windows
-    try (MonoT5Reranker r = reranker(model, ",passage-stride=3,dtype=FLOAT32,max-length=512,batch=2")) {
+    try (MonoT5Reranker r = reranker(model, ",passage-stride=3,dtype=FLOAT32,device=auto,max-length=512,batch=4")) {
       assertEquals(all, r.spec());
     }
     try (MonoT5Reranker r = reranker(model, ",passage-words=10")) {
-      assertEquals(all.replace("passage-words=0,passage-stride=0", "passage-words=10,passage-stride=5"),
-          r.spec());
+      assertEquals(all.replace("batch=4", "batch=8")
+          .replace("passage-words=0,passage-stride=0", "passage-words=10,passage-stride=5"), r.spec());
     }
   }
 }

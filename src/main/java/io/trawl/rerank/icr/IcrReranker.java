@@ -57,7 +57,8 @@ import java.util.List;
  * <p>Spec: {@code icr(model=<folder>, depth=100, words=300, instruction=ir|qa, chunk=1024,
  * chat-template=<file>, device=cpu, dtype=float32, threads=0)}. The canonical spec ({@link
  * #spec()}) keeps what decides the scores, with effective values: {@code icr(model=M,depth=100,
- * words=300,instruction=ir,dtype=float32)} ({@code chat-template} when given).
+ * words=300,instruction=ir,chunk=1024,device=cpu,dtype=float32)} ({@code chat-template} when
+ * given); only {@code threads} is left out.
  */
 public final class IcrReranker implements Reranker {
   public static final String IR_INSTRUCTION =
@@ -89,9 +90,10 @@ public final class IcrReranker implements Reranker {
       case "qa" -> QA_INSTRUCTION;
       default -> throw TrawlException.invalid("unknown instruction '" + ins + "' for icr; valid: ir, qa");
     };
-    // what decides the scores, in declared order; chunk, device and threads decide only the speed
+    // what decides the scores, in declared order (the prefill chunk too: it rounds otherwise);
+    // threads decide only the speed
     Spec.Builder canonical = Spec.builder("icr").put("model", p.getString("model", null))
-        .put("depth", depth).put("words", words).put("instruction", ins);
+        .put("depth", depth).put("words", words).put("instruction", ins).put("chunk", chunk);
     LocalBackends.canonical(canonical, p);
     this.spec = canonical.toString();
     LlmRuntime runtime = LocalBackends.runtime(p, "icr");

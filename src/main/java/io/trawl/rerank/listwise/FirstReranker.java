@@ -30,7 +30,8 @@ import java.util.List;
  * <p>Spec: {@code first(model=<folder>, window=20, stride=min(10,window), depth=100, words=300,
  * batch=4, chat-template=<file>, device=cpu, dtype=float32, threads=0)}. The canonical spec
  * ({@link #spec()}) keeps what decides the order, with effective values: {@code first(model=M,
- * window=20,stride=10,depth=100,words=300,dtype=float32)} ({@code chat-template} when given).
+ * window=20,stride=10,depth=100,words=300,batch=4,device=cpu,dtype=float32)} ({@code
+ * chat-template} when given); only {@code threads} is left out.
  */
 public final class FirstReranker implements Reranker {
   static final String[] ALL_KEYS = {"model", "window", "stride", "depth", "words", "batch",
@@ -54,12 +55,12 @@ public final class FirstReranker implements Reranker {
     if (words < 1) {
       throw TrawlException.invalid("words must be >= 1, got " + words);
     }
+    this.batch = LocalBackends.batch(p);
     Spec.Builder canonical = Spec.builder("first").put("model", p.getString("model", null));
     SlidingWindow.canonical(canonical, sliding);
-    canonical.put("words", words);
+    canonical.put("words", words).put("batch", batch);
     LocalBackends.canonical(canonical, p);
     this.spec = canonical.toString();
-    this.batch = Math.max(1, p.getInt("batch", 4));
     LlmRuntime runtime = LocalBackends.runtime(p, "first");
     try {
       p.requireEmpty("first", ALL_KEYS);

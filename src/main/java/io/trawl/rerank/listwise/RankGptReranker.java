@@ -32,8 +32,9 @@ import java.util.Map;
  *
  * <p>The canonical spec ({@link #spec()}) has what decides the answers, with effective values:
  * {@code rankgpt(backend=local,model=M,template=rankgpt,window=20,stride=10,depth=100,words=300,
- * max-tokens=0,dtype=float32)} ({@code chat-template} when given; {@code base-url} instead of
- * the last two for {@code backend=openai}); {@code max-tokens=0} means enough for the window.
+ * max-tokens=0,device=cpu,dtype=float32,batch=4)} ({@code chat-template} when given; {@code
+ * base-url} instead of the last three for {@code backend=openai}); {@code max-tokens=0} means
+ * enough for the window.
  */
 public final class RankGptReranker implements Reranker {
   static final String[] ALL_KEYS = {"backend", "model", "base-url", "api-key-env", "template",
@@ -66,8 +67,9 @@ public final class RankGptReranker implements Reranker {
     if (maxTokens < 0) {
       throw TrawlException.invalid("max-tokens must be >= 0 (0: enough for the window), got " + maxTokens);
     }
-    // what decides the answers, in declared order; the rest (cache, log, concurrency, timeout,
-    // retries, backoff-ms, api-key-env, device, batch, threads) only decides how they are fetched
+    // what decides the answers, in declared order (a local model's batch too: left-padded batches
+    // round otherwise); the rest (cache, log, concurrency, timeout, retries, backoff-ms,
+    // api-key-env, threads) only decides how they are fetched
     boolean local = backendName.equals("local");
     Spec.Builder canonical = Spec.builder("rankgpt").put("backend", backendName)
         .put("model", p.getString("model", null))
@@ -77,6 +79,7 @@ public final class RankGptReranker implements Reranker {
     canonical.put("words", words).put("max-tokens", maxTokens);
     if (local) {
       LocalBackends.canonical(canonical, p);
+      canonical.put("batch", LocalBackends.batch(p));
     }
     this.spec = canonical.toString();
     String logPath = p.getString("log", null);
