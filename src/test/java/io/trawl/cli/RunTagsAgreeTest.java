@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trawl.rerank.TinyT5;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * One experiment, one tag: {@code trawl search}, {@code trawl run --pipeline} and a YAML regression
@@ -54,16 +51,8 @@ class RunTagsAgreeTest {
             cran: {nDCG@10: 0.2590}
       """;
 
-  record Result(int code, String out, String err) {}
-
-  static Result trawl(String... args) {
-    CommandLine cl = Trawl.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute(args);
-    return new Result(code, out.toString(), err.toString());
+  static SearchCommandTest.Result trawl(String... args) {
+    return SearchCommandTest.run(args);
   }
 
   /** The regression first: it builds the index that search and run then use. */
@@ -72,7 +61,7 @@ class RunTagsAgreeTest {
     model = TinyT5.folder(tmp, "t5-v1_0-tiny");
     Path specs = Files.createDirectories(tmp.resolve("regressions"));
     Files.writeString(specs.resolve("tags.yaml"), SPEC.formatted(model));
-    Result r = trawl("regress", "run", "tags", "--dir", specs.toString(), "--collections",
+    SearchCommandTest.Result r = trawl("regress", "run", "tags", "--dir", specs.toString(), "--collections",
         Files.createDirectories(tmp.resolve("collections")).toString(), "--models", tmp.toString(),
         "--index-root", tmp.resolve("indexes").toString(), "--runs", tmp.resolve("runs").toString());
     assertEquals(0, r.code(), r.out() + r.err());
@@ -89,7 +78,7 @@ class RunTagsAgreeTest {
     assertEquals(0, trawl("search", "--index", index.toString(), "--topics", "cranfield", "--retriever",
         "bm25(b=0.40,k1=0.90)", "--hits", "10", "--output", search.toString(), "--quiet").code());
     Path run = tmp.resolve("run.txt");
-    Result r = trawl("run", "--pipeline", "bm25(b=0.40,k1=0.90)@10", "--index", index.toString(),
+    SearchCommandTest.Result r = trawl("run", "--pipeline", "bm25(b=0.40,k1=0.90)@10", "--index", index.toString(),
         "--topics", "cranfield", "--output", run.toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.err().contains(BM25 + ":"), r.err());
@@ -104,7 +93,7 @@ class RunTagsAgreeTest {
     String expected = "bm25(k1=0.9,b=0.4)@5>>monot5(model=" + model + ",batch=2,max-length=512,device=cpu,"
         + "dtype=float32,true-id=1176,false-id=6136,passage-words=0,passage-stride=0)@5";
     Path run = tmp.resolve("mono.txt");
-    Result r = trawl("run", "--pipeline", "bm25(k1=0.90)@5 >> monot5(model=\"" + model
+    SearchCommandTest.Result r = trawl("run", "--pipeline", "bm25(k1=0.90)@5 >> monot5(model=\"" + model
         + "\",max-length=512,batch=2,device=auto,threads=1)@100", "--index", index.toString(), "--topics", "cranfield",
         "--output", run.toString());
     assertEquals(0, r.code(), r.err());

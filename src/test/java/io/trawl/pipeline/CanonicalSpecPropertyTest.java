@@ -47,7 +47,7 @@ class CanonicalSpecPropertyTest {
   @BeforeAll
   static void models() throws Exception {
     t5 = TinyT5.folder(tmp, "t5-v1_0-tiny").toString();
-    llm = TinyLlm.folder(tmp, "tiny-chat", 4096, io.trawl.model.llm.ChatTemplateTest.ZEPHYR).toString();
+    llm = TinyLlm.chatModel(tmp).toString();
   }
 
   // ---- random values

@@ -1,7 +1,6 @@
 package io.trawl.rerank;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /** The reranker contract for monoT5, on the golden tiny random T5. */
 class MonoT5RerankerContractTest extends RerankerContractTest {
@@ -13,10 +12,5 @@ class MonoT5RerankerContractTest extends RerankerContractTest {
   @Override
   protected String spec(Path dir) {
     return "monot5(model=\"" + TinyT5.folder(dir, "t5-v1_0-tiny") + "\",batch=3,threads=1)";
-  }
-
-  @Override
-  protected Map<String, String> runSettings() {
-    return Map.of("threads", "1");
   }
 }

@@ -66,10 +66,11 @@ public abstract class RerankerContractTest {
 
   /**
    * Parameters that decide speed only and so are not in the canonical spec, added when the
-   * reranker is made again from its canonical spec (e.g. {@code threads=1}, {@code cache=off}).
+   * reranker is made again from its canonical spec: {@code threads=1} unless overridden (e.g.
+   * with {@code cache=off}).
    */
   protected Map<String, String> runSettings() {
-    return Map.of();
+    return Map.of("threads", "1");
   }
 
   @BeforeAll

@@ -3,7 +3,6 @@ package io.trawl.rerank.icr;
 import io.trawl.rerank.RerankerContractTest;
 import io.trawl.rerank.llm.TinyLlm;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The reranker contract for ICR, on the golden tiny random Llama; depth 6 of the eight candidates,
@@ -17,12 +16,7 @@ class IcrRerankerContractTest extends RerankerContractTest {
 
   @Override
   protected String spec(Path dir) throws Exception {
-    Path model = TinyLlm.folder(dir, "tiny-chat", 4096, io.trawl.model.llm.ChatTemplateTest.ZEPHYR);
+    Path model = TinyLlm.chatModel(dir);
     return "icr(model=\"" + model + "\",depth=6,words=20,chunk=64,threads=1)";
-  }
-
-  @Override
-  protected Map<String, String> runSettings() {
-    return Map.of("threads", "1");
   }
 }

@@ -3,7 +3,6 @@ package io.trawl.rerank.listwise;
 import io.trawl.rerank.RerankerContractTest;
 import io.trawl.rerank.llm.TinyLlm;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * The reranker contract for RankGPT with the local backend, on the golden tiny random Llama (its
@@ -18,12 +17,7 @@ class RankGptRerankerContractTest extends RerankerContractTest {
 
   @Override
   protected String spec(Path dir) throws Exception {
-    Path model = TinyLlm.folder(dir, "tiny-chat", 4096, io.trawl.model.llm.ChatTemplateTest.ZEPHYR);
+    Path model = TinyLlm.chatModel(dir);
     return "rankgpt(backend=local,model=\"" + model + "\",window=4,stride=2,words=20,max-tokens=12,threads=1)";
-  }
-
-  @Override
-  protected Map<String, String> runSettings() {
-    return Map.of("threads", "1");
   }
 }
