@@ -28,7 +28,7 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage(
             "org.apache.lucene..", "ai.djl..", "picocli..", "io.trawl.corpus..", "io.trawl.index..",
             "io.trawl.search..", "io.trawl.rerank..", "io.trawl.model..", "io.trawl.eval..",
-            "io.trawl.pipeline..", "io.trawl.regress..")
+            "io.trawl.pipeline..", "io.trawl.regress..", "io.trawl.io..")
         .check(CLASSES);
   }
 
@@ -57,6 +57,7 @@ class ArchitectureTest {
         .layer("index").definedBy("io.trawl.index..")
         .layer("corpus").definedBy("io.trawl.corpus..")
         .layer("eval").definedBy("io.trawl.eval..")
+        .layer("io").definedBy("io.trawl.io..")
         .layer("core").definedBy("io.trawl.core..")
         .whereLayer("cli").mayNotBeAccessedByAnyLayer()
         .whereLayer("regress").mayOnlyBeAccessedByLayers("cli")
@@ -65,8 +66,9 @@ class ArchitectureTest {
         .whereLayer("search").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank")
         .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")
         .whereLayer("index").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")
-        .whereLayer("corpus").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search", "index")
+        .whereLayer("corpus").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search", "index", "io")
         .whereLayer("eval").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")
+        .whereLayer("io").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search", "model", "index", "eval")
         .check(CLASSES);
   }
 }

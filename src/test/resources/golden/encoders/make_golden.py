@@ -26,6 +26,8 @@ TEXTS = [
     " free stream to slipstream velocity ratios .",
     "Unicode: café, naïve, 東京, emoji 🙂 and numbers 3.14159 ≈ π.",
     "a",
+    "",
+    " ".join(f"token{i} retrieval evaluation" for i in range(200)),  # over 512 tokens: truncated
 ]
 
 
@@ -55,7 +57,7 @@ def weights_from_onnx(path):
 def reference(model, tok, pooling, prefix=""):
     rows = []
     for t in TEXTS:
-        ids = tok.encode(prefix + t).ids[:512]
+        ids = tok.encode(prefix + t).ids
         with torch.no_grad():
             h = model(input_ids=torch.tensor([ids]), attention_mask=torch.ones(1, len(ids), dtype=torch.long),
                       token_type_ids=torch.zeros(1, len(ids), dtype=torch.long)).last_hidden_state[0]
@@ -72,8 +74,8 @@ def write(name, rows, extra):
                    + ", torch " + torch.__version__, **extra, "rows": rows}, f, indent=0)
 
 
-for name, pooling, heads, prefix in [("bge-small-en-v1.5", "cls", 12, ""),
-                                     ("all-minilm-l6-v2", "mean", 12, "")]:
+for name, pooling, heads, prefix, max_len in [("bge-small-en-v1.5", "cls", 12, "", 512),
+                                              ("all-minilm-l6-v2", "mean", 12, "", 256)]:
     sd = weights_from_onnx(os.path.join(onnx_dir, name + ".onnx"))
     h = sd["embeddings.word_embeddings.weight"].shape[1]
     layers = 1 + max(int(k.split(".")[2]) for k in sd if k.startswith("encoder.layer."))
@@ -86,7 +88,7 @@ for name, pooling, heads, prefix in [("bge-small-en-v1.5", "cls", 12, ""),
     missing, unexpected = model.load_state_dict(sd, strict=False)
     assert not unexpected and all("position_ids" in k for k in missing), (missing, unexpected)
     tok = Tokenizer.from_file(os.path.join(onnx_dir, name + "-tokenizer.json"))
-    tok.no_truncation()
+    tok.enable_truncation(max_length=max_len)  # Hugging Face's: [CLS], the first tokens, [SEP]
     tok.no_padding()
     write(name, reference(model, tok, pooling), {"pooling": pooling})
 
@@ -109,5 +111,5 @@ import shutil
 with open(os.path.join(folder, "trawl-encoder.json"), "w") as f:
     json.dump({"pooling": "mean", "normalize": True}, f)
 tok = Tokenizer.from_file(os.path.join(onnx_dir, "bge-small-en-v1.5-tokenizer.json"))
-tok.no_truncation(); tok.no_padding()
+tok.enable_truncation(max_length=512); tok.no_padding()
 write("tiny-bert", reference(tiny, tok, "mean"), {"pooling": "mean"})

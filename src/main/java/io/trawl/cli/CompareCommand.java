@@ -4,10 +4,11 @@ import io.trawl.core.AtomicOutput;
 import io.trawl.eval.CompareReports;
 import io.trawl.eval.Comparison;
 import io.trawl.eval.EvalOptions;
-import io.trawl.eval.EvalRun;
 import io.trawl.eval.Measure;
 import io.trawl.eval.Qrels;
 import io.trawl.eval.Significance;
+import io.trawl.io.RunReader;
+import io.trawl.io.RunTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -121,11 +122,11 @@ public final class CompareCommand implements Callable<Integer> {
         Significance.WilcoxonMethod.valueOf(wilcoxonMethod.name().toUpperCase(Locale.ROOT)));
     Comparison.Settings s = new Comparison.Settings(t, c, alpha, trials, seed, w);
     Qrels q = Qrels.resolve(qrels);
-    List<EvalRun> rs = new ArrayList<>();
+    List<RunTable> rs = new ArrayList<>();
     for (String r : runs) {
-      rs.add(EvalRun.read(r));
+      rs.add(RunReader.read(r, RunReader.Mode.STRICT));
     }
-    Comparison cmp = Comparison.compare(q, EvalRun.read(baseline), rs, ms, o, s);
+    Comparison cmp = Comparison.compare(q, RunReader.read(baseline, RunReader.Mode.STRICT), rs, ms, o, s);
     String text = switch (format) {
       case md -> CompareReports.markdown(cmp);
       case tsv -> CompareReports.tsv(cmp);

@@ -7,26 +7,28 @@ import io.trawl.corpus.OnError;
 import io.trawl.eval.CompareReports;
 import io.trawl.eval.Comparison;
 import io.trawl.eval.EvalOptions;
-import io.trawl.eval.EvalRun;
 import io.trawl.eval.Measure;
 import io.trawl.eval.Qrels;
 import io.trawl.index.IndexFields;
 import io.trawl.index.IndexMetadata;
 import io.trawl.index.Indexer;
 import io.trawl.index.Layout;
+import io.trawl.io.RunTable;
+import io.trawl.io.RunWriter;
+import io.trawl.io.Topics;
 import io.trawl.pipeline.Pipeline;
 import io.trawl.pipeline.PipelineRunner;
-import io.trawl.search.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code trawl demo}: the whole chain on the embedded Cranfield collection: index, BM25, a rerank
@@ -115,9 +117,9 @@ public final class DemoCommand implements Callable<Integer> {
         + retriever + "\" --hits " + depth + " --output " + bm25File);
     err.flush();
     Run bm25 = PipelineRunner.run(first, topics, ctx);
-    PipelineRunner.write(first, bm25, bm25File.toString());
+    RunWriter.write(bm25File.toString(), RunWriter.Format.TREC, bm25, Map.of());
 
-    List<EvalRun> contenders = new ArrayList<>();
+    List<RunTable> contenders = new ArrayList<>();
     String rerankFileName = null;
     if (!noRerank) {
       // 3. rerank
@@ -126,15 +128,15 @@ public final class DemoCommand implements Callable<Integer> {
           + second.stages().get(1).name() + ".txt");
       rerankFileName = rerankFile.toString();
       err.println("trawl demo: 3/4 trawl rerank --reranker \"" + reranker + "\" -i " + bm25File
-          + " --index " + index + " --topics topics-and-qrels/topics.cranfield.tsv --depth " + depth
+          + " --index " + index + " --topics cranfield --depth " + depth
           + " -o " + rerankFile);
       err.flush();
       long r0 = System.nanoTime();
       Run reranked = PipelineRunner.run(second, topics, ctx);
-      PipelineRunner.write(second, reranked, rerankFile.toString());
+      RunWriter.write(rerankFile.toString(), RunWriter.Format.TREC, reranked, Map.of());
       err.println(String.format(Locale.ROOT, "trawl demo:     reranked %d queries x %d candidates in %.1f s",
           topics.size(), depth, (System.nanoTime() - r0) / 1e9));
-      contenders.add(EvalRun.of(reranked));
+      contenders.add(RunTable.of(reranked));
     } else {
       err.println("trawl demo: 3/4 rerank skipped (--no-rerank)");
     }
@@ -146,7 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
     err.flush();
     Qrels qrels = Qrels.resolve("cranfield");
     List<Measure> measures = Measure.parseAll(List.of("nDCG@10", "AP", "P@10", "R@" + depth));
-    EvalRun base = EvalRun.of(bm25);
+    RunTable base = RunTable.of(bm25);
     out.println();
     out.println("Cranfield (1,400 docs, 2 of them empty and skipped; 225 queries; qrels: gain = 5 - code, binary rel >= 1)");
     out.println();

@@ -1,12 +1,13 @@
 package io.trawl.cli;
 
 import io.trawl.core.VectorFile;
-import io.trawl.index.dense.CorpusTexts;
+import io.trawl.corpus.Corpora;
+import io.trawl.corpus.CorpusTexts;
 import io.trawl.index.dense.DenseIndexMetadata;
 import io.trawl.index.dense.DenseIndexer;
+import io.trawl.model.encoder.Encoder;
 import io.trawl.model.encoder.EncoderConfig;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.model.encoder.Encoder;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -17,15 +18,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code trawl dense-index}: a Lucene HNSW (or flat) vector index from a corpus or vector file. */
 @Command(name = "dense-index", mixinStandardHelpOptions = true,
-    description = "Build a dense (vector) index with a bi-encoder, from a JSONL corpus or a vector file made by 'trawl encode'.",
+    description = "Build a dense (vector) index with a bi-encoder, from a corpus (any format 'trawl index' reads) or a vector file made by 'trawl encode'.",
     footerHeading = "%nExamples:%n",
     footer = {"  trawl dense-index --corpus corpus.jsonl --encoder bge-small-en-v1.5 --index indexes/scifact.bge",
+        "  trawl dense-index --collection tsv --corpus collection.tsv.gz --encoder all-minilm-l6-v2 --index indexes/msmarco.minilm",
         "  trawl dense-index --vectors scifact.bge.vec --encoder bge-small-en-v1.5 --index indexes/scifact.bge"})
 public final class DenseIndexCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   static final class Input {
-    @Option(names = "--corpus", description = "JSONL corpus to encode (BEIR _id/title/text or id/contents).")
+    @Option(names = "--corpus", paramLabel = "PATH",
+        description = "Corpus to encode: a file, a folder or builtin:NAME, plain or gzipped, as for 'trawl index'.")
     String corpus;
 
     @Option(names = "--vectors", description = "Vector file from 'trawl encode' (no encoding needed).")
@@ -34,6 +37,10 @@ public final class DenseIndexCommand implements Callable<Integer> {
 
   @ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
+
+  @Option(names = "--collection", paramLabel = "FORMAT",
+      description = "Corpus format: json, beir, tsv, trec, trecweb (default: beir or json, from the first line of a JSON Lines corpus).")
+  String collection;
 
   @Option(names = "--encoder", description = "Encoder (${COMPLETION-CANDIDATES}) or model folder; required with --corpus, checked against --vectors.",
       completionCandidates = EncodeCommand.EncoderNames.class)
@@ -75,7 +82,10 @@ public final class DenseIndexCommand implements Callable<Integer> {
             + String.join(", ", Encoders.names()));
       }
       Encoders.config(encoder);
-      CorpusTexts docs = CorpusTexts.readJsonl(input.corpus);
+      CorpusTexts docs = CorpusTexts.read(Corpora.forInputOrJson(collection, input.corpus), input.corpus);
+      if (docs.emptySkipped() > 0) {
+        err.printf("dense-index: %d empty documents skipped, as trawl index skips them%n", docs.emptySkipped());
+      }
       try (Encoder enc = Encoders.open(encoder, encoderOptions.toOptions())) {
         Progress p = new Progress(err, "encode", docs.ids().size());
         float[][] v = enc.encode(docs.texts(), false, p::update);

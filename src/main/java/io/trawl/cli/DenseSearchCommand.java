@@ -2,11 +2,12 @@ package io.trawl.cli;
 
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
-import io.trawl.core.TrawlException;
-import io.trawl.search.dense.DenseSearcher;
 import io.trawl.core.Run;
+import io.trawl.core.TrawlException;
 import io.trawl.eval.fusion.Fusion;
-import io.trawl.search.dense.TrecRuns;
+import io.trawl.io.RunReader;
+import io.trawl.io.RunWriter;
+import io.trawl.search.dense.DenseSearcher;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,8 +83,9 @@ public final class DenseSearchCommand implements Callable<Integer> {
       throw TrawlException.invalid("unknown fusion '" + fusion + "'; valid: rrf, interp");
     }
     io.trawl.core.AtomicOutput.check(output);
-    List<Query> queries = io.trawl.search.Topics.read(topics);
-    Map<String, RankedList> sparse = hybrid == null ? null : TrecRuns.read(hybrid);
+    List<Query> queries = io.trawl.io.Topics.read(topics);
+    Map<String, RankedList> sparse = hybrid == null ? null
+        : RunReader.readRun(hybrid, RunReader.Mode.LENIENT).lists();
     List<RankedList> out;
     String desc;
     java.util.Map<String, Object> settings = new java.util.LinkedHashMap<>();
@@ -124,9 +126,13 @@ public final class DenseSearchCommand implements Callable<Integer> {
       desc = "hybrid(" + (fusion.equals("rrf") ? "rrf,k=" + rrfK : "interp,alpha=" + alpha) + ","
           + desc + ")";
     }
-    String runTag = tag != null ? tag : desc.replace(' ', '_');
-    TrecRuns.write(output, out, runTag);
-    io.trawl.core.RunMetadata.write(output, runTag, settings);
+    try (RunWriter w = RunWriter.open(output, RunWriter.Format.TREC, tag != null ? tag : desc)) {
+      settings.forEach(w::setting);
+      for (RankedList l : out) {
+        w.write(l);
+      }
+      w.commit();
+    }
     err.flush();
     return 0;
   }

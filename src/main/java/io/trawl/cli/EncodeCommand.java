@@ -1,9 +1,10 @@
 package io.trawl.cli;
 
 import io.trawl.core.VectorFile;
-import io.trawl.index.dense.CorpusTexts;
-import io.trawl.model.encoder.Encoders;
+import io.trawl.corpus.Corpora;
+import io.trawl.corpus.CorpusTexts;
 import io.trawl.model.encoder.Encoder;
+import io.trawl.model.encoder.Encoders;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -11,16 +12,17 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code trawl encode}: embeds a JSONL corpus with a bi-encoder into a reusable vector file. */
+/** {@code trawl encode}: embeds a corpus or topics with a bi-encoder into a reusable vector file. */
 @Command(name = "encode", mixinStandardHelpOptions = true,
-    description = "Encode a JSONL corpus with a bi-encoder into a vector file (input of 'trawl dense-index --vectors').",
+    description = "Encode a corpus (any format 'trawl index' reads) or topics with a bi-encoder into a vector file (input of 'trawl dense-index --vectors').",
     footerHeading = "%nExample:%n",
     footer = "  trawl encode --corpus corpus.jsonl --encoder bge-small-en-v1.5 --output scifact.bge.vec")
 public final class EncodeCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   static final class Input {
-    @Option(names = "--corpus", description = "JSONL corpus (BEIR _id/title/text or id/contents; .gz ok).")
+    @Option(names = "--corpus", paramLabel = "PATH",
+        description = "Corpus: a file, a folder or builtin:NAME, plain or gzipped, as for 'trawl index'.")
     String corpus;
 
     @Option(names = "--topics", description = "Topics (a name from topics-and-qrels/ or a file): encoded as queries (query prefix, one at a time).")
@@ -29,6 +31,10 @@ public final class EncodeCommand implements Callable<Integer> {
 
   @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
   Input input;
+
+  @Option(names = "--collection", paramLabel = "FORMAT",
+      description = "Corpus format: json, beir, tsv, trec, trecweb (default: beir or json, from the first line of a JSON Lines corpus).")
+  String collection;
 
   @Option(names = "--encoder", required = true, description = "Encoder name (${COMPLETION-CANDIDATES}) or model folder.",
       completionCandidates = EncoderNames.class)
@@ -52,15 +58,15 @@ public final class EncodeCommand implements Callable<Integer> {
     io.trawl.core.AtomicOutput.check(output.toString());
     CorpusTexts docs;
     if (input.corpus != null) {
-      docs = CorpusTexts.readJsonl(input.corpus);
+      docs = CorpusTexts.read(Corpora.forInputOrJson(collection, input.corpus), input.corpus);
     } else {
       java.util.List<String> ids = new java.util.ArrayList<>();
       java.util.List<String> texts = new java.util.ArrayList<>();
-      for (io.trawl.core.Query q : io.trawl.search.Topics.read(input.topics)) {
+      for (io.trawl.core.Query q : io.trawl.io.Topics.read(input.topics)) {
         ids.add(q.id());
         texts.add(q.text());
       }
-      docs = new CorpusTexts(ids, texts);
+      docs = new CorpusTexts(ids, texts, 0);
     }
     try (Encoder enc = Encoders.open(encoder, encoderOptions.toOptions())) {
       Progress p = new Progress(err, "encode", docs.ids().size());

@@ -4,10 +4,10 @@ import io.trawl.core.AtomicOutput;
 import io.trawl.eval.EvalOptions;
 import io.trawl.eval.EvalReports;
 import io.trawl.eval.EvalResult;
-import io.trawl.eval.EvalRun;
 import io.trawl.eval.Evaluator;
 import io.trawl.eval.Measure;
 import io.trawl.eval.Qrels;
+import io.trawl.io.RunReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -115,7 +115,7 @@ public final class EvalCommand implements Callable<Integer> {
     Qrels q = Qrels.resolve(qrels);
     List<EvalResult> results = new ArrayList<>();
     for (String run : runs) {
-      results.add(Evaluator.evaluate(q, EvalRun.read(run), ms, options));
+      results.add(Evaluator.evaluate(q, RunReader.read(run, RunReader.Mode.STRICT), ms, options));
     }
     Format f = format != null ? format : (runs.size() == 1 ? Format.trec : Format.table);
     String text = switch (f) {

@@ -2,11 +2,11 @@ package io.trawl.cli;
 
 import io.trawl.core.AtomicOutput;
 import io.trawl.core.Run;
-import io.trawl.core.RunReader;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.eval.fusion.Fusion;
-import java.io.IOException;
+import io.trawl.io.RunReader;
+import io.trawl.io.RunWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -76,21 +76,13 @@ public final class FuseCommand implements Callable<Integer> {
     Fusion.Settings s = Fusion.parse(b.put("depth", depth).put("hits", hits).build());
     List<Run> rs = new ArrayList<>();
     for (String r : runs) {
-      rs.add(RunReader.read(r));
+      rs.add(RunReader.readRun(r, RunReader.Mode.LENIENT));
     }
     Run fused = Fusion.fuse(rs, s);
     if (tag != null) {
       fused = new Run(tag, fused.lists());
     }
-    try (AtomicOutput out = AtomicOutput.open(output)) {
-      try {
-        Fusion.writeTrec(fused, out.writer());
-      } catch (IOException e) {
-        throw out.cannotWrite(e);
-      }
-      out.commit();
-    }
-    io.trawl.core.RunMetadata.write(output, fused.tag(), java.util.Map.of("runs", runs));
+    RunWriter.write(output, RunWriter.Format.TREC, fused, java.util.Map.of("runs", runs));
     return 0;
   }
 }

@@ -51,7 +51,7 @@ public final class IndexCommand implements Callable<Integer> {
   Path index;
 
   @Option(names = "--layout", defaultValue = "flat", paramLabel = "flat|multifield",
-      description = "For titled corpora: flat = title + \"\\n\" + text in contents (default); "
+      description = "For titled corpora: flat = title + \" \" + text in contents (default); "
           + "multifield = separate title and contents fields.")
   String layout;
 

@@ -41,7 +41,8 @@ public final class RerankCommand implements Callable<Integer> {
   @Option(names = "--index", paramLabel = "DIR", description = "Index whose stored raw documents give the texts (TREC run input).")
   String index;
 
-  @Option(names = "--topics", paramLabel = "FILE", description = "Query texts as qid<TAB>text lines (TREC run input).")
+  @Option(names = "--topics", paramLabel = "NAME|FILE",
+      description = "Query texts (TREC run input): a name from topics-and-qrels/ (cranfield, dl19-passage, ...) or a file (TSV, TREC, BEIR jsonl; .gz ok).")
   String topics;
 
   @Option(names = "--depth", paramLabel = "K", description = "Rerank only the top K of each list; the rest follow in their order.")

@@ -4,19 +4,20 @@ import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Run;
 import io.trawl.core.TrawlException;
+import io.trawl.io.RunWriter;
+import io.trawl.io.Topics;
 import io.trawl.pipeline.Pipeline;
 import io.trawl.pipeline.PipelineRunner;
 import io.trawl.search.SearchOptions;
-import io.trawl.search.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code trawl run}: runs a pipeline ({@code bm25@1000 >> monot5(model=...)@100}) over topics. */
 @Command(
@@ -89,7 +90,7 @@ public final class RunCommand implements Callable<Integer> {
     if (lines == 0) {
       throw SearchCommand.noHits(topics, queries.size(), index);
     }
-    PipelineRunner.write(p, run, output);
+    RunWriter.write(output, RunWriter.Format.TREC, run, Map.of());
     if (!quiet) {
       PrintWriter err = spec.commandLine().getErr();
       err.println(String.format(Locale.ROOT, "trawl: %s: %d queries, %d lines in %.1f s -> %s",

@@ -2,16 +2,16 @@ package io.trawl.cli;
 
 import io.trawl.core.InputException;
 import io.trawl.core.Query;
-import io.trawl.core.RunWriter;
 import io.trawl.core.TrawlException;
 import io.trawl.index.Analyzers;
+import io.trawl.io.RunWriter;
+import io.trawl.io.Topics;
 import io.trawl.pipeline.Pipeline;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;
 import io.trawl.search.Retrievers;
 import io.trawl.search.SearchOptions;
 import io.trawl.search.SearchRun;
-import io.trawl.search.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -123,7 +123,7 @@ public final class SearchCommand implements Callable<Integer> {
   public Integer call() {
     String spec = retrieverSpec();
     Retrievers.Opener opener = Retrievers.parse(spec);
-    RunWriter.Format fmt = RunWriter.Format.parse(format);
+    RunWriter.Format fmt = RunWriter.Format.parse(format, RunWriter.Format.TREC, RunWriter.Format.MSMARCO);
     if (hits <= 0) {
       throw TrawlException.invalid("--hits must be positive, got " + hits);
     }

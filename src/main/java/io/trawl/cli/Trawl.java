@@ -4,8 +4,8 @@ import io.trawl.core.TrawlException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Properties;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code trawl} root command. Each subcommand is one small class; exit codes are API. */
 @Command(
@@ -50,8 +50,8 @@ public final class Trawl implements Runnable {
   /** Builds the command line with Trawl's error handling (tests use this without exiting). */
   public static CommandLine commandLine() {
     // qrels names (dl19-passage, beir-scifact-test, cranfield, ...) resolve through topics-and-qrels/
-    io.trawl.eval.Qrels.setResolver(name -> io.trawl.core.TopicsAndQrels.isName(name)
-        ? java.nio.file.Path.of(io.trawl.core.TopicsAndQrels.qrels(name)) : null);
+    io.trawl.eval.Qrels.setResolver(name -> io.trawl.io.TopicsAndQrels.isName(name)
+        ? java.nio.file.Path.of(io.trawl.io.TopicsAndQrels.qrels(name)) : null);
     CommandLine cl = new CommandLine(new Trawl());
     addDebugOption(cl);
     return withErrorHandling(cl, "trawl", ex -> ex instanceof TrawlException te ? te : null,
@@ -72,7 +72,7 @@ public final class Trawl implements Runnable {
       java.util.List<String> command = new java.util.ArrayList<>();
       command.add(program);
       command.addAll(parseResult.originalArgs());
-      io.trawl.core.RunMetadata.command(command);
+      io.trawl.io.RunMetadata.command(command);
       try {
         return strategy.execute(parseResult);
       } catch (OutOfMemoryError e) {

@@ -16,6 +16,26 @@ package io.trawl.core;
 public final class ScoreTies {
   private ScoreTies() {}
 
+  /**
+   * The score a run holds for an adjusted float score: the six-decimal value Anserini prints for
+   * it ({@code %.6f} of the float, half-up rounding of its shortest decimal form), as a double.
+   * Retrieval hands these values on, so the score in memory is the score in the run file: the
+   * run writer prints them with exactly six decimals, reading the file back gives the same
+   * doubles, and evaluating in memory equals evaluating the file.
+   */
+  public static double decimal(float adjusted) {
+    double v = adjusted;
+    if (v >= 0 && v < 1e9) {
+      double s = v * 1e6;
+      double fl = Math.floor(s);
+      double frac = s - fl;
+      if (Math.abs(frac - 0.5) >= 1e-3) { // not near a half: rounding v * 1e6 decides
+        return (frac > 0.5 ? fl + 1 : fl) / 1e6;
+      }
+    }
+    return Double.parseDouble(String.format(java.util.Locale.US, "%.6f", v));
+  }
+
   /** Adjusts {@code scores} (in ranking order) in place. */
   public static void adjust(float[] scores, int n) {
     int dup = 0;

@@ -2,8 +2,8 @@ package io.trawl.corpus;
 
 /**
  * BEIR's {@code corpus.jsonl}: {@code {"_id": ..., "title": ..., "text": ...}} per line. The title
- * may be missing or empty. Indexed flat ({@code title + "\n" + text} in one field) or multifield
- * (separate title and contents fields), as Anserini does.
+ * may be missing or empty. Indexed flat (title and text in one field, joined as {@link Corpus#text}
+ * says) or multifield (separate title and contents fields), as Anserini does.
  */
 public class BeirCorpus extends JsonCorpus {
   private final boolean titleInContents;

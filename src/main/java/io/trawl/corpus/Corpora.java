@@ -49,6 +49,38 @@ public final class Corpora {
     return get(format);
   }
 
+  /**
+   * {@link #forInput} where a JSON corpus may come without its format (dense-index, encode): a
+   * file whose first document is a JSON object with {@code "_id"} is {@code beir}, another JSON
+   * object {@code json}; anything else needs the format given.
+   */
+  public static Corpus forInputOrJson(String format, String input) {
+    if (format != null || BuiltinCollections.isBuiltin(input)) {
+      return forInput(format, input);
+    }
+    String first = null;
+    for (String file : Sources.files(input)) {
+      try (LineSource lines = new LineSource(file, Sources.open(file, new java.util.concurrent.atomic.AtomicLong()))) {
+        String line;
+        while ((line = lines.next()) != null && line.isBlank()) {
+          // skip blank lines
+        }
+        first = line;
+      }
+      break;
+    }
+    if (first != null && first.strip().startsWith("{")) {
+      try {
+        com.fasterxml.jackson.databind.JsonNode n = JsonCorpus.MAPPER.readTree(first);
+        return get(n.has("_id") ? "beir" : "json");
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        // not one JSON object a line: the format must be given
+      }
+    }
+    throw TrawlException.invalid(input + ": not a JSON Lines corpus, so give its format; valid: "
+        + String.join(", ", REGISTRY.names()));
+  }
+
   private static Corpus noParams(Params p, String name, Corpus c) {
     p.requireEmpty(name);
     return c;

@@ -29,6 +29,42 @@ public abstract class Corpus {
     return false;
   }
 
+  /**
+   * The text of a document as every consumer sees it: dense indexing encodes it, rerankers read it
+   * from an index, the flat BM25 layout indexes it. One rule: the title (trimmed) and the contents
+   * joined by one space ({@link #joinTitle}), the contents alone when there is no title. (BEIR's
+   * and MTEB's dense evaluations and RankLLM join with a space; Anserini's flat layout with a
+   * newline, which its analyzer splits exactly as a space, so BM25 runs are unchanged.) The flat
+   * layout alone leaves out a title this format declares repeated at the start of the contents
+   * ({@link #titleInContents()}), so that BM25 does not count its words twice.
+   */
+  public String text(SourceDocument d) {
+    return joinTitle(d.title(), d.contents());
+  }
+
+  /**
+   * {@code title + " " + text}, the title trimmed ({@link String#trim()}); {@code text} alone when
+   * the title trims to nothing.
+   */
+  public static String joinTitle(String title, String text) {
+    String t = title == null ? "" : title.trim();
+    return t.isEmpty() ? text : t + " " + text;
+  }
+
+  /**
+   * The document a raw document stored in an index stands for ({@link SourceDocument#raw()} as this
+   * format made it), or null when it is not one. By default the raw text is read as a one-document
+   * file of this format.
+   */
+  public SourceDocument parseRaw(String raw) {
+    try (DocumentReader r = open("raw", new java.io.ByteArrayInputStream(
+        raw.getBytes(java.nio.charset.StandardCharsets.UTF_8)))) {
+      return r.next();
+    } catch (io.trawl.core.InputException e) {
+      return null;
+    }
+  }
+
   /** Reads the documents of one (already decompressed) file. */
   public abstract DocumentReader open(String file, InputStream in);
 

@@ -537,6 +537,10 @@ public final class HtmlText {
   private void rcdata(String name) {
     String upper = "</" + name.toUpperCase(Locale.ENGLISH);
     String lower = "</" + name;
+    // where the next "</name" (either case) starts, found again only once pos has passed it, so
+    // that a text full of "<x" stays linear (-1: none after pos, and none later either)
+    int nextLower = s.indexOf(lower, pos);
+    int nextUpper = s.indexOf(upper, pos);
     while (pos < n) {
       char c = s.charAt(pos);
       if (c == '&') {
@@ -555,8 +559,8 @@ public final class HtmlText {
           }
           pos = mark;
           chars("</");
-        } else if (pos < n && asciiAlpha(s.charAt(pos)) && s.indexOf(lower, pos) < 0
-            && s.indexOf(upper, pos) < 0) {
+        } else if (pos < n && asciiAlpha(s.charAt(pos))
+            && (nextLower = next(lower, nextLower)) < 0 && (nextUpper = next(upper, nextUpper)) < 0) {
           // jsoup: no end tag anywhere after, so the element ends here and this is a tag
           endTag(name);
           tagOpen();
@@ -573,6 +577,11 @@ public final class HtmlText {
         pos = end;
       }
     }
+  }
+
+  /** The first {@code needle} at or after pos, given the last answer {@code known}. */
+  private int next(String needle, int known) {
+    return known < 0 || known >= pos ? known : s.indexOf(needle, pos);
   }
 
   /** Script data to its end tag (dropped), with the escaping states for comments. */

@@ -119,6 +119,21 @@ public class JsonCorpus extends Corpus {
     }
   }
 
+  /** A stored raw document is one JSON object (a line as read, or re-serialized compactly). */
+  @Override
+  public SourceDocument parseRaw(String raw) {
+    SourceDocument fast = fastDocument(raw, "raw", 1);
+    if (fast != null) {
+      return fast;
+    }
+    try {
+      JsonNode node = MAPPER.readTree(raw);
+      return node != null && node.isObject() ? toDocument(node, raw, "raw", 1) : null;
+    } catch (JsonProcessingException | InputException e) {
+      return null;
+    }
+  }
+
   /** Builds a document from a parsed object; missing fields are errors naming file and line. */
   SourceDocument toDocument(JsonNode node, String raw, String file, long line) {
     JsonNode id = node.get(idField);

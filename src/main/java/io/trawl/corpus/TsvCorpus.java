@@ -13,6 +13,12 @@ public class TsvCorpus extends Corpus {
     return "tsv";
   }
 
+  /** The raw document of this format is the text column itself. */
+  @Override
+  public SourceDocument parseRaw(String raw) {
+    return new SourceDocument("raw", "", raw, raw, "raw", 1);
+  }
+
   @Override
   public DocumentReader open(String file, InputStream in) {
     LineSource lines = new LineSource(file, in);

@@ -1,6 +1,7 @@
 package io.trawl.eval;
 
 import io.trawl.core.TrawlException;
+import io.trawl.io.RunTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -46,7 +47,7 @@ public record Comparison(String baseline, List<String> runs, List<String> measur
     }
   }
 
-  public static Comparison compare(Qrels qrels, EvalRun baseline, List<EvalRun> runs,
+  public static Comparison compare(Qrels qrels, RunTable baseline, List<RunTable> runs,
       List<Measure> measures, EvalOptions options, Settings s) {
     EvalOptions o = options.withComplete(true);
     EvalResult base = Evaluator.evaluate(qrels, baseline, measures, o);
@@ -57,7 +58,7 @@ public record Comparison(String baseline, List<String> runs, List<String> measur
     List<Row> partial = new ArrayList<>();
     List<Double> ps = new ArrayList<>();
     List<String> runNames = new ArrayList<>();
-    for (EvalRun run : runs) {
+    for (RunTable run : runs) {
       EvalResult r = Evaluator.evaluate(qrels, run, measures, o);
       runNames.add(run.source());
       for (String n : names) {

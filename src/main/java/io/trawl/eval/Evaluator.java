@@ -3,6 +3,7 @@ package io.trawl.eval;
 import io.trawl.core.InputException;
 import io.trawl.core.Run;
 import io.trawl.core.TrawlException;
+import io.trawl.io.RunTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,7 +17,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * Qrels qrels = Qrels.read("qrels.txt");
- * EvalResult r = Evaluator.evaluate(qrels, EvalRun.read("run.txt"),
+ * EvalResult r = Evaluator.evaluate(qrels, RunReader.read("run.txt", RunReader.Mode.STRICT),
  *     Measure.parseAll(List.of("nDCG@10", "map")), EvalOptions.defaults().withComplete(true));
  * double ndcg10 = r.summary("nDCG@10");
  * }</pre>
@@ -48,16 +49,16 @@ public final class Evaluator {
 
   public static EvalResult evaluate(Qrels qrels, Run run, List<Measure> measures,
       EvalOptions options) {
-    return evaluate(qrels, EvalRun.of(run), measures, options);
+    return evaluate(qrels, RunTable.of(run), measures, options);
   }
 
-  public static EvalResult evaluate(Qrels qrels, EvalRun run, List<Measure> measures,
+  public static EvalResult evaluate(Qrels qrels, RunTable run, List<Measure> measures,
       EvalOptions options) {
     if (measures.isEmpty()) {
       throw TrawlException.invalid("no measures to evaluate");
     }
     boolean v9 = options.version() == EvalOptions.TrecEvalVersion.V9;
-    Map<String, JudgedRanking> judged = run.judge(qrels, options);
+    Map<String, JudgedRanking> judged = JudgedRanking.judgeAll(run, qrels, options);
     List<String> qids = sortedByBytes(options.complete() || !v9 ? qrels.queryIds()
         : judged.keySet());
     if (qids.isEmpty()) {

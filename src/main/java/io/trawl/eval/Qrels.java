@@ -1,6 +1,7 @@
 package io.trawl.eval;
 
 import io.trawl.core.InputException;
+import io.trawl.io.ByteLines;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,8 +78,8 @@ public final class Qrels {
       byte[] lastQid = new byte[0];
       int lastQix = -1;
       while (in.next()) {
-        if (in.fieldCount < 4) {
-          throw in.error("expected 4 fields 'qid iter docno rel', found only " + in.fieldCount
+        if (in.fieldCount() < 4) {
+          throw in.error("expected 4 fields 'qid iter docno rel', found only " + in.fieldCount()
               + commentHint(in));
         }
         if (in.hasMoreFields()) {
@@ -86,7 +87,7 @@ public final class Qrels {
               + " a qrels line with extra fields as malformed)" + commentHint(in));
         }
         byte[] b = in.buffer();
-        int qs = in.fieldStart[0];
+        int qs = in.fieldStart(0);
         int ql = in.fieldLength(0);
         int qix;
         if (lastQix >= 0 && Arrays.equals(b, qs, qs + ql, lastQid, 0, lastQid.length)) {
@@ -104,7 +105,7 @@ public final class Qrels {
         if (rel > 1_000_000 || rel < -1_000_000) {
           throw in.error("relevance " + rel + " out of range");
         }
-        int ds = in.fieldStart[2];
+        int ds = in.fieldStart(2);
         int dl = in.fieldLength(2);
         int line = (int) Math.min(in.lineNumber(), Integer.MAX_VALUE);
         int first = q.find(qix, b, ds, dl);
@@ -123,7 +124,7 @@ public final class Qrels {
   }
 
   private static String commentHint(ByteLines in) {
-    return in.buffer()[in.fieldStart[0]] == '#' ? "; trec_eval 10.0 skips one '#' comment line"
+    return in.buffer()[in.fieldStart(0)] == '#' ? "; trec_eval 10.0 skips one '#' comment line"
         + " at a time and reads a second one in a row as a judgment" : "";
   }
 

@@ -6,8 +6,8 @@ package io.trawl.index;
  * <ul>
  *   <li>{@link #ID}: the external docid, indexed as a keyword, stored, and as sorted doc values
  *       (fast docid lookup during search without stored-field reads).
- *   <li>{@link #CONTENTS}: the analyzed text searched by default (for BEIR flat: title + "\n" +
- *       text).
+ *   <li>{@link #CONTENTS}: the analyzed text searched by default (flat layout: the document's text,
+ *       {@link io.trawl.corpus.Corpus#text}, title and text joined by a space).
  *   <li>{@link #TITLE}: BEIR multifield layout only: the analyzed title.
  *   <li>{@link #RAW}: the raw document as read from the corpus (stored only); rerankers read it.
  * </ul>

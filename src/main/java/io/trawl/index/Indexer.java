@@ -663,8 +663,7 @@ public final class Indexer {
   }
 
   private String flatText(SourceDocument d) {
-    return d.title().isEmpty() || o.corpus.titleInContents() ? d.contents()
-        : d.title() + "\n" + d.contents();
+    return o.corpus.titleInContents() ? d.contents() : o.corpus.text(d);
   }
 
   /** A chunk indexed into its own on-disk index (one or more segments, in docid order). */

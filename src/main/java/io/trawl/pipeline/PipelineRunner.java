@@ -1,17 +1,14 @@
 package io.trawl.pipeline;
 
-import io.trawl.core.AtomicOutput;
 import io.trawl.core.Candidate;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Registry;
 import io.trawl.core.Run;
-import io.trawl.core.RunWriter;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.rerank.IndexDocTexts;
 import io.trawl.rerank.Reranker;
-import io.trawl.rerank.TrecRuns;
 import io.trawl.rerank.registry.Rerankers;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;
@@ -116,34 +113,6 @@ public final class PipelineRunner {
         index.close();
       }
     }
-  }
-
-  /**
-   * Writes a run as a TREC file. Without rerankers, scores print like {@code trawl search}
-   * (6 decimals; retrievers round to 4 and break ties); reranker scores print in shortest exact
-   * form, so that trec_eval's re-sort of the file gives exactly the order (and the numbers) of the
-   * in-memory run.
-   */
-  public static void write(Pipeline pipeline, Run run, String output) {
-    if (pipeline.rerankers().isEmpty()) {
-      try (RunWriter w = RunWriter.open(output, RunWriter.Format.TREC, run.tag())) {
-        for (RankedList l : run.lists().values()) {
-          w.write(l);
-        }
-        w.commit();
-      }
-      return;
-    }
-    String tag = TrecRuns.tag(run.tag());
-    try (AtomicOutput out = AtomicOutput.open(output)) {
-      for (RankedList l : run.lists().values()) {
-        TrecRuns.write(out.writer(), l, tag);
-      }
-      out.commit();
-    } catch (java.io.IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, output + ": cannot write: " + e.getMessage(), e);
-    }
-    io.trawl.core.RunMetadata.write(output, tag, java.util.Map.of());
   }
 
   /**

@@ -1,8 +1,8 @@
 package io.trawl.regress;
 
 import io.trawl.core.Spec;
-import io.trawl.core.TopicsAndQrels;
 import io.trawl.corpus.BuiltinCollections;
+import io.trawl.io.TopicsAndQrels;
 import io.trawl.pipeline.Pipeline;
 import io.trawl.pipeline.PipelineRunner;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.trawl.regress;
 
 import io.trawl.core.InputException;
-import io.trawl.core.TopicsAndQrels;
 import io.trawl.core.TrawlException;
 import io.trawl.corpus.BuiltinCollections;
 import io.trawl.corpus.Corpora;
 import io.trawl.eval.Measure;
+import io.trawl.io.TopicsAndQrels;
 import io.trawl.pipeline.Pipeline;
 import io.trawl.pipeline.PipelineRunner;
 import io.trawl.search.SearchOptions;

@@ -5,15 +5,16 @@ import io.trawl.core.Run;
 import io.trawl.core.TrawlException;
 import io.trawl.corpus.Corpora;
 import io.trawl.eval.EvalResult;
-import io.trawl.eval.EvalRun;
 import io.trawl.eval.Evaluator;
 import io.trawl.eval.Measure;
 import io.trawl.eval.Qrels;
 import io.trawl.index.IndexMetadata;
 import io.trawl.index.Indexer;
+import io.trawl.io.RunTable;
+import io.trawl.io.RunWriter;
+import io.trawl.io.Topics;
 import io.trawl.pipeline.Pipeline;
 import io.trawl.pipeline.PipelineRunner;
-import io.trawl.search.Topics;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,7 @@ public final class RegressionRunner {
         tag = tag == null ? run.tag() : tag;
         Path out = env.runsDir().resolve(RegressionPlan.runFileName(plan.spec().name().value(),
             rs.name().value(), topicSet));
-        PipelineRunner.write(pipeline, run, out.toString());
+        RunWriter.write(out.toString(), RunWriter.Format.TREC, run, Map.of());
         files.add(out);
         Qrels qrels = qrelsCache.computeIfAbsent(topicSet, k -> Qrels.read(plan.qrels().get(k)));
         Map<String, Double> actual = evaluate(plan, qrels, run, rs.expected().get(topicSet).keySet());
@@ -147,7 +148,7 @@ public final class RegressionRunner {
       groups.computeIfAbsent(m.options(), k -> new ArrayList<>()).add(m);
     }
     Map<String, Double> out = new LinkedHashMap<>();
-    EvalRun evalRun = EvalRun.of(run);
+    RunTable evalRun = RunTable.of(run);
     for (Map.Entry<MeasureOptions, List<RegressionPlan.PlannedMeasure>> g : groups.entrySet()) {
       List<Measure> ms = new ArrayList<>();
       for (RegressionPlan.PlannedMeasure m : g.getValue()) {

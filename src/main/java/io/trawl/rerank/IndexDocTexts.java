@@ -1,10 +1,13 @@
 package io.trawl.rerank;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trawl.core.InputException;
 import io.trawl.core.TrawlException;
+import io.trawl.corpus.BuiltinCollections;
+import io.trawl.corpus.Corpora;
+import io.trawl.corpus.Corpus;
+import io.trawl.corpus.SourceDocument;
 import io.trawl.index.IndexFields;
+import io.trawl.index.IndexMetadata;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,13 +21,16 @@ import org.apache.lucene.store.FSDirectory;
 
 /**
  * Document texts from a Trawl index: the docid is looked up in the {@link IndexFields#ID} field and
- * the text taken from the stored {@link IndexFields#RAW} document. A JSON raw document gives
- * {@code contents}, else {@code title + " " + text} (BEIR), else {@code text}; anything else is used
- * as it is.
+ * the stored {@link IndexFields#RAW} document is read back with the reader of the corpus format the
+ * index was built from ({@link IndexMetadata#format()}), so a reranker gets the same text the flat
+ * BM25 layout indexed and dense indexing encodes ({@link Corpus#text}). A Lucene index without
+ * Trawl's metadata (e.g. Anserini's) gets the format from the raw document itself: a JSON object
+ * with {@code "_id"} is BEIR, another JSON object Anserini JSON, {@code <DOC>} TREC; anything else
+ * is used as it is.
  */
 public final class IndexDocTexts implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final Path dir;
+  private final Corpus corpus;
   private final DirectoryReader reader;
   private final IndexSearcher searcher;
 
@@ -33,12 +39,19 @@ public final class IndexDocTexts implements AutoCloseable {
     if (!Files.isDirectory(dir)) {
       throw new InputException(dir.toString(), "no such index folder");
     }
+    this.corpus = Files.isRegularFile(dir.resolve(IndexFields.METADATA_FILE))
+        ? corpusOf(IndexMetadata.read(dir)) : null;
     try {
       this.reader = DirectoryReader.open(FSDirectory.open(dir));
     } catch (IOException e) {
       throw new InputException(dir.toString(), "not a Lucene index: " + e.getMessage());
     }
     this.searcher = new IndexSearcher(reader);
+  }
+
+  private static Corpus corpusOf(IndexMetadata m) {
+    return m.corpus() != null && BuiltinCollections.isBuiltin(m.corpus())
+        ? Corpora.forInput(m.format(), m.corpus()) : Corpora.get(m.format());
   }
 
   /** The text of a docid, or null when the index does not hold it. */
@@ -60,20 +73,23 @@ public final class IndexDocTexts implements AutoCloseable {
     }
   }
 
-  static String textOfRaw(String raw) {
+  /** The text of a stored raw document. */
+  String textOfRaw(String raw) {
+    Corpus c = corpus != null ? corpus : guess(raw);
+    SourceDocument d = c == null ? null : c.parseRaw(raw);
+    return d == null ? raw : c.text(d);
+  }
+
+  /** The corpus format of a raw document from an index without Trawl's metadata, or null. */
+  private static Corpus guess(String raw) {
     String t = raw.stripLeading();
     if (t.startsWith("{")) {
-      try {
-        JsonNode n = JSON.readTree(t);
-        String text = CandidateFiles.docText(n);
-        if (text != null) {
-          return text;
-        }
-      } catch (IOException e) {
-        // not JSON after all: use as is
-      }
+      return Corpora.get(t.contains("\"_id\"") ? "beir" : "json");
     }
-    return raw;
+    if (t.regionMatches(true, 0, "<DOC", 0, 4)) {
+      return Corpora.get("trec");
+    }
+    return null;
   }
 
   @Override

@@ -6,17 +6,22 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trawl.core.AtomicOutput;
 import io.trawl.core.Candidate;
-import io.trawl.core.Ids;
 import io.trawl.core.InputException;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
+import io.trawl.core.Run;
 import io.trawl.core.Spec;
 import io.trawl.core.TextFiles;
 import io.trawl.core.TrawlException;
+import io.trawl.io.CandidateFiles;
+import io.trawl.io.QueryCandidates;
+import io.trawl.io.RunReader;
+import io.trawl.io.RunWriter;
+import io.trawl.io.Topics;
+import io.trawl.io.TopicsAndQrels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +62,8 @@ public final class RerankJob {
    * @param reranker spec, e.g. {@code monot5(model=/m)}
    * @param input TREC run or candidates file (RankLLM JSON/JSONL, retrieve-results JSON)
    * @param index index folder for texts (TREC run input)
-   * @param topics TSV {@code qid<TAB>text} (TREC run input)
+   * @param topics topics: a name from {@code topics-and-qrels/} or a file ({@link Topics}; TREC
+   *     run input)
    * @param depth rerank only the top k (null: all)
    * @param output output file or {@code -}
    * @param format {@code trec} or {@code jsonl} (null: jsonl for {@code .jsonl}/{@code .json}
@@ -169,12 +175,12 @@ public final class RerankJob {
         throw new TrawlException(TrawlException.RUNTIME, work + ": cannot write: " + e.getMessage(), e);
       }
     }
-    String tag = TrecRuns.tag(opt.tag() != null ? opt.tag() : specText);
-    try (AtomicOutput out = AtomicOutput.open(opt.output())) {
-      Writer w = out.writer();
+    RunWriter.Format fmt = format.equals("jsonl") ? RunWriter.Format.JSONL : RunWriter.Format.TREC;
+    try (RunWriter w = RunWriter.open(opt.output(), fmt, opt.tag() != null ? opt.tag() : specText)) {
+      w.setting("reranker", specText);
       for (QueryCandidates q : in.queries) {
         RankedList result = done.get(q.query().id());
-        if (format.equals("jsonl")) {
+        if (fmt == RunWriter.Format.JSONL) {
           Map<String, String> texts = new LinkedHashMap<>();
           for (Candidate c : in.withText(q).candidates().candidates()) {
             texts.put(c.docId(), c.text());
@@ -183,17 +189,12 @@ public final class RerankJob {
           for (Candidate c : result.candidates()) {
             withText.add(c.withText(texts.get(c.docId())));
           }
-          w.write(CandidateFiles.toJsonl(q.query(), new RankedList(result.queryId(), withText)));
-          w.write('\n');
-        } else {
-          TrecRuns.write(w, result, tag);
+          result = new RankedList(result.queryId(), withText);
         }
+        w.write(q.query(), result);
       }
-      out.commit();
-    } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, opt.output() + ": cannot write: " + e.getMessage(), e);
+      w.commit();
     }
-    io.trawl.core.RunMetadata.write(opt.output(), tag, Map.of("reranker", specText));
     if (work != null) {
       try {
         Files.deleteIfExists(work);
@@ -316,18 +317,23 @@ public final class RerankJob {
       return new Input(qs, texts, opt.input());
     }
     if (opt.topics() == null) {
-      throw TrawlException.invalid("a TREC run as input needs --topics (qid<TAB>text) for the query texts");
+      throw TrawlException.invalid("a TREC run as input needs --topics (a name from topics-and-qrels/"
+          + " or a file) for the query texts");
     }
     if (opt.index() == null) {
       throw TrawlException.invalid("a TREC run as input needs --index to read the document texts");
     }
-    Map<String, String> topics = readTopics(opt.topics());
-    Map<String, RankedList> run = TrecRuns.read(opt.input());
+    Map<String, String> topics = new LinkedHashMap<>();
+    for (Query q : Topics.read(opt.topics())) {
+      topics.put(q.id(), q.text());
+    }
+    Run run = RunReader.readRun(opt.input(), RunReader.Mode.LENIENT);
     List<QueryCandidates> qs = new ArrayList<>();
-    for (Map.Entry<String, RankedList> e : run.entrySet()) {
+    for (Map.Entry<String, RankedList> e : run.lists().entrySet()) {
       String text = topics.get(e.getKey());
       if (text == null) {
-        throw new InputException(opt.topics(), "no topic for query '" + e.getKey() + "' of " + opt.input());
+        throw new InputException(TopicsAndQrels.topics(opt.topics()), "no topic for query '"
+            + e.getKey() + "' of " + opt.input());
       }
       qs.add(new QueryCandidates(new Query(e.getKey(), text), e.getValue()));
     }
@@ -352,35 +358,6 @@ public final class RerankJob {
     }
   }
 
-  /** Topics as {@code qid<TAB>text} lines. */
-  static Map<String, String> readTopics(String file) {
-    Map<String, String> out = new LinkedHashMap<>();
-    try (TextFiles.Lines lines = new TextFiles.Lines(file)) {
-      String line;
-      while ((line = lines.next()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        int tab = line.indexOf('\t');
-        if (tab <= 0) {
-          throw lines.error("expected 'qid<TAB>text'");
-        }
-        String qid = line.substring(0, tab).strip();
-        String bad = Ids.problem("query id", qid);
-        if (bad != null) {
-          throw lines.error(bad);
-        }
-        if (out.put(qid, line.substring(tab + 1).strip()) != null) {
-          throw lines.error("query '" + qid + "' appears twice");
-        }
-      }
-    }
-    if (out.isEmpty()) {
-      throw new InputException(file, "no topics");
-    }
-    return out;
-  }
-
   // ---------------------------------------------------------------- work file
 
   private String header(String specText) {
@@ -389,7 +366,8 @@ public final class RerankJob {
     h.put("reranker", specText);
     h.put("input", Path.of(opt.input()).toAbsolutePath().normalize().toString());
     h.put("index", opt.index() == null ? null : Path.of(opt.index()).toAbsolutePath().normalize().toString());
-    h.put("topics", opt.topics() == null ? null : Path.of(opt.topics()).toAbsolutePath().normalize().toString());
+    h.put("topics", opt.topics() == null ? null
+        : Path.of(TopicsAndQrels.topics(opt.topics())).toAbsolutePath().normalize().toString());
     if (opt.depth() != null) {
       h.put("depth", opt.depth());
     }

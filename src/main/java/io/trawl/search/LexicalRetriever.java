@@ -199,7 +199,7 @@ public final class LexicalRetriever implements Retriever {
       if (removeQuery && ids[i].equals(queryId)) {
         continue;
       }
-      out.add(new Candidate(ids[i], scores[i]));
+      out.add(new Candidate(ids[i], ScoreTies.decimal(scores[i])));
     }
     return new RankedList(queryId, out);
   }

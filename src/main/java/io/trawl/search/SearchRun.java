@@ -2,8 +2,8 @@ package io.trawl.search;
 
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
-import io.trawl.core.RunWriter;
 import io.trawl.core.TrawlException;
+import io.trawl.io.RunWriter;
 import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Iterator;

@@ -7,9 +7,10 @@ import io.trawl.core.Params;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.VectorFile;
+import io.trawl.io.RunReader;
+import io.trawl.io.RunWriter;
 import io.trawl.rerank.EmbedReranker;
 import io.trawl.search.dense.DenseSearcher;
-import io.trawl.search.dense.TrecRuns;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +73,7 @@ public final class DenseBench {
       List<RankedList> res = r.rerankAll(qs, ls);
       double s = (System.nanoTime() - t1) / 1e9;
       int n = ls.stream().mapToInt(RankedList::size).sum();
-      TrecRuns.write(out, res, r.spec());
+      write(out, res, r.spec());
       System.err.printf(Locale.ROOT, "rerank: %d queries, %d candidates in %.1f s (%.1f candidates/s; load %.1f s); truncated %d%n",
           qs.size(), n, s, n / s, (t1 - t0) / 1e9, r.encoder().truncatedCount());
     }
@@ -80,10 +81,10 @@ public final class DenseBench {
 
   /** Reranks the top-depth of a TREC run with doc vectors from a vector file. */
   static void rerankRun(String run, String topics, String vectors, String encoder, int depth, String out) {
-    Map<String, RankedList> r = TrecRuns.read(run);
+    Map<String, RankedList> r = read(run);
     List<Query> qs = new ArrayList<>();
     List<RankedList> ls = new ArrayList<>();
-    for (Query q : io.trawl.search.Topics.read(topics)) {
+    for (Query q : io.trawl.io.Topics.read(topics)) {
       if (r.containsKey(q.id())) {
         qs.add(q);
         ls.add(r.get(q.id()).top(depth));
@@ -92,9 +93,21 @@ public final class DenseBench {
     long t0 = System.nanoTime();
     try (EmbedReranker er = new EmbedReranker(new Params(Map.of("encoder", encoder, "vectors", vectors)))) {
       List<RankedList> res = er.rerankAll(qs, ls);
-      TrecRuns.write(out, res, er.spec());
+      write(out, res, er.spec());
     }
     System.err.printf(Locale.ROOT, "rerank-run: %d queries in %.1f s%n", qs.size(), (System.nanoTime() - t0) / 1e9);
+  }
+
+  private static Map<String, RankedList> read(String run) {
+    return RunReader.readRun(run, RunReader.Mode.LENIENT).lists();
+  }
+
+  private static void write(String out, List<RankedList> lists, String tag) {
+    Map<String, RankedList> m = new LinkedHashMap<>();
+    for (RankedList l : lists) {
+      m.put(l.queryId(), l);
+    }
+    RunWriter.write(out, RunWriter.Format.TREC, new io.trawl.core.Run(tag, m), Map.of());
   }
 
   public static Map<String, Map<String, Integer>> qrels(String file) throws Exception {
@@ -116,7 +129,7 @@ public final class DenseBench {
     for (var e : qrels.entrySet()) {
       Map<String, Integer> judged = e.getValue();
       RankedList l = run.get(e.getKey());
-      List<Candidate> c = l == null ? List.of() : l.candidates(); // TrecRuns.read already sorted like trec_eval
+      List<Candidate> c = l == null ? List.of() : l.candidates(); // read() gives trec_eval's order
       double dcg = 0;
       for (int i = 0; i < Math.min(10, c.size()); i++) {
         int g = judged.getOrDefault(c.get(i).docId(), 0);
@@ -151,7 +164,7 @@ public final class DenseBench {
   }
 
   static void eval(String qrelsFile, String runFile, int relLevel) throws Exception {
-    Map<String, double[]> pq = perQuery(qrels(qrelsFile), TrecRuns.read(runFile), relLevel);
+    Map<String, double[]> pq = perQuery(qrels(qrelsFile), read(runFile), relLevel);
     double[] m = new double[3];
     for (double[] v : pq.values()) {
       for (int j = 0; j < 3; j++) {
@@ -165,8 +178,8 @@ public final class DenseBench {
   /** Paired two-sided t-test on per-query nDCG@10 (all qrels queries). */
   static void compare(String qrelsFile, String runA, String runB) throws Exception {
     var q = qrels(qrelsFile);
-    Map<String, double[]> a = perQuery(q, TrecRuns.read(runA), 1);
-    Map<String, double[]> b = perQuery(q, TrecRuns.read(runB), 1);
+    Map<String, double[]> a = perQuery(q, read(runA), 1);
+    Map<String, double[]> b = perQuery(q, read(runB), 1);
     double[] x = new double[a.size()];
     double[] y = new double[a.size()];
     int i = 0;

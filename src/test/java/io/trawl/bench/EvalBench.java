@@ -2,10 +2,11 @@ package io.trawl.bench;
 
 import io.trawl.eval.EvalOptions;
 import io.trawl.eval.EvalResult;
-import io.trawl.eval.EvalRun;
 import io.trawl.eval.Evaluator;
 import io.trawl.eval.Measure;
 import io.trawl.eval.Qrels;
+import io.trawl.io.RunReader;
+import io.trawl.io.RunTable;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +38,7 @@ public final class EvalBench {
         long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         Qrels q = Qrels.read(dir.resolve("bench.qrels").toString());
-        EvalRun r = EvalRun.read(dir.resolve("bench.run").toString());
+        RunTable r = RunReader.read(dir.resolve("bench.run").toString(), RunReader.Mode.STRICT);
         long t1 = System.nanoTime();
         long c1 = mx.getCurrentThreadCpuTime();
         EvalResult res = Evaluator.evaluate(q, r, Measure.parseAll(List.of("ndcg_cut.10",

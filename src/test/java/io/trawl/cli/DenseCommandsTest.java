@@ -39,7 +39,7 @@ class DenseCommandsTest {
     String[] words = {"capital", "france", "plants", "sunlight", "energy", "football", "cup", "japan",
         "river", "mountain", "protein", "cell", "virus", "vaccine", "ocean", "climate"};
     java.util.Random r = new java.util.Random(20261207L);
-    for (int d = 0; d < 60; d++) {
+    for (int d = 0; d < 1000; d++) { // enough for Lucene to build an HNSW graph (small segments get none)
       StringBuilder text = new StringBuilder();
       for (int w = 0; w < 12 + r.nextInt(30); w++) {
         text.append(words[r.nextInt(words.length)]).append(' ');
@@ -52,7 +52,7 @@ class DenseCommandsTest {
     Files.writeString(topics, "1\tcapital of france\n2\tplants and sunlight energy\n3\tvirus vaccine cell\n");
     Path index = tmp.resolve("idx");
     Result idx = run("dense-index", "--corpus", corpus.toString(), "--encoder", "all-minilm-l6-v2",
-        "--index", index.toString(), "--hnsw-m", "4", "--threads", "2");
+        "--index", index.toString(), "--threads", "2");
     assertEquals(0, idx.code(), idx.err());
     Path here = tmp.resolve("here.txt");
     Result s = run("dense-search", "--index", index.toString(), "--topics", topics.toString(),
@@ -65,6 +65,15 @@ class DenseCommandsTest {
         "--k", "20", "--threads", "2");
     assertEquals(0, o.code(), o.text());
     assertEquals(60, Files.readAllLines(here).size());
+    try (var reader = org.apache.lucene.index.DirectoryReader.open(
+        org.apache.lucene.store.FSDirectory.open(index))) {
+      var hnsw = ((org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat.FieldsReader)
+          ((org.apache.lucene.index.CodecReader) reader.leaves().get(0).reader()).getVectorReader())
+          .getFieldReader(io.trawl.index.dense.DenseIndexer.VECTOR);
+      var graph = ((org.apache.lucene.codecs.hnsw.HnswGraphProvider) hnsw)
+          .getGraph(io.trawl.index.dense.DenseIndexer.VECTOR);
+      assertTrue(graph.size() > 0, "the index has an HNSW graph");
+    }
     assertEquals(Files.readString(here), Files.readString(there));
   }
 

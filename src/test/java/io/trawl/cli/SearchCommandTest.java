@@ -110,7 +110,7 @@ class SearchCommandTest {
         "--threads", "1");
     assertEquals(0, r.code(), r.err());
     com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(tmp.resolve("meta-run.txt" + io.trawl.core.RunMetadata.SUFFIX).toFile());
+        .readTree(tmp.resolve("meta-run.txt" + io.trawl.io.RunMetadata.SUFFIX).toFile());
     assertEquals("meta-run.txt", m.get("run").asText());
     assertEquals("bm25(k1=0.9,b=0.4)@1000", m.get("tag").asText());
     assertEquals("search", m.get("command").get(1).asText());

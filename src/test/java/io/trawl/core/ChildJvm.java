@@ -48,7 +48,18 @@ public final class ChildJvm {
   }
 
   /** What a child JVM printed (stdout and stderr together) and its exit code. */
-  public record Output(int code, String text) {}
+  public record Output(int code, String text) {
+    /** The word after {@code key} on the line that starts with it; the run must have succeeded. */
+    public String value(String key) {
+      assertEquals(0, code, "child JVM failed:\n" + text);
+      for (String line : text.split("\n")) {
+        if (line.startsWith(key + " ")) {
+          return line.substring(key.length() + 1).strip().split("\\s+")[0];
+        }
+      }
+      throw new AssertionError("no '" + key + "' from the child JVM:\n" + text);
+    }
+  }
 
   /** Runs {@code main} with {@code args} in a fresh JVM with the extra {@code flags}. */
   public static Output run(List<String> flags, Class<?> main, String... args)
@@ -75,13 +86,6 @@ public final class ChildJvm {
   /** Runs {@code main} and returns the value it prints after {@code "fingerprint "}. */
   public static String fingerprint(List<String> flags, Class<?> main, String... args)
       throws IOException, InterruptedException {
-    Output o = run(flags, main, args);
-    assertEquals(0, o.code(), "child JVM " + flags + " failed:\n" + o.text());
-    for (String line : o.text().split("\n")) {
-      if (line.startsWith("fingerprint ")) {
-        return line.split(" ")[1].strip();
-      }
-    }
-    throw new AssertionError("no fingerprint from child JVM " + flags + ":\n" + o.text());
+    return run(flags, main, args).value("fingerprint");
   }
 }

@@ -2,6 +2,8 @@ package io.trawl.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.trawl.io.RunReader;
+import io.trawl.io.RunTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +33,7 @@ class PublishedNumbersTest {
   void dl19dl20(int year, String run, String ndcg10, String r100) {
     Path dir = SharedData.dir("dl19-dl20-bm25-top100-rankllm");
     Qrels qrels = Qrels.read(dir.resolve("qrels.dl" + year + "-passage.txt").toString());
-    EvalRun r = EvalRun.read(dir.resolve(run).toString());
+    RunTable r = RunReader.read(dir.resolve(run).toString(), RunReader.Mode.STRICT);
     EvalOptions c = EvalOptions.defaults().withComplete(true);
     EvalResult a = Evaluator.evaluate(qrels, r, Measure.parseAll(List.of("ndcg_cut.10", "nDCG@10")), c);
     assertEquals(ndcg10, fmt(a.summary("ndcg_cut_10")));
@@ -71,7 +73,7 @@ class PublishedNumbersTest {
   }
 
   private static void check(Path dir, Qrels qrels, String name, String expected) {
-    EvalRun run = EvalRun.read(dir.resolve("run.scifact." + name + ".txt.gz").toString());
+    RunTable run = RunReader.read(dir.resolve("run.scifact." + name + ".txt.gz").toString(), RunReader.Mode.STRICT);
     EvalResult r = Evaluator.evaluate(qrels, run, Measure.parseAll(List.of("map", "ndcg_cut.10",
         "recall.100,1000", "recip_rank", "P.10,30")), EvalOptions.defaults().withComplete(true));
     assertEquals(expected, r.toTrecEval(false, true), name);

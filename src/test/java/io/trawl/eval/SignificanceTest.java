@@ -12,6 +12,8 @@ import static io.trawl.eval.Significance.ZeroMethod.WILCOX;
 import static io.trawl.eval.Significance.ZeroMethod.ZSPLIT;
 
 import io.trawl.core.TrawlException;
+import io.trawl.io.RunReader;
+import io.trawl.io.RunTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -165,9 +167,9 @@ class SignificanceTest {
   void dl19Bm25VersusRm3FromTheRuns() {
     Path dir = SharedData.dir("dl19-dl20-bm25-top100-rankllm");
     Qrels q = Qrels.read(dir.resolve("qrels.dl19-passage.txt").toString());
-    EvalRun bm25 = EvalRun.read(dir.resolve("trec_results_dl19.txt").toString());
-    List<EvalRun> rm3 = List.of(EvalRun.read(
-        dir.resolve("other-retrievers/BM25_RM3/trec_results_dl19.txt").toString()));
+    RunTable bm25 = RunReader.read(dir.resolve("trec_results_dl19.txt").toString(), RunReader.Mode.STRICT);
+    List<RunTable> rm3 = List.of(RunReader.read(
+        dir.resolve("other-retrievers/BM25_RM3/trec_results_dl19.txt").toString(), RunReader.Mode.STRICT));
     List<Measure> ndcg = Measure.parseAll(List.of("nDCG@10"));
     Significance.WilcoxonOptions[] options = {Significance.WilcoxonOptions.defaults(),
         new Significance.WilcoxonOptions(WILCOX, true, AUTO),
@@ -325,8 +327,8 @@ class SignificanceTest {
     Files.writeString(base, "a Q0 d2 1 2 t\na Q0 d1 2 1 t\nb Q0 d1 1 1 t\n");
     Path run = tmp.resolve("run.txt");
     Files.writeString(run, "a Q0 d1 1 2 t\nb Q0 d1 1 1 t\nc Q0 d1 1 1 t\n");
-    Comparison c = Comparison.compare(Qrels.read(q.toString()), EvalRun.read(base.toString()),
-        List.of(EvalRun.read(run.toString())), Measure.parseAll(List.of("RR")),
+    Comparison c = Comparison.compare(Qrels.read(q.toString()), RunReader.read(base.toString(), RunReader.Mode.STRICT),
+        List.of(RunReader.read(run.toString(), RunReader.Mode.STRICT)), Measure.parseAll(List.of("RR")),
         EvalOptions.defaults(), new Comparison.Settings(Significance.Test.RANDOMIZATION,
             Significance.Correction.HOLM, 0.05, 1000, SEED));
     Comparison.Row r = c.rows().get(0);

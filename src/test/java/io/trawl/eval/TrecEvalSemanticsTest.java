@@ -9,6 +9,8 @@ import io.trawl.core.InputException;
 import io.trawl.core.RankedList;
 import io.trawl.core.Run;
 import io.trawl.core.TrawlException;
+import io.trawl.io.RunReader;
+import io.trawl.io.RunTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +52,7 @@ class TrecEvalSemanticsTest {
   }
 
   private EvalResult eval(String run, EvalOptions o, String... measures) {
-    return Evaluator.evaluate(qrels, EvalRun.read(run), Measure.parseAll(List.of(measures)), o);
+    return Evaluator.evaluate(qrels, RunReader.read(run, RunReader.Mode.STRICT), Measure.parseAll(List.of(measures)), o);
   }
 
   @Test
@@ -158,7 +160,7 @@ class TrecEvalSemanticsTest {
 
   @Test
   void inMemoryRunEqualsFileRun() {
-    Run run = EvalRun.read(sample("run_mixed_scores")).toRun();
+    Run run = RunReader.readRun(sample("run_mixed_scores"), RunReader.Mode.STRICT);
     assertEquals(List.of("doc3", "doc2", "doc1"),
         run.get("query1").candidates().stream().map(Candidate::docId).toList());
     EvalResult a = Evaluator.evaluate(qrels, run, Measure.parseAll(List.of("official")), BOTH);
@@ -195,7 +197,7 @@ class TrecEvalSemanticsTest {
   void sampleQrelsWithAnseriniSampleRun() {
     Path dir = SharedData.dir("anserini-test-samples");
     Qrels trec = Qrels.read(dir.resolve("sample_qrels/Trec").toString());
-    EvalRun run4 = EvalRun.read(sample("run4"));
+    RunTable run4 = RunReader.read(sample("run4"), RunReader.Mode.STRICT);
     EvalResult r = Evaluator.evaluate(trec, run4, Measure.parseAll(List.of("official")),
         EvalOptions.defaults());
     // query 2 has no judgments and is ignored; query 1 retrieves nothing judged
@@ -210,7 +212,7 @@ class TrecEvalSemanticsTest {
   void maxDocsTenEqualsRrAtTen() {
     Path dir = SharedData.dir("dl19-dl20-bm25-top100-rankllm");
     Qrels q = Qrels.read(dir.resolve("qrels.dl19-passage.txt").toString());
-    EvalRun run = EvalRun.read(dir.resolve("trec_results_dl19.txt").toString());
+    RunTable run = RunReader.read(dir.resolve("trec_results_dl19.txt").toString(), RunReader.Mode.STRICT);
     EvalOptions c = EvalOptions.defaults().withComplete(true);
     double m10 = Evaluator.evaluate(q, run, Measure.parseAll(List.of("recip_rank")),
         c.withMaxDocs(10)).summary("recip_rank");

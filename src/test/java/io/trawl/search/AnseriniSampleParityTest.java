@@ -3,10 +3,11 @@ package io.trawl.search;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.trawl.core.Query;
-import io.trawl.core.RunWriter;
 import io.trawl.corpus.JsonCorpus;
 import io.trawl.corpus.TrecCorpus;
 import io.trawl.index.Indexer;
+import io.trawl.io.RunWriter;
+import io.trawl.io.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.trawl.search;
 
 import io.trawl.core.Query;
 import io.trawl.index.IndexFields;
+import io.trawl.io.Topics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,14 +9,15 @@ import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.corpus.Corpora;
 import io.trawl.index.Indexer;
+import io.trawl.io.Topics;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What every retriever promises, checked on the built-in Cranfield collection and 40 of its topics:
@@ -55,7 +56,7 @@ class RetrieverContractTest {
           String prev = null;
           for (Candidate c : a.candidates()) {
             assertTrue(ids.add(c.docId()), "duplicate " + c.docId());
-            String printed = io.trawl.core.RunWriter.formatScore(c.score());
+            String printed = io.trawl.io.RunWriter.formatScore(c.score());
             if (prev != null) {
               assertTrue(Double.parseDouble(printed) <= Double.parseDouble(prev),
                   spec + " q" + q.id() + ": printed scores must not increase: " + prev + " then " + printed);

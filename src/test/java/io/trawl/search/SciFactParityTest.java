@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trawl.core.Query;
-import io.trawl.core.RunWriter;
 import io.trawl.core.TextFiles;
 import io.trawl.corpus.BeirCorpus;
+import io.trawl.index.IndexFields;
 import io.trawl.index.Indexer;
 import io.trawl.index.Layout;
-import io.trawl.index.IndexFields;
+import io.trawl.io.RunReader;
+import io.trawl.io.RunWriter;
+import io.trawl.io.Topics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -292,7 +294,7 @@ class SciFactParityTest {
   @Test
   void ndcgAt10MatchesPublished() throws IOException {
     io.trawl.eval.Qrels qrels = io.trawl.eval.Qrels.read(
-        io.trawl.core.TopicsAndQrels.qrels("beir-scifact-test"));
+        io.trawl.io.TopicsAndQrels.qrels("beir-scifact-test"));
     String[][] cases = {{"flat", "0.6789"}, {"mf", "0.6647"}};
     for (String[] c : cases) {
       boolean mf = c[0].equals("mf");
@@ -307,7 +309,7 @@ class SciFactParityTest {
         w.commit();
       }
       io.trawl.eval.EvalResult res = io.trawl.eval.Evaluator.evaluate(qrels,
-          io.trawl.eval.EvalRun.read(out.toString()),
+          RunReader.read(out.toString(), RunReader.Mode.STRICT),
           io.trawl.eval.Measure.parseAll(List.of("ndcg_cut.10")),
           io.trawl.eval.EvalOptions.defaults().withComplete(true));
       assertEquals(c[1], String.format(java.util.Locale.ROOT, "%.4f", res.summary("ndcg_cut_10")), c[0]);

@@ -5,11 +5,9 @@ import io.trawl.core.Params;
 import io.trawl.core.RankedList;
 import io.trawl.core.Registry;
 import io.trawl.core.Run;
-import io.trawl.core.RunReader;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
-import java.io.IOException;
-import java.io.Writer;
+import io.trawl.io.RunReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -263,7 +261,7 @@ public final class Fusion {
       }
     }
     List<String> qids = new ArrayList<>(first.keySet());
-    qids.sort(Comparator.comparingInt((String q) -> first.get(q)).thenComparing(RunReader::compareCodePoints));
+    qids.sort(Comparator.comparingInt((String q) -> first.get(q)).thenComparing(RunReader::compareUtf8));
     return qids;
   }
 
@@ -303,29 +301,5 @@ public final class Fusion {
       default -> throw new IllegalStateException();
     }
     return v;
-  }
-
-  /**
-   * Writes a run as TREC lines {@code qid Q0 docid rank score tag}. Scores are printed in Java's
-   * shortest round-trip form so that re-reading them gives exactly the same doubles and trec_eval's
-   * re-sort keeps this order.
-   */
-  public static void writeTrec(Run run, Writer w) throws IOException {
-    String tag = run.tag().replaceAll("\\s+", "_");
-    for (RankedList l : run.lists().values()) {
-      int rank = 0;
-      for (Candidate c : l.candidates()) {
-        w.write(l.queryId());
-        w.write(" Q0 ");
-        w.write(c.docId());
-        w.write(' ');
-        w.write(Integer.toString(++rank));
-        w.write(' ');
-        w.write(Double.toString(c.score()));
-        w.write(' ');
-        w.write(tag);
-        w.write('\n');
-      }
-    }
   }
 }

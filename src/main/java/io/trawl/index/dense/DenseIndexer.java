@@ -94,7 +94,12 @@ public final class DenseIndexer {
         return format;
       }
     });
-    iwc.setRAMBufferSizeMB(1024);
+    // segments, and so the HNSW graph forceMerge builds from them, must not depend on timing or
+    // on the JVM's memory accounting: flush by document count (about 256 MB of vectors), merge in
+    // the indexing thread
+    iwc.setMaxBufferedDocs(Math.max(10_000, (256 << 20) / (4 * Math.max(1, vectors.dimension()))));
+    iwc.setRAMBufferSizeMB(IndexWriterConfig.DISABLE_AUTO_FLUSH);
+    iwc.setMergeScheduler(new org.apache.lucene.index.SerialMergeScheduler());
     iwc.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
     // built in a hidden sibling and renamed into place when complete, as the lexical index is
     AtomicReference<IndexWriter> open = new AtomicReference<>();

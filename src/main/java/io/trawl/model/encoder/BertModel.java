@@ -104,6 +104,11 @@ final class BertModel {
     return config.hidden();
   }
 
+  /** Rows of the token embedding. */
+  int vocabulary() {
+    return vocab;
+  }
+
   // ---- loading ------------------------------------------------------------------------------
 
   private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d+)\\.");
@@ -237,15 +242,18 @@ final class BertModel {
             + "BERT model, or an int8 graph: those run on ONNX Runtime)");
       }
       int[] s = e.getValue();
-      long numel = 1;
-      for (int x : s) {
-        numel *= x;
+      boolean linear = s.length == 2 && e.getKey().startsWith("encoder.");
+      // as stored: safetensors keeps torch's [out, in] for linear weights
+      long[] want = new long[s.length];
+      for (int i = 0; i < s.length; i++) {
+        want[i] = transposeLinear && linear ? s[s.length - 1 - i] : s[i];
       }
-      if (v.length != numel) {
-        throw new OnnxGraph.FormatError(what + ": weight '" + e.getKey() + "' has " + v.length
-            + " values, expected " + java.util.Arrays.toString(s));
+      long[] have = dims.get(e.getKey());
+      if (!java.util.Arrays.equals(have, want) || v.length != java.util.Arrays.stream(want).reduce(1, (a, b) -> a * b)) {
+        throw new OnnxGraph.FormatError(what + ": weight '" + e.getKey() + "' has shape "
+            + java.util.Arrays.toString(have) + ", expected " + java.util.Arrays.toString(want));
       }
-      if (transposeLinear && s.length == 2 && e.getKey().startsWith("encoder.")) {
+      if (transposeLinear && linear) {
         w.put(e.getKey(), transpose(v, s[1], s[0])); // stored [out, in]
       }
     }

@@ -45,6 +45,16 @@ public final class Encoder implements AutoCloseable {
 
     int dimension();
 
+    /** Rows of the token embedding, or 0 when the engine does not say. */
+    default int vocabulary() {
+      return 0;
+    }
+
+    /** The most tokens one text may have, or 0 when the engine does not say. */
+    default int maxPositions() {
+      return 0;
+    }
+
     /** {@code exact} or {@code onnxruntime}. */
     String engine();
 
@@ -75,14 +85,66 @@ public final class Encoder implements AutoCloseable {
       throw new TrawlException(TrawlException.INVALID_INPUT,
           config.name() + ": cannot load tokenizer.json: " + e.getMessage(), e);
     }
+    Backend b;
     try {
-      this.backend = engine.apply(options);
+      b = engine.apply(options);
     } catch (RuntimeException e) {
+      tokenizer.close();
+      throw e;
+    }
+    this.backend = b;
+    try {
+      check(tokenizerJson);
+    } catch (RuntimeException e) {
+      b.close();
       tokenizer.close();
       throw e;
     }
     this.dimension = backend.dimension() > 0 ? backend.dimension()
         : backend.hidden(List.of(tokenize("x"))).get(0).length;
+  }
+
+  /**
+   * Fails at open, not hours into a job: the tokenizer must not produce ids beyond the model's
+   * embedding rows, and the maximum length must fit the model's positions.
+   */
+  private void check(byte[] tokenizerJson) {
+    int vocab = backend.vocabulary();
+    if (vocab > 0) {
+      int maxId = maxTokenId(tokenizerJson);
+      if (maxId >= vocab) {
+        throw TrawlException.invalid(config.name() + ": tokenizer.json has token id " + maxId
+            + " but the model has " + vocab + " token embeddings; they do not belong together");
+      }
+    }
+    int positions = backend.maxPositions();
+    if (positions > 0 && maxLength > positions) {
+      throw TrawlException.invalid(config.name() + ": max length " + maxLength + " exceeds the model's "
+          + positions + " positions");
+    }
+  }
+
+  /** The largest id in a tokenizer.json's vocabulary and added tokens (-1 if none is found). */
+  static int maxTokenId(byte[] tokenizerJson) {
+    try {
+      com.fasterxml.jackson.databind.JsonNode root =
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(tokenizerJson);
+      int max = -1;
+      com.fasterxml.jackson.databind.JsonNode vocab = root.path("model").path("vocab");
+      if (vocab.isObject()) {
+        for (var it = vocab.elements(); it.hasNext(); ) {
+          max = Math.max(max, it.next().asInt(-1));
+        }
+      } else if (vocab.isArray()) {
+        max = vocab.size() - 1; // Unigram: the index is the id
+      }
+      for (com.fasterxml.jackson.databind.JsonNode t : root.path("added_tokens")) {
+        max = Math.max(max, t.path("id").asInt(-1));
+      }
+      return max;
+    } catch (IOException e) {
+      return -1; // the tokenizer itself loaded, so this cannot happen
+    }
   }
 
   public EncoderConfig config() {
@@ -201,7 +263,16 @@ public final class Encoder implements AutoCloseable {
     return truncate(tokenizer.encode(text, true, false).getIds());
   }
 
+  /** The token ids the model sees for a document text (special tokens, truncation). */
+  long[] tokenIds(String text) {
+    return tokenize(config.docPrefix().isEmpty() ? text : config.docPrefix() + text);
+  }
+
   private long[] truncate(long[] ids) {
+    if (ids.length == 0) {
+      throw TrawlException.invalid(config.name() + ": a text encodes to no tokens (this tokenizer"
+          + " adds no special tokens, and the text is empty)");
+    }
     if (ids.length <= maxLength) {
       return ids;
     }

@@ -121,6 +121,18 @@ public final class Encoders {
     Path onnx = folder.resolve("model.onnx");
     if (Files.isRegularFile(hf)) {
       io.trawl.model.HfConfig c = io.trawl.model.HfConfig.load(folder);
+      String type = c.getString("model_type", "");
+      String positions = c.getString("position_embedding_type", "absolute");
+      if (!type.equals("bert") || !positions.equals("absolute")) {
+        // RoBERTa/XLM-R weights look like BERT's but count positions from padding_idx + 1
+        if (Files.isRegularFile(onnx) && !options.engine().equals(JavaBackend.ENGINE)) {
+          byte[] model = read(onnx);
+          return new Encoder(config, tokenizer, options, o -> new OrtBackend(config.name(), model, o));
+        }
+        throw c.error("model_type '" + type + "' with position_embedding_type '" + positions
+            + "' is not supported by the exact engine (only BERT, absolute positions); give a"
+            + " model.onnx to run it on ONNX Runtime");
+      }
       int heads = c.positiveInt("num_attention_heads");
       double eps = c.getDouble("layer_norm_eps", BERT_EPS);
       String act = c.getString("hidden_act", "gelu");

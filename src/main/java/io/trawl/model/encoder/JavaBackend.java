@@ -35,6 +35,16 @@ final class JavaBackend implements Encoder.Backend {
   }
 
   @Override
+  public int vocabulary() {
+    return model.vocabulary();
+  }
+
+  @Override
+  public int maxPositions() {
+    return model.config.maxPositions();
+  }
+
+  @Override
   public String engine() {
     return ENGINE;
   }

@@ -24,10 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  *       side by side, not any chain's order. {@code FloatVector.fma} and {@link Math#fma} are both
  *       exactly rounded fused operations, so the vector body and the scalar tail agree bit for
  *       bit.
- *   <li>No library transcendental is used on the hot path: {@link #exp} and {@link #erf} are
- *       built from additions, multiplications, fused multiply-adds and exact power-of-two
- *       scaling; {@link #erf}'s table is filled with {@link StrictMath}, whose results are
- *       specified bit for bit.
+ *   <li>No library transcendental is used: {@link #exp} and {@link #erf} are built from
+ *       additions, multiplications, fused multiply-adds, one division and exact power-of-two
+ *       scaling, each specified bit for bit by IEEE 754.
  *   <li>Reductions that are not matrix products (layer-norm moments, softmax sums) are plain
  *       sequential loops in double.
  * </ul>

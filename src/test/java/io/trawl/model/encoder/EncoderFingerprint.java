@@ -41,7 +41,7 @@ public final class EncoderFingerprint {
   }
 
   public static void main(String[] args) throws Exception {
-    System.out.println("fingerprint " + fingerprint(args[0]) + " species "
-        + Kernels.SPECIES.vectorBitSize());
+    System.out.println("fingerprint " + fingerprint(args[0]));
+    System.out.println("species " + Kernels.SPECIES.vectorBitSize());
   }
 }

@@ -34,13 +34,24 @@ class EncoderGoldenTest {
     return t;
   }
 
-  /** Largest |a - b| over every component of every row. */
+  /**
+   * Token ids equal (Hugging Face truncation included: one golden text is over the maximum
+   * length, one is empty); returns the largest |a - b| over every component of every row.
+   */
   static double check(Encoder e, JsonNode g) {
     List<String> texts = texts(g);
     float[][] v = e.encodeDocuments(texts);
+    long truncatedBefore = e.truncatedCount();
     double max = 0;
     int i = 0;
     for (JsonNode r : g.get("rows")) {
+      List<Long> wantIds = new ArrayList<>();
+      r.get("ids").forEach(x -> wantIds.add(x.asLong()));
+      List<Long> got = new ArrayList<>();
+      for (long id : e.tokenIds(r.get("text").asText())) {
+        got.add(id);
+      }
+      assertEquals(wantIds, got, "token ids of golden text " + i);
       JsonNode want = r.get("vector");
       assertEquals(want.size(), v[i].length, "dimension");
       for (int j = 0; j < want.size(); j++) {
@@ -48,6 +59,7 @@ class EncoderGoldenTest {
       }
       i++;
     }
+    assertEquals(truncatedBefore + 1, e.truncatedCount(), "the long golden text is truncated once more");
     return max;
   }
 

@@ -2,7 +2,8 @@ package io.trawl.spark;
 
 import io.trawl.core.TrawlException;
 import io.trawl.core.VectorFile;
-import io.trawl.index.dense.CorpusTexts;
+import io.trawl.corpus.Corpora;
+import io.trawl.corpus.CorpusTexts;
 import io.trawl.model.encoder.EncoderOptions;
 import io.trawl.model.encoder.Encoders;
 import io.trawl.model.encoder.Encoder;
@@ -45,7 +46,7 @@ public final class DistributedEncode {
     long t0 = System.nanoTime();
     Encoders.config(o.encoder()); // unknown names fail here, listing the valid ones
     EncoderOptions eo = new EncoderOptions(o.batch(), o.threadsPerTask(), o.maxLength());
-    int docs = CorpusTexts.readJsonl(o.corpus()).ids().size();
+    int docs = texts(o.corpus()).ids().size();
     int parts = Math.max(1, Math.min(o.partitions() > 0 ? o.partitions() : sc.defaultParallelism(), docs));
     Path out = Path.of(o.output()).toAbsolutePath();
     try {
@@ -69,6 +70,11 @@ public final class DistributedEncode {
     return new Summary(docs, parts, dims.get(0), first.encoder(), (System.nanoTime() - t0) / 1e9);
   }
 
+  /** The corpus's documents as every consumer reads them ({@link CorpusTexts}). */
+  static CorpusTexts texts(String corpus) {
+    return CorpusTexts.read(Corpora.forInputOrJson(null, corpus), corpus);
+  }
+
   static String name(int part) {
     return String.format(Locale.ROOT, "part-%05d.vec", part);
   }
@@ -79,7 +85,7 @@ public final class DistributedEncode {
     if (tc != null && tc.attemptNumber() == 0 && part == o.failFirstAttemptOfPartition()) {
       throw new IllegalStateException("test hook: first attempt of partition " + part + " fails");
     }
-    CorpusTexts all = CorpusTexts.readJsonl(o.corpus());
+    CorpusTexts all = texts(o.corpus());
     int n = all.ids().size();
     if (n != expectedDocs) {
       throw TrawlException.invalid(o.corpus() + " changed while encoding: " + n + " documents, "

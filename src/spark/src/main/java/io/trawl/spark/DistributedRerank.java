@@ -7,14 +7,16 @@ import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
-import io.trawl.rerank.CandidateFiles;
+import io.trawl.io.CandidateFiles;
+import io.trawl.io.QueryCandidates;
+import io.trawl.io.RunMetadata;
+import io.trawl.io.RunReader;
+import io.trawl.io.RunWriter;
+import io.trawl.io.Topics;
 import io.trawl.rerank.IndexDocTexts;
-import io.trawl.rerank.QueryCandidates;
 import io.trawl.rerank.RerankJob;
 import io.trawl.rerank.Reranker;
-import io.trawl.rerank.TrecRuns;
 import io.trawl.rerank.registry.Rerankers;
-import io.trawl.search.Topics;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -98,6 +100,7 @@ public final class DistributedRerank {
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, o.output() + ": cannot write: " + e.getMessage(), e);
     }
+    RunMetadata.write(o.output(), RunWriter.tag(tag), Map.of("reranker", spec, "partitions", parts));
     deleteRecursively(work);
     return new Summary(queries.size(), parts, resumed, (System.nanoTime() - t0) / 1e9);
   }
@@ -181,7 +184,7 @@ public final class DistributedRerank {
     }
     List<QueryCandidates> out = new ArrayList<>();
     try (IndexDocTexts texts = new IndexDocTexts(Path.of(o.index()))) {
-      for (Map.Entry<String, RankedList> e : TrecRuns.read(o.input()).entrySet()) {
+      for (Map.Entry<String, RankedList> e : RunReader.readRun(o.input(), RunReader.Mode.LENIENT).lists().entrySet()) {
         String text = topicText.get(e.getKey());
         if (text == null) {
           throw new InputException(o.topics(), "no topic for query '" + e.getKey() + "' of " + o.input());

@@ -2,6 +2,7 @@ package io.trawl.spark;
 
 import io.trawl.core.Candidate;
 import io.trawl.core.RankedList;
+import io.trawl.io.RunReader;
 import java.io.Serializable;
 
 /**
@@ -39,22 +40,7 @@ public final class Ranking implements Serializable {
   /** Whether hit i of a ranks before hit j of b. */
   private static boolean before(Ranking a, int i, Ranking b, int j) {
     int c = Float.compare(b.scores[j], a.scores[i]);
-    return c != 0 ? c < 0 : compareCodePoints(a.ids[i], b.ids[j]) < 0;
-  }
-
-  static int compareCodePoints(String x, String y) {
-    int i = 0;
-    int j = 0;
-    while (i < x.length() && j < y.length()) {
-      int a = x.codePointAt(i);
-      int b = y.codePointAt(j);
-      if (a != b) {
-        return Integer.compare(a, b);
-      }
-      i += Character.charCount(a);
-      j += Character.charCount(b);
-    }
-    return Integer.compare(x.length() - i, y.length() - j);
+    return c != 0 ? c < 0 : RunReader.compareUtf8(a.ids[i], b.ids[j]) < 0;
   }
 
   /** The first {@code k} of the union of two rankings. */

@@ -2,8 +2,8 @@ package io.trawl.spark;
 
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
-import io.trawl.core.RunWriter;
 import io.trawl.core.TrawlException;
+import io.trawl.io.RunWriter;
 import io.trawl.search.LexicalRetriever;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;

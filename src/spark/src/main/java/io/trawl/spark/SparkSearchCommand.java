@@ -1,9 +1,9 @@
 package io.trawl.spark;
 
 import io.trawl.core.Query;
-import io.trawl.core.RunWriter;
+import io.trawl.io.RunWriter;
+import io.trawl.io.Topics;
 import io.trawl.search.SearchOptions;
-import io.trawl.search.Topics;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -71,7 +71,7 @@ public final class SparkSearchCommand implements Callable<Integer> {
     Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
     List<Query> queries = Topics.read(topics, topicsFormat, topicField);
     String spec = io.trawl.search.Retrievers.parse(retriever).spec();
-    RunWriter.Format fmt = RunWriter.Format.parse(format);
+    RunWriter.Format fmt = RunWriter.Format.parse(format, RunWriter.Format.TREC, RunWriter.Format.MSMARCO);
     try (JavaSparkContext sc = SparkContexts.open(spark.master, "trawl-spark search");
         RunWriter w = RunWriter.open(output, fmt,
             runTag != null ? runTag : io.trawl.pipeline.Pipeline.retrieval(spec, hits).tag())) {

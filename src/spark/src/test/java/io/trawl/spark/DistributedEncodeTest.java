@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.trawl.core.VectorFile;
-import io.trawl.index.dense.CorpusTexts;
+import io.trawl.corpus.CorpusTexts;
 import io.trawl.model.encoder.EncoderOptions;
 import io.trawl.model.encoder.Encoders;
 import io.trawl.model.encoder.Encoder;
@@ -36,7 +36,7 @@ class DistributedEncodeTest {
     try (var lines = Files.lines(scifact)) {
       Files.write(corpus, lines.limit(96).toList());
     }
-    docs = CorpusTexts.readJsonl(corpus.toString());
+    docs = DistributedEncode.texts(corpus.toString());
   }
 
   VectorFile distributed(String name, int batch, int fail) {

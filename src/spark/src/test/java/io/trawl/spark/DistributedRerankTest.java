@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.trawl.rerank.CandidateFiles;
-import io.trawl.rerank.QueryCandidates;
+import io.trawl.io.CandidateFiles;
+import io.trawl.io.QueryCandidates;
 import io.trawl.rerank.RerankJob;
 import java.io.IOException;
 import java.io.OutputStream;

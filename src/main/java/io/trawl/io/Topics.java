@@ -1,4 +1,4 @@
-package io.trawl.search;
+package io.trawl.io;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,7 +7,6 @@ import io.trawl.core.Ids;
 import io.trawl.core.InputException;
 import io.trawl.core.Query;
 import io.trawl.core.TextFiles;
-import io.trawl.core.TopicsAndQrels;
 import io.trawl.core.TrawlException;
 import java.util.ArrayList;
 import java.util.HashMap;

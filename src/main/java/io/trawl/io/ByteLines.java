@@ -1,4 +1,4 @@
-package io.trawl.eval;
+package io.trawl.io;
 
 import io.trawl.core.InputException;
 import io.trawl.core.TextFiles;
@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Streams a text input ({@code -}, plain or gzipped, via {@link TextFiles#openStream}) as lines of
- * whitespace-separated byte fields, without allocating per line. Used by the run and qrels readers,
- * whose inputs reach millions of lines. A leading UTF-8 BOM is dropped; {@code \r} counts as
+ * whitespace-separated byte fields, without allocating per line. Used by the run reader
+ * ({@link RunReader}) and the qrels reader ({@code eval.Qrels}), whose inputs reach millions of lines. A leading UTF-8 BOM is dropped; {@code \r} counts as
  * whitespace (CRLF files work).
  *
  * <p>Only the first {@code keep} fields of a line are held; whatever follows them is read and
@@ -21,12 +21,12 @@ import java.nio.charset.StandardCharsets;
  * {@code #} is skipped unless the line before it was such a comment (trec_eval then reads it as a
  * judgment), and a blank line is malformed.
  */
-final class ByteLines implements AutoCloseable {
+public final class ByteLines implements AutoCloseable {
   /** The file kinds, whose blank-line and comment rules differ. */
-  enum Syntax { RUN, QRELS }
+  public enum Syntax { RUN, QRELS }
 
   /** The most the kept fields of one line may take (ids and a run tag; this bounds memory). */
-  static final int MAX_KEPT_BYTES = 64 << 20;
+  public static final int MAX_KEPT_BYTES = 64 << 20;
 
   private final String name;
   private final InputStream in;
@@ -46,12 +46,16 @@ final class ByteLines implements AutoCloseable {
   private boolean previousWasComment;
 
   /** Field boundaries of the current line: field i is buf[fieldStart[i], fieldEnd[i]). */
-  final int[] fieldStart;
-  final int[] fieldEnd;
+  private final int[] fieldStart;
+  private final int[] fieldEnd;
   /** Fields on the current line, counting at most {@code keep + 1} (more than kept). */
-  int fieldCount;
+  private int fieldCount;
 
-  ByteLines(String name, Syntax syntax, int keep) {
+  /**
+   * Opens {@code name} ({@code -}, plain or gzipped) keeping the first {@code keep} fields of each
+   * line.
+   */
+  public ByteLines(String name, Syntax syntax, int keep) {
     this.name = name;
     this.syntax = syntax;
     this.keep = keep;
@@ -60,25 +64,40 @@ final class ByteLines implements AutoCloseable {
     this.in = TextFiles.openStream(name);
   }
 
-  String name() {
+  public String name() {
     return name;
   }
 
-  long lineNumber() {
+  public long lineNumber() {
     return lineNumber;
   }
 
-  byte[] buffer() {
+  public byte[] buffer() {
     return buf;
   }
 
+  /** Fields on the current line, counting at most {@code keep + 1} (see {@link #hasMoreFields()}). */
+  public int fieldCount() {
+    return fieldCount;
+  }
+
+  /** Where field {@code i} of the current line starts in {@link #buffer()}. */
+  public int fieldStart(int i) {
+    return fieldStart[i];
+  }
+
+  /** Where field {@code i} of the current line ends (exclusive) in {@link #buffer()}. */
+  public int fieldEnd(int i) {
+    return fieldEnd[i];
+  }
+
   /** True when the current line has fields beyond the kept ones. */
-  boolean hasMoreFields() {
+  public boolean hasMoreFields() {
     return fieldCount > keep;
   }
 
   /** Advances to the next line that holds data (see the class comment); false at end of input. */
-  boolean next() {
+  public boolean next() {
     while (true) {
       if (tailFrom >= 0) {
         dropTail();
@@ -289,20 +308,20 @@ final class ByteLines implements AutoCloseable {
     return c == ' ' || c == '\t' || c == '\r' || c == 0x0b || c == 0x0c;
   }
 
-  String field(int i) {
+  public String field(int i) {
     return new String(buf, fieldStart[i], fieldEnd[i] - fieldStart[i], StandardCharsets.UTF_8);
   }
 
-  int fieldLength(int i) {
+  public int fieldLength(int i) {
     return fieldEnd[i] - fieldStart[i];
   }
 
-  InputException error(String problem) {
+  public InputException error(String problem) {
     return new InputException(name, lineNumber, problem);
   }
 
   /** Parses field i as a long integer (optional sign); error naming the line if not one. */
-  long parseLong(int i, String what) {
+  public long parseLong(int i, String what) {
     int s = fieldStart[i];
     int e = fieldEnd[i];
     boolean neg = false;
@@ -334,7 +353,7 @@ final class ByteLines implements AutoCloseable {
    * valid number): a fast exact path for plain decimals with at most 15 significant digits, and
    * {@link Double#parseDouble} for everything else.
    */
-  double parseDouble(int i, String what) {
+  public double parseDouble(int i, String what) {
     int s = fieldStart[i];
     int e = fieldEnd[i];
     int k = s;

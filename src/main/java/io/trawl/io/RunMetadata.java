@@ -1,7 +1,9 @@
-package io.trawl.core;
+package io.trawl.io;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.trawl.core.AtomicOutput;
+import io.trawl.core.Machine;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.trawl.search;
+package io.trawl.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trawl.core.InputException;
 import io.trawl.core.Query;
-import io.trawl.core.TopicsAndQrels;
 import io.trawl.core.TrawlException;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.trawl.rerank;
+package io.trawl.io;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,6 +13,7 @@ import io.trawl.core.InputException;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.TextFiles;
+import io.trawl.corpus.Corpus;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PushbackReader;
@@ -32,8 +33,8 @@ import java.util.Set;
  * <ul>
  *   <li>RankLLM: one object per query, {@code {"query": {"text", "qid"}, "candidates": [{"docid",
  *       "score", "doc": {"contents"}}]}}, as JSONL (one object a line) or as a JSON list. The text is
- *       {@code doc.contents}, else {@code doc.title + " " + doc.text}, else {@code doc.text} or
- *       {@code doc.segment}.
+ *       {@code doc.contents}, else {@code doc.title} and {@code doc.text} (or {@code doc.segment})
+ *       joined as corpus documents are ({@link Corpus#joinTitle}).
  *   <li>The older RankGPT / RankLLM "retrieve results" JSON list,
  *       {@code [{"query": "...", "hits": [{"content", "qid", "docid", "rank", "score"}]}]}.
  * </ul>
@@ -208,7 +209,10 @@ public final class CandidateFiles {
     return checked(file, line, new Query(qid, text), list);
   }
 
-  /** The text of a RankLLM {@code doc} object. */
+  /**
+   * The text of a RankLLM {@code doc} object: {@code contents}, else title and {@code text} (or
+   * {@code segment}) joined by the corpus rule ({@link Corpus#joinTitle}).
+   */
   static String docText(JsonNode doc) {
     if (doc.isTextual()) {
       return doc.asText();
@@ -216,13 +220,13 @@ public final class CandidateFiles {
     if (doc.path("contents").isTextual()) {
       return doc.path("contents").asText();
     }
-    String title = doc.path("title").isTextual() ? doc.path("title").asText().strip() : "";
+    String title = doc.path("title").isTextual() ? doc.path("title").asText() : "";
     String text = doc.path("text").isTextual() ? doc.path("text").asText()
         : doc.path("segment").isTextual() ? doc.path("segment").asText() : null;
     if (text == null) {
-      return title.isEmpty() ? null : title;
+      return title.trim().isEmpty() ? null : title.trim();
     }
-    return title.isEmpty() ? text : title + " " + text;
+    return Corpus.joinTitle(title, text);
   }
 
   private static QueryCandidates parseRetrieveResults(String file, long line, JsonNode n) {

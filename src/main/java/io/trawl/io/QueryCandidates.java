@@ -1,4 +1,4 @@
-package io.trawl.rerank;
+package io.trawl.io;
 
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;

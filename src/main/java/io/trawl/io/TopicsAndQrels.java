@@ -1,5 +1,8 @@
-package io.trawl.core;
+package io.trawl.io;
 
+import io.trawl.core.InputException;
+import io.trawl.core.Registry;
+import io.trawl.core.TrawlException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
