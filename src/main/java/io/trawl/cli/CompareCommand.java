@@ -123,6 +123,7 @@ public final class CompareCommand implements Callable<Integer> {
     Comparison.Settings s = new Comparison.Settings(t, c, alpha, trials, seed, w);
     Qrels q = Qrels.resolve(qrels);
     List<RunTable> rs = new ArrayList<>();
+    runs = io.trawl.io.RunMetadata.runsOnly(runs);
     for (String r : runs) {
       rs.add(RunReader.read(r, RunReader.Mode.STRICT));
     }

@@ -109,6 +109,7 @@ public final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AtomicOutput.check(output);
+    runs = io.trawl.io.RunMetadata.runsOnly(runs);
     List<Measure> ms = Measure.parseAll(measures.isEmpty() ? List.of("official") : measures);
     EvalOptions options = new EvalOptions(level, complete,
         maxDocs == null ? Long.MAX_VALUE : maxDocs, judgedOnly, parseVersion(version), numDocsInColl);

@@ -61,6 +61,7 @@ public final class FuseCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     AtomicOutput.check(output);
+    runs = io.trawl.io.RunMetadata.runsOnly(runs);
     if (method == MethodName.rrf && norm != null && norm != NormName.none) {
       throw TrawlException.invalid("--norm does not apply to rrf (it uses ranks)");
     }

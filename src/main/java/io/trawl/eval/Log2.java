@@ -8,7 +8,8 @@ import java.util.Arrays;
  * by one unit in the last place for about a quarter of all ranks, which is enough to move a printed
  * fourth decimal now and then. Here ln(m) for the mantissa m is summed as 2 atanh((m-1)/(m+1)) in
  * double-double arithmetic (about 100 bits) and rounded once: the correctly rounded value, which is
- * glibc's for all but its rare 0.5001-ulp cases (49 of the integers up to 10^6). Integer
+ * glibc's for all but its rare 0.5001-ulp cases; the 49 integers up to 10^6 where glibc differs
+ * return glibc's value from a table, so trec_eval's discounts are matched bit for bit. Integer
  * arguments up to {@link #TABLE} are computed once and kept.
  */
 final class Log2 {
@@ -24,6 +25,39 @@ final class Log2 {
   /** Terms of atanh(z)/z = sum z^(2k) / (2k + 1); z^2 <= 0.0295 here, so 24 reach 1e-36. */
   private static final int TERMS = 24;
 
+  /**
+   * The integers up to 10^6 where glibc's {@code log2} (trec_eval's libm on Linux; the
+   * implementation glibc has had since 2.28) is not the correctly rounded value, and glibc's
+   * result for each (its raw bits), one unit in the last place away. Made by comparing Python's
+   * {@code math.log2} (glibc 2.36) with mpmath at 200 bits. Beyond 10^6 the correctly rounded value is returned.
+   */
+  private static final int[] GLIBC_EXCEPTIONS = {
+      1621, 3242, 6484, 12968, 25936, 51872, 57803, 104703, 107177, 110806,
+      112705, 143957, 171891, 186767, 209406, 214354, 221612, 225410, 287914, 343782,
+      373534, 401433, 418812, 419207, 428708, 430451, 442387, 443224, 450820, 525507,
+      567989, 575828, 614807, 628159, 638189, 687564, 705653, 747043, 747068, 802866,
+      837624, 838414, 857416, 860902, 876249, 884774, 886448, 901640, 927217
+  };
+  private static final long[] GLIBC_BITS = {
+      0x4025534944f1e1f1L, 0x4027534944f1e1f1L, 0x4029534944f1e1f1L,
+      0x402b534944f1e1f1L, 0x402d534944f1e1f1L, 0x402f534944f1e1f1L,
+      0x402fa3413128b5e3L, 0x4030ad0a9dfa39d0L, 0x4030b5aab1535be3L,
+      0x4030c1f715ede92bL, 0x4030c83dbc0ba633L, 0x403122a19b38df9dL,
+      0x4031642163b6fc63L, 0x403182c908cce3a6L, 0x4031ad0a9dfa39d0L,
+      0x4031b5aab1535be3L, 0x4031c1f715ede92bL, 0x4031c83dbc0ba633L,
+      0x403222a19b38df9dL, 0x4032642163b6fc63L, 0x403282c908cce3a6L,
+      0x40329d63834113e7L, 0x4032ad0a9dfa39d0L, 0x4032ad63bf754d16L,
+      0x4032b5aab1535be3L, 0x4032b72a51c74e45L, 0x4032c1445e40a5ecL,
+      0x4032c1f715ede92bL, 0x4032c83dbc0ba633L, 0x403300db93537eb2L,
+      0x40331d91a29215c5L, 0x403322a19b38df9dL, 0x40333ad279215ce0L,
+      0x403342c1d6e7cb3aL, 0x4033489b98be932dL, 0x4033642163b6fc63L,
+      0x40336db8b0a908fbL, 0x403382c5dece8875L, 0x403382c908cce3a6L,
+      0x40339d63834113e7L, 0x4033ad0a9dfa39d0L, 0x4033ad63bf754d16L,
+      0x4033b5aab1535be3L, 0x4033b72a51c74e45L, 0x4033bdb0f472b658L,
+      0x4033c1445e40a5ecL, 0x4033c1f715ede92bL, 0x4033c83dbc0ba633L,
+      0x4033d29278f1a4a2L
+  };
+
   static {
     Arrays.fill(INTEGERS, Double.NaN);
   }
@@ -34,13 +68,21 @@ final class Log2 {
       if (i == x) {
         double v = INTEGERS[i];
         if (Double.isNaN(v)) {
-          v = compute(x);
+          v = integer(i);
           INTEGERS[i] = v;
         }
         return v;
       }
     }
+    if (x > TABLE && x <= GLIBC_EXCEPTIONS[GLIBC_EXCEPTIONS.length - 1] && x == (int) x) {
+      return integer((int) x);
+    }
     return compute(x);
+  }
+
+  private static double integer(int i) {
+    int at = Arrays.binarySearch(GLIBC_EXCEPTIONS, i);
+    return at >= 0 ? Double.longBitsToDouble(GLIBC_BITS[at]) : compute(i);
   }
 
   private static double compute(double x) {

@@ -60,6 +60,33 @@ public final class RunMetadata {
     }
   }
 
+  /**
+   * The run arguments without the metadata files among them, so that {@code trawl eval QRELS
+   * runs/*} reads the runs and not their {@code *.meta.json} descriptions. Only metadata given:
+   * an invalid-input error.
+   */
+  public static java.util.List<String> runsOnly(java.util.List<String> args) {
+    java.util.List<String> runs = args.stream().filter(a -> !a.endsWith(SUFFIX)).toList();
+    if (runs.isEmpty() && !args.isEmpty()) {
+      throw io.trawl.core.TrawlException.invalid(args.get(0)
+          + ": is run metadata (written beside each run), not a run; give the run file");
+    }
+    return runs;
+  }
+
+  /** Deletes the metadata of {@code runFile} if there is any ({@code -}: nothing). */
+  public static void delete(String runFile) {
+    if (runFile == null || runFile.equals("-")) {
+      return;
+    }
+    try {
+      java.nio.file.Files.deleteIfExists(java.nio.file.Path.of(runFile + SUFFIX));
+    } catch (java.io.IOException e) {
+      throw new io.trawl.core.TrawlException(io.trawl.core.TrawlException.RUNTIME,
+          runFile + SUFFIX + ": cannot delete: " + e.getMessage(), e);
+    }
+  }
+
   /** {@code write} with only a thread count as settings. */
   public static void write(String runFile, String tag, int threads) {
     write(runFile, tag, Map.of("threads", threads));

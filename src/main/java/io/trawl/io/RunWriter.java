@@ -167,10 +167,13 @@ public final class RunWriter implements AutoCloseable {
   }
 
   /**
-   * Flushes and moves the file into place (a no-op rename for stdout), then writes the run's
-   * {@link RunMetadata} beside it.
+   * Removes an earlier run's metadata, flushes and moves the file into place (a no-op rename for
+   * stdout), then writes the run's {@link RunMetadata} beside it: a crash in between leaves a run
+   * without a description, never with another run's.
    */
   public void commit() {
+    // an old description must never sit beside a new run: gone before the run moves into place
+    RunMetadata.delete(name);
     out.commit();
     RunMetadata.write(name, tag, settings);
   }

@@ -43,6 +43,8 @@ public final class EmbedReranker extends PointwiseReranker {
   private final String spec;
   private final Encoder encoder;
   private final int listwise;
+  private final int threads;
+  private final int batch;
   private final Map<String, float[]> byDocId;
   private final Map<String, float[]> byText = new HashMap<>();
 
@@ -50,8 +52,8 @@ public final class EmbedReranker extends PointwiseReranker {
     super("embed");
     String enc = p.getString("encoder", DEFAULT_ENCODER);
     this.listwise = p.getInt("listwise", 0);
-    int batch = p.getInt("batch", 32);
-    int threads = p.getInt("threads", 0);
+    this.batch = p.getInt("batch", 32);
+    this.threads = p.getInt("threads", 0);
     int maxLength = p.getInt("max-length", 0);
     String vectors = p.getString("vectors", null);
     p.requireEmpty("embed", "encoder", "listwise", "batch", "threads", "max-length", "vectors");
@@ -81,6 +83,15 @@ public final class EmbedReranker extends PointwiseReranker {
     return spec;
   }
 
+  @Override
+  public Map<String, Object> settings() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("engine", encoder.engine());
+    m.put("threads", threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+    m.put("batch", batch);
+    return m;
+  }
+
   public Encoder encoder() {
     return encoder;
   }
@@ -93,6 +104,20 @@ public final class EmbedReranker extends PointwiseReranker {
 
   @Override
   protected List<double[]> scoreAll(List<Query> queries, List<RankedList> lists) {
+    if (!encoder.exact()) {
+      // ONNX Runtime's int8 graphs quantise activations per batch: a document's vector depends on
+      // its batch companions. Each query's candidates are encoded as their own batch, with nothing
+      // kept from earlier queries, so a query's scores depend on its own input alone (and
+      // --resume gives the uninterrupted run's bytes).
+      byText.clear();
+      if (queries.size() > 1) {
+        List<double[]> out = new ArrayList<>(lists.size());
+        for (int i = 0; i < queries.size(); i++) {
+          out.add(scoreAll(List.of(queries.get(i)), List.of(lists.get(i))).get(0));
+        }
+        return out;
+      }
+    }
     // 1. document vectors: from the vector file, the cache, or one batched encode of the rest
     LinkedHashMap<String, Integer> toEncode = new LinkedHashMap<>();
     for (RankedList l : lists) {

@@ -150,10 +150,12 @@ public final class RerankJob {
     }
     long reranked = 0;
     double rerankSeconds = 0;
+    Map<String, Object> rerankerSettings = new LinkedHashMap<>();
     if (done.size() < in.queries.size()) {
       try (Reranker reranker = factory.apply(spec);
           FileChannel ch = work == null ? null
               : FileChannel.open(work, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+        rerankerSettings.putAll(reranker.settings());
         long t0 = System.nanoTime(); // after the model is loaded
         Progress progress = new Progress(err, todo, in.queries.size() - resumed);
         for (QueryCandidates q : in.queries) {
@@ -178,6 +180,7 @@ public final class RerankJob {
     RunWriter.Format fmt = format.equals("jsonl") ? RunWriter.Format.JSONL : RunWriter.Format.TREC;
     try (RunWriter w = RunWriter.open(opt.output(), fmt, opt.tag() != null ? opt.tag() : specText)) {
       w.setting("reranker", specText);
+      rerankerSettings.forEach(w::setting);
       for (QueryCandidates q : in.queries) {
         RankedList result = done.get(q.query().id());
         if (fmt == RunWriter.Format.JSONL) {

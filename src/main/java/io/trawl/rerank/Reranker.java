@@ -42,6 +42,14 @@ public interface Reranker extends AutoCloseable {
     return out;
   }
 
+  /**
+   * What decides how (not what) this reranker computes and its spec does not show, e.g. the engine
+   * and thread count; recorded in the run's metadata ({@code RUN.meta.json}). Empty by default.
+   */
+  default java.util.Map<String, Object> settings() {
+    return java.util.Map.of();
+  }
+
   @Override
   default void close() {}
 }

@@ -72,6 +72,17 @@ class EvalCommandTest {
     assertTrue(j.out().contains("\"P@1\" : 1.0"), j.out());
   }
 
+  /** {@code trawl eval QRELS runs/*} sees each run's RUN.meta.json too: it is not a run. */
+  @Test
+  void runMetadataAmongTheRunsIsSkipped() throws Exception {
+    Path meta = tmp.resolve("run.txt.meta.json");
+    Files.writeString(meta, "{\"run\":\"run.txt\",\"tag\":\"t\"}\n");
+    Result r = exec("eval", "-m", "map", qrels.toString(), run.toString(), meta.toString());
+    assertEquals(0, r.code(), r.err());
+    assertEquals("map                   \tall\t1.0000\n", r.out());
+    expectInvalid("is run metadata", "eval", "-m", "map", qrels.toString(), meta.toString());
+  }
+
   @Test
   void malformedRunLine() throws Exception {
     Files.writeString(run, "q1 Q0 d1 1 2.0 t\nq1 Q0 d2\n");

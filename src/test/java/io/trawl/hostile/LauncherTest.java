@@ -91,4 +91,48 @@ class LauncherTest {
     assertFalse(a.contains("-XX:MaxRAMPercentage=50"), a.toString());
     assertTrue(a.contains("--version"), a.toString());
   }
+
+  /**
+   * A first build on a fresh machine: Maven's offline attempt fails with "[ERROR] Non-resolvable
+   * import POM" lines (the dependencies are not there yet); the launcher must not show them, but
+   * say in one line that it downloads, build online, and run. A stand-in {@code mvn} plays both
+   * attempts; a stand-in {@code java} records its arguments.
+   */
+  @Test
+  void aFirstBuildShowsNoOfflineErrors() throws Exception {
+    Path root = tmp.resolve("trawl");
+    Files.createDirectories(root.resolve("bin"));
+    Files.createDirectories(root.resolve("src/main"));
+    for (String s : List.of("trawl", "find-java")) {
+      Files.copy(Path.of("bin", s), root.resolve("bin").resolve(s));
+    }
+    Files.writeString(root.resolve("pom.xml"), "<project/>");
+    Path fakeBin = Files.createDirectories(tmp.resolve("path"));
+    Path calls = tmp.resolve("mvn-calls.txt");
+    Path mvn = fakeBin.resolve("mvn");
+    Files.writeString(mvn, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n"
+        + "case \" $* \" in *\" -o \"*) echo '[ERROR] Non-resolvable import POM: Cannot access central"
+        + " in offline mode'; echo '[ERROR] BUILD FAILURE' >&2; exit 1;; esac\n"
+        + "mkdir -p target && echo jar > target/trawl.jar\n");
+    Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path jdk = tmp.resolve("jdk");
+    Files.createDirectories(jdk.resolve("bin"));
+    Files.copy(Path.of(javaHome(), "release"), jdk.resolve("release"));
+    Path args = tmp.resolve("args.txt");
+    Path java = jdk.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in -version) exec '" + javaHome()
+        + "/bin/java' \"$@\";; esac; done\nprintf '%s\\n' \"$@\" > '" + args + "'\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Result r = bash("PATH='" + fakeBin + "':\"$PATH\" '" + root.resolve("bin/trawl") + "' --version",
+        Map.of("TRAWL_JAVA_HOME", jdk.toString(), "TRAWL_CACHE", tmp.resolve("cache").toString()));
+    assertEquals(0, r.code(), r.out() + r.err());
+    assertFalse((r.out() + r.err()).contains("[ERROR]"), r.out() + r.err());
+    assertTrue(r.err().contains("trawl: downloading dependencies from Maven Central (first build) ..."), r.err());
+    assertEquals(2, r.err().strip().lines().count(), r.err());
+    List<String> mvnCalls = Files.readAllLines(calls);
+    assertEquals(2, mvnCalls.size(), mvnCalls.toString());
+    assertTrue(mvnCalls.get(0).contains(" -o "), mvnCalls.toString());
+    assertFalse(mvnCalls.get(1).contains(" -o "), mvnCalls.toString());
+    assertTrue(Files.readAllLines(args).contains("--version"));
+  }
 }

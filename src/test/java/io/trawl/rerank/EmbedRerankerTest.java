@@ -103,6 +103,32 @@ class EmbedRerankerTest {
     }
   }
 
+  /**
+   * The int8 encoder quantises per batch; its document vectors must still not leak from one
+   * query to the next (the rerank --resume defect of issue 15), in one call or across calls.
+   */
+  @Test
+  void int8ScoresDoNotDependOnOtherQueries() {
+    RankedList q1 = new RankedList("q1", CANDS);
+    RankedList q2 = new RankedList("q2", List.of(CANDS.get(1), CANDS.get(4)));
+    Query query2 = new Query("q2", "plants and light");
+    Params int8 = new Params(Map.of("encoder", "bge-small-en-v1.5-q", "threads", "2"));
+    try (EmbedReranker seen = new EmbedReranker(int8);
+        EmbedReranker fresh = new EmbedReranker(new Params(Map.of("encoder", "bge-small-en-v1.5-q",
+            "threads", "2")))) {
+      RankedList alone = fresh.rerank(query2, q2);
+      List<RankedList> together = seen.rerankAll(List.of(QUERY, query2), List.of(q1, q2));
+      RankedList after = seen.rerank(query2, q2);
+      for (RankedList other : List.of(together.get(1), after)) {
+        assertEquals(alone, other);
+        for (int i = 0; i < alone.size(); i++) {
+          assertEquals(Double.doubleToRawLongBits(alone.get(i).score()),
+              Double.doubleToRawLongBits(other.get(i).score()), "candidate " + i);
+        }
+      }
+    }
+  }
+
   @Test
   void listwiseVariant() {
     try (EmbedReranker lw = new EmbedReranker(new Params(Map.of("listwise", "3", "threads", "2")))) {

@@ -28,7 +28,11 @@ public final class JinjaTemplate {
 
   /** Parses a template; a syntax error is a {@link JinjaException} with its line. */
   public static JinjaTemplate parse(String source) {
-    return new JinjaTemplate(Parser.parse(source));
+    try {
+      return new JinjaTemplate(Parser.parse(source));
+    } catch (StackOverflowError e) {
+      throw new JinjaException("template nests too deeply to parse");
+    }
   }
 
   /**
@@ -47,6 +51,11 @@ public final class JinjaTemplate {
         converted.put(k, v);
       }
     });
-    return Renderer.render(body, converted);
+    try {
+      return Renderer.render(body, converted);
+    } catch (StackOverflowError e) {
+      // jinja2 raises RecursionError here (a macro that calls itself without end)
+      throw new JinjaException("template recursion too deep (a macro calling itself without end?)");
+    }
   }
 }

@@ -52,4 +52,14 @@ class JinjaTemplateTest {
         () -> JinjaTemplate.parse("{% extends 'base.html' %}"));
     assertTrue(e3.getMessage().contains("not supported"), e3.getMessage());
   }
+
+  @Test
+  void endlessRecursionAndDeepNestingAreCleanErrors() {
+    JinjaTemplate loop = JinjaTemplate.parse("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}");
+    JinjaException e = assertThrows(JinjaException.class, () -> loop.render(Map.of()));
+    assertTrue(e.getMessage().contains("recursion"), e.getMessage());
+    String deep = "{{ " + "(".repeat(200_000) + "1" + ")".repeat(200_000) + " }}";
+    JinjaException e2 = assertThrows(JinjaException.class, () -> JinjaTemplate.parse(deep));
+    assertTrue(e2.getMessage().contains("nests too deeply"), e2.getMessage());
+  }
 }
