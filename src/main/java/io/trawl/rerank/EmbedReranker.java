@@ -34,8 +34,9 @@ import java.util.Map;
  * corpus (same encoder), used instead of re-encoding known doc ids. Candidates must carry text
  * unless their vectors are in that file (the top {@code listwise} always need it). The canonical
  * spec ({@link #spec()}) is {@code embed(encoder=NAME,listwise=K,max-length=N)} with the effective
- * values ({@code max-length} the encoder's own unless overridden); batch, threads and the vector
- * file only decide the speed.
+ * values ({@code max-length} the encoder's own unless overridden), plus {@code batch=B} on ONNX
+ * Runtime (int8 encoders), where the batch decides the vectors; threads, the vector file and, on
+ * the exact engine, the batch only decide the speed.
  */
 public final class EmbedReranker extends PointwiseReranker {
   public static final String DEFAULT_ENCODER = "bge-small-en-v1.5";
@@ -72,10 +73,12 @@ public final class EmbedReranker extends PointwiseReranker {
     }
     this.byDocId = known;
     this.encoder = Encoders.open(enc, new EncoderOptions(batch, threads, maxLength));
-    // what decides the scores; batch, threads and the vector file (a cache of the same encoder's
-    // vectors) only decide how fast they come
+    // what decides the scores; threads and the vector file (a cache of the same encoder's vectors)
+    // only decide how fast they come, and so does batch on the exact engine; on ONNX Runtime a
+    // document's vector depends on its batch companions (int8 quantises per batch)
     this.spec = Spec.builder("embed").put("encoder", encoder.name()).put("listwise", listwise)
-        .put("max-length", encoder.maxLength()).toString();
+        .put("max-length", encoder.maxLength()).put("batch", encoder.exact() ? null : Integer.toString(batch))
+        .toString();
   }
 
   @Override

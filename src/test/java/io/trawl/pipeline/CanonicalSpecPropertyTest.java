@@ -160,7 +160,7 @@ class CanonicalSpecPropertyTest {
             p.put("threads", "1");
             return p;
           }, 8),
-      "embed", new Entry(List.of("encoder", "listwise", "max-length"), Set.of(), r -> {
+      "embed", new Entry(List.of("encoder", "listwise", "max-length", "batch"), Set.of(), r -> {
         Map<String, String> p = new LinkedHashMap<>();
         maybe(r, p, "encoder", pick(r, List.of("bge-small-en-v1.5-q", "all-minilm-l6-v2-q")));
         maybe(r, p, "listwise", integer(r, 0, 10));
@@ -329,7 +329,7 @@ class CanonicalSpecPropertyTest {
         + "gamma=0,useNegative=false,model=bm25,k1=0.9,b=0.4)", retrieverSpec("rocchio", Map.of()));
     assertEquals("monot5(model=" + t5 + ",batch=8,max-length=512,device=cpu,dtype=float32,true-id=1176,"
         + "false-id=6136,passage-words=0,passage-stride=0)", rerankerSpec("monot5", Map.of("model", t5)));
-    assertEquals("embed(encoder=bge-small-en-v1.5-q,listwise=0,max-length=512)",
+    assertEquals("embed(encoder=bge-small-en-v1.5-q,listwise=0,max-length=512,batch=32)",
         rerankerSpec("embed", Map.of("encoder", "bge-small-en-v1.5-q")));
     assertEquals("rankgpt(backend=openai,model=m,base-url=http://127.0.0.1:9/v1,template=rankgpt,window=20,"
         + "stride=10,depth=100,words=300,max-tokens=0)",

@@ -129,6 +129,21 @@ class EmbedRerankerTest {
     }
   }
 
+  /**
+   * On ONNX Runtime (the int8 encoder) a document's vector depends on its batch companions, so the
+   * batch size decides the scores and is in the canonical spec; on the exact engine it is not.
+   */
+  @Test
+  void batchIsInTheCanonicalSpecOnlyWhereItDecidesTheScores() {
+    try (EmbedReranker int8 = new EmbedReranker(new Params(Map.of("encoder", "bge-small-en-v1.5-q",
+        "batch", "4", "threads", "2")))) {
+      assertEquals("embed(encoder=bge-small-en-v1.5-q,listwise=0,max-length=512,batch=4)", int8.spec());
+    }
+    try (EmbedReranker exact = new EmbedReranker(new Params(Map.of("batch", "4", "threads", "2")))) {
+      assertEquals("embed(encoder=bge-small-en-v1.5,listwise=0,max-length=512)", exact.spec());
+    }
+  }
+
   @Test
   void listwiseVariant() {
     try (EmbedReranker lw = new EmbedReranker(new Params(Map.of("listwise", "3", "threads", "2")))) {
