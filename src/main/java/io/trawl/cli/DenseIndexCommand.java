@@ -1,5 +1,7 @@
 package io.trawl.cli;
 
+import io.trawl.core.TrawlException;
+import io.trawl.core.VectorFile;
 import io.trawl.corpus.Corpora;
 import io.trawl.corpus.CorpusTexts;
 import io.trawl.index.dense.DenseIndexMetadata;
@@ -7,8 +9,6 @@ import io.trawl.index.dense.DenseIndexer;
 import io.trawl.model.encoder.Encoder;
 import io.trawl.model.encoder.EncoderConfig;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.model.encoder.VectorFile;
-import io.trawl.core.TrawlException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -76,7 +76,8 @@ public final class DenseIndexCommand implements Callable<Integer> {
     Vectors v = input.corpus != null ? encodeCorpus(err) : readVectors();
     String source = input.corpus != null ? input.corpus : input.vectors.toString();
     long t0 = System.nanoTime();
-    DenseIndexMetadata meta = DenseIndexer.build(v.file(), v.config(), opts, index, source);
+    DenseIndexMetadata meta = DenseIndexer.build(v.file(), v.config().name(), v.config().family(), opts,
+        index, source);
     err.printf("dense-index: %d vectors (dim %d, %s, %s) in %.1f s -> %s%n", meta.documents(),
         meta.dimension(), meta.encoder(), flat ? "flat" : "hnsw m=" + m + " ef-construction=" + efConstruction,
         (System.nanoTime() - t0) / 1e9, index);

@@ -1,10 +1,10 @@
 package io.trawl.cli;
 
+import io.trawl.core.VectorFile;
 import io.trawl.corpus.Corpora;
 import io.trawl.corpus.CorpusTexts;
 import io.trawl.model.encoder.Encoder;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.model.encoder.VectorFile;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

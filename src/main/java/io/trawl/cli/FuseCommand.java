@@ -1,6 +1,7 @@
 package io.trawl.cli;
 
 import io.trawl.core.Run;
+import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.eval.fusion.Fusion;
 import io.trawl.io.RunReader;
@@ -60,14 +61,19 @@ public final class FuseCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     runs = io.trawl.io.RunMetadata.runsOnly(runs);
-    Fusion.Method m = Fusion.Method.valueOf(method.name().toUpperCase(java.util.Locale.ROOT));
-    Fusion.Norm n = norm != null ? Fusion.Norm.valueOf(norm.name().toUpperCase(java.util.Locale.ROOT))
-        : (m == Fusion.Method.RRF ? Fusion.Norm.NONE : Fusion.Norm.MINMAX);
-    if (m == Fusion.Method.RRF && norm != null && n != Fusion.Norm.NONE) {
+    if (method == MethodName.rrf && norm != null && norm != NormName.none) {
       throw TrawlException.invalid("--norm does not apply to rrf (it uses ranks)");
     }
-    double[] w = weights == null ? null : weights.stream().mapToDouble(Double::doubleValue).toArray();
-    Fusion.Settings s = new Fusion.Settings(m, n, k, w, depth, hits);
+    Spec.Builder b = Spec.builder(method.name());
+    if (method == MethodName.rrf) {
+      b.put("k", Double.toString(k)); // as text: the registry checks it (NaN is invalid input)
+    } else if (norm != null) {
+      b.put("norm", norm.name());
+    }
+    if (weights != null) {
+      b.put("weights", String.join(":", weights.stream().map(w -> Double.toString(w)).toList()));
+    }
+    Fusion.Settings s = Fusion.parse(b.put("depth", depth).put("hits", hits).build());
     List<Run> rs = new ArrayList<>();
     for (String r : runs) {
       rs.add(RunReader.readRun(r, RunReader.Mode.LENIENT));

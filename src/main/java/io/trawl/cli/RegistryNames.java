@@ -4,7 +4,7 @@ import io.trawl.corpus.Corpora;
 import io.trawl.eval.Measure;
 import io.trawl.io.TopicsAndQrels;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.registry.Rerankers;
 import io.trawl.search.Retrievers;
 import java.util.Collection;
 import java.util.Iterator;

@@ -3,6 +3,7 @@ package io.trawl.cli;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.rerank.RerankJob;
+import io.trawl.rerank.registry.Rerankers;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -78,8 +79,8 @@ public final class RerankCommand implements Callable<Integer> {
     String spec = withParam(withParam(reranker, "device", device), "dtype", dtype);
     RerankJob.Options o = new RerankJob.Options(spec, input, index, topics, depth, output.name(), format,
         work, resume, tag.given());
-    new RerankJob(o).run(logging.quiet() ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream())
-        : System.err);
+    new RerankJob(o, Rerankers.registry()::create).run(logging.quiet()
+        ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : System.err);
     return 0;
   }
 

@@ -23,7 +23,8 @@ import picocli.CommandLine;
     name = "run",
     mixinStandardHelpOptions = true,
     description = {
-      "Run a pipeline over topics and write a TREC run whose tag is the pipeline's canonical form.",
+      "Run a pipeline over topics and write a TREC run tagged with what its stages are: each",
+      "component's canonical spec (every parameter, defaults included) and effective depth.",
       "Stages are joined by '>>': first a retriever ('trawl list retrievers') or a list from a file",
       "(run(file=F) for a TREC run, candidates(file=F) for RankLLM JSON with texts), then rerankers.",
       "('trawl list rerankers'). '@k' on a retriever is its depth (default 1000), on a reranker",
@@ -79,7 +80,7 @@ public final class RunCommand implements Callable<Integer> {
     RunWriter.write(output.name(), RunWriter.Format.TREC, run, Map.of());
     PrintWriter err = logging.err();
     err.println(String.format(Locale.ROOT, "trawl: %s: %d queries, %d lines in %.1f s -> %s",
-        p, queries.size(), lines, (System.nanoTime() - t0) / 1e9, output.name()));
+        run.tag(), queries.size(), lines, (System.nanoTime() - t0) / 1e9, output.name()));
     err.flush();
     return 0;
   }

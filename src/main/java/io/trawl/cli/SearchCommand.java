@@ -6,6 +6,7 @@ import io.trawl.core.TrawlException;
 import io.trawl.index.Analyzers;
 import io.trawl.io.RunWriter;
 import io.trawl.io.Topics;
+import io.trawl.pipeline.Pipeline;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;
 import io.trawl.search.Retrievers;
@@ -126,7 +127,7 @@ public final class SearchCommand implements Callable<Integer> {
     try (LuceneIndex idx = LuceneIndex.open(index, expected);
         Retriever r = opener.open(idx, new SearchOptions(
             fieldMap != null ? fieldMap : idx.defaultFields(), removeQuery));
-        RunWriter w = RunWriter.open(output.name(), fmt, runTag.or(r.spec()))) {
+        RunWriter w = RunWriter.open(output.name(), fmt, runTag.or(Pipeline.retrieval(r.spec(), hits).tag()))) {
       SearchRun.Summary s = SearchRun.run(r, queries, hits, w, n,
           logging.progress() ? System.err : null);
       if (s.lines() == 0) {

@@ -7,13 +7,97 @@ import java.util.Objects;
 /**
  * One stage or measure spec: {@code name(key=value,...)@k}. Parameters and {@code @k} are optional.
  * Values may be double-quoted ({@code model="/a b/c"}) to hold {@code , ) ( @ >} or spaces; inside
- * quotes {@code \"} and {@code \\} escape. {@link #toString()} is canonical and parses back to an
- * equal spec: keys in the order given, values quoted only where needed.
+ * quotes {@code \"} and {@code \\} escape. {@link #toString()} parses back to an equal spec: keys
+ * in the order given, values quoted only where needed.
+ *
+ * <p>A component (retriever, reranker, fusion) states what it is with its <em>canonical</em> spec,
+ * made with {@link #builder(String)}: its declared parameters in declared order, each with its
+ * effective value (defaults included), numbers in {@link #number(double) one form}. Two components
+ * with equal canonical specs compute the same thing, and parsing a canonical spec makes an equal
+ * component.
  */
 public record Spec(String name, Map<String, String> params, Integer cutoff) {
   public Spec {
     Objects.requireNonNull(name, "name");
     params = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(params));
+  }
+
+  /** This spec with another {@code @k} (null: none). */
+  public Spec withCutoff(Integer k) {
+    return new Spec(name, params, k);
+  }
+
+  /** Starts a canonical spec; parameters keep the order in which they are added. */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /**
+   * A number in canonical form: the shortest decimal that parses back to the same double, without
+   * an exponent or trailing zeros ({@code 0.9}, {@code 1000}, {@code 0.0001}).
+   */
+  public static String number(double v) {
+    return plain(Double.toString(v));
+  }
+
+  /** A float parameter in canonical form: the shortest decimal that parses back to the same float. */
+  public static String number(float v) {
+    return plain(Float.toString(v));
+  }
+
+  private static String plain(String shortest) {
+    if (shortest.equals("NaN") || shortest.contains("Infinity")) {
+      throw new IllegalArgumentException("not a finite number: " + shortest);
+    }
+    java.math.BigDecimal d = new java.math.BigDecimal(shortest).stripTrailingZeros();
+    return d.signum() == 0 ? "0" : d.toPlainString();
+  }
+
+  /** Collects a component's effective parameters in its declared order. */
+  public static final class Builder {
+    private final String name;
+    private final Map<String, String> params = new LinkedHashMap<>();
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** Adds a text parameter; a null value (an optional parameter not given) is left out. */
+    public Builder put(String key, String value) {
+      if (value != null && params.put(key, value) != null) {
+        throw new IllegalStateException("parameter '" + key + "' added twice to " + name);
+      }
+      return this;
+    }
+
+    public Builder put(String key, int value) {
+      return put(key, Integer.toString(value));
+    }
+
+    public Builder put(String key, long value) {
+      return put(key, Long.toString(value));
+    }
+
+    public Builder put(String key, double value) {
+      return put(key, number(value));
+    }
+
+    public Builder put(String key, float value) {
+      return put(key, number(value));
+    }
+
+    public Builder put(String key, boolean value) {
+      return put(key, Boolean.toString(value));
+    }
+
+    public Spec build() {
+      return new Spec(name, params, null);
+    }
+
+    @Override
+    public String toString() {
+      return build().toString();
+    }
   }
 
   public Params paramsView() {

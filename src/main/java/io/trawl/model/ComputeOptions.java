@@ -70,6 +70,15 @@ public record ComputeOptions(String device, String dtype, int threads) {
     return Device.gpu(id);
   }
 
+  /**
+   * The device as {@link #resolveDevice()} finds it here, for canonical specs: {@code cpu} or
+   * {@code gpu:N} ({@code auto} and {@code gpu} are resolved).
+   */
+  public String effectiveDevice() {
+    Device d = resolveDevice();
+    return d.isGpu() ? "gpu:" + d.getDeviceId() : "cpu";
+  }
+
   /** The DJL data type for model weights and activations on {@code dev}. */
   public DataType resolveDataType(Device dev) {
     return switch (dtype) {

@@ -24,9 +24,9 @@ import java.util.regex.Pattern;
  * incoming candidates it reranks, and only those are passed on (so {@code @20} after {@code @100}
  * keeps 20).
  *
- * <p>{@link #toString()} is canonical ({@code " >> "} between canonical stages) and parses back to
- * an equal pipeline; it is the run tag of the run the pipeline makes. Syntax errors name the
- * 1-based column in the whole pipeline string.
+ * <p>{@link #toString()} ({@code " >> "} between stages) parses back to an equal pipeline. The tag
+ * of the run a pipeline makes is not what was written but what its components state: see
+ * {@link PipelineRunner}. Syntax errors name the 1-based column in the whole pipeline string.
  */
 public record Pipeline(List<Spec> stages) {
   /** Stage names that read a first-stage list from a file instead of retrieving. */
@@ -170,8 +170,18 @@ public record Pipeline(List<Spec> stages) {
   }
 
   /**
-   * The run tag: the canonical stages joined by {@code >>} without spaces (a run file's tag column
-   * is one token); parses back to this pipeline.
+   * The one-stage pipeline of a retriever searched to depth {@code hits}, e.g. {@code
+   * bm25(k1=0.9,b=0.4)@1000} from the retriever's canonical spec: what {@code trawl search} does, so
+   * its tag is the one {@code trawl run} gives the same experiment.
+   */
+  public static Pipeline retrieval(String retrieverSpec, int hits) {
+    return new Pipeline(List.of(Spec.parse(retrieverSpec).withCutoff(hits)));
+  }
+
+  /**
+   * The stages joined by {@code >>} without spaces (a run file's tag column is one token); parses
+   * back to this pipeline. The tag of a run is this string of the pipeline of canonical stages
+   * that {@link PipelineRunner} made.
    */
   public String tag() {
     StringBuilder sb = new StringBuilder();

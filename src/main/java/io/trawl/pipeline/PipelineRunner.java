@@ -9,7 +9,7 @@ import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.rerank.IndexDocTexts;
 import io.trawl.rerank.Reranker;
-import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.registry.Rerankers;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;
 import io.trawl.search.Retrievers;
@@ -28,7 +28,13 @@ import java.util.concurrent.Future;
  * Runs a {@link Pipeline} over topics: the first stage retrieves (from a Lucene index) or reads a
  * list per query from a file; each reranker stage reranks the top {@code @k} of what it receives
  * and passes only those on. Candidates without text get it from the index's stored raw document
- * before the first reranker. The run's tag is the pipeline's canonical string.
+ * before the first reranker.
+ *
+ * <p>The run's tag is the composition of what the components state: each stage as its instantiated
+ * retriever or reranker gives its canonical spec ({@link Retriever#spec()}, {@link Reranker#spec()}:
+ * every parameter that decides the result, defaults included), with the stage's effective depth as
+ * {@code @k}. So {@code bm25@100}, {@code bm25(b=0.40,k1=0.90)@100} and {@code trawl search --hits
+ * 100} all tag {@code bm25(k1=0.9,b=0.4)@100}, and the tag, run as a pipeline, repeats the run.
  */
 public final class PipelineRunner {
   /** Hits of a retriever stage without {@code @k} (Anserini's default). */
@@ -83,19 +89,25 @@ public final class PipelineRunner {
       if (ctx.index() != null) {
         index = LuceneIndex.open(ctx.index(), null);
       }
-      List<RankedList> lists = firstStage(pipeline.source(), queries, ctx, index);
-      List<Spec> stages = pipeline.rerankers();
-      if (!stages.isEmpty()) {
+      List<Spec> canonical = new ArrayList<>(); // each stage as its component states it
+      Stage stage = firstStage(pipeline.source(), queries, ctx, index);
+      canonical.add(stage.canonical());
+      List<RankedList> lists = stage.lists();
+      if (!pipeline.rerankers().isEmpty()) {
         lists = withTexts(lists, index, pipeline.source());
       }
-      for (Spec stage : stages) {
-        lists = rerank(stage, queries, lists, rerankers);
+      Integer depth = stage.canonical().cutoff();
+      for (Spec s : pipeline.rerankers()) {
+        stage = rerank(s, depth, queries, lists, rerankers);
+        canonical.add(stage.canonical());
+        lists = stage.lists();
+        depth = stage.canonical().cutoff();
       }
       Map<String, RankedList> byQuery = new LinkedHashMap<>();
       for (RankedList l : lists) {
         byQuery.put(l.queryId(), l);
       }
-      return new Run(pipeline.tag(), byQuery);
+      return new Run(new Pipeline(canonical).tag(), byQuery);
     } finally {
       if (index != null) {
         index.close();
@@ -103,10 +115,18 @@ public final class PipelineRunner {
     }
   }
 
-  private static List<RankedList> firstStage(Spec source, List<Query> queries, Context ctx,
-      LuceneIndex index) {
+  /**
+   * What a stage gave: its lists and its canonical spec, with the effective {@code @k} (the depth
+   * of its lists; none when unknown, as for a file source without {@code @k}).
+   */
+  private record Stage(Spec canonical, List<RankedList> lists) {}
+
+  private static Stage firstStage(Spec source, List<Query> queries, Context ctx, LuceneIndex index) {
     if (Pipeline.FILE_SOURCES.contains(source.name().toLowerCase(java.util.Locale.ROOT))) {
-      return FileSources.read(source, queries);
+      Spec canonical = Spec.builder(source.name().toLowerCase(java.util.Locale.ROOT))
+          .put("file", source.params().get("file")).put("format", source.params().get("format")).build()
+          .withCutoff(source.cutoff());
+      return new Stage(canonical, FileSources.read(source, queries));
     }
     if (index == null) {
       throw TrawlException.invalid("pipeline stage '" + source + "' retrieves from an index: give --index");
@@ -116,7 +136,8 @@ public final class PipelineRunner {
     SearchOptions search = new SearchOptions(ctx.fields() != null ? ctx.fields() : index.defaultFields(),
         ctx.removeQuery());
     try (Retriever retriever = Retrievers.open(model.toString(), index, search)) {
-      return retrieveAll(retriever, queries, k, ctx.threads());
+      return new Stage(Spec.parse(retriever.spec()).withCutoff(k),
+          retrieveAll(retriever, queries, k, ctx.threads()));
     }
   }
 
@@ -183,9 +204,16 @@ public final class PipelineRunner {
     }
   }
 
-  private static List<RankedList> rerank(Spec stage, List<Query> queries, List<RankedList> lists,
+  /**
+   * Reranks the top {@code @k} of each list. The stage's effective {@code @k} is the smaller of its
+   * own and the incoming depth ({@code bm25@100 >> monot5} reranks 100, as {@code monot5@100} and
+   * {@code monot5@1000} do), so equal experiments get equal tags.
+   */
+  private static Stage rerank(Spec stage, Integer depth, List<Query> queries, List<RankedList> lists,
       Registry<Reranker> rerankers) {
     Spec model = new Spec(stage.name(), stage.params(), null);
+    Integer k = stage.cutoff() == null ? depth : depth == null ? stage.cutoff()
+        : Integer.valueOf(Math.min(stage.cutoff(), depth));
     List<RankedList> inputs = new ArrayList<>(lists.size());
     for (RankedList l : lists) {
       inputs.add(stage.cutoff() != null ? l.top(stage.cutoff()) : l);
@@ -199,7 +227,7 @@ public final class PipelineRunner {
               + " (trec_eval would re-sort them)");
         }
       }
-      return out;
+      return new Stage(Spec.parse(reranker.spec()).withCutoff(k), out);
     }
   }
 }

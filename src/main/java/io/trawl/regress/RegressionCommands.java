@@ -92,12 +92,11 @@ public final class RegressionCommands {
         Pipeline p = Pipeline.parse(expanded);
         List<String> cmd = new ArrayList<>();
         if (p.rerankers().isEmpty() && !p.sourceIsFile() && index != null) {
-          // a plain retriever: trawl search, with the pipeline as run tag so the files agree
+          // a plain retriever: trawl search, which tags its run as trawl run tags the pipeline
           Spec s = p.source();
           cmd.addAll(List.of("trawl", "search", "--index", index, "--topics",
               topicsArg(ts.topics().value(), roots), "--retriever", new Spec(s.name(), s.params(), null).toString(),
-              "--hits", Integer.toString(s.cutoff() != null ? s.cutoff() : PipelineRunner.DEFAULT_HITS),
-              "--run-tag", p.tag()));
+              "--hits", Integer.toString(s.cutoff() != null ? s.cutoff() : PipelineRunner.DEFAULT_HITS)));
         } else {
           cmd.addAll(List.of("trawl", "run", "--pipeline", expanded));
           if (index != null) {

@@ -118,11 +118,11 @@ public final class RegressionRunner {
       for (Map.Entry<String, Pipeline> e : pr.pipelines().entrySet()) {
         String topicSet = e.getKey();
         Pipeline pipeline = e.getValue();
-        tag = tag == null ? pipeline.toString() : tag;
         List<Query> queries = topicsCache.computeIfAbsent(topicSet, k -> Topics.read(plan.topics().get(k)));
         say("run %s on %s (%d queries): %s", rs.name().value(), topicSet, queries.size(), pipeline);
         Run run = PipelineRunner.run(pipeline, queries,
             new PipelineRunner.Context(plan.indexDir(), plan.fields(), plan.removeQuery(), threads));
+        tag = tag == null ? run.tag() : tag;
         Path out = env.runsDir().resolve(RegressionPlan.runFileName(plan.spec().name().value(),
             rs.name().value(), topicSet));
         RunWriter.write(out.toString(), RunWriter.Format.TREC, run, Map.of());

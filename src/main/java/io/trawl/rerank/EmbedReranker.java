@@ -4,11 +4,12 @@ import io.trawl.core.Candidate;
 import io.trawl.core.Params;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
+import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
+import io.trawl.core.VectorFile;
 import io.trawl.model.encoder.EncoderOptions;
 import io.trawl.model.encoder.Encoders;
 import io.trawl.model.encoder.Encoder;
-import io.trawl.model.encoder.VectorFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,9 +32,13 @@ import java.util.Map;
  * <p>Spec: {@code embed(encoder=bge-small-en-v1.5,listwise=0,batch=32,threads=0,max-length=0,
  * vectors=FILE)}; {@code vectors} is an optional vector file from {@code trawl encode} of the
  * corpus (same encoder), used instead of re-encoding known doc ids. Candidates must carry text
- * unless their vectors are in that file.
+ * unless their vectors are in that file (the top {@code listwise} always need it). The canonical
+ * spec ({@link #spec()}) is {@code embed(encoder=NAME,listwise=K,max-length=N)} with the effective
+ * values ({@code max-length} the encoder's own unless overridden), plus {@code batch=B} on ONNX
+ * Runtime (int8 encoders), where the batch decides the vectors; threads, the vector file and, on
+ * the exact engine, the batch only decide the speed.
  */
-public final class EmbedReranker implements Reranker {
+public final class EmbedReranker extends PointwiseReranker {
   public static final String DEFAULT_ENCODER = "bge-small-en-v1.5";
 
   private final String spec;
@@ -45,6 +50,7 @@ public final class EmbedReranker implements Reranker {
   private final Map<String, float[]> byText = new HashMap<>();
 
   public EmbedReranker(Params p) {
+    super("embed");
     String enc = p.getString("encoder", DEFAULT_ENCODER);
     this.listwise = p.getInt("listwise", 0);
     this.batch = p.getInt("batch", 32);
@@ -67,14 +73,12 @@ public final class EmbedReranker implements Reranker {
     }
     this.byDocId = known;
     this.encoder = Encoders.open(enc, new EncoderOptions(batch, threads, maxLength));
-    StringBuilder sb = new StringBuilder("embed(encoder=").append(encoder.name());
-    if (listwise > 0) {
-      sb.append(",listwise=").append(listwise);
-    }
-    if (maxLength > 0) {
-      sb.append(",max-length=").append(maxLength);
-    }
-    this.spec = sb.append(')').toString();
+    // what decides the scores; threads and the vector file (a cache of the same encoder's vectors)
+    // only decide how fast they come, and so does batch on the exact engine; on ONNX Runtime a
+    // document's vector depends on its batch companions (int8 quantises per batch)
+    this.spec = Spec.builder("embed").put("encoder", encoder.name()).put("listwise", listwise)
+        .put("max-length", encoder.maxLength()).put("batch", encoder.exact() ? null : Integer.toString(batch))
+        .toString();
   }
 
   @Override
@@ -95,16 +99,14 @@ public final class EmbedReranker implements Reranker {
     return encoder;
   }
 
+  /** A candidate whose vector is in the vector file needs no text, unless it is in the pseudo-query. */
   @Override
-  public RankedList rerank(Query query, RankedList candidates) {
-    return rerankAll(List.of(query), List.of(candidates)).get(0);
+  protected boolean needsText(Candidate candidate, int position) {
+    return position < listwise || byDocId == null || !byDocId.containsKey(candidate.docId());
   }
 
   @Override
-  public List<RankedList> rerankAll(List<Query> queries, List<RankedList> lists) {
-    if (queries.size() != lists.size()) {
-      throw new IllegalArgumentException(queries.size() + " queries but " + lists.size() + " lists");
-    }
+  protected List<double[]> scoreAll(List<Query> queries, List<RankedList> lists) {
     if (!encoder.exact()) {
       // ONNX Runtime's int8 graphs quantise activations per batch: a document's vector depends on
       // its batch companions. Each query's candidates are encoded as their own batch, with nothing
@@ -112,9 +114,9 @@ public final class EmbedReranker implements Reranker {
       // --resume gives the uninterrupted run's bytes).
       byText.clear();
       if (queries.size() > 1) {
-        List<RankedList> out = new ArrayList<>(lists.size());
+        List<double[]> out = new ArrayList<>(lists.size());
         for (int i = 0; i < queries.size(); i++) {
-          out.add(rerankAll(List.of(queries.get(i)), List.of(lists.get(i))).get(0));
+          out.add(scoreAll(List.of(queries.get(i)), List.of(lists.get(i))).get(0));
         }
         return out;
       }
@@ -125,10 +127,6 @@ public final class EmbedReranker implements Reranker {
       for (Candidate c : l.candidates()) {
         if (byDocId != null && byDocId.containsKey(c.docId())) {
           continue;
-        }
-        if (c.text() == null) {
-          throw TrawlException.invalid("embed: candidate '" + c.docId() + "' of query '" + l.queryId()
-              + "' has no text (fill it from the index or a candidates file)");
         }
         if (!byText.containsKey(c.text())) {
           toEncode.putIfAbsent(c.text(), toEncode.size());
@@ -148,22 +146,18 @@ public final class EmbedReranker implements Reranker {
       qtexts.add(listwise > 0 ? pseudoQuery(queries.get(i), lists.get(i)) : queries.get(i).text());
     }
     float[][] qv = encoder.encodeEach(qtexts, true);
-    // 3. score and sort (stable)
-    List<RankedList> out = new ArrayList<>(lists.size());
+    // 3. s(q, d) = <E(q), E(d)>
+    List<double[]> out = new ArrayList<>(lists.size());
     for (int i = 0; i < lists.size(); i++) {
       RankedList l = lists.get(i);
-      if (!l.queryId().equals(queries.get(i).id())) {
-        throw new IllegalArgumentException("list " + i + " is for query " + l.queryId() + ", not "
-            + queries.get(i).id());
-      }
-      List<Candidate> scored = new ArrayList<>(l.size());
-      for (Candidate c : l.candidates()) {
+      double[] scores = new double[l.size()];
+      for (int j = 0; j < l.size(); j++) {
+        Candidate c = l.get(j);
         float[] dv = byDocId != null && byDocId.containsKey(c.docId()) ? byDocId.get(c.docId())
             : byText.get(c.text());
-        scored.add(c.withScore(Encoder.dot(qv[i], dv)));
+        scores[j] = Encoder.dot(qv[i], dv);
       }
-      scored.sort((a, b) -> Double.compare(b.score(), a.score()));
-      out.add(new RankedList(l.queryId(), scored));
+      out.add(scores);
     }
     return out;
   }
@@ -181,10 +175,6 @@ public final class EmbedReranker implements Reranker {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < k; i++) {
       Candidate c = l.get(i);
-      if (c.text() == null) {
-        throw TrawlException.invalid("embed(listwise): candidate '" + c.docId() + "' of query '"
-            + l.queryId() + "' has no text");
-      }
       String t = encoder.truncateToTokens(c.text(), perDoc);
       if (!t.isEmpty()) {
         sb.append(t).append(' ');

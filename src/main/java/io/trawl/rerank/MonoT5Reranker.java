@@ -3,10 +3,10 @@ package io.trawl.rerank;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import io.trawl.core.Candidate;
 import io.trawl.core.Params;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
+import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.model.ComputeOptions;
 import io.trawl.model.T5Model;
@@ -16,9 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * monoT5 pointwise reranking (Nogueira, Jiang, Pradeep and Lin, 2020, "Document Ranking with a
@@ -34,11 +32,16 @@ import java.util.Map;
  *
  * <p>Spec: {@code monot5(model=PATH,batch=8,max-length=512,device=cpu,dtype=float32,threads=0,
  * true-id=1176,false-id=6136,passage-words=0,passage-stride=0)}; only {@code model} is required.
+ * The canonical spec ({@link #spec()}) has the parameters that decide the scores, with their
+ * effective values: {@code monot5(model=PATH,batch=8,max-length=512,device=cpu,dtype=float32,
+ * true-id=1176,false-id=6136,passage-words=0,passage-stride=0)} (the batch is there because
+ * batches of other shapes round differently in the last bits; {@code device} as resolved, e.g.
+ * {@code gpu:0} for {@code auto} on a GPU host); only {@code threads} is left out.
  * Candidates of one query are sorted by token length and run in batches of {@code batch}, so
  * padding is small; queries are never mixed in a batch, which keeps every query's scores
  * independent of the others (resumed runs are byte-identical to uninterrupted ones).
  */
-public final class MonoT5Reranker implements Reranker {
+public final class MonoT5Reranker extends PointwiseReranker {
   public static final String NAME = "monot5";
   static final String[] KEYS = {"model", "batch", "max-length", "device", "dtype", "threads", "true-id",
       "false-id", "passage-words", "passage-stride"};
@@ -55,6 +58,7 @@ public final class MonoT5Reranker implements Reranker {
   private final NDArray pairRows;
 
   public MonoT5Reranker(Params p) {
+    super(NAME);
     Path folder = Path.of(p.requireString("model", NAME));
     this.batch = p.getInt("batch", 8);
     this.maxLength = p.getInt("max-length", 512);
@@ -75,15 +79,14 @@ public final class MonoT5Reranker implements Reranker {
     if (passageWords < 0 || (passageWords > 0 && (passageStride < 1 || passageStride > passageWords))) {
       throw TrawlException.invalid("monot5: passage-words must be >= 0 and passage-stride in 1..passage-words");
     }
-    Map<String, String> canon = new LinkedHashMap<>();
-    for (String k : KEYS) {
-      String v = p.asMap().get(k);
-      if (v != null) {
-        canon.put(k, v);
-      }
-    }
-    this.spec = new io.trawl.core.Spec(NAME, canon, null).toString();
     ComputeOptions options = new ComputeOptions(device, dtype, threads);
+    // what decides the scores: the batch too (padded batches of other shapes round otherwise);
+    // threads only decide how fast they come
+    this.spec = Spec.builder(NAME).put("model", folder.toString()).put("batch", batch)
+        .put("max-length", maxLength).put("device", options.effectiveDevice())
+        .put("dtype", options.dtype()).put("true-id", trueId).put("false-id", falseId)
+        .put("passage-words", passageWords).put("passage-stride", passageWords > 0 ? passageStride : 0)
+        .toString();
     T5Model m = T5Model.load(folder, options);
     try {
       this.tokenizer = Tokenizers.load(folder, Tokenizers.Convention.T5);
@@ -115,37 +118,36 @@ public final class MonoT5Reranker implements Reranker {
     return tokenizer.encodeForModel(prompt(query, document), maxLength);
   }
 
+  /** Per query (queries never share a batch): the best score of each candidate's passages. */
   @Override
-  public RankedList rerank(Query query, RankedList candidates) {
+  protected List<double[]> scoreAll(List<Query> queries, List<RankedList> lists) {
+    List<double[]> out = new ArrayList<>(lists.size());
+    for (int q = 0; q < lists.size(); q++) {
+      out.add(score(queries.get(q), lists.get(q)));
+    }
+    return out;
+  }
+
+  private double[] score(Query query, RankedList candidates) {
     int n = candidates.size();
+    double[] best = new double[n];
     if (n == 0) {
-      return RankedList.empty(candidates.queryId());
+      return best;
     }
     List<int[]> inputs = new ArrayList<>();
     List<Integer> owners = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      Candidate c = candidates.get(i);
-      if (c.text() == null) {
-        throw TrawlException.invalid("monot5: candidate '" + c.docId() + "' of query '" + query.id()
-            + "' has no text (give --index or a candidates file with text)");
-      }
-      for (String passage : passages(c.text())) {
+      for (String passage : passages(candidates.get(i).text())) {
         inputs.add(tokenize(query.text(), passage));
         owners.add(i);
       }
     }
-    int[] owner = owners.stream().mapToInt(Integer::intValue).toArray();
     float[] s = scoreIds(inputs.toArray(new int[0][]));
-    double[] best = new double[n];
     Arrays.fill(best, Double.NEGATIVE_INFINITY);
     for (int k = 0; k < s.length; k++) {
-      best[owner[k]] = Math.max(best[owner[k]], s[k]);
+      best[owners.get(k)] = Math.max(best[owners.get(k)], s[k]);
     }
-    List<Candidate> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(candidates.get(i).withScore(best[i]));
-    }
-    return new RankedList(candidates.queryId(), out).sortedByScore();
+    return best;
   }
 
   /** The document itself, or its word windows when {@code passage-words > 0}. */

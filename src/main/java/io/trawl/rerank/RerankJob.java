@@ -81,10 +81,6 @@ public final class RerankJob {
   private final Options opt;
   private final Function<Spec, Reranker> factory;
 
-  public RerankJob(Options options) {
-    this(options, spec -> Rerankers.registry().create(spec));
-  }
-
   public RerankJob(Options options, Function<Spec, Reranker> factory) {
     this.opt = options;
     this.factory = factory;

@@ -6,17 +6,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reorders a candidate list for a query. Contract (checked for every implementation by
- * {@code RerankerContractTest}): the output is a permutation of (a prefix of) the input; scores are
- * non-increasing in rank order (so trec_eval's re-sort keeps our order); the input is never
- * mutated; empty in gives empty out; the same spec and seed give the same output.
+ * Reorders a candidate list for a query. Contract (checked for every registered implementation by
+ * a subclass of {@code RerankerContractTest}): the output is a permutation of the input (every
+ * candidate once, texts kept); scores are non-increasing in rank order (so trec_eval's re-sort
+ * keeps our order); the input is never mutated; empty in gives empty out; a candidate without the
+ * text it needs is invalid input naming it and its query; the same input gives the same output,
+ * alone or batched with other queries; {@link #spec()} is canonical. Pointwise rerankers extend
+ * {@link PointwiseReranker}, which does the checks and the sorting.
  *
  * <p>Candidates carry their text ({@link io.trawl.core.Candidate#text()}); the caller fills it
  * from the index's stored raw document or a candidates file before calling.
  */
 public interface Reranker extends AutoCloseable {
 
-  /** Canonical spec string of this reranker, e.g. {@code monot5(model=/m)}; used in run tags. */
+  /**
+   * The canonical spec: the registry name and every parameter that decides the output, in declared
+   * order, with its effective value, defaults included ({@code io.trawl.core.Spec#builder}); made
+   * again by the registry it gives a reranker with the same spec and the same output. A pipeline's
+   * run tag is made of these.
+   */
   String spec();
 
   /** Reranks one query's candidates. */

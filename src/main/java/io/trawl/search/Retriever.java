@@ -11,7 +11,10 @@ public interface Retriever extends AutoCloseable {
   /** The top {@code k} documents for {@code query} (fewer if fewer match). */
   RankedList retrieve(Query query, int k);
 
-  /** The canonical spec with every parameter, e.g. {@code bm25(k1=0.9,b=0.4)}; used as run tag. */
+  /**
+   * The canonical spec with every parameter, defaults included, in declared order, e.g. {@code
+   * bm25(k1=0.9,b=0.4)}; with the depth ({@code @1000}) it is the retriever's part of a run tag.
+   */
   String spec();
 
   @Override

@@ -3,7 +3,6 @@ package io.trawl.search;
 import io.trawl.core.Params;
 import io.trawl.core.Registry;
 import io.trawl.core.Spec;
-import java.math.BigDecimal;
 import java.util.function.Function;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.search.similarities.LMDirichletSimilarity;
@@ -12,16 +11,17 @@ import org.apache.lucene.search.similarities.Similarity;
 /**
  * The retriever registry: a spec such as {@code bm25(k1=0.9,b=0.4)} names a model and its
  * parameters; the factory validates them (unknown keys fail, listing the known ones) before any
- * index is opened. Models:
+ * index is opened. {@link Opener#spec()} is the canonical spec (every parameter with its effective
+ * value, in the order below), which is also the retriever stage of a run's tag. Models:
  *
  * <ul>
  *   <li>{@code bm25(k1=0.9,b=0.4)}: Lucene {@link BM25Similarity} (Robertson et al.), with Lucene's
  *       one-byte length norm, Anserini's defaults.
  *   <li>{@code qld(mu=1000)}: query likelihood with Dirichlet smoothing (Zhai and Lafferty, 2001),
  *       Lucene {@link LMDirichletSimilarity}.
- *   <li>{@code rm3(fbTerms=10,fbDocs=10,originalQueryWeight=0.5,k1=0.9,b=0.4)}: BM25 + RM3
+ *   <li>{@code rm3(fbTerms=10,fbDocs=10,originalQueryWeight=0.5,model=bm25,k1=0.9,b=0.4)}: BM25 + RM3
  *       ({@link Rm3Feedback}).
- *   <li>{@code rocchio(topFbTerms=10,topFbDocs=10,bottomFbTerms=10,bottomFbDocs=10,alpha=1,beta=0.75,gamma=0,useNegative=false,k1=0.9,b=0.4)}:
+ *   <li>{@code rocchio(topFbTerms=10,topFbDocs=10,bottomFbTerms=10,bottomFbDocs=10,alpha=1,beta=0.75,gamma=0,useNegative=false,model=bm25,k1=0.9,b=0.4)}:
  *       BM25 + Rocchio ({@link RocchioFeedback}).
  * </ul>
  *
@@ -137,29 +137,27 @@ public final class Retrievers {
     return (float) b;
   }
 
-  /** Prints a float parameter compactly: 0.9, 1000, 0.5. */
-  static String num(float v) {
-    BigDecimal d = new BigDecimal(Float.toString(v)).stripTrailingZeros();
-    return d.scale() < 0 ? d.setScale(0).toPlainString() : d.toPlainString();
-  }
-
   private static Opener bm25(Params p) {
     float k1 = positive(p, "k1", 0.9, "bm25");
     float b = bParam(p, "bm25");
     p.requireEmpty("bm25", "k1", "b");
-    String spec = "bm25(k1=" + num(k1) + ",b=" + num(b) + ")";
+    String spec = Spec.builder("bm25").put("k1", k1).put("b", b).toString();
     return shardable(spec, (idx, opts, st) -> new LexicalRetriever(idx, new BM25Similarity(k1, b), spec, opts, null, st));
   }
 
   private static Opener qld(Params p) {
     float mu = positive(p, "mu", 1000, "qld");
     p.requireEmpty("qld", "mu");
-    String spec = "qld(mu=" + num(mu) + ")";
+    String spec = Spec.builder("qld").put("mu", mu).toString();
     return shardable(spec, (idx, opts, st) -> new LexicalRetriever(idx, new LMDirichletSimilarity(mu), spec, opts, null, st));
   }
 
-  /** The similarity of a feedback model's two stages: {@code model=bm25} (k1, b) or {@code qld} (mu). */
-  private record Stages(Similarity similarity, String spec, String[] keys) {}
+  /**
+   * The similarity of a feedback model's two stages: {@code model=bm25} (k1, b) or {@code qld} (mu);
+   * {@code canonical} adds its parameters to the feedback model's spec.
+   */
+  private record Stages(Similarity similarity, java.util.function.Consumer<Spec.Builder> canonical,
+      String[] keys) {}
 
   private static Stages stages(Params p, String owner) {
     String model = p.getString("model", "bm25");
@@ -167,12 +165,12 @@ public final class Retrievers {
       case "bm25" -> {
         float k1 = positive(p, "k1", 0.9, owner);
         float b = bParam(p, owner);
-        return new Stages(new BM25Similarity(k1, b), "k1=" + num(k1) + ",b=" + num(b),
-            new String[] {"model", "k1", "b"});
+        return new Stages(new BM25Similarity(k1, b),
+            sb -> sb.put("model", "bm25").put("k1", k1).put("b", b), new String[] {"model", "k1", "b"});
       }
       case "qld" -> {
         float mu = positive(p, "mu", 1000, owner);
-        return new Stages(new LMDirichletSimilarity(mu), "model=qld,mu=" + num(mu),
+        return new Stages(new LMDirichletSimilarity(mu), sb -> sb.put("model", "qld").put("mu", mu),
             new String[] {"model", "mu"});
       }
       default -> throw io.trawl.core.TrawlException.invalid(owner + ": unknown model '" + model
@@ -192,8 +190,10 @@ public final class Retrievers {
     float w = (float) p.getDouble("originalQueryWeight", 0.5);
     Stages st = stages(p, "rm3");
     p.requireEmpty("rm3", concat(new String[] {"fbTerms", "fbDocs", "originalQueryWeight"}, st.keys()));
-    String spec = "rm3(fbTerms=" + fbTerms + ",fbDocs=" + fbDocs + ",originalQueryWeight=" + num(w)
-        + "," + st.spec() + ")";
+    Spec.Builder sb = Spec.builder("rm3").put("fbTerms", fbTerms).put("fbDocs", fbDocs)
+        .put("originalQueryWeight", w);
+    st.canonical().accept(sb);
+    String spec = sb.toString();
     Rm3Feedback fb = new Rm3Feedback(fbTerms, fbDocs, w, spec);
     return opener(spec, idx -> opts -> new LexicalRetriever(idx, st.similarity(), spec, opts, fb));
   }
@@ -210,10 +210,11 @@ public final class Retrievers {
     Stages st = stages(p, "rocchio");
     p.requireEmpty("rocchio", concat(new String[] {"topFbTerms", "topFbDocs", "bottomFbTerms",
         "bottomFbDocs", "alpha", "beta", "gamma", "useNegative"}, st.keys()));
-    String spec = "rocchio(topFbTerms=" + topFbTerms + ",topFbDocs=" + topFbDocs + ",bottomFbTerms="
-        + bottomFbTerms + ",bottomFbDocs=" + bottomFbDocs + ",alpha=" + num(alpha) + ",beta="
-        + num(beta) + ",gamma=" + num(useNegative ? gamma : 0f) + ",useNegative=" + useNegative
-        + "," + st.spec() + ")";
+    Spec.Builder sb = Spec.builder("rocchio").put("topFbTerms", topFbTerms).put("topFbDocs", topFbDocs)
+        .put("bottomFbTerms", bottomFbTerms).put("bottomFbDocs", bottomFbDocs).put("alpha", alpha)
+        .put("beta", beta).put("gamma", useNegative ? gamma : 0f).put("useNegative", useNegative);
+    st.canonical().accept(sb);
+    String spec = sb.toString();
     RocchioFeedback fb = new RocchioFeedback(topFbTerms, topFbDocs, bottomFbTerms, bottomFbDocs,
         alpha, beta, gamma, useNegative, spec);
     return opener(spec, idx -> opts -> new LexicalRetriever(idx, st.similarity(), spec, opts, fb));

@@ -15,7 +15,7 @@ import io.trawl.model.SafeTensorsWriter;
 import io.trawl.model.llm.DecoderLm;
 import io.trawl.model.llm.KvCache;
 import io.trawl.rerank.Reranker;
-import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.registry.Rerankers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -95,6 +95,6 @@ class CompareFuseCommandTest {
     assertTrue(err.toString().contains("1 weights for 2 runs"), err.toString());
     StringWriter err2 = new StringWriter();
     assertEquals(2, exec(err2, "fuse", "--method", "interpolate", a.toString(), b.toString()));
-    assertTrue(err2.toString().contains("needs --weights"), err2.toString());
+    assertTrue(err2.toString().contains("needs weights, one per run (--weights"), err2.toString());
   }
 }

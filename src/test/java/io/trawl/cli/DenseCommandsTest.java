@@ -3,7 +3,7 @@ package io.trawl.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.trawl.model.encoder.VectorFile;
+import io.trawl.core.VectorFile;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trawl.corpus.Corpora;
 import io.trawl.eval.Measure;
 import io.trawl.io.TopicsAndQrels;
-import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.registry.Rerankers;
 import io.trawl.search.Retrievers;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -246,7 +246,7 @@ class RerankCommandTest {
 
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     RerankJob.Summary s = new RerankJob(new RerankJob.Options(spec, input.toString(), null, null, k,
-        out.toString(), null, null, true, null)).run(new PrintStream(log, true, StandardCharsets.UTF_8));
+        out.toString(), null, null, true, null), io.trawl.rerank.registry.Rerankers.registry()::create).run(new PrintStream(log, true, StandardCharsets.UTF_8));
     assertTrue(s.resumedQueries() >= 3, "resumed " + s.resumedQueries());
     assertEquals(43, s.queries());
     assertArrayEquals(Files.readAllBytes(whole), Files.readAllBytes(out), "resumed run differs from the uninterrupted one");

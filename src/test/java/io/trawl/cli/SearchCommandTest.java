@@ -112,7 +112,7 @@ class SearchCommandTest {
     com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper()
         .readTree(tmp.resolve("meta-run.txt" + io.trawl.io.RunMetadata.SUFFIX).toFile());
     assertEquals("meta-run.txt", m.get("run").asText());
-    assertEquals("bm25(k1=0.9,b=0.4)", m.get("tag").asText());
+    assertEquals("bm25(k1=0.9,b=0.4)@1000", m.get("tag").asText());
     assertEquals("search", m.get("command").get(1).asText());
     assertEquals(1, m.get("settings").get("threads").asInt());
     com.fasterxml.jackson.databind.JsonNode machine = m.get("machine");
@@ -139,11 +139,11 @@ class SearchCommandTest {
     Path t = topics("q9.tsv", "q9\tsimple\n");
     List<String> all = search(t);
     assertTrue(all.stream().anyMatch(l -> l.contains(" q9 ")));
-    assertTrue(all.get(0).endsWith(" bm25(k1=0.9,b=0.4)"), all.get(0));
+    assertTrue(all.get(0).endsWith(" bm25(k1=0.9,b=0.4)@1000"), all.get(0));
     List<String> removed = search(t, "--remove-query", "--k1", "1.2", "--b", "0.75");
     assertEquals(all.size() - 1, removed.size());
     assertTrue(removed.stream().noneMatch(l -> l.contains(" q9 ")));
-    assertTrue(removed.get(0).endsWith(" bm25(k1=1.2,b=0.75)"), removed.get(0));
+    assertTrue(removed.get(0).endsWith(" bm25(k1=1.2,b=0.75)@1000"), removed.get(0));
     assertEquals("1", removed.get(0).split(" ")[3]);
   }
 
@@ -153,7 +153,8 @@ class SearchCommandTest {
     List<String> ms = search(t, "--format", "msmarco", "--qld", "--mu", "500");
     assertEquals("1\td2\t1", ms.get(0));
     List<String> rm3 = search(t, "--retriever", "rm3(fbTerms=5,fbDocs=2)");
-    assertTrue(rm3.get(0).endsWith(" rm3(fbTerms=5,fbDocs=2,originalQueryWeight=0.5,k1=0.9,b=0.4)"), rm3.get(0));
+    assertTrue(rm3.get(0).endsWith(" rm3(fbTerms=5,fbDocs=2,originalQueryWeight=0.5,model=bm25,k1=0.9,b=0.4)@1000"),
+        rm3.get(0));
   }
 
   /** Anserini's {@code -qld -rm3} / {@code -qld -rocchio}: QL in both stages. */
@@ -161,11 +162,11 @@ class SearchCommandTest {
   void qldWithFeedbackFlags() throws Exception {
     Path t = topics("f.tsv", "1\tsimple text\n");
     List<String> rm3 = search(t, "--qld", "--rm3", "--mu", "500", "--fb-docs", "2");
-    assertTrue(rm3.get(0).endsWith(" rm3(fbTerms=10,fbDocs=2,originalQueryWeight=0.5,model=qld,mu=500)"),
+    assertTrue(rm3.get(0).endsWith(" rm3(fbTerms=10,fbDocs=2,originalQueryWeight=0.5,model=qld,mu=500)@1000"),
         rm3.get(0));
     assertEquals(docs(rm3), docs(search(t, "--retriever", "rm3(fbDocs=2,model=qld,mu=500)")));
     List<String> rocchio = search(t, "--rocchio", "--qld");
-    assertTrue(rocchio.get(0).endsWith(",useNegative=false,model=qld,mu=1000)"), rocchio.get(0));
+    assertTrue(rocchio.get(0).endsWith(",useNegative=false,model=qld,mu=1000)@1000"), rocchio.get(0));
     assertEquals(2, run("search", "--index", index.toString(), "--topics", t.toString(), "--qld",
         "--rm3", "--k1", "1.2").code(), "k1 does not apply to QL");
     assertEquals(2, run("search", "--index", index.toString(), "--topics", t.toString(), "--rm3",

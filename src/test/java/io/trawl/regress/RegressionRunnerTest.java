@@ -249,7 +249,7 @@ class RegressionRunnerTest {
     assertEquals(0, r.code, r.err);
     assertTrue(r.out.contains("trawl index --input builtin:cranfield --index " + indexes.resolve("cranfield-test")), r.out);
     assertTrue(r.out.contains("trawl search --index " + indexes.resolve("cranfield-test")
-        + " --topics cranfield --retriever 'bm25(k1=0.9,b=0.4)' --hits 1000 --run-tag 'bm25(k1=0.9,b=0.4)@1000' --output "
+        + " --topics cranfield --retriever 'bm25(k1=0.9,b=0.4)' --hits 1000 --output "
         + runs.resolve("cran-good.bm25.cran.txt")), r.out);
     assertTrue(r.out.contains("trawl run --pipeline 'bm25@100 >> monot5(model="), r.out);
     assertTrue(r.out.contains("trawl eval -c -m AP -m nDCG@10 cranfield " + runs.resolve("cran-good.bm25.cran.txt")), r.out);

@@ -11,6 +11,7 @@ import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
+import io.trawl.rerank.registry.Rerankers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -76,7 +77,7 @@ class EmbedRerankerTest {
         List.of(in, new RankedList("q2", CANDS)));
     assertEquals(out, both.get(0));
     assertEquals("d1", both.get(1).get(0).docId());
-    assertEquals("embed(encoder=bge-small-en-v1.5)", reranker.spec());
+    assertEquals("embed(encoder=bge-small-en-v1.5,listwise=0,max-length=512)", reranker.spec());
   }
 
   /**
@@ -128,10 +129,25 @@ class EmbedRerankerTest {
     }
   }
 
+  /**
+   * On ONNX Runtime (the int8 encoder) a document's vector depends on its batch companions, so the
+   * batch size decides the scores and is in the canonical spec; on the exact engine it is not.
+   */
+  @Test
+  void batchIsInTheCanonicalSpecOnlyWhereItDecidesTheScores() {
+    try (EmbedReranker int8 = new EmbedReranker(new Params(Map.of("encoder", "bge-small-en-v1.5-q",
+        "batch", "4", "threads", "2")))) {
+      assertEquals("embed(encoder=bge-small-en-v1.5-q,listwise=0,max-length=512,batch=4)", int8.spec());
+    }
+    try (EmbedReranker exact = new EmbedReranker(new Params(Map.of("batch", "4", "threads", "2")))) {
+      assertEquals("embed(encoder=bge-small-en-v1.5,listwise=0,max-length=512)", exact.spec());
+    }
+  }
+
   @Test
   void listwiseVariant() {
     try (EmbedReranker lw = new EmbedReranker(new Params(Map.of("listwise", "3", "threads", "2")))) {
-      assertEquals("embed(encoder=bge-small-en-v1.5,listwise=3)", lw.spec());
+      assertEquals("embed(encoder=bge-small-en-v1.5,listwise=3,max-length=512)", lw.spec());
       RankedList in = new RankedList("q1", CANDS);
       String pseudo = lw.pseudoQuery(QUERY, in);
       assertTrue(pseudo.endsWith(QUERY.text()), pseudo);

@@ -13,6 +13,7 @@ import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.model.Golden;
+import io.trawl.rerank.registry.Rerankers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -134,10 +135,20 @@ class MonoT5RerankerTest {
   }
 
   @Test
-  void canonicalSpecOmitsNothingGivenAndKeepsOrder() {
+  void canonicalSpecHasEveryEffectiveValueInDeclaredOrderButThreads() {
     Path model = TinyT5.folder(tmp, "t5-v1_0-tiny");
+    String all = "monot5(model=" + model + ",batch=4,max-length=512,device=cpu,dtype=float32,true-id=1176,"
+        + "false-id=6136,passage-words=0,passage-stride=0)";
     try (MonoT5Reranker r = reranker(model, ",batch=4")) {
-      assertEquals("monot5(model=" + model + ",batch=4,threads=1)", r.spec());
+      assertEquals(all, r.spec());
+    }
+    // the same model written otherwise: defaults spelled out, other order, a stride without windows
+    try (MonoT5Reranker r = reranker(model, ",passage-stride=3,dtype=FLOAT32,device=auto,max-length=512,batch=4")) {
+      assertEquals(all, r.spec());
+    }
+    try (MonoT5Reranker r = reranker(model, ",passage-words=10")) {
+      assertEquals(all.replace("batch=4", "batch=8")
+          .replace("passage-words=0,passage-stride=0", "passage-words=10,passage-stride=5"), r.spec());
     }
   }
 }

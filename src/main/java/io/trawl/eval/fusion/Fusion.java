@@ -1,8 +1,11 @@
 package io.trawl.eval.fusion;
 
 import io.trawl.core.Candidate;
+import io.trawl.core.Params;
 import io.trawl.core.RankedList;
+import io.trawl.core.Registry;
 import io.trawl.core.Run;
+import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.io.RunReader;
 import java.util.ArrayList;
@@ -52,6 +55,12 @@ public final class Fusion {
   public record Settings(Method method, Norm norm, double k, double[] weights, int depth,
       int hits) {
     public Settings {
+      if (method == Method.RRF && norm != Norm.NONE) {
+        throw TrawlException.invalid("norm does not apply to rrf (it uses ranks)");
+      }
+      if (method != Method.RRF) {
+        k = 60; // only RRF has a k: other methods' settings are equal whatever k was given
+      }
       if (!(k > 0) || Double.isInfinite(k)) {
         throw TrawlException.invalid("k must be a finite number > 0, got " + k);
       }
@@ -71,30 +80,116 @@ public final class Fusion {
       return new Settings(Method.RRF, Norm.NONE, 60, null, 1000, 1000);
     }
 
-    /** A tag describing the fusion, e.g. {@code rrf(k=60,depth=1000,hits=1000)}. */
-    public String describe() {
-      StringBuilder sb = new StringBuilder(method.name().toLowerCase(Locale.ROOT)).append('(');
+    /**
+     * The canonical spec: the method with every parameter that applies to it, in this order,
+     * defaults included: {@code rrf(k=60,depth=1000,hits=1000)},
+     * {@code combsum(norm=minmax,depth=1000,hits=1000)},
+     * {@code interpolate(norm=minmax,weights=0.7:0.3,depth=1000,hits=1000)}; {@code weights}
+     * (one per run, in run order, joined by {@code :}) only when given. {@link Fusion#parse}
+     * makes an equal {@code Settings} from it.
+     */
+    public String spec() {
+      Spec.Builder b = Spec.builder(method.name().toLowerCase(Locale.ROOT));
       if (method == Method.RRF) {
-        sb.append("k=").append(num(k)).append(',');
+        b.put("k", k);
       } else {
-        sb.append("norm=").append(norm.name().toLowerCase(Locale.ROOT)).append(',');
+        b.put("norm", norm.name().toLowerCase(Locale.ROOT));
       }
       if (weights != null) {
-        sb.append("weights=");
+        StringBuilder w = new StringBuilder();
         for (int i = 0; i < weights.length; i++) {
-          sb.append(i > 0 ? ":" : "").append(num(weights[i]));
+          w.append(i > 0 ? ":" : "").append(Spec.number(weights[i]));
         }
-        sb.append(',');
+        b.put("weights", w.toString());
       }
-      return sb.append("depth=").append(depth).append(",hits=").append(hits).append(')').toString();
+      return b.put("depth", depth).put("hits", hits).toString();
     }
 
-    private static String num(double v) {
-      return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Settings s && method == s.method && norm == s.norm
+          && Double.compare(k, s.k) == 0 && Arrays.equals(weights, s.weights) && depth == s.depth
+          && hits == s.hits;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Objects.hash(method, norm, k, Arrays.hashCode(weights), depth, hits);
+    }
+
+    @Override
+    public String toString() {
+      return spec();
     }
   }
 
-  /** Fuses runs; the result's tag is {@link Settings#describe()}. */
+  private static final Registry<Settings> REGISTRY = new Registry<Settings>("fusion method")
+      .register("rrf", p -> settings(Method.RRF, p))
+      .register("combsum", p -> settings(Method.COMBSUM, p))
+      .register("combmnz", p -> settings(Method.COMBMNZ, p))
+      .register("interpolate", p -> settings(Method.INTERPOLATE, p));
+
+  /** The fusion methods by name: {@code rrf}, {@code combsum}, {@code combmnz}, {@code interpolate}. */
+  public static Registry<Settings> registry() {
+    return REGISTRY;
+  }
+
+  /** Settings from a spec such as {@code rrf(k=60)} or {@code combsum(norm=zscore,hits=100)}. */
+  public static Settings parse(Spec spec) {
+    if (spec.cutoff() != null) {
+      throw TrawlException.invalid("fusion spec '" + spec + "': give the number of fused hits as hits="
+          + spec.cutoff() + ", not @" + spec.cutoff());
+    }
+    return REGISTRY.create(spec);
+  }
+
+  private static Settings settings(Method m, Params p) {
+    String name = m.name().toLowerCase(Locale.ROOT);
+    double k = 60;
+    Norm norm = Norm.NONE;
+    if (m == Method.RRF) {
+      k = p.getDouble("k", 60);
+    } else {
+      String n = p.getString("norm", "minmax");
+      norm = switch (n.toLowerCase(Locale.ROOT)) {
+        case "none" -> Norm.NONE;
+        case "minmax" -> Norm.MINMAX;
+        case "zscore" -> Norm.ZSCORE;
+        default -> throw TrawlException.invalid("unknown norm '" + n + "' for " + name
+            + "; valid: minmax, zscore, none");
+      };
+    }
+    double[] weights = null;
+    String w = p.getString("weights", null);
+    if (w != null) {
+      String[] parts = w.split("[:,]", -1);
+      weights = new double[parts.length];
+      for (int i = 0; i < parts.length; i++) {
+        try {
+          weights[i] = Double.parseDouble(parts[i].trim());
+        } catch (NumberFormatException e) {
+          throw TrawlException.invalid("weights of " + name + " must be numbers joined by ':', got '" + w + "'");
+        }
+      }
+    }
+    int depth = p.getInt("depth", 1000);
+    int hits = p.getInt("hits", 1000);
+    if (m == Method.RRF) {
+      if (p.has("norm")) {
+        throw TrawlException.invalid("norm does not apply to rrf (it uses ranks)");
+      }
+      p.requireEmpty(name, "k", "weights", "depth", "hits");
+    } else {
+      if (m == Method.INTERPOLATE && weights == null) {
+        throw TrawlException.invalid("interpolate needs weights, one per run (--weights 0.7,0.3 for"
+            + " trawl fuse, weights=0.7:0.3 in a spec)");
+      }
+      p.requireEmpty(name, "norm", "weights", "depth", "hits");
+    }
+    return new Settings(m, norm, k, weights, depth, hits);
+  }
+
+  /** Fuses runs; the result's tag is {@link Settings#spec()}. */
   public static Run fuse(List<Run> runs, Settings s) {
     if (runs.isEmpty()) {
       throw TrawlException.invalid("nothing to fuse: no runs given");
@@ -143,7 +238,7 @@ public final class Fusion {
       fused.sort(RunReader.TREC_EVAL_ORDER);
       out.put(q, new RankedList(q, fused.subList(0, Math.min(s.hits(), fused.size()))));
     }
-    return new Run(s.describe(), out);
+    return new Run(s.spec(), out);
   }
 
   private static double[] nans(int n) {

@@ -1,10 +1,9 @@
 package io.trawl.index.dense;
 
 import io.trawl.core.TrawlException;
+import io.trawl.core.VectorFile;
 import io.trawl.index.IndexFields;
 import io.trawl.index.StagedFolder;
-import io.trawl.model.encoder.EncoderConfig;
-import io.trawl.model.encoder.VectorFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,12 +60,18 @@ public final class DenseIndexer {
     }
   }
 
-  /** Builds {@code indexDir} (which must not hold an index already) from cached vectors. */
-  public static DenseIndexMetadata build(VectorFile vectors, EncoderConfig encoder, Options options,
-      Path indexDir, String source) {
-    if (!vectors.encoder().equals(encoder.name())) {
+  /**
+   * Builds {@code indexDir} (which must not hold an index already) from cached vectors.
+   *
+   * @param encoder the canonical name of the encoder the queries will use; the vectors must have
+   *     been made by it
+   * @param family the trained model the encoder is a variant of (recorded in the metadata)
+   */
+  public static DenseIndexMetadata build(VectorFile vectors, String encoder, String family,
+      Options options, Path indexDir, String source) {
+    if (!vectors.encoder().equals(encoder)) {
       throw TrawlException.invalid("vector file was made with " + vectors.encoder()
-          + ", not " + encoder.name());
+          + ", not " + encoder);
     }
     try {
       if (Files.isDirectory(indexDir)) {
@@ -119,8 +124,8 @@ public final class DenseIndexer {
           w.commit();
           open.set(null);
         }
-        DenseIndexMetadata meta = new DenseIndexMetadata(DenseIndexMetadata.FORMAT, encoder.name(),
-            encoder.family(), vectors.dimension(), "dot_product", options.flat() ? "flat" : "hnsw",
+        DenseIndexMetadata meta = new DenseIndexMetadata(DenseIndexMetadata.FORMAT, encoder,
+            family, vectors.dimension(), "dot_product", options.flat() ? "flat" : "hnsw",
             options.m(), options.efConstruction(), vectors.ids().size(), source);
         meta.write(staged.path());
         staged.commit();

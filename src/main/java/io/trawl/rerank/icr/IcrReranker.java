@@ -8,6 +8,7 @@ import io.trawl.core.Params;
 import io.trawl.core.PyStrings;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
+import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.model.llm.ChatMessage;
 import io.trawl.model.llm.DecoderLm;
@@ -54,7 +55,10 @@ import java.util.List;
  * layer at a time, never all layers at once.
  *
  * <p>Spec: {@code icr(model=<folder>, depth=100, words=300, instruction=ir|qa, chunk=1024,
- * chat-template=<file>, device=cpu, dtype=float32, threads=0)}.
+ * chat-template=<file>, device=cpu, dtype=float32, threads=0)}. The canonical spec ({@link
+ * #spec()}) keeps what decides the scores, with effective values: {@code icr(model=M,depth=100,
+ * words=300,instruction=ir,chunk=1024,device=cpu,dtype=float32)} ({@code chat-template} when
+ * given); only {@code threads} is left out.
  */
 public final class IcrReranker implements Reranker {
   public static final String IR_INSTRUCTION =
@@ -62,7 +66,6 @@ public final class IcrReranker implements Reranker {
   public static final String QA_INSTRUCTION =
       "Please answer the following question based on the information in the paragraphs above.";
   static final String ANCHOR = "Here are some paragraphs:";
-  static final String[] RESULT_KEYS = {"model", "depth", "words", "instruction", "chat-template", "dtype"};
   static final String[] ALL_KEYS = {"model", "depth", "words", "instruction", "chunk",
       "chat-template", "device", "dtype", "threads"};
 
@@ -75,7 +78,6 @@ public final class IcrReranker implements Reranker {
   private final Frame frame;
 
   public IcrReranker(Params p) {
-    this.spec = canonical(p);
     this.depth = p.getInt("depth", 100);
     this.words = p.getInt("words", io.trawl.rerank.listwise.Passages.DEFAULT_MAX_WORDS);
     this.chunk = p.getInt("chunk", 1024);
@@ -88,6 +90,12 @@ public final class IcrReranker implements Reranker {
       case "qa" -> QA_INSTRUCTION;
       default -> throw TrawlException.invalid("unknown instruction '" + ins + "' for icr; valid: ir, qa");
     };
+    // what decides the scores, in declared order (the prefill chunk too: it rounds otherwise);
+    // threads decide only the speed
+    Spec.Builder canonical = Spec.builder("icr").put("model", p.getString("model", null))
+        .put("depth", depth).put("words", words).put("instruction", ins).put("chunk", chunk);
+    LocalBackends.canonical(canonical, p);
+    this.spec = canonical.toString();
     LlmRuntime runtime = LocalBackends.runtime(p, "icr");
     try {
       p.requireEmpty("icr", ALL_KEYS);
@@ -97,17 +105,6 @@ public final class IcrReranker implements Reranker {
     }
     this.rt = runtime;
     this.frame = Frame.of(runtime.template().text());
-  }
-
-  private static String canonical(Params p) {
-    java.util.Map<String, String> kept = new java.util.LinkedHashMap<>();
-    for (String k : RESULT_KEYS) {
-      String v = p.asMap().get(k);
-      if (v != null) {
-        kept.put(k, v);
-      }
-    }
-    return new io.trawl.core.Spec("icr", kept, null).toString();
   }
 
   @Override

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import io.trawl.core.Params;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
+import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.model.llm.ChatMessage;
 import io.trawl.model.llm.Greedy;
@@ -27,11 +28,12 @@ import java.util.List;
  * original order. Same {@link SlidingWindow} as RankGPT. Scores stay attached to positions.
  *
  * <p>Spec: {@code first(model=<folder>, window=20, stride=min(10,window), depth=100, words=300,
- * batch=4, chat-template=<file>, device=cpu, dtype=float32, threads=0)}.
+ * batch=4, chat-template=<file>, device=cpu, dtype=float32, threads=0)}. The canonical spec
+ * ({@link #spec()}) keeps what decides the order, with effective values: {@code first(model=M,
+ * window=20,stride=10,depth=100,words=300,batch=4,device=cpu,dtype=float32)} ({@code
+ * chat-template} when given); only {@code threads} is left out.
  */
 public final class FirstReranker implements Reranker {
-  static final String[] RESULT_KEYS = {"model", "window", "stride", "depth", "words",
-      "chat-template", "dtype"};
   static final String[] ALL_KEYS = {"model", "window", "stride", "depth", "words", "batch",
       "chat-template", "device", "dtype", "threads"};
   /** How many most likely tokens RankLLM asks vLLM for ({@code SamplingParams(logprobs=30)}). */
@@ -45,13 +47,20 @@ public final class FirstReranker implements Reranker {
   private final int[] letterIds;
 
   public FirstReranker(Params p) {
-    this.spec = RankGptReranker.canonicalSpec("first", p, RESULT_KEYS);
     this.sliding = SlidingWindow.of(p);
     if (sliding.window() > 26) {
       throw TrawlException.invalid("first uses letters A-Z: window must be <= 26, got " + sliding.window());
     }
     this.words = p.getInt("words", Passages.DEFAULT_MAX_WORDS);
-    this.batch = Math.max(1, p.getInt("batch", 4));
+    if (words < 1) {
+      throw TrawlException.invalid("words must be >= 1, got " + words);
+    }
+    this.batch = LocalBackends.batch(p);
+    Spec.Builder canonical = Spec.builder("first").put("model", p.getString("model", null));
+    SlidingWindow.canonical(canonical, sliding);
+    canonical.put("words", words).put("batch", batch);
+    LocalBackends.canonical(canonical, p);
+    this.spec = canonical.toString();
     LlmRuntime runtime = LocalBackends.runtime(p, "first");
     try {
       p.requireEmpty("first", ALL_KEYS);

@@ -22,8 +22,24 @@ public final class LocalBackends {
     return LlmRuntime.load(folder, options, ct == null ? null : Path.of(ct));
   }
 
+  /** Prompts per (left-padded) forward pass: {@code batch=}, default 4. */
+  public static int batch(Params p) {
+    return Math.max(1, p.getInt("batch", 4));
+  }
+
+  /**
+   * Adds the local model's parameters that decide results to a canonical spec: {@code
+   * chat-template} when given, the effective {@code device} ({@code cpu} or {@code gpu:N}) and
+   * {@code dtype}. {@code threads} decides only the speed.
+   */
+  public static void canonical(io.trawl.core.Spec.Builder spec, Params p) {
+    ComputeOptions options = new ComputeOptions(p.getString("device", null), p.getString("dtype", null));
+    spec.put("chat-template", p.getString("chat-template", null))
+        .put("device", options.effectiveDevice()).put("dtype", options.dtype());
+  }
+
   static ChatBackend open(Params p, ListwisePrompts.Template template) {
-    return new LocalChatBackend(runtime(p, "rankgpt"), p.getInt("batch", 4), true,
+    return new LocalChatBackend(runtime(p, "rankgpt"), batch(p), true,
         "lower window= (passages per prompt) or words= (words per passage)", template);
   }
 }

@@ -29,11 +29,14 @@ import java.util.Map;
  * backoff-ms=1000)}; the local backend also takes {@code chat-template, device, dtype, batch, threads}.
  * Queries are processed in lockstep (all queries' first windows, then all second windows, ...), so
  * a local model batches across queries and an endpoint gets {@code concurrency} requests at once.
+ *
+ * <p>The canonical spec ({@link #spec()}) has what decides the answers, with effective values:
+ * {@code rankgpt(backend=local,model=M,template=rankgpt,window=20,stride=10,depth=100,words=300,
+ * max-tokens=0,device=cpu,dtype=float32,batch=4)} ({@code chat-template} when given; {@code
+ * base-url} instead of the last three for {@code backend=openai}); {@code max-tokens=0} means
+ * enough for the window.
  */
 public final class RankGptReranker implements Reranker {
-  /** Parameters that change results (kept in the canonical spec when given). */
-  static final String[] RESULT_KEYS = {"backend", "model", "base-url", "template", "window",
-      "stride", "depth", "words", "max-tokens", "chat-template", "dtype"};
   static final String[] ALL_KEYS = {"backend", "model", "base-url", "api-key-env", "template",
       "window", "stride", "depth", "words", "max-tokens", "cache", "log", "concurrency", "timeout",
       "retries", "backoff-ms", "chat-template", "device", "dtype", "batch", "threads"};
@@ -53,7 +56,6 @@ public final class RankGptReranker implements Reranker {
 
   /** {@code backendOverride} (tests) replaces the backend the parameters describe. */
   public RankGptReranker(Params p, ChatBackend backendOverride) {
-    this.spec = canonicalSpec("rankgpt", p, RESULT_KEYS);
     String backendName = p.getString("backend", p.has("base-url") ? "openai" : "local");
     this.template = ListwisePrompts.Template.parse(p.getString("template", "rankgpt"));
     this.sliding = SlidingWindow.of(p);
@@ -62,6 +64,24 @@ public final class RankGptReranker implements Reranker {
       throw TrawlException.invalid("words must be >= 1, got " + words);
     }
     this.maxTokens = p.getInt("max-tokens", 0);
+    if (maxTokens < 0) {
+      throw TrawlException.invalid("max-tokens must be >= 0 (0: enough for the window), got " + maxTokens);
+    }
+    // what decides the answers, in declared order (a local model's batch too: left-padded batches
+    // round otherwise); the rest (cache, log, concurrency, timeout, retries, backoff-ms,
+    // api-key-env, threads) only decides how they are fetched
+    boolean local = backendName.equals("local");
+    Spec.Builder canonical = Spec.builder("rankgpt").put("backend", backendName)
+        .put("model", p.getString("model", null))
+        .put("base-url", local ? null : p.getString("base-url", null))
+        .put("template", template.label());
+    SlidingWindow.canonical(canonical, sliding);
+    canonical.put("words", words).put("max-tokens", maxTokens);
+    if (local) {
+      LocalBackends.canonical(canonical, p);
+      canonical.put("batch", LocalBackends.batch(p));
+    }
+    this.spec = canonical.toString();
     String logPath = p.getString("log", null);
     this.log = new CallLog(logPath == null ? null : Path.of(logPath));
     if (backendOverride != null) {
@@ -100,18 +120,6 @@ public final class RankGptReranker implements Reranker {
     Path base = dir != null && !dir.isEmpty() ? Path.of(dir)
         : Path.of(System.getProperty("user.home"), ".cache", "trawl");
     return base.resolve("llm-responses.jsonl");
-  }
-
-  /** name(k=v,...) keeping only the given result-changing keys, in declared order. */
-  static String canonicalSpec(String name, Params p, String[] keys) {
-    Map<String, String> kept = new LinkedHashMap<>();
-    for (String k : keys) {
-      String v = p.asMap().get(k);
-      if (v != null) {
-        kept.put(k, v);
-      }
-    }
-    return new Spec(name, kept, null).toString();
   }
 
   @Override

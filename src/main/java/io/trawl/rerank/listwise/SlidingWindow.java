@@ -49,6 +49,11 @@ public record SlidingWindow(int window, int stride, int depth) {
         p.getInt("depth", 100));
   }
 
+  /** Adds {@code window}, {@code stride} and {@code depth} to a canonical spec. */
+  static void canonical(io.trawl.core.Spec.Builder spec, SlidingWindow w) {
+    spec.put("window", w.window()).put("stride", w.stride()).put("depth", w.depth());
+  }
+
   /** The windows, in processing order (bottom first, top last), over {@code min(n, depth)} items. */
   public List<Range> ranges(int n) {
     int total = Math.min(n, depth);

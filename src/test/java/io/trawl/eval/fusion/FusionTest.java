@@ -112,4 +112,27 @@ class FusionTest {
       }
     }
   }
+
+  /** Fusion methods by spec; bad ones fail as invalid input, naming what is wrong. */
+  @Test
+  void settingsFromSpecs() {
+    assertEquals(Fusion.Settings.rrf(), Fusion.parse(io.trawl.core.Spec.parse("rrf")));
+    assertEquals("rrf(k=60,depth=1000,hits=1000)", Fusion.Settings.rrf().spec());
+    assertEquals(new Fusion.Settings(Fusion.Method.INTERPOLATE, Fusion.Norm.ZSCORE, 60, new double[] {0.7, 0.3},
+        100, 10), Fusion.parse(io.trawl.core.Spec.parse("interpolate(hits=10,weights=0.70:0.3,norm=zscore,depth=100)")));
+    assertEquals(new Fusion.Settings(Fusion.Method.COMBSUM, Fusion.Norm.MINMAX, 5, null, 1000, 1000),
+        new Fusion.Settings(Fusion.Method.COMBSUM, Fusion.Norm.MINMAX, 60, null, 1000, 1000), "k is RRF's only");
+    for (String[] bad : new String[][] {
+        {"rrf(norm=minmax)", "norm does not apply to rrf"},
+        {"interpolate", "interpolate needs weights"},
+        {"combsum(norm=l2)", "unknown norm 'l2' for combsum; valid: minmax, zscore, none"},
+        {"combmnz(k=60)", "unknown parameter 'k' for combmnz"},
+        {"rrf(weights=1:x)", "weights of rrf must be numbers joined by ':'"},
+        {"rrf@10", "give the number of fused hits as hits=10"},
+        {"borda", "unknown fusion method 'borda'"}}) {
+      TrawlException e = assertThrows(TrawlException.class, () -> Fusion.parse(io.trawl.core.Spec.parse(bad[0])));
+      assertEquals(TrawlException.INVALID_INPUT, e.exitCode(), bad[0]);
+      org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains(bad[1]), e.getMessage());
+    }
+  }
 }

@@ -316,8 +316,8 @@ class RankGptOpenAiTest {
       // rankzephyr is single-turn: the fake model finds no "[i] " user turns, answers nothing
       assertEquals(6, r.stats().asMap().get("wrong_format"));
       assertEquals(new HashSet<>(in.get(0).candidates()).size(), out.get(0).size());
-      assertEquals("rankgpt(backend=openai,model=fake-model,base-url=" + base + ",template=rankzephyr)",
-          r.spec());
+      assertEquals("rankgpt(backend=openai,model=fake-model,base-url=" + base + ",template=rankzephyr,"
+          + "window=20,stride=10,depth=100,words=300,max-tokens=0)", r.spec());
       assertFalse(r.spec().contains(KEY));
     }
   }

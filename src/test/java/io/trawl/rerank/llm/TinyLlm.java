@@ -51,6 +51,11 @@ public final class TinyLlm {
     return dir;
   }
 
+  /** The tiny chat model with Zephyr's template and 4096 positions, in {@code dir/tiny-chat}. */
+  public static Path chatModel(Path dir) throws Exception {
+    return folder(dir, "tiny-chat", 4096, ZEPHYR);
+  }
+
   record Topics(List<Query> queries, List<RankedList> lists) {}
 
   /** The first {@code n} DL19 queries with their BM25 top-100 (text included). */

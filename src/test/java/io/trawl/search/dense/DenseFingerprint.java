@@ -1,9 +1,9 @@
 package io.trawl.search.dense;
 
 import io.trawl.core.RankedList;
+import io.trawl.core.VectorFile;
 import io.trawl.index.dense.DenseIndexer;
 import io.trawl.model.encoder.Encoders;
-import io.trawl.model.encoder.VectorFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,7 +26,8 @@ public final class DenseFingerprint {
     try {
       for (boolean flat : new boolean[] {false, true}) {
         Path dir = tmp.resolve(flat ? "flat" : "hnsw");
-        DenseIndexer.build(vf, Encoders.config("bge-small-en-v1.5-q"),
+        DenseIndexer.build(vf, Encoders.config("bge-small-en-v1.5-q").name(),
+            Encoders.config("bge-small-en-v1.5-q").family(),
             new DenseIndexer.Options(flat, 16, 100), dir, "random");
         Random qr = new Random(7);
         try (DenseSearcher s = DenseSearcher.openVectorsOnly(dir)) {

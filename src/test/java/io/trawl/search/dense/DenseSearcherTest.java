@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.trawl.core.Candidate;
 import io.trawl.core.RankedList;
 import io.trawl.core.TrawlException;
+import io.trawl.core.VectorFile;
 import io.trawl.index.dense.DenseIndexMetadata;
 import io.trawl.index.dense.DenseIndexer;
 import io.trawl.model.encoder.Encoders;
 import io.trawl.model.encoder.Encoder;
-import io.trawl.model.encoder.VectorFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,10 +75,12 @@ class DenseSearcherTest {
     assertEquals(vf.ids(), back.ids());
     assertTrue(Arrays.equals(vf.vectors()[7], back.vectors()[7]));
 
-    DenseIndexMetadata m = DenseIndexer.build(back, Encoders.config("bge-small-en-v1.5-q"),
+    DenseIndexMetadata m = DenseIndexer.build(back, Encoders.config("bge-small-en-v1.5-q").name(),
+        Encoders.config("bge-small-en-v1.5-q").family(),
         DenseIndexer.Options.defaults(), tmp.resolve("hnsw"), vec.toString());
     assertEquals("hnsw", m.structure());
-    DenseIndexer.build(back, Encoders.config("bge-small-en-v1.5-q"),
+    DenseIndexer.build(back, Encoders.config("bge-small-en-v1.5-q").name(),
+        Encoders.config("bge-small-en-v1.5-q").family(),
         new DenseIndexer.Options(true, 16, 100), tmp.resolve("flat"), vec.toString());
     try (DenseSearcher hnsw = DenseSearcher.openVectorsOnly(tmp.resolve("hnsw"));
         DenseSearcher flat = DenseSearcher.openVectorsOnly(tmp.resolve("flat"))) {
@@ -115,7 +117,8 @@ class DenseSearcherTest {
   void dimensionAndEncoderMismatchesAreErrors(@TempDir Path tmp) {
     Random r = new Random(SEED);
     VectorFile vf = randomVectors(50, r);
-    DenseIndexer.build(vf, Encoders.config("bge-small-en-v1.5-q"), DenseIndexer.Options.defaults(),
+    DenseIndexer.build(vf, Encoders.config("bge-small-en-v1.5-q").name(),
+        Encoders.config("bge-small-en-v1.5-q").family(), DenseIndexer.Options.defaults(),
         tmp.resolve("i"), "test");
     try (DenseSearcher s = DenseSearcher.openVectorsOnly(tmp.resolve("i"))) {
       TrawlException e = assertThrows(TrawlException.class,
@@ -133,10 +136,12 @@ class DenseSearcherTest {
     assertTrue(m.checkEncoder("bge-small-en-v1.5", "bge-small-en-v1.5", 384).contains("warning"));
     assertEquals(null, m.checkEncoder("bge-small-en-v1.5-q", "bge-small-en-v1.5", 384));
     // a vector file made by another encoder cannot be indexed as this one
-    assertThrows(TrawlException.class, () -> DenseIndexer.build(vf, Encoders.config("e5-small-v2-q"),
+    assertThrows(TrawlException.class, () -> DenseIndexer.build(vf, Encoders.config("e5-small-v2-q").name(),
+        Encoders.config("e5-small-v2-q").family(),
         DenseIndexer.Options.defaults(), tmp.resolve("j"), "test"));
     // an existing index is never overwritten
-    assertThrows(TrawlException.class, () -> DenseIndexer.build(vf, Encoders.config("bge-small-en-v1.5-q"),
+    assertThrows(TrawlException.class, () -> DenseIndexer.build(vf, Encoders.config("bge-small-en-v1.5-q").name(),
+        Encoders.config("bge-small-en-v1.5-q").family(),
         DenseIndexer.Options.defaults(), tmp.resolve("i"), "test"));
     assertThrows(TrawlException.class, () -> new DenseIndexer.Options(false, 1, 100));
   }

@@ -1,12 +1,12 @@
 package io.trawl.spark;
 
 import io.trawl.core.TrawlException;
+import io.trawl.core.VectorFile;
 import io.trawl.corpus.Corpora;
 import io.trawl.corpus.CorpusTexts;
 import io.trawl.model.encoder.EncoderOptions;
 import io.trawl.model.encoder.Encoders;
 import io.trawl.model.encoder.Encoder;
-import io.trawl.model.encoder.VectorFile;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;

@@ -16,7 +16,7 @@ import io.trawl.io.Topics;
 import io.trawl.rerank.IndexDocTexts;
 import io.trawl.rerank.RerankJob;
 import io.trawl.rerank.Reranker;
-import io.trawl.rerank.Rerankers;
+import io.trawl.rerank.registry.Rerankers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;

@@ -58,7 +58,8 @@ public final class SparkSearchCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "trec", description = "trec or msmarco.")
   String format;
 
-  @Option(names = "--run-tag", description = "Run tag (default: the retriever spec).")
+  @Option(names = "--run-tag", description = "Run tag (default: the retriever's canonical spec with"
+      + " the depth, e.g. bm25(k1=0.9,b=0.4)@1000, as trawl search and trawl run tag it).")
   String runTag;
 
   @Option(names = "--quiet", description = "No summary on stderr.")
@@ -72,7 +73,8 @@ public final class SparkSearchCommand implements Callable<Integer> {
     String spec = io.trawl.search.Retrievers.parse(retriever).spec();
     RunWriter.Format fmt = RunWriter.Format.parse(format, RunWriter.Format.TREC, RunWriter.Format.MSMARCO);
     try (JavaSparkContext sc = SparkContexts.open(spark.master, "trawl-spark search");
-        RunWriter w = RunWriter.open(output, fmt, runTag != null ? runTag : spec)) {
+        RunWriter w = RunWriter.open(output, fmt,
+            runTag != null ? runTag : io.trawl.pipeline.Pipeline.retrieval(spec, hits).tag())) {
       sc.setLogLevel("ERROR");
       ShardedSearch.Summary s = ShardedSearch.run(sc, new ShardedSearch.Spec(index.toString(), spec, fieldMap,
           removeQuery, hits, spark.failFirstAttempt), queries, w);

@@ -56,7 +56,7 @@ class DistributedRerankTest {
     spec = "monot5(model=\"" + model + "\",threads=1)";
     Path out = tmp.resolve("single.run");
     new RerankJob(new RerankJob.Options(spec, input.toString(), null, null, 8, out.toString(), "trec",
-        null, false, null)).run(new PrintStream(OutputStream.nullOutputStream()));
+        null, false, null), io.trawl.rerank.registry.Rerankers.registry()::create).run(new PrintStream(OutputStream.nullOutputStream()));
     single = Files.readString(out);
     assertEquals(6 * 12, single.lines().count());
   }

@@ -1,11 +1,10 @@
-package io.trawl.model.encoder;
+package io.trawl.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.trawl.core.TrawlException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;

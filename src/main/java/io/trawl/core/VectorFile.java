@@ -1,7 +1,5 @@
-package io.trawl.model.encoder;
+package io.trawl.core;
 
-import io.trawl.core.InputException;
-import io.trawl.core.TrawlException;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -53,7 +51,7 @@ public record VectorFile(String encoder, int dimension, List<String> ids, float[
       if (abs.getParent() != null) {
         Files.createDirectories(abs.getParent());
       }
-      Path tmp = io.trawl.core.AtomicOutput.createTempSibling(abs);
+      Path tmp = AtomicOutput.createTempSibling(abs);
       try (DataOutputStream out = new DataOutputStream(
           new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20))) {
         out.write(MAGIC);

@@ -1,0 +1,34 @@
+package io.trawl.rerank.registry;
+
+import io.trawl.core.Registry;
+import io.trawl.rerank.EmbedReranker;
+import io.trawl.rerank.MonoT5Reranker;
+import io.trawl.rerank.Reranker;
+import io.trawl.rerank.icr.IcrReranker;
+import io.trawl.rerank.listwise.FirstReranker;
+import io.trawl.rerank.listwise.RankGptReranker;
+
+/**
+ * The reranker registry: name -> factory taking the spec's parameters. Adding a reranker is one
+ * class and one line here. It lives in its own package, above {@code rerank} (the contract and the
+ * pointwise rerankers) and its variant packages ({@code rerank.listwise}, {@code rerank.icr}),
+ * because it is the one place that knows them all: the variants depend on {@code rerank}, never the
+ * other way round.
+ */
+public final class Rerankers {
+  private static final Registry<Reranker> REGISTRY = new Registry<Reranker>("reranker");
+
+  static {
+    REGISTRY.register(MonoT5Reranker.NAME, MonoT5Reranker::new);
+    REGISTRY.register("rankgpt", RankGptReranker::new);
+    REGISTRY.register("first", FirstReranker::new);
+    REGISTRY.register("icr", IcrReranker::new);
+    REGISTRY.register("embed", EmbedReranker::new);
+  }
+
+  private Rerankers() {}
+
+  public static Registry<Reranker> registry() {
+    return REGISTRY;
+  }
+}
