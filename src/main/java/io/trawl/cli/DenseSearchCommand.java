@@ -3,21 +3,17 @@ package io.trawl.cli;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Run;
+import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
-import io.trawl.eval.fusion.Fusion;
-import io.trawl.io.RunReader;
 import io.trawl.io.RunWriter;
-import io.trawl.search.dense.DenseSearcher;
+import io.trawl.pipeline.Pipeline;
+import io.trawl.pipeline.PipelineRunner;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code trawl dense-search}: dense retrieval, optionally fused with a sparse run (hybrid). */
 @Command(name = "dense-search", mixinStandardHelpOptions = true,
@@ -27,7 +23,6 @@ import picocli.CommandLine.Spec;
         "  trawl dense-search --index indexes/scifact.bge --topics queries.tsv --hybrid runs/scifact.bm25.txt \\",
         "      --output runs/scifact.hybrid.txt"})
 public final class DenseSearchCommand implements Callable<Integer> {
-  @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--index", required = true, description = "Dense index folder (from 'trawl dense-index').")
   Path index;
@@ -79,56 +74,53 @@ public final class DenseSearchCommand implements Callable<Integer> {
       throw TrawlException.invalid("unknown fusion '" + fusion + "'; valid: rrf, interp");
     }
     List<Query> queries = topics.read();
-    Map<String, RankedList> sparse = hybrid == null ? null
-        : RunReader.readRun(hybrid, RunReader.Mode.LENIENT).lists();
-    List<RankedList> out;
-    String desc;
-    java.util.Map<String, Object> settings = new java.util.LinkedHashMap<>();
-    try (DenseSearcher s = DenseSearcher.open(index, encoder, encoderOptions.toOptions(threads))) {
-      settings.put("encoder", s.encoder().name());
-      settings.put("engine", s.encoder().engine());
-      if (s.warning() != null) {
-        err.println("dense-search: " + s.warning());
-      }
-      long t0 = System.nanoTime();
-      int denseK = sparse == null ? k : Math.max(k, depth);
-      out = s.search(queries, denseK, ef, exact || s.metadata().structure().equals("flat"));
-      double secs = (System.nanoTime() - t0) / 1e9;
-      desc = "dense(encoder=" + s.encoder().name() + (exact ? ",exact=true" : ef > 0 ? ",ef=" + ef : "") + ")";
-      if (s.encoder().truncatedCount() > 0) {
-        err.printf("dense-search: %d queries truncated to %d tokens%n", s.encoder().truncatedCount(),
-            s.encoder().maxLength());
-      }
-      err.printf("dense-search: %d queries in %.2f s (%.1f queries/s, encoding included)%n", queries.size(),
-          secs, queries.size() / secs);
-    }
-    if (sparse != null) {
-      Map<String, RankedList> dense = new LinkedHashMap<>();
-      for (RankedList d : out) {
-        dense.put(d.queryId(), d);
-      }
-      Fusion.Settings fs = fusion.equals("rrf")
-          ? new Fusion.Settings(Fusion.Method.RRF, Fusion.Norm.NONE, rrfK, null, depth, k)
-          : new Fusion.Settings(Fusion.Method.INTERPOLATE, Fusion.Norm.MINMAX, 60,
-              new double[] {1 - alpha, alpha}, depth, k);
-      Run fused = Fusion.fuse(List.of(new Run("sparse", sparse), new Run("dense", dense)), fs);
-      List<RankedList> fusedLists = new ArrayList<>(out.size());
-      for (RankedList d : out) {
-        RankedList f = fused.get(d.queryId());
-        fusedLists.add(f != null ? f : RankedList.empty(d.queryId()));
-      }
-      out = fusedLists;
-      desc = "hybrid(" + (fusion.equals("rrf") ? "rrf,k=" + rrfK : "interp,alpha=" + alpha) + ","
-          + desc + ")";
-    }
-    try (RunWriter w = RunWriter.open(output.name(), RunWriter.Format.TREC, tag.or(desc))) {
-      settings.forEach(w::setting);
-      for (RankedList l : out) {
-        w.write(l);
+    Pipeline pipeline = Pipeline.parse(pipeline());
+    long t0 = System.nanoTime();
+    int n = threads.resolve(ThreadsOptions.Work.NEURAL);
+    Run run = PipelineRunner.run(pipeline, queries, new PipelineRunner.Context(null, null, false, n));
+    double secs = (System.nanoTime() - t0) / 1e9;
+    err.printf("dense-search: %d queries in %.2f s (%.1f queries/s, encoding included)%n", queries.size(),
+        secs, queries.size() / secs);
+    try (RunWriter w = RunWriter.open(output.name(), RunWriter.Format.TREC, tag.or(run.tag()))) {
+      w.setting("threads", n);
+      for (Query q : queries) {
+        RankedList l = run.get(q.id());
+        w.write(l != null ? l : RankedList.empty(q.id()));
       }
       w.commit();
     }
     err.flush();
     return 0;
+  }
+
+  /**
+   * The pipeline this command runs: {@code dense(...)@k}, or with {@code --hybrid} {@code
+   * fuse(rrf(k=K,depth=D,hits=k), run(file=SPARSE), dense(...)@D)} (interpolation: weights 1 -
+   * alpha for the sparse run, alpha for the dense one, min-max normalised). {@code trawl run
+   * --pipeline} with it writes the same run.
+   */
+  String pipeline() {
+    Spec.Builder d = Spec.builder(Pipeline.DENSE).put("index", index.toString());
+    if (encoder != null) {
+      d.put("encoder", encoder);
+    }
+    if (encoderOptions.maxLength > 0) {
+      d.put("max-length", encoderOptions.maxLength);
+    }
+    if (exact) {
+      d.put("exact", true);
+    } else if (ef > 0) {
+      d.put("ef", ef);
+    }
+    if (hybrid == null) {
+      return d.build().withCutoff(k).toString();
+    }
+    String method = fusion.equals("rrf")
+        ? Spec.builder("rrf").put("k", rrfK).put("depth", depth).put("hits", k).toString()
+        : Spec.builder("interpolate").put("norm", "minmax")
+            .put("weights", Spec.number(1 - alpha) + ":" + Spec.number(alpha))
+            .put("depth", depth).put("hits", k).toString();
+    String sparse = Spec.builder(Pipeline.RUN).put("file", hybrid).toString();
+    return "fuse(" + method + ", " + sparse + ", " + d.build().withCutoff(depth) + ")";
   }
 }

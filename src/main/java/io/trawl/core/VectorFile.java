@@ -82,7 +82,7 @@ public record VectorFile(String encoder, int dimension, List<String> ids, float[
   }
 
   /**
-   * Reads a vector file, or a folder of vector shards (every {@code *.vec} file in it, in name
+   * Reads a vector file (gzipped or not), or a folder of vector shards (every {@code *.vec} file in it, in name
    * order, as {@code trawl-spark encode} writes them): the shards are concatenated; they must share
    * encoder and dimension, and an id may occur only once.
    */
@@ -129,7 +129,7 @@ public record VectorFile(String encoder, int dimension, List<String> ids, float[
 
   private static VectorFile readFile(Path path) {
     try (DataInputStream in = new DataInputStream(
-        new BufferedInputStream(Files.newInputStream(path), 1 << 20))) {
+        new BufferedInputStream(TextFiles.openStream(path.toString()), 1 << 20))) {
       byte[] magic = new byte[MAGIC.length];
       in.readFully(magic);
       if (!java.util.Arrays.equals(magic, MAGIC)) {

@@ -5,8 +5,10 @@ import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -24,6 +26,14 @@ import java.util.regex.Pattern;
  * incoming candidates it reranks, and only those are passed on (so {@code @20} after {@code @100}
  * keeps 20).
  *
+ * <p>Two more sources: {@code dense(index=PATH)@k} searches a dense index (from {@code trawl
+ * dense-index}) with its encoder, and {@code fuse(METHOD, PIPELINE, PIPELINE, ...)} fuses the runs
+ * of sub-pipelines, e.g. {@code fuse(rrf(k=60), bm25@1000, dense(index=idx/scifact.bge)@1000) >>
+ * monot5(model=/m)@100}; the method is a fusion spec ({@code rrf}, {@code combsum}, {@code
+ * combmnz}, {@code interpolate(weights=0.3:0.7)}, see {@code Fusion}), each input a whole pipeline
+ * (it may hold {@code >>}), and {@code @k} after the closing parenthesis the number of fused hits
+ * (the method's {@code hits}).
+ *
  * <p>{@link #toString()} ({@code " >> "} between stages) parses back to an equal pipeline. The tag
  * of the run a pipeline makes is not what was written but what its components state: see
  * {@link PipelineRunner}. Syntax errors name the 1-based column in the whole pipeline string.
@@ -33,6 +43,16 @@ public record Pipeline(List<Spec> stages) {
   public static final String CANDIDATES = "candidates";
   public static final String RUN = "run";
   public static final Set<String> FILE_SOURCES = Set.of(CANDIDATES, RUN);
+  /** A dense index searched with its encoder. */
+  public static final String DENSE = "dense";
+  /** Fusion of the runs of sub-pipelines. */
+  public static final String FUSE = "fuse";
+  /** Every first stage that is not a lexical retriever. */
+  public static final Set<String> SOURCES = Set.of(CANDIDATES, RUN, DENSE, FUSE);
+  /** Parameter of a fuse stage holding its method; its inputs are {@code 1}, {@code 2}, ... */
+  public static final String FUSE_METHOD = "method";
+  /** Parameters of a dense stage, in canonical order. */
+  public static final List<String> DENSE_KEYS = List.of("index", "encoder", "max-length", "exact", "ef");
 
   private static final Pattern SPEC_COLUMN = Pattern.compile("at column (\\d+): (.*)$");
 
@@ -61,40 +81,77 @@ public record Pipeline(List<Spec> stages) {
   /** Parses {@code stage >> stage >> ...}; {@code >>} inside double quotes does not split. */
   public static Pipeline parse(String text) {
     Objects.requireNonNull(text, "pipeline");
+    return parse(text, 0, text.length());
+  }
+
+  /** Parses {@code text[from, to)}; columns in errors count in the whole text. */
+  private static Pipeline parse(String text, int from, int to) {
     List<Spec> stages = new ArrayList<>();
-    int start = 0;
-    boolean quoted = false;
-    for (int i = 0; i <= text.length(); i++) {
-      boolean end = i == text.length();
-      if (!end) {
-        char c = text.charAt(i);
-        if (quoted && c == '\\') {
-          i++;
-          continue;
-        }
-        if (c == '"') {
-          quoted = !quoted;
-          continue;
-        }
-      }
-      if (end || (!quoted && text.startsWith(">>", i))) {
-        if (end && quoted) {
-          throw error(text, text.length() + 1, "unterminated quoted value");
-        }
-        stages.add(parseStage(text, start, i));
-        start = i + 2;
-        i++;
-      }
+    int start = from;
+    for (int i : topLevel(text, from, to, '>')) {
+      stages.add(parseStage(text, start, i, from, to));
+      start = i + 2;
     }
+    stages.add(parseStage(text, start, to, from, to));
     return new Pipeline(stages);
   }
 
-  private static Spec parseStage(String text, int from, int to) {
+  /**
+   * Positions in {@code text[from, to)} of {@code >>} (sep {@code '>'}) or {@code ,} (sep {@code
+   * ','}) outside double quotes and parentheses; an unterminated quote is an error.
+   */
+  private static List<Integer> topLevel(String text, int from, int to, char sep) {
+    List<Integer> at = new ArrayList<>();
+    boolean quoted = false;
+    int depth = 0;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (quoted) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        }
+        continue;
+      }
+      if (c == '"') {
+        quoted = true;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth = Math.max(0, depth - 1);
+      } else if (depth == 0 && sep == '>' && text.startsWith(">>", i)) {
+        at.add(i);
+        i++;
+      } else if (depth == 0 && sep == ',' && c == ',') {
+        at.add(i);
+      }
+    }
+    if (quoted) {
+      throw error(text, to + 1, "unterminated quoted value");
+    }
+    return at;
+  }
+
+  private static Spec parseStage(String text, int from, int to, int pipeFrom, int pipeTo) {
     String part = text.substring(from, to);
     if (part.isBlank()) {
       int col = from + 1;
-      throw error(text, col, from == 0 ? "empty stage before '>>'"
-          : (to == text.length() ? "empty stage after '>>'" : "empty stage between '>>' and '>>'"));
+      throw error(text, col, from == pipeFrom ? "empty stage before '>>'"
+          : (to == pipeTo ? "empty stage after '>>'" : "empty stage between '>>' and '>>'"));
+    }
+    int lead = 0;
+    while (Character.isWhitespace(part.charAt(lead))) {
+      lead++;
+    }
+    if (part.regionMatches(true, lead, FUSE, 0, FUSE.length())) {
+      int open = lead + FUSE.length();
+      while (open < part.length() && Character.isWhitespace(part.charAt(open))) {
+        open++;
+      }
+      if (open < part.length() && part.charAt(open) == '(') {
+        return parseFuse(text, from + open, to);
+      }
     }
     try {
       return Spec.parse(part);
@@ -106,6 +163,113 @@ public record Pipeline(List<Spec> stages) {
       }
       throw error(text, from + 1, e.getMessage());
     }
+  }
+
+  /** {@code fuse(METHOD, PIPELINE, ...)@k}: {@code open} is its '(' and {@code to} its end. */
+  private static Spec parseFuse(String text, int open, int to) {
+    int close = -1;
+    int depth = 0;
+    boolean quoted = false;
+    for (int i = open; i < to && close < 0; i++) {
+      char c = text.charAt(i);
+      if (quoted) {
+        if (c == '\\') {
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        }
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        close = i;
+      }
+    }
+    if (close < 0) {
+      throw error(text, to + 1, "fuse(...) is not closed: expected ')'");
+    }
+    Integer cutoff = null;
+    String tail = text.substring(close + 1, to).strip();
+    if (!tail.isEmpty()) {
+      if (!tail.matches("@\\d{1,9}") || Integer.parseInt(tail.substring(1)) <= 0) {
+        throw error(text, close + 2, "expected '@k' (k > 0) or '>>' after fuse(...), got '" + tail + "'");
+      }
+      cutoff = Integer.parseInt(tail.substring(1));
+    }
+    List<Integer> commas = topLevel(text, open + 1, close, ',');
+    if (commas.size() < 2) {
+      throw error(text, open + 2, "fuse needs a method and at least two pipelines, e.g. "
+          + "fuse(rrf, bm25@1000, dense(index=DIR)@1000)");
+    }
+    Map<String, String> params = new LinkedHashMap<>();
+    int start = open + 1;
+    List<Integer> ends = new ArrayList<>(commas);
+    ends.add(close);
+    for (int j = 0; j < ends.size(); j++) {
+      int end = ends.get(j);
+      if (text.substring(start, end).isBlank()) {
+        throw error(text, start + 1, "empty argument of fuse(...)");
+      }
+      if (j == 0) {
+        String method = text.substring(start, end).strip();
+        try {
+          Spec.parse(method);
+        } catch (TrawlException e) {
+          throw error(text, start + 1, "fusion method: " + e.getMessage());
+        }
+        params.put(FUSE_METHOD, method);
+      } else {
+        params.put(Integer.toString(j), parse(text, start, end).toString());
+      }
+      start = end + 1;
+    }
+    return new Spec(FUSE, params, cutoff);
+  }
+
+  /** True when {@code s} is a fuse stage. */
+  public static boolean isFuse(Spec s) {
+    return s.name().equalsIgnoreCase(FUSE) && s.params().containsKey(FUSE_METHOD);
+  }
+
+  /** The fusion method spec of a fuse stage, e.g. {@code rrf(k=60)}. */
+  public static Spec fuseMethod(Spec fuse) {
+    return Spec.parse(fuse.params().get(FUSE_METHOD));
+  }
+
+  /** The input pipelines of a fuse stage, in order. */
+  public static List<Pipeline> fuseInputs(Spec fuse) {
+    List<Pipeline> out = new ArrayList<>();
+    for (int i = 1; fuse.params().containsKey(Integer.toString(i)); i++) {
+      out.add(parse(fuse.params().get(Integer.toString(i))));
+    }
+    return out;
+  }
+
+  /** A fuse stage from its method and input pipelines. */
+  public static Spec fuse(String method, List<Pipeline> inputs, Integer hits) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put(FUSE_METHOD, method);
+    for (int i = 0; i < inputs.size(); i++) {
+      params.put(Integer.toString(i + 1), inputs.get(i).toString());
+    }
+    return new Spec(FUSE, params, hits);
+  }
+
+  /** A stage as text: a spec, or {@code fuse(method,p1,p2)@k} (inputs in tag or display form). */
+  private static String stage(Spec s, boolean tag) {
+    if (!isFuse(s)) {
+      return s.toString();
+    }
+    StringBuilder sb = new StringBuilder(FUSE).append('(').append(s.params().get(FUSE_METHOD));
+    for (Pipeline p : fuseInputs(s)) {
+      sb.append(tag ? "," : ", ").append(tag ? p.tag() : p.toString());
+    }
+    sb.append(')');
+    if (s.cutoff() != null) {
+      sb.append('@').append(s.cutoff());
+    }
+    return sb.toString();
   }
 
   private static TrawlException error(String text, int column, String what) {
@@ -120,7 +284,22 @@ public record Pipeline(List<Spec> stages) {
   public void check(Registry<?> retrievers, Registry<?> rerankers) {
     Spec first = source();
     String firstName = first.name().toLowerCase(Locale.ROOT);
-    if (FILE_SOURCES.contains(firstName)) {
+    if (isFuse(first)) {
+      for (Pipeline p : fuseInputs(first)) {
+        p.check(retrievers, rerankers);
+      }
+    } else if (firstName.equals(DENSE)) {
+      if (!first.params().containsKey("index")) {
+        throw TrawlException.invalid("pipeline stage 1 '" + first + "': missing parameter 'index' (a"
+            + " folder made by trawl dense-index)");
+      }
+      for (String key : first.params().keySet()) {
+        if (!DENSE_KEYS.contains(key)) {
+          throw TrawlException.invalid("unknown parameter '" + key + "' for dense; known: "
+              + String.join(", ", DENSE_KEYS));
+        }
+      }
+    } else if (FILE_SOURCES.contains(firstName)) {
       if (!first.params().containsKey("file")) {
         throw TrawlException.invalid("pipeline stage 1 '" + first + "': missing parameter 'file'");
       }
@@ -132,7 +311,7 @@ public record Pipeline(List<Spec> stages) {
       }
     } else if (!retrievers.contains(firstName)) {
       Set<String> valid = new TreeSet<>(retrievers.names());
-      valid.addAll(FILE_SOURCES);
+      valid.addAll(SOURCES);
       String hint = rerankers.contains(firstName)
           ? "; '" + firstName + "' is a reranker and needs a first stage before it (e.g. bm25@100 >> "
               + firstName + ")"
@@ -144,7 +323,7 @@ public record Pipeline(List<Spec> stages) {
       Spec s = stages.get(i);
       String name = s.name().toLowerCase(Locale.ROOT);
       if (!rerankers.contains(name)) {
-        String hint = retrievers.contains(name) || FILE_SOURCES.contains(name)
+        String hint = retrievers.contains(name) || SOURCES.contains(name)
             ? "; '" + name + "' is a first stage and cannot follow '>>'"
             : "";
         throw TrawlException.invalid(
@@ -189,7 +368,7 @@ public record Pipeline(List<Spec> stages) {
       if (sb.length() > 0) {
         sb.append(">>");
       }
-      sb.append(s);
+      sb.append(stage(s, true));
     }
     return sb.toString();
   }
@@ -201,7 +380,7 @@ public record Pipeline(List<Spec> stages) {
       if (sb.length() > 0) {
         sb.append(" >> ");
       }
-      sb.append(s);
+      sb.append(stage(s, false));
     }
     return sb.toString();
   }

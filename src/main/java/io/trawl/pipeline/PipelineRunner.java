@@ -7,6 +7,8 @@ import io.trawl.core.Registry;
 import io.trawl.core.Run;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
+import io.trawl.eval.fusion.Fusion;
+import io.trawl.model.encoder.EncoderOptions;
 import io.trawl.rerank.IndexDocTexts;
 import io.trawl.rerank.Reranker;
 import io.trawl.rerank.registry.Rerankers;
@@ -14,6 +16,7 @@ import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;
 import io.trawl.search.Retrievers;
 import io.trawl.search.SearchOptions;
+import io.trawl.search.dense.DenseSearcher;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,15 +68,27 @@ public final class PipelineRunner {
    */
   public static void check(Pipeline pipeline) {
     pipeline.check(Retrievers.registry(), Rerankers.registry());
-    if (!pipeline.sourceIsFile()) {
-      Spec s = pipeline.source();
+    Spec s = pipeline.source();
+    if (Pipeline.isFuse(s)) {
+      Fusion.parse(Pipeline.fuseMethod(s));
+      for (Pipeline p : Pipeline.fuseInputs(s)) {
+        check(p);
+      }
+    } else if (!Pipeline.SOURCES.contains(s.name().toLowerCase(java.util.Locale.ROOT))) {
       Retrievers.parse(new Spec(s.name(), s.params(), null).toString());
     }
   }
 
-  /** Whether running this pipeline needs an index: a retriever first stage, or rerankers (texts). */
+  /**
+   * Whether running this pipeline needs a Lucene index: a lexical retriever anywhere (fuse inputs
+   * included); a dense or file source followed by rerankers gets texts from it when it can.
+   */
   public static boolean needsIndex(Pipeline pipeline) {
-    return !pipeline.sourceIsFile();
+    Spec s = pipeline.source();
+    if (Pipeline.isFuse(s)) {
+      return Pipeline.fuseInputs(s).stream().anyMatch(PipelineRunner::needsIndex);
+    }
+    return !Pipeline.SOURCES.contains(s.name().toLowerCase(java.util.Locale.ROOT));
   }
 
   /** Runs the pipeline over the queries; lists come back in query order. */
@@ -90,7 +105,7 @@ public final class PipelineRunner {
         index = LuceneIndex.open(ctx.index(), null);
       }
       List<Spec> canonical = new ArrayList<>(); // each stage as its component states it
-      Stage stage = firstStage(pipeline.source(), queries, ctx, index);
+      Stage stage = firstStage(pipeline.source(), queries, ctx, index, rerankers);
       canonical.add(stage.canonical());
       List<RankedList> lists = stage.lists();
       if (!pipeline.rerankers().isEmpty()) {
@@ -121,7 +136,14 @@ public final class PipelineRunner {
    */
   private record Stage(Spec canonical, List<RankedList> lists) {}
 
-  private static Stage firstStage(Spec source, List<Query> queries, Context ctx, LuceneIndex index) {
+  private static Stage firstStage(Spec source, List<Query> queries, Context ctx, LuceneIndex index,
+      Registry<Reranker> rerankers) {
+    if (Pipeline.isFuse(source)) {
+      return fuse(source, queries, ctx, rerankers);
+    }
+    if (source.name().equalsIgnoreCase(Pipeline.DENSE)) {
+      return dense(source, queries, ctx);
+    }
     if (Pipeline.FILE_SOURCES.contains(source.name().toLowerCase(java.util.Locale.ROOT))) {
       Spec canonical = Spec.builder(source.name().toLowerCase(java.util.Locale.ROOT))
           .put("file", source.params().get("file")).put("format", source.params().get("format")).build()
@@ -139,6 +161,83 @@ public final class PipelineRunner {
       return new Stage(Spec.parse(retriever.spec()).withCutoff(k),
           retrieveAll(retriever, queries, k, ctx.threads()));
     }
+  }
+
+  /**
+   * A dense index searched with its own encoder (or a named one of the same family): HNSW with
+   * {@code ef} (0 = the default, 2k) or exact search ({@code exact=true}, and always for a flat
+   * index). Canonical: {@code dense(index=DIR,encoder=NAME,max-length=N,exact=BOOL,ef=N)@k} with
+   * the effective values ({@code ef} only for HNSW search; {@code max-length} 0 = the model's).
+   */
+  private static Stage dense(Spec source, List<Query> queries, Context ctx) {
+    int k = source.cutoff() != null ? source.cutoff() : DEFAULT_HITS;
+    io.trawl.core.Params p = new io.trawl.core.Params(source.params());
+    String dir = p.getString("index", null);
+    String encoder = p.getString("encoder", null);
+    boolean exact = p.getBoolean("exact", false);
+    int ef = p.getInt("ef", 0);
+    int maxLength = p.getInt("max-length", 0);
+    p.requireEmpty(Pipeline.DENSE, Pipeline.DENSE_KEYS.toArray(new String[0]));
+    if (ef < 0) {
+      throw TrawlException.invalid("dense: ef must be >= 0 (0 = 2k), got " + ef);
+    }
+    EncoderOptions options = new EncoderOptions(32, ctx.threads(), maxLength);
+    try (DenseSearcher s = DenseSearcher.open(Path.of(dir), encoder, options)) {
+      if (s.warning() != null) {
+        System.err.println("dense: " + s.warning());
+      }
+      boolean flat = exact || s.metadata().structure().equals("flat");
+      int effectiveEf = flat ? 0 : (ef > 0 ? ef : DenseSearcher.defaultEf(k));
+      List<RankedList> lists = s.search(queries, k, ef, flat);
+      if (ctx.removeQuery()) { // as the lexical retrievers and Anserini: dropped after ranking
+        List<RankedList> kept = new ArrayList<>(lists.size());
+        for (RankedList l : lists) {
+          kept.add(new RankedList(l.queryId(), l.candidates().stream()
+              .filter(c -> !c.docId().equals(l.queryId())).toList()));
+        }
+        lists = kept;
+      }
+      Spec.Builder b = Spec.builder(Pipeline.DENSE).put("index", dir).put("encoder", s.encoder().name())
+          .put("max-length", s.encoder().maxLength()).put("exact", flat);
+      if (!flat) {
+        b.put("ef", effectiveEf);
+      }
+      return new Stage(b.build().withCutoff(k), lists);
+    }
+  }
+
+  /**
+   * Runs each input pipeline (with this context) and fuses their runs. The method's {@code hits}
+   * is the stage's {@code @k} when given. Canonical: {@code fuse(METHOD,IN1,IN2,...)@hits} with
+   * the method's canonical spec and each input's canonical tag.
+   */
+  private static Stage fuse(Spec source, List<Query> queries, Context ctx, Registry<Reranker> rerankers) {
+    Spec method = Pipeline.fuseMethod(source);
+    if (source.cutoff() != null) {
+      String given = method.params().get("hits");
+      if (given != null && !given.equals(Integer.toString(source.cutoff()))) {
+        throw TrawlException.invalid("fuse: hits=" + given + " and @" + source.cutoff()
+            + " disagree; give one");
+      }
+      java.util.Map<String, String> params = new LinkedHashMap<>(method.params());
+      params.put("hits", Integer.toString(source.cutoff()));
+      method = new Spec(method.name(), params, null);
+    }
+    Fusion.Settings settings = Fusion.parse(method);
+    List<Run> runs = new ArrayList<>();
+    List<Pipeline> canonicalInputs = new ArrayList<>();
+    for (Pipeline p : Pipeline.fuseInputs(source)) {
+      Run r = run(p, queries, ctx, rerankers);
+      runs.add(r);
+      canonicalInputs.add(Pipeline.parse(r.tag()));
+    }
+    Run fused = Fusion.fuse(runs, settings);
+    List<RankedList> lists = new ArrayList<>(queries.size());
+    for (Query q : queries) {
+      RankedList l = fused.get(q.id());
+      lists.add(l != null ? l : RankedList.empty(q.id()));
+    }
+    return new Stage(Pipeline.fuse(settings.spec(), canonicalInputs, settings.hits()), lists);
   }
 
   private static List<RankedList> retrieveAll(Retriever r, List<Query> queries, int k, int threads) {

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * candidate files) are substituted before parsing.
  */
 final class Pipelines {
-  static final Set<String> VARIABLES = Set.of("collections", "models", "topics");
+  static final Set<String> VARIABLES = Set.of("collections", "models", "topics", "dense_index");
   private static final Pattern VAR = Pattern.compile("\\$\\{([^}]*)\\}");
 
   private Pipelines() {}
@@ -48,7 +48,8 @@ final class Pipelines {
 
   private static void checkVariable(String name) {
     if (!VARIABLES.contains(name)) {
-      throw TrawlException.invalid("unknown variable ${" + name + "}; valid: ${collections}, ${models}, ${topics}");
+      throw TrawlException.invalid("unknown variable ${" + name + "}; valid: ${collections}, ${models}, ${topics}"
+          + ", ${dense_index} (with a dense_index section)");
     }
   }
 }

@@ -75,6 +75,16 @@ public final class RegressionCommands {
       }
       out.add(shell(cmd));
     }
+    String dense = null;
+    if (spec.denseIndex() != null && spec.denseIndex().name() != null && spec.denseIndex().vectors() != null) {
+      dense = Roots.join(roots.indexRoot(), spec.denseIndex().name().value());
+      List<String> cmd = new ArrayList<>(List.of("trawl", "dense-index", "--vectors",
+          Roots.join(RegressionSpecs.DEFAULT_DIR, spec.denseIndex().vectors().value()), "--index", dense));
+      if (spec.denseIndex().structure() == null || spec.denseIndex().structure().value().equals("flat")) {
+        cmd.add("--flat");
+      }
+      out.add(shell(cmd));
+    }
     Map<String, RegressionSpec.TopicSet> topicSets = new LinkedHashMap<>();
     for (RegressionSpec.TopicSet t : spec.topics()) {
       topicSets.put(t.name().value(), t);
@@ -85,13 +95,17 @@ public final class RegressionCommands {
       for (Map.Entry<String, Map<String, Double>> e : r.expected().entrySet()) {
         String topicSet = e.getKey();
         RegressionSpec.TopicSet ts = topicSets.get(topicSet);
-        Map<String, String> vars = Map.of("collections", roots.collections(), "models", roots.models(),
-            "topics", topicSet);
+        Map<String, String> vars = new LinkedHashMap<>(Map.of("collections", roots.collections(),
+            "models", roots.models(), "topics", topicSet));
+        if (dense != null) {
+          vars.put("dense_index", dense);
+        }
         String runFile = Roots.join(roots.runsDir(), RegressionPlan.runFileName(name, r.name().value(), topicSet));
         String expanded = Pipelines.expand(r.pipeline().value(), vars);
         Pipeline p = Pipeline.parse(expanded);
         List<String> cmd = new ArrayList<>();
-        if (p.rerankers().isEmpty() && !p.sourceIsFile() && index != null) {
+        if (p.rerankers().isEmpty() && index != null
+            && !Pipeline.SOURCES.contains(p.source().name().toLowerCase(java.util.Locale.ROOT))) {
           // a plain retriever: trawl search, which tags its run as trawl run tags the pipeline
           Spec s = p.source();
           cmd.addAll(List.of("trawl", "search", "--index", index, "--topics",

@@ -39,9 +39,12 @@ import java.util.Map;
  */
 public record RegressionPlan(Path file, RegressionSpec spec, String skipped, String corpusInput,
     String corpusFormat, IndexOptions indexOptions, Path indexDir, Map<String, Float> fields,
-    boolean removeQuery,
+    boolean removeQuery, DensePlan dense,
     Map<String, String> topics, Map<String, String> qrels, Map<String, PlannedMeasure> measures,
     List<PlannedRun> runs) {
+
+  /** The spec's dense index: built from {@code vectors} into {@code dir} (null when the spec has none). */
+  public record DensePlan(Path vectors, Path dir, boolean flat) {}
 
   /** A measure with its options. */
   public record PlannedMeasure(String label, Measure measure, MeasureOptions options, String outputName) {}
@@ -103,6 +106,25 @@ public record RegressionPlan(Path file, RegressionSpec spec, String skipped, Str
       indexDir = env.indexRoot().resolve(spec.index().name().value());
     }
 
+    DensePlan dense = null;
+    if (spec.denseIndex() != null) {
+      RegressionSpec.DenseIndex d = spec.denseIndex();
+      if (d.name() == null || d.vectors() == null) {
+        throw at(f, d.name() != null ? d.name() : d.vectors(), "dense_index needs a name and a vectors file");
+      }
+      Path base = file.toAbsolutePath().getParent();
+      Path vectors = base.resolve(d.vectors().value()).normalize();
+      if (!Files.isRegularFile(vectors)) {
+        throw at(f, d.vectors(), "vector file " + vectors + ": no such file (relative paths resolve"
+            + " against the spec's folder)");
+      }
+      String structure = d.structure() == null ? "flat" : d.structure().value();
+      if (!structure.equals("flat") && !structure.equals("hnsw")) {
+        throw at(f, d.structure(), "structure must be flat or hnsw, got '" + structure + "'");
+      }
+      dense = new DensePlan(vectors, env.indexRoot().resolve(d.name().value()), structure.equals("flat"));
+    }
+
     Map<String, Float> fields = null;
     try {
       if (spec.search().fields() != null) {
@@ -145,7 +167,7 @@ public record RegressionPlan(Path file, RegressionSpec spec, String skipped, Str
       Map<String, Pipeline> pipelines = new LinkedHashMap<>();
       for (String topicSet : r.expected().keySet()) {
         Pipeline p = Endpoints.apply(f, r.pipeline(), r.name().value(),
-            pipeline(f, env, spec, r, topicSet, indexDir != null), env);
+            pipeline(f, env, spec, r, topicSet, indexDir != null, dense), env);
         if (p == null) {
           break;
         }
@@ -158,13 +180,16 @@ public record RegressionPlan(Path file, RegressionSpec spec, String skipped, Str
       runs.add(new PlannedRun(r, null, pipelines));
     }
     return new RegressionPlan(file, spec, null, corpusInput, corpusFormat, indexOptions, indexDir, fields,
-        spec.search().removesQuery(), topics, qrels, measures, runs);
+        spec.search().removesQuery(), dense, topics, qrels, measures, runs);
   }
 
   private static Pipeline pipeline(String f, RegressEnv env, RegressionSpec spec,
-      RegressionSpec.RunSpec r, String topicSet, boolean haveIndex) {
+      RegressionSpec.RunSpec r, String topicSet, boolean haveIndex, DensePlan dense) {
     Located where = r.pipeline();
     Map<String, String> vars = new LinkedHashMap<>();
+    if (dense != null) {
+      vars.put("dense_index", dense.dir().toString());
+    }
     vars.put("collections", env.collections() == null ? "" : env.collections().toString());
     vars.put("models", env.models().toString());
     vars.put("topics", topicSet);
@@ -185,9 +210,10 @@ public record RegressionPlan(Path file, RegressionSpec spec, String skipped, Str
         throw at(f, where, "run '" + r.name().value() + "': rerankers need document texts; a run file has "
             + "none, so the spec needs a corpus (index) or a candidates(file=...) source");
       }
-    } else if (!haveIndex) {
+    } else if (!haveIndex && (PipelineRunner.needsIndex(p) || !p.rerankers().isEmpty())) {
       throw at(f, where, "run '" + r.name().value() + "': stage '" + p.source()
-          + "' retrieves from an index, but the spec has no corpus");
+          + (PipelineRunner.needsIndex(p) ? "' retrieves from an index" : "' has no document texts for"
+          + " the rerankers") + ", but the spec has no corpus");
     }
     return p;
   }
@@ -238,7 +264,7 @@ public record RegressionPlan(Path file, RegressionSpec spec, String skipped, Str
   }
 
   private static RegressionPlan skipped(Path file, RegressionSpec spec, String reason) {
-    return new RegressionPlan(file, spec, reason, null, null, null, null, null, false, Map.of(), Map.of(),
+    return new RegressionPlan(file, spec, reason, null, null, null, null, null, false, null, Map.of(), Map.of(),
         Map.of(), List.of());
   }
 

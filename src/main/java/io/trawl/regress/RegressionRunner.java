@@ -55,6 +55,23 @@ public final class RegressionRunner {
     return run(RegressionPlan.resolve(file, spec, env));
   }
 
+  /**
+   * Builds the spec's dense index from its vector file, afresh every time: a flat index of the
+   * vectors takes well under a second, and what it holds then never depends on an earlier run.
+   */
+  private void buildDense(RegressionPlan.DensePlan d) {
+    long t0 = System.nanoTime();
+    io.trawl.core.VectorFile vf = io.trawl.core.VectorFile.read(d.vectors());
+    io.trawl.model.encoder.EncoderConfig cfg = io.trawl.model.encoder.Encoders.config(vf.encoder());
+    io.trawl.index.dense.DenseIndexer.Options o = d.flat()
+        ? new io.trawl.index.dense.DenseIndexer.Options(true, 16, 100)
+        : io.trawl.index.dense.DenseIndexer.Options.defaults();
+    io.trawl.index.dense.DenseIndexer.build(vf, cfg.name(), cfg.family(), o, d.dir(), d.vectors().toString(),
+        true);
+    say("dense index %s: %d vectors from %s in %.1f s", d.dir(), vf.ids().size(), d.vectors(),
+        (System.nanoTime() - t0) / 1e9);
+  }
+
   /** Runs a resolved plan. */
   public RegressionResult run(RegressionPlan plan) {
     long t0 = System.nanoTime();
@@ -97,6 +114,10 @@ public final class RegressionRunner {
           stats.add(new RegressionResult.StatCheck("total terms", want.totalTerms(), meta.totalTerms()));
         }
       }
+    }
+
+    if (plan.dense() != null && anyRuns) {
+      buildDense(plan.dense());
     }
 
     Map<String, List<Query>> topicsCache = new HashMap<>();

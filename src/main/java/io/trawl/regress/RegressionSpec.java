@@ -16,6 +16,7 @@ import java.util.Map;
  * @param notes optional longer text for the generated docs (why numbers differ, provenance)
  * @param corpus the collection to index; absent when every run reads its first stage from a file
  * @param index where and how to index it
+ * @param denseIndex a dense index built from committed vectors, searched by {@code dense(index=${dense_index})}
  * @param search options of retriever stages (fields and weights, BEIR's remove-query rule)
  * @param topics the topic sets, each with its qrels
  * @param measures what to evaluate, each with trec_eval-style options
@@ -29,6 +30,7 @@ public record RegressionSpec(
     @JsonProperty("notes") String notes,
     @JsonProperty("corpus") Corpus corpus,
     @JsonProperty("index") Index index,
+    @JsonProperty("dense_index") DenseIndex denseIndex,
     @JsonProperty("search") Search search,
     @JsonProperty("topics") List<TopicSet> topics,
     @JsonProperty("measures") List<Measure> measures,
@@ -80,6 +82,21 @@ public record RegressionSpec(
     public Index {
       options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }
+  }
+
+  /**
+   * A dense index made from a vector file (what {@code trawl encode} or {@code trawl dense-index
+   * --save-vectors} wrote; {@code .gz} allowed), so that a CPU regression does not re-encode a
+   * corpus. Pipelines name it {@code ${dense_index}}.
+   *
+   * @param name folder name under the index root
+   * @param vectors the vector file, relative to the spec's folder
+   * @param structure {@code flat} (exact search, the default) or {@code hnsw}
+   */
+  public record DenseIndex(
+      @JsonProperty("name") Located name,
+      @JsonProperty("vectors") Located vectors,
+      @JsonProperty("structure") Located structure) {
   }
 
   /**

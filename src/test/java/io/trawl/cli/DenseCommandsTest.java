@@ -105,7 +105,8 @@ class DenseCommandsTest {
     assertEquals(6, lines.size());
     assertTrue(lines.get(0).startsWith("1 Q0 p1 1 "), lines.get(0));
     assertTrue(lines.get(3).startsWith("2 Q0 p2 1 "), lines.get(3));
-    assertTrue(lines.get(0).endsWith(" dense(encoder=bge-small-en-v1.5-q)"), lines.get(0));
+    assertTrue(lines.get(0).endsWith(" dense(index=" + index + ",encoder=bge-small-en-v1.5-q,max-length=512,"
+        + "exact=false,ef=6)@3"), lines.get(0));
 
     // hybrid with a sparse run: fused scores are RRF over the sparse run and the full dense list
     Path all = tmp.resolve("all.txt");
@@ -121,7 +122,29 @@ class DenseCommandsTest {
         "--output", hyb.toString(), "--k", "3", "--hybrid", bm25.toString(), "--threads", "2");
     assertEquals(0, h.code(), h.err());
     List<String> hl = Files.readAllLines(hyb);
-    assertTrue(hl.get(0).contains("hybrid(rrf,k=60,"), hl.get(0));
+    assertTrue(hl.get(0).endsWith(" fuse(rrf(k=60,depth=1000,hits=3),run(file=" + bm25 + "),dense(index="
+        + index + ",encoder=bge-small-en-v1.5-q,max-length=512,exact=false,ef=2000)@1000)@3"), hl.get(0));
+    // the same experiment written as a pipeline (the run's own tag) gives the same bytes
+    Path viaRun = tmp.resolve("via-run.txt");
+    Result pr = run("run", "--pipeline", hl.get(0).split(" ", 6)[5], "--topics", topics.toString(),
+        "-o", viaRun.toString(), "--threads", "2");
+    assertEquals(0, pr.code(), pr.err());
+    assertEquals(Files.readString(hyb), Files.readString(viaRun));
+    // a hybrid of a live BM25 and the dense index, reranked: texts come from the lexical index
+    Path lex = tmp.resolve("lex");
+    Result li = run("index", "--collection", "beir", "--input", corpus.toString(), "--index", lex.toString());
+    assertEquals(0, li.code(), li.err());
+    Path reranked = tmp.resolve("reranked.txt");
+    Result rr = run("run", "--pipeline", "fuse(rrf, bm25@4, dense(index=" + index + ")@4) >> "
+        + "embed(encoder=bge-small-en-v1.5-q,threads=1)@3", "--index", lex.toString(), "--topics",
+        topics.toString(), "-o", reranked.toString(), "--threads", "2");
+    assertEquals(0, rr.code(), rr.err());
+    List<String> rl = Files.readAllLines(reranked);
+    assertEquals(6, rl.size(), rl.toString());
+    assertTrue(rl.get(0).endsWith(" fuse(rrf(k=60,depth=1000,hits=1000),bm25(k1=0.9,b=0.4)@4,dense(index=" + index
+        + ",encoder=bge-small-en-v1.5-q,max-length=512,exact=false,ef=8)@4)@1000"
+        + ">>embed(encoder=bge-small-en-v1.5-q,listwise=0,max-length=512,batch=32)@3"),
+        rl.get(0));
     java.util.Map<String, Double> expect = new java.util.HashMap<>();
     List<String> sparse1 = List.of("p4", "p3");
     for (int r = 0; r < 4; r++) {

@@ -69,12 +69,21 @@ public final class DenseIndexer {
    */
   public static DenseIndexMetadata build(VectorFile vectors, String encoder, String family,
       Options options, Path indexDir, String source) {
+    return build(vectors, encoder, family, options, indexDir, source, false);
+  }
+
+  /**
+   * {@link #build}; with {@code replace} an existing index folder is replaced (atomically, when
+   * the new one is complete) instead of refused.
+   */
+  public static DenseIndexMetadata build(VectorFile vectors, String encoder, String family,
+      Options options, Path indexDir, String source, boolean replace) {
     if (!vectors.encoder().equals(encoder)) {
       throw TrawlException.invalid("vector file was made with " + vectors.encoder()
           + ", not " + encoder);
     }
     try {
-      if (Files.isDirectory(indexDir)) {
+      if (Files.isDirectory(indexDir) && !replace) {
         try (var s = Files.list(indexDir)) {
           if (s.findAny().isPresent()) {
             throw TrawlException.invalid(indexDir + ": folder exists and is not empty; choose a new index folder");
