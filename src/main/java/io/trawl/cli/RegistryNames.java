@@ -2,6 +2,7 @@ package io.trawl.cli;
 
 import io.trawl.corpus.Corpora;
 import io.trawl.eval.Measure;
+import io.trawl.eval.fusion.Fusion;
 import io.trawl.io.TopicsAndQrels;
 import io.trawl.model.encoder.Encoders;
 import io.trawl.rerank.registry.Rerankers;
@@ -25,6 +26,7 @@ final class RegistryNames {
   static {
     KINDS.put("retrievers", () -> Retrievers.registry().names());
     KINDS.put("rerankers", () -> Rerankers.registry().names());
+    KINDS.put("fusion", () -> Fusion.registry().names());
     KINDS.put("formats", () -> Corpora.REGISTRY.names());
     KINDS.put("encoders", Encoders::names);
     KINDS.put("measures", Measure::names);

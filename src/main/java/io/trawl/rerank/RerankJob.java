@@ -70,10 +70,18 @@ public final class RerankJob {
    *     outputs, else trec)
    * @param workFile work file (null: {@code <output>.work}; none for stdout)
    * @param resume continue from the work file
-   * @param tag run tag (null: the reranker spec)
+   * @param tag run tag (null: {@code SOURCE>>RERANKER@k}, see {@link #source})
+   * @param source what made the input, as a pipeline source ending in {@code @k} when its depth is
+   *     known (null: {@link #source} of the input file; a distributed job names its original
+   *     input here, since each task reads a part of it)
    */
   public record Options(String reranker, String input, String index, String topics, Integer depth,
-      String output, String format, String workFile, boolean resume, String tag) {}
+      String output, String format, String workFile, boolean resume, String tag, String source) {
+    public Options(String reranker, String input, String index, String topics, Integer depth,
+        String output, String format, String workFile, boolean resume, String tag) {
+      this(reranker, input, index, topics, depth, output, format, workFile, resume, tag, null);
+    }
+  }
 
   /** Summary of a finished job. */
   public record Summary(int queries, int resumedQueries, long candidates, long reranked, double seconds) {}
@@ -151,11 +159,13 @@ public final class RerankJob {
     long reranked = 0;
     double rerankSeconds = 0;
     Map<String, Object> rerankerSettings = new LinkedHashMap<>();
+    String canonical = null;
     if (done.size() < in.queries.size()) {
       try (Reranker reranker = factory.apply(spec);
           FileChannel ch = work == null ? null
               : FileChannel.open(work, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
         rerankerSettings.putAll(reranker.settings());
+        canonical = reranker.spec();
         long t0 = System.nanoTime(); // after the model is loaded
         Progress progress = new Progress(err, todo, in.queries.size() - resumed);
         for (QueryCandidates q : in.queries) {
@@ -177,8 +187,13 @@ public final class RerankJob {
         throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(work), e);
       }
     }
+    if (canonical == null && opt.tag() == null) { // everything resumed: the spec still names the run
+      try (Reranker reranker = factory.apply(spec)) {
+        canonical = reranker.spec();
+      }
+    }
     RunWriter.Format fmt = format.equals("jsonl") ? RunWriter.Format.JSONL : RunWriter.Format.TREC;
-    try (RunWriter w = RunWriter.open(opt.output(), fmt, opt.tag() != null ? opt.tag() : specText)) {
+    try (RunWriter w = RunWriter.open(opt.output(), fmt, opt.tag() != null ? opt.tag() : tag(in, canonical))) {
       w.setting("reranker", specText);
       rerankerSettings.forEach(w::setting);
       for (QueryCandidates q : in.queries) {
@@ -270,15 +285,55 @@ public final class RerankJob {
 
   // ---------------------------------------------------------------- input
 
+  /**
+   * The run tag, composed as {@code trawl run} composes a pipeline's: what made the input, then
+   * the reranker's canonical spec with its effective depth. A TREC run made by Trawl carries its
+   * pipeline as its tag ({@code bm25(k1=0.9,b=0.4)@1000}), so {@code trawl search} then {@code
+   * trawl rerank} tags {@code bm25(k1=0.9,b=0.4)@1000>>monot5(...)@1000}, as {@code trawl run
+   * --pipeline 'bm25@1000 >> monot5'} does; any other input is named as the pipeline's file source
+   * ({@code run(file=F)}, {@code candidates(file=F)}, with {@code @depth} when --depth is given).
+   */
+  private String tag(Input in, String canonical) {
+    String source = opt.source() != null ? opt.source() : source(in.runFile, in.json, in.sourceTag, opt.depth());
+    java.util.regex.Matcher m = PIPELINE_TAG.matcher(source);
+    Integer incoming = m.matches() ? Integer.valueOf(m.group(1)) : null;
+    Integer k = opt.depth() == null ? incoming
+        : incoming == null ? opt.depth() : Integer.valueOf(Math.min(opt.depth(), incoming));
+    return source + ">>" + canonical + (k == null ? "" : "@" + k);
+  }
+
+  /**
+   * What made a rerank input, as the first part of the output's tag: the input run's own tag when
+   * Trawl made it (a pipeline tag, ending in {@code @k}), otherwise the pipeline's file source
+   * {@code run(file=F)} or {@code candidates(file=F)}, with {@code @depth} when a depth is given.
+   *
+   * @param runTag the input run's tag (empty for a candidates file)
+   */
+  public static String source(String file, boolean candidates, String runTag, Integer depth) {
+    if (runTag != null && PIPELINE_TAG.matcher(runTag).matches()) {
+      return runTag;
+    }
+    return Spec.builder(candidates ? "candidates" : "run").put("file", file).build().withCutoff(depth).toString();
+  }
+
+  /** A tag as Trawl writes a pipeline's: no whitespace, ends with the last stage's {@code @k}. */
+  private static final java.util.regex.Pattern PIPELINE_TAG =
+      java.util.regex.Pattern.compile("[^\\s]+@([0-9]{1,9})");
+
   private static final class Input implements AutoCloseable {
     final List<QueryCandidates> queries;
     final IndexDocTexts texts;
     final String runFile;
+    final boolean json;
+    /** The input run's tag (empty for a candidates file). */
+    final String sourceTag;
 
-    Input(List<QueryCandidates> queries, IndexDocTexts texts, String runFile) {
+    Input(List<QueryCandidates> queries, IndexDocTexts texts, String runFile, boolean json, String sourceTag) {
       this.queries = queries;
       this.texts = texts;
       this.runFile = runFile;
+      this.json = json;
+      this.sourceTag = sourceTag;
     }
 
     /** Fills missing texts from the index. */
@@ -317,7 +372,7 @@ public final class RerankJob {
     if (looksLikeJson(opt.input())) {
       List<QueryCandidates> qs = CandidateFiles.read(opt.input());
       IndexDocTexts texts = opt.index() != null ? new IndexDocTexts(Path.of(opt.index())) : null;
-      return new Input(qs, texts, opt.input());
+      return new Input(qs, texts, opt.input(), true, "");
     }
     if (opt.topics() == null) {
       throw TrawlException.invalid("a TREC run as input needs --topics (a name from topics-and-qrels/"
@@ -340,7 +395,7 @@ public final class RerankJob {
       }
       qs.add(new QueryCandidates(new Query(e.getKey(), text), e.getValue()));
     }
-    return new Input(qs, new IndexDocTexts(Path.of(opt.index())), opt.input());
+    return new Input(qs, new IndexDocTexts(Path.of(opt.index())), opt.input(), false, run.tag());
   }
 
   private static boolean looksLikeJson(String file) {

@@ -101,7 +101,8 @@ class DenseIndexFormatsTest {
       DenseCommandsTest.Result s = run("dense-search", "--index", index.toString(), "--topics", topics.toString(),
           "--output", out.toString(), "--k", "10", "--exact", "-q");
       assertEquals(0, s.code(), format + ": " + s.err());
-      String text = Files.readString(out);
+      // the run tag names the index folder; the rest must be the same
+      String text = Files.readString(out).replace(index.toString(), "INDEX");
       assertEquals(20, text.lines().count(), format);
       if (first == null) {
         first = text;

@@ -44,7 +44,7 @@ class ListCommandTest {
   void unknownKindListsTheValidOnes() {
     DeclaredCliTest.Result r = DeclaredCliTest.run("list", "rerankerz");
     assertEquals(2, r.code());
-    assertEquals("trawl: error: unknown list 'rerankerz'; valid: retrievers, rerankers, formats,"
+    assertEquals("trawl: error: unknown list 'rerankerz'; valid: retrievers, rerankers, fusion, formats,"
         + " encoders, measures, topics", r.err().strip());
   }
 

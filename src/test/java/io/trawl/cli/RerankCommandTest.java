@@ -91,7 +91,8 @@ class RerankCommandTest {
       Set<String> got = new HashSet<>();
       rows.forEach(f -> got.add(f[2]));
       assertEquals(want, got, "same documents for " + q.query().id());
-      assertTrue(rows.get(0)[5].startsWith("monot5(model="));
+      // a candidates file is the pipeline's candidates(file=...) source: then the reranker's spec
+      assertTrue(rows.get(0)[5].startsWith("candidates(file=" + input + ")>>monot5(model="), rows.get(0)[5]);
     }
     // the reranker changed the order somewhere
     boolean changed = false;

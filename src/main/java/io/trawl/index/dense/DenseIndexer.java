@@ -89,7 +89,7 @@ public final class DenseIndexer {
             throw TrawlException.invalid(indexDir + ": folder exists and is not empty; choose a new index folder");
           }
         }
-      } else if (Files.exists(indexDir)) {
+      } else if (Files.exists(indexDir) && !Files.isDirectory(indexDir)) {
         throw TrawlException.invalid(indexDir + " exists and is not a folder");
       }
     } catch (IOException e) {

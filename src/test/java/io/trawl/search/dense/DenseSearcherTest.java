@@ -143,6 +143,12 @@ class DenseSearcherTest {
     assertThrows(TrawlException.class, () -> DenseIndexer.build(vf, Encoders.config("bge-small-en-v1.5-q").name(),
         Encoders.config("bge-small-en-v1.5-q").family(),
         DenseIndexer.Options.defaults(), tmp.resolve("i"), "test"));
+    // unless asked to replace it (a regression rebuilds its dense index on every run)
+    VectorFile fewer = randomVectors(20, r);
+    DenseIndexer.build(fewer, Encoders.config("bge-small-en-v1.5-q").name(),
+        Encoders.config("bge-small-en-v1.5-q").family(), DenseIndexer.Options.defaults(),
+        tmp.resolve("i"), "again", true);
+    assertEquals(20, DenseIndexMetadata.read(tmp.resolve("i")).documents());
     assertThrows(TrawlException.class, () -> new DenseIndexer.Options(false, 1, 100));
   }
 }

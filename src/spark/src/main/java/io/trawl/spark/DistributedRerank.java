@@ -58,6 +58,9 @@ public final class DistributedRerank {
       String output, String format, String workDir, int partitions, boolean resume, String tag,
       int failFirstAttemptOfPartition) implements Serializable {}
 
+  /** The queries with their candidates' texts, and what made them ({@link RerankJob#source}). */
+  record Input(List<QueryCandidates> queries, String source) {}
+
   /** What the job did. */
   public record Summary(int queries, int partitions, int resumedPartitions, double seconds) {}
 
@@ -74,7 +77,8 @@ public final class DistributedRerank {
     if (!format.equals("trec") && !format.equals("jsonl")) {
       throw TrawlException.invalid("unknown output format '" + format + "'; valid: trec, jsonl");
     }
-    List<QueryCandidates> queries = readInput(o);
+    Input input = readInput(o);
+    List<QueryCandidates> queries = input.queries();
     int parts = Math.max(1, Math.min(o.partitions() > 0 ? o.partitions() : sc.defaultParallelism(),
         queries.size()));
     Path work = Path.of(o.workDir() != null ? o.workDir() : o.output() + ".parts").toAbsolutePath();
@@ -83,9 +87,10 @@ public final class DistributedRerank {
         quote(spec), quote(Path.of(o.input()).toAbsolutePath().toString()), o.depth(), quote(format),
         parts, queries.size());
     int resumed = prepare(work, job, o.resume(), parts, queries, format);
-    String tag = o.tag() != null ? o.tag() : spec;
-    Options task = new Options(spec, o.input(), null, null, o.depth(), o.output(), format,
-        work.toString(), parts, true, tag, o.failFirstAttemptOfPartition());
+    // the tag names the whole input, as trawl rerank would: each task composes it with its
+    // reranker's canonical spec, the same in every task
+    Task task = new Task(new Options(spec, o.input(), null, null, o.depth(), o.output(), format,
+        work.toString(), parts, true, o.tag(), o.failFirstAttemptOfPartition()), input.source());
     List<Integer> ids = IntStream.range(0, parts).boxed().toList();
     List<Integer> done = sc.parallelize(ids, parts).map(i -> rerankPart(task, i)).collect();
     if (done.size() != parts) {
@@ -100,7 +105,8 @@ public final class DistributedRerank {
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, o.output() + ": cannot write: " + e.getMessage(), e);
     }
-    RunMetadata.write(o.output(), RunWriter.tag(tag), Map.of("reranker", spec, "partitions", parts));
+    RunMetadata.write(o.output(), RunWriter.tag(o.tag() != null ? o.tag() : partTag(work)),
+        Map.of("reranker", spec, "partitions", parts));
     deleteRecursively(work);
     return new Summary(queries.size(), parts, resumed, (System.nanoTime() - t0) / 1e9);
   }
@@ -113,8 +119,22 @@ public final class DistributedRerank {
     return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 
+  /** What an executor runs: the job's options and what made its input ({@link RerankJob#source}). */
+  record Task(Options options, String source) implements Serializable {}
+
+  /** The tag the tasks wrote (each the same), from the first partition's metadata. */
+  private static String partTag(Path work) {
+    Path meta = work.resolve(name(0, "out") + RunMetadata.SUFFIX);
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(meta.toFile()).path("tag").asText();
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, meta + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
   /** Runs on an executor: one partition through RerankJob (resuming its work file). */
-  static int rerankPart(Options o, int part) {
+  static int rerankPart(Task t, int part) {
+    Options o = t.options();
     Path work = Path.of(o.workDir());
     Path out = work.resolve(name(part, "out"));
     if (Files.exists(out)) {
@@ -124,7 +144,7 @@ public final class DistributedRerank {
     boolean failing = tc != null && tc.attemptNumber() == 0 && part == o.failFirstAttemptOfPartition();
     RerankJob.Options jo = new RerankJob.Options(o.reranker(), work.resolve(name(part, "jsonl")).toString(),
         null, null, o.depth(), out.toString(), o.format(), work.resolve(name(part, "work")).toString(),
-        true, o.tag());
+        true, o.tag(), t.source());
     new RerankJob(jo, spec -> {
       Reranker r = Rerankers.registry().create(spec);
       return failing ? new FailAfter(r, 2) : r;
@@ -162,7 +182,7 @@ public final class DistributedRerank {
   }
 
   /** The queries with their candidates' texts, in input order. */
-  static List<QueryCandidates> readInput(Options o) {
+  static Input readInput(Options o) {
     if (o.input() == null) {
       throw TrawlException.invalid("no input: give a TREC run or a candidates file");
     }
@@ -173,7 +193,7 @@ public final class DistributedRerank {
       throw new InputException(o.input(), "cannot read: " + e.getMessage());
     }
     if (first.startsWith("[") || first.startsWith("{")) {
-      return CandidateFiles.read(o.input());
+      return new Input(CandidateFiles.read(o.input()), RerankJob.source(o.input(), true, "", o.depth()));
     }
     if (o.topics() == null || o.index() == null) {
       throw TrawlException.invalid("a TREC run as input needs --topics and --index (for query and document texts)");
@@ -184,7 +204,8 @@ public final class DistributedRerank {
     }
     List<QueryCandidates> out = new ArrayList<>();
     try (IndexDocTexts texts = new IndexDocTexts(Path.of(o.index()))) {
-      for (Map.Entry<String, RankedList> e : RunReader.readRun(o.input(), RunReader.Mode.LENIENT).lists().entrySet()) {
+      var run = RunReader.readRun(o.input(), RunReader.Mode.LENIENT);
+      for (Map.Entry<String, RankedList> e : run.lists().entrySet()) {
         String text = topicText.get(e.getKey());
         if (text == null) {
           throw new InputException(o.topics(), "no topic for query '" + e.getKey() + "' of " + o.input());
@@ -199,8 +220,8 @@ public final class DistributedRerank {
         }
         out.add(new QueryCandidates(new Query(e.getKey(), text), new RankedList(e.getKey(), cs)));
       }
+      return new Input(out, RerankJob.source(o.input(), false, run.tag(), o.depth()));
     }
-    return out;
   }
 
   /**

@@ -50,8 +50,7 @@ public final class SparkRerankCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Keep finished partitions and per-query progress of an interrupted run.")
   boolean resume;
 
-  @Option(names = "--run-tag", description = "Run tag (default: the reranker spec).")
-  String runTag;
+  @picocli.CommandLine.Mixin io.trawl.cli.RunTagOptions runTag = new io.trawl.cli.RunTagOptions();
 
   @Option(names = "--quiet", description = "No summary on stderr.")
   boolean quiet;
@@ -59,7 +58,7 @@ public final class SparkRerankCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     DistributedRerank.Options o = new DistributedRerank.Options(reranker, input, index, topics, depth,
-        output, format, work, partitions, resume, runTag, spark.failFirstAttempt);
+        output, format, work, partitions, resume, runTag.given(), spark.failFirstAttempt);
     try (JavaSparkContext sc = SparkContexts.open(spark.master, "trawl-spark rerank")) {
       sc.setLogLevel("ERROR");
       DistributedRerank.Summary s = DistributedRerank.run(sc, o);

@@ -58,9 +58,7 @@ public final class SparkSearchCommand implements Callable<Integer> {
   @Option(names = "--format", defaultValue = "trec", description = "trec or msmarco.")
   String format;
 
-  @Option(names = "--run-tag", description = "Run tag (default: the retriever's canonical spec with"
-      + " the depth, e.g. bm25(k1=0.9,b=0.4)@1000, as trawl search and trawl run tag it).")
-  String runTag;
+  @picocli.CommandLine.Mixin io.trawl.cli.RunTagOptions runTag = new io.trawl.cli.RunTagOptions();
 
   @Option(names = "--quiet", description = "No summary on stderr.")
   boolean quiet;
@@ -74,7 +72,7 @@ public final class SparkSearchCommand implements Callable<Integer> {
     RunWriter.Format fmt = RunWriter.Format.parse(format, RunWriter.Format.TREC, RunWriter.Format.MSMARCO);
     try (JavaSparkContext sc = SparkContexts.open(spark.master, "trawl-spark search");
         RunWriter w = RunWriter.open(output, fmt,
-            runTag != null ? runTag : io.trawl.pipeline.Pipeline.retrieval(spec, hits).tag())) {
+            runTag.or(io.trawl.pipeline.Pipeline.retrieval(spec, hits).tag()))) {
       sc.setLogLevel("ERROR");
       ShardedSearch.Summary s = ShardedSearch.run(sc, new ShardedSearch.Spec(index.toString(), spec, fieldMap,
           removeQuery, hits, spark.failFirstAttempt), queries, w);

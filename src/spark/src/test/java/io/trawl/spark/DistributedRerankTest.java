@@ -72,6 +72,11 @@ class DistributedRerankTest {
   @Test
   void partitionedRunEqualsTheSingleProcessRun() throws IOException {
     assertEquals(single, distributed("three.run", 3, -1));
+    // the metadata names the run as its lines do: the whole input, then the reranker
+    String tag = single.lines().findFirst().orElseThrow().split(" ")[5];
+    assertTrue(tag.startsWith("candidates(file=" + input + ")@8>>monot5("), tag);
+    assertEquals(tag, new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(tmp.resolve("three.run.meta.json").toFile()).path("tag").asText());
   }
 
   @Test
