@@ -9,11 +9,12 @@ import picocli.CommandLine.Command;
  * {@code trawl}: 0 ok, 1 runtime failure, 2 invalid input or usage.
  */
 @Command(name = "trawl-spark", mixinStandardHelpOptions = true, versionProvider = TrawlSpark.Version.class,
-    description = "Trawl on Apache Spark: sharded indexing, exact sharded BM25, distributed encoding and reranking.",
+    description = "Trawl on Apache Spark: sharded indexing, exact sharded BM25, distributed pipelines, encoding and reranking.",
     subcommands = {
       CommandLine.HelpCommand.class,
       SparkIndexCommand.class,
       SparkSearchCommand.class,
+      SparkRunCommand.class,
       SparkRerankCommand.class,
       SparkEncodeCommand.class,
     },
@@ -21,6 +22,8 @@ import picocli.CommandLine.Command;
     footer = {
       "  trawl-spark index --master local[2] --shards 4 --collection beir --input corpus.jsonl --index idx/scifact-4",
       "  trawl-spark search --master local[2] --index idx/scifact-4 --topics beir-scifact-test --remove-query -o run.txt",
+      "  trawl-spark run --master local[2] --pipeline 'bm25@1000 >> monot5(model=/m)@100' --index idx/scifact \\",
+      "      --topics beir-scifact-test --remove-query -o run.monot5.txt",
       "",
       "Exit codes: 0 ok, 1 runtime failure, 2 invalid input or usage."
     })
