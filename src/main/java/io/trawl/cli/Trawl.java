@@ -3,6 +3,8 @@ package io.trawl.cli;
 import io.trawl.core.TrawlException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import picocli.CommandLine.Command;
 import picocli.CommandLine;
@@ -113,13 +115,73 @@ public final class Trawl implements Runnable {
     cl.setParameterExceptionHandler((ex, args) -> {
       CommandLine c = ex.getCommandLine();
       PrintWriter err = c.getErr();
-      err.println(program + ": error: " + ex.getMessage());
-      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      String message = ex.getMessage();
+      String hint = null;
+      String badOption = unknownOption(c, args);
+      if (badOption != null) {
+        // before "missing required options": the unknown one is usually the misspelt required one
+        message = "unknown option '" + badOption + "'";
+        List<String> names = new ArrayList<>();
+        c.getCommandSpec().options().forEach(o -> names.addAll(List.of(o.names())));
+        hint = io.trawl.core.Registry.closest(badOption, names);
+      } else if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+          && !c.getSubcommands().isEmpty()) {
+        String word = u.getUnmatched().get(0);
+        message = "unknown command '" + word + "'";
+        String best = io.trawl.core.Registry.closest(word, c.getSubcommands().keySet());
+        hint = best == null ? null : c.getCommandSpec().qualifiedName() + " " + best;
+      }
+      err.println(program + ": error: " + message + (hint != null ? " (did you mean '" + hint + "'?)" : ""));
+      if (badOption == null && hint == null && !(ex instanceof CommandLine.UnmatchedArgumentException u
+          && !c.getSubcommands().isEmpty())) {
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+      }
       err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
       err.flush();
       return TrawlException.INVALID_INPUT;
     });
     return cl;
+  }
+
+  /**
+   * The first argument that looks like an option ({@code -x}, {@code --name}, {@code --name=v})
+   * and that the command does not declare, or null. A lone {@code -} (stdin) and negative numbers
+   * are values.
+   */
+  static String unknownOption(CommandLine c, String[] args) {
+    for (String a : args) {
+      if (a.length() < 2 || a.charAt(0) != '-' || Character.isDigit(a.charAt(1)) || a.charAt(1) == '.') {
+        continue;
+      }
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      if (name.equals("--")) {
+        return null;
+      }
+      if (c.getCommandSpec().findOption(name) == null && !isClusteredShortOptions(c, name)) {
+        return name;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * {@code -qV} (short boolean options together) or {@code -k10} (a short option with its value
+   * attached), as picocli accepts them.
+   */
+  private static boolean isClusteredShortOptions(CommandLine c, String name) {
+    if (name.startsWith("--") || name.length() < 3) {
+      return false;
+    }
+    for (int i = 1; i < name.length(); i++) {
+      CommandLine.Model.OptionSpec o = c.getCommandSpec().findOption("-" + name.charAt(i));
+      if (o == null) {
+        return false;
+      }
+      if (o.arity().max() > 0) {
+        return true; // the rest is its value
+      }
+    }
+    return true;
   }
 
   /**

@@ -57,10 +57,19 @@ public final class Registry<T> {
   }
 
   private String closest(String name) {
+    return closest(name, factories.keySet());
+  }
+
+  /**
+   * The candidate nearest to {@code name} (case ignored) by {@link #editDistance}, or null when
+   * none is within {@code max(2, length/3)} edits: the one rule behind every "did you mean".
+   */
+  public static String closest(String name, java.util.Collection<String> candidates) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : factories.keySet()) {
-      int d = editDistance(name.toLowerCase(Locale.ROOT), candidate);
+    String n = name.toLowerCase(Locale.ROOT);
+    for (String candidate : candidates) {
+      int d = editDistance(n, candidate.toLowerCase(Locale.ROOT));
       if (d < bestDistance) {
         bestDistance = d;
         best = candidate;
@@ -69,23 +78,29 @@ public final class Registry<T> {
     return bestDistance <= Math.max(2, name.length() / 3) ? best : null;
   }
 
-  /** Levenshtein distance; used for "did you mean" suggestions. */
+  /**
+   * Edit distance counting an insertion, a deletion, a substitution or a swap of two adjacent
+   * characters as one edit (optimal string alignment), so {@code serach} is one edit from
+   * {@code search}.
+   */
   public static int editDistance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
     for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
+      d[0][j] = j;
     }
     for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+        int v = Math.min(Math.min(d[i][j - 1] + 1, d[i - 1][j] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          v = Math.min(v, d[i - 2][j - 2] + 1);
+        }
+        d[i][j] = v;
       }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
     }
-    return prev[b.length()];
+    return d[a.length()][b.length()];
   }
 }

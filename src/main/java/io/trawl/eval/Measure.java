@@ -253,7 +253,42 @@ public final class Measure {
   }
 
   private static TrawlException unknown(String text) {
-    return TrawlException.invalid("unknown measure '" + text + "'; valid: " + validNames());
+    String hint = suggestion(text);
+    return TrawlException.invalid("unknown measure '" + text + "'"
+        + (hint != null ? " (did you mean '" + hint + "'?)" : "") + "; valid: " + validNames());
+  }
+
+  /**
+   * A "did you mean" for a measure: the {@code -m} spelling of a name as trec_eval prints it
+   * ({@code ndcg_cut_10} -> {@code ndcg_cut.10}, {@code P_5} -> {@code P.5}), else the nearest
+   * name by edit distance.
+   */
+  private static String suggestion(String text) {
+    for (int i = text.lastIndexOf('_'); i > 0; i = text.lastIndexOf('_', i - 1)) {
+      String dotted = text.substring(0, i) + "." + text.substring(i + 1);
+      if (Family.byTrecName(text.substring(0, i)) != null) {
+        try {
+          parse(dotted);
+          return dotted;
+        } catch (TrawlException e) {
+          // not this split
+        }
+      }
+    }
+    List<String> plain = new ArrayList<>();
+    for (String n : names()) {
+      int cut = n.indexOf('[');
+      int at = n.indexOf('@');
+      int end = cut < 0 ? at : at < 0 ? cut : Math.min(cut, at);
+      plain.add(end < 0 ? n : n.substring(0, end));
+    }
+    int end = text.length();
+    for (char c : new char[] {'.', '@', '('}) {
+      int i = text.indexOf(c);
+      end = i > 0 ? Math.min(end, i) : end;
+    }
+    String best = io.trawl.core.Registry.closest(text.substring(0, end), plain);
+    return best == null ? null : best + text.substring(end);
   }
 
   private static Measure parseTrec(String text) {
@@ -396,7 +431,7 @@ public final class Measure {
       for (IrmName c : IRM) {
         if (c.name.equalsIgnoreCase(spec.name())) {
           throw TrawlException.invalid("unknown measure '" + text + "' (did you mean '" + c.name
-              + "'?); valid: " + validNames());
+              + text.substring(Math.min(text.length(), spec.name().length())) + "'?); valid: " + validNames());
         }
       }
       throw unknown(text);

@@ -334,16 +334,8 @@ public record Pipeline(List<Spec> stages) {
 
   /** "unknown KIND 'x' (did you mean 'y'?); valid: a, b, c". */
   static String unknown(String kind, String name, Collection<String> valid) {
-    String best = null;
-    int bestD = Integer.MAX_VALUE;
-    for (String v : valid) {
-      int d = Registry.editDistance(name.toLowerCase(Locale.ROOT), v);
-      if (d < bestD) {
-        bestD = d;
-        best = v;
-      }
-    }
-    boolean close = best != null && bestD <= Math.max(2, name.length() / 3);
+    String best = Registry.closest(name, valid);
+    boolean close = best != null;
     return "unknown " + kind + " '" + name + "'" + (close ? " (did you mean '" + best + "'?)" : "")
         + "; valid: " + (valid.isEmpty() ? "(none registered)" : String.join(", ", new TreeSet<>(valid)));
   }

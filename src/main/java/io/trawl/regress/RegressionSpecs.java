@@ -149,16 +149,8 @@ public final class RegressionSpecs {
         names.add(p.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
       }
     }
-    String best = null;
-    int bestD = Integer.MAX_VALUE;
-    for (String n : names) {
-      int d = io.trawl.core.Registry.editDistance(nameOrFile, n);
-      if (d < bestD) {
-        bestD = d;
-        best = n;
-      }
-    }
-    boolean close = best != null && bestD <= Math.max(2, nameOrFile.length() / 3);
+    String best = io.trawl.core.Registry.closest(nameOrFile, names);
+    boolean close = best != null;
     throw TrawlException.invalid("unknown regression '" + nameOrFile + "'"
         + (close ? " (did you mean '" + best + "'?)" : "") + "; in " + dir + ": "
         + (names.isEmpty() ? "(none)" : String.join(", ", names)));
