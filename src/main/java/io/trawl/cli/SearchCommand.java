@@ -5,7 +5,6 @@ import io.trawl.core.Query;
 import io.trawl.core.TrawlException;
 import io.trawl.index.Analyzers;
 import io.trawl.io.RunWriter;
-import io.trawl.io.Topics;
 import io.trawl.pipeline.Pipeline;
 import io.trawl.search.LuceneIndex;
 import io.trawl.search.Retriever;
@@ -123,7 +122,7 @@ public final class SearchCommand implements Callable<Integer> {
     Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
     int n = threads.resolve(ThreadsOptions.Work.RETRIEVAL);
     String expected = expectedAnalyzer();
-    List<Query> queries = Topics.read(topics.name(), topicsFormat, topicField);
+    List<Query> queries = topics.read(topicsFormat, topicField);
     try (LuceneIndex idx = LuceneIndex.open(index, expected);
         Retriever r = opener.open(idx, new SearchOptions(
             fieldMap != null ? fieldMap : idx.defaultFields(), removeQuery));

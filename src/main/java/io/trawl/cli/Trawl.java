@@ -22,6 +22,7 @@ import picocli.CommandLine;
       IndexCommand.class,
       IndexStatsCommand.class,
       SearchCommand.class,
+      DocCommand.class,
       EvalCommand.class,
       CompareCommand.class,
       FuseCommand.class,
@@ -37,6 +38,8 @@ import picocli.CommandLine;
     footer = {
       "  trawl index --input builtin:cranfield --index indexes/cranfield",
       "  trawl search --index indexes/cranfield --topics cranfield --output runs/cranfield.bm25.txt",
+      "  trawl search --index indexes/cranfield --query 'supersonic boundary layer' --hits 5",
+      "  trawl doc --index indexes/cranfield 184",
       "  trawl eval -c -m ndcg_cut.10 cranfield runs/cranfield.bm25.txt",
       "  trawl list rerankers",
       "",

@@ -52,8 +52,24 @@ public final class TopicsAndQrels {
       String qrels = "qrels.beir-v1.0.0-" + b + ".test.txt";
       add("beir-" + b + "-test", topics, qrels);
     }
+    add("dl19-doc", "topics.dl19-doc.txt", "qrels.dl19-doc.txt");
+    add("dl20-doc", "topics.dl20.txt", "qrels.dl20-doc.txt");
     add("cranfield", "topics.cranfield.tsv", "qrels.cranfield.txt");
     add("robust04", "topics.robust04.txt", null);
+  }
+
+  /**
+   * Pyserini's names for the same sets, accepted everywhere a name is ({@code trawl list topics}
+   * shows Trawl's): {@code beir-v1.0.0-scifact-test} (and {@code beir-v1.0.0-scifact.test}, the
+   * collection's name) for {@code beir-scifact-test}, {@code msmarco-passage-dev-subset} as is.
+   */
+  private static final Map<String, String> ALIASES = new LinkedHashMap<>();
+
+  static {
+    for (String b : BEIR) {
+      ALIASES.put("beir-v1.0.0-" + b + "-test", "beir-" + b + "-test");
+      ALIASES.put("beir-v1.0.0-" + b + ".test", "beir-" + b + "-test");
+    }
   }
 
   private TopicsAndQrels() {}
@@ -71,7 +87,8 @@ public final class TopicsAndQrels {
 
   /** The entry for a name, or null. */
   public static Entry entry(String name) {
-    return ENTRIES.get(name.toLowerCase(java.util.Locale.ROOT));
+    String n = name.toLowerCase(java.util.Locale.ROOT);
+    return ENTRIES.get(ALIASES.getOrDefault(n, n));
   }
 
   /** True when {@code value} is a registered name (not a file). */

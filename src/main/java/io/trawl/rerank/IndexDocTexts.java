@@ -56,6 +56,12 @@ public final class IndexDocTexts implements AutoCloseable {
 
   /** The text of a docid, or null when the index does not hold it. */
   public String text(String docid) {
+    String raw = raw(docid);
+    return raw == null ? null : textOfRaw(raw);
+  }
+
+  /** The stored raw document of a docid as read from the corpus, or null when the index does not hold it. */
+  public String raw(String docid) {
     try {
       TopDocs hits = searcher.search(new TermQuery(new Term(IndexFields.ID, docid)), 1);
       if (hits.scoreDocs.length == 0) {
@@ -67,7 +73,7 @@ public final class IndexDocTexts implements AutoCloseable {
         throw new InputException(dir.toString(), "document '" + docid + "' has no stored '"
             + IndexFields.RAW + "' field (index built without raw documents?)");
       }
-      return textOfRaw(raw);
+      return raw;
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, dir + ": cannot read: " + e.getMessage(), e);
     }

@@ -188,6 +188,19 @@ class TopicsTest {
   }
 
   @Test
+  void documentRankingSetsAndPyseriniNames() {
+    assertEquals(43, Topics.read("dl19-doc").size());
+    assertEquals(new Query("156493", "do goldfish grow"), Topics.read("dl19-doc").get(0));
+    assertEquals(200, Topics.read("dl20-doc").size());
+    assertTrue(TopicsAndQrels.qrels("dl20-doc").endsWith("qrels.dl20-doc.txt"));
+    assertTrue(TopicsAndQrels.qrels("dl19-doc").endsWith("qrels.dl19-doc.txt"));
+    assertEquals(Topics.read("beir-scifact-test"), Topics.read("beir-v1.0.0-scifact-test"));
+    assertEquals(Topics.read("beir-scifact-test"), Topics.read("beir-v1.0.0-scifact.test"));
+    assertEquals(TopicsAndQrels.qrels("beir-scifact-test"), TopicsAndQrels.qrels("beir-v1.0.0-scifact-test"));
+    assertTrue(!TopicsAndQrels.names().contains("beir-v1.0.0-scifact-test"), "aliases are not listed");
+  }
+
+  @Test
   void unknownNameSuggestsTheClosest() {
     TrawlException e = assertThrows(TrawlException.class, () -> Topics.read("dl19-pasage"));
     assertTrue(e.getMessage().contains("did you mean 'dl19-passage'"), e.getMessage());

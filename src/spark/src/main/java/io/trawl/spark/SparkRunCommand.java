@@ -67,6 +67,9 @@ public final class SparkRunCommand implements Callable<Integer> {
   public Integer call() {
     DistributedPipeline.Options o = new DistributedPipeline.Options(pipeline, index, topics.name(), fields,
         removeQuery, threads, output, work, partitions, resume, runTag.given(), spark.failFirstAttempt);
+    if (topics.query() != null) {
+      throw io.trawl.core.TrawlException.invalid("trawl-spark run needs --topics; one --query runs on one machine: trawl run --query");
+    }
     // a bad pipeline is an input error before Spark starts
     io.trawl.pipeline.PipelineRunner.check(io.trawl.pipeline.Pipeline.parse(pipeline));
     try (JavaSparkContext sc = SparkContexts.open(spark.master, "trawl-spark run")) {
