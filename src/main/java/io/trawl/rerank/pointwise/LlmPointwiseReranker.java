@@ -39,8 +39,8 @@ import java.util.Map;
  * with the tokenizer's special tokens (BOS), as llm-rankers frames its prompts for decoder models
  * (setwise, pairwise: {@code apply_chat_template(add_generation_prompt=True)}, then {@code
  * tokenizer(prompt)}); or {@code frame=plain}: the prompt text alone with the special tokens, as
- * the T5 encoder reads it. The answer (the first generated token, or the query for QLM) follows
- * directly.
+ * the T5 encoder reads it (a folder without a chat template loads then). The answer (the first
+ * generated token, or the query for QLM) follows directly.
  *
  * <p><b>Batching.</b> The rows of all queries of one {@link #rerankAll} call are ordered by
  * prompt length (longest first, ties in query then candidate order) and run {@code batch} rows per
@@ -113,7 +113,7 @@ abstract class LlmPointwiseReranker extends PointwiseReranker {
     List<String> keys = new ArrayList<>(Arrays.asList(COMMON_KEYS));
     keys.addAll(extra.keySet());
     p.requireEmpty(name, keys.toArray(new String[0]));
-    this.rt = LocalBackends.runtime(p, name);
+    this.rt = LocalBackends.runtime(p, name, frame == Frame.CHAT);
   }
 
   @Override

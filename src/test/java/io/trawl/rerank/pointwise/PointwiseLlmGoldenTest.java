@@ -2,6 +2,7 @@ package io.trawl.rerank.pointwise;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,6 +13,7 @@ import io.trawl.core.Candidate;
 import io.trawl.core.Params;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
+import io.trawl.core.TrawlException;
 import io.trawl.rerank.llm.TinyLlm;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -42,9 +44,6 @@ import org.junit.jupiter.api.io.TempDir;
 class PointwiseLlmGoldenTest {
   static final double TOL = 1e-4;
   static final String RES = "/io/trawl/rerank/pointwise/";
-  static final String CHATML = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n'"
-      + " + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}{% if add_generation_prompt %}"
-      + "{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
   @TempDir static Path tmp;
   static JsonNode golden;
@@ -66,7 +65,7 @@ class PointwiseLlmGoldenTest {
     io.trawl.model.llm.SingleThreaded.exit();
   }
 
-  /** qwen2-tiny with the test's tokenizer.json (no BOS, as Qwen's) and a ChatML template. */
+  /** qwen2-tiny with the test's tokenizer.json (no BOS, as Qwen's) and no chat template. */
   static Path qwenFolder(Path dir) throws Exception {
     Path g = Path.of(System.getProperty("trawl.shared", "../shared")).resolve("golden/qwen2-tiny");
     assumeTrue(Files.isRegularFile(g.resolve("model.safetensors")), "golden qwen2-tiny is missing: " + g);
@@ -79,9 +78,20 @@ class PointwiseLlmGoldenTest {
     ObjectMapper json = new ObjectMapper();
     ObjectNode tc = json.createObjectNode();
     tc.put("eos_token", "<|im_end|>");
-    tc.put("chat_template", CHATML);
     json.writeValue(dir.resolve("tokenizer_config.json").toFile(), tc);
     return dir;
+  }
+
+  /** frame=plain needs no chat template (qwen's folder has none); frame=chat says how to give one. */
+  @Test
+  void plainFrameNeedsNoChatTemplate() {
+    TrawlException e = assertThrows(TrawlException.class, () -> open("yesno", "qwen2-tiny", "chat"));
+    assertEquals(TrawlException.INVALID_INPUT, e.exitCode());
+    assertTrue(e.getMessage().contains("no chat template") && e.getMessage().contains("chat-template="),
+        e.getMessage());
+    try (LlmPointwiseReranker r = open("yesno", "qwen2-tiny", "plain")) {
+      assertEquals(null, r.rt.template());
+    }
   }
 
   static LlmPointwiseReranker open(String method, String model, String frame) {
