@@ -18,9 +18,12 @@ import java.util.Map;
  *   Output:
  * </pre>
  *
- * (framed for a decoder-only model as {@link LlmPointwiseReranker} says; the authors published no
- * code, the prompt is the paper's), one forward pass, and the logits s_y at the first answer
- * position of the label tokens "0", "1", ..., "k" give the expected relevance
+ * (framed for a decoder-only model as {@link LlmPointwiseReranker} says). The authors published no
+ * code; the wording is the paper's RG-S(0,k) prompt (its Figure 1), the line breaks between the
+ * instruction, "Query:", "Document:" and "Output:" are our reading of that figure (reproductions
+ * such as the prompt-variation study of Sun et al. 2024 put them on one line). One forward pass,
+ * and the logits s_y at the first answer position of the label tokens "0", "1", ..., "k" give the
+ * expected relevance
  *
  * <pre>
  *   p_y = exp(s_y) / sum_{y'=0..k} exp(s_y'),    s(q, d) = sum_{y=0..k} y * p_y
@@ -90,12 +93,12 @@ public final class FineGrainedReranker extends LlmPointwiseReranker {
 
   @Override
   double[] scoreBatch(List<Row> rows) {
-    float[][][] logits = answerLogits(rows, false);
+    float[][] logits = answerLogits(rows, labelIds);
     double[] out = new double[rows.size()];
     double[] s = new double[k + 1];
     for (int r = 0; r < out.length; r++) {
       for (int y = 0; y <= k; y++) {
-        s[y] = logits[r][0][labelIds[y]];
+        s[y] = logits[r][y];
       }
       double lse = logSumExp(s);
       double e = 0;

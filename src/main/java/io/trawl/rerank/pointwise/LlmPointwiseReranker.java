@@ -2,6 +2,7 @@ package io.trawl.rerank.pointwise;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import io.trawl.core.Params;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
@@ -190,13 +191,81 @@ abstract class LlmPointwiseReranker extends PointwiseReranker {
   }
 
   /**
-   * Runs the rows' prompts as one left-padded batch and, when {@code continuations} is true, their
-   * continuations after them (right-padded). Returns per row the logits predicting each scored
-   * token: index 0 is the prompt's last position (the first answer token), index t the position of
-   * continuation token t-1 (predicting token t); {@code 1 + continuation.length - 1} entries with a
-   * continuation, 1 without.
+   * Runs the rows' prompts as one left-padded batch and returns, per row, the logits of {@code ids}
+   * at the prompt's last position (the first answer position). Only those columns leave the
+   * device.
    */
-  float[][][] answerLogits(List<Row> rows, boolean continuations) {
+  float[][] answerLogits(List<Row> rows, int[] ids) {
+    int b = rows.size();
+    try (NDManager m = rt.model().manager().newSubManager()) {
+      KvCache cache = rt.model().newCache(m, b);
+      NDArray last = prefill(rows, cache, m);
+      long[] index = new long[b * ids.length];
+      for (int r = 0; r < b; r++) {
+        for (int i = 0; i < ids.length; i++) {
+          index[r * ids.length + i] = ids[i];
+        }
+      }
+      float[] picked = last.gather(m.create(index, new Shape(b, ids.length)), 1).toFloatArray();
+      float[][] out = new float[b][];
+      for (int r = 0; r < b; r++) {
+        out[r] = Arrays.copyOfRange(picked, r * ids.length, (r + 1) * ids.length);
+      }
+      return out;
+    }
+  }
+
+  /**
+   * Runs the rows' prompts as one left-padded batch, then their continuations after them (right-
+   * padded), and returns per row {@code log_softmax(logits)[c_t]} (float32, over the whole
+   * vocabulary, on the device) for each continuation token c_t, predicted at the prompt's last
+   * position (t = 0) and at the position of c_{t-1}.
+   */
+  float[][] continuationLogProbs(List<Row> rows) {
+    int b = rows.size();
+    int more = 0;
+    for (Row r : rows) {
+      more = Math.max(more, r.continuation().length - 1);
+    }
+    try (NDManager m = rt.model().manager().newSubManager()) {
+      KvCache cache = rt.model().newCache(m, b);
+      NDArray last = prefill(rows, cache, m);
+      long[] first = new long[b];
+      for (int r = 0; r < b; r++) {
+        first[r] = rows.get(r).continuation()[0];
+      }
+      float[] lp0 = last.logSoftmax(1).gather(m.create(first, new Shape(b, 1)), 1).toFloatArray();
+      float[] lpNext = null;
+      if (more > 0) {
+        long[][] cids = new long[b][more];
+        int[][] cmask = new int[b][more];
+        long[] targets = new long[b * more];
+        for (int r = 0; r < b; r++) {
+          int[] c = rows.get(r).continuation();
+          for (int i = 0; i + 1 < c.length; i++) {
+            cids[r][i] = c[i];
+            cmask[r][i] = 1;
+            targets[r * more + i] = c[i + 1];
+          }
+        }
+        NDArray logits = rt.model().forward(cids, cmask, cache, null, true, m);
+        lpNext = logits.logSoftmax(2).gather(m.create(targets, new Shape(b, more, 1)), 2).toFloatArray();
+      }
+      float[][] out = new float[b][];
+      for (int r = 0; r < b; r++) {
+        int n = rows.get(r).continuation().length;
+        out[r] = new float[n];
+        out[r][0] = lp0[r];
+        for (int t = 1; t < n; t++) {
+          out[r][t] = lpNext[r * more + t - 1];
+        }
+      }
+      return out;
+    }
+  }
+
+  /** Prefills the rows' prompts, left-padded, into {@code cache}; the last position's logits [B, V]. */
+  private NDArray prefill(List<Row> rows, KvCache cache, NDManager m) {
     int b = rows.size();
     int len = rows.stream().mapToInt(r -> r.prompt().length).max().orElse(0);
     long[][] ids = new long[b][len];
@@ -209,42 +278,7 @@ abstract class LlmPointwiseReranker extends PointwiseReranker {
         mask[r][off + i] = 1;
       }
     }
-    float[][][] out = new float[b][][];
-    try (NDManager m = rt.model().manager().newSubManager()) {
-      KvCache cache = rt.model().newCache(m, b);
-      float[] last = Greedy.prefill(rt.model(), ids, mask, 0, len, cache, 1024, m).toFloatArray();
-      int v = last.length / b;
-      int more = 0;
-      if (continuations) {
-        for (Row r : rows) {
-          more = Math.max(more, r.continuation().length - 1);
-        }
-      }
-      float[] next = null;
-      if (more > 0) {
-        long[][] cids = new long[b][more];
-        int[][] cmask = new int[b][more];
-        for (int r = 0; r < b; r++) {
-          int[] c = rows.get(r).continuation();
-          for (int i = 0; i + 1 < c.length; i++) {
-            cids[r][i] = c[i];
-            cmask[r][i] = 1;
-          }
-        }
-        NDArray l = rt.model().forward(cids, cmask, cache, null, true, m);
-        next = l.toFloatArray();
-      }
-      for (int r = 0; r < b; r++) {
-        int n = continuations ? Math.max(1, rows.get(r).continuation().length) : 1;
-        out[r] = new float[n][];
-        out[r][0] = Arrays.copyOfRange(last, r * v, (r + 1) * v);
-        for (int t = 1; t < n; t++) {
-          int at = (r * more + (t - 1)) * v;
-          out[r][t] = Arrays.copyOfRange(next, at, at + v);
-        }
-      }
-    }
-    return out;
+    return Greedy.prefill(rt.model(), ids, mask, 0, len, cache, 1024, m);
   }
 
   /** {@code log(sum(exp(x)))} over the given logits, in double. */

@@ -23,7 +23,8 @@ import java.util.List;
  *   s(q, d) = (1/m) sum_t log P(q_t | prompt(d), q_1..q_{t-1})
  * </pre>
  *
- * (log-softmax over the whole vocabulary at each position, in double). llm-rankers, on Flan-T5,
+ * (log-softmax over the whole vocabulary at each position, in float32 on the device, as Hugging
+ * Face computes it; the mean in double). llm-rankers, on Flan-T5,
  * sums instead of averaging and also scores the decoder's leading {@code <pad>} label of its
  * {@code "<pad> {query}"}; within one query m is the same for every candidate, so the order is
  * the same as the sum's; the {@code <pad>} label has no counterpart in a decoder-only model.
@@ -60,33 +61,15 @@ public final class QlmReranker extends LlmPointwiseReranker {
 
   @Override
   double[] scoreBatch(List<Row> rows) {
-    float[][][] logits = answerLogits(rows, true);
+    float[][] lp = continuationLogProbs(rows);
     double[] out = new double[rows.size()];
     for (int r = 0; r < out.length; r++) {
-      out[r] = meanLogLikelihood(logits[r], rows.get(r).continuation());
+      double sum = 0;
+      for (float x : lp[r]) {
+        sum += x;
+      }
+      out[r] = sum / lp[r].length;
     }
     return out;
-  }
-
-  /** The mean over t of {@code log_softmax(logits[t])[ids[t]]}. */
-  static double meanLogLikelihood(float[][] logits, int[] ids) {
-    double sum = 0;
-    for (int t = 0; t < ids.length; t++) {
-      sum += logProb(logits[t], ids[t]);
-    }
-    return sum / ids.length;
-  }
-
-  /** {@code log_softmax(logits)[id]}, in double. */
-  static double logProb(float[] logits, int id) {
-    double mx = Double.NEGATIVE_INFINITY;
-    for (float f : logits) {
-      mx = Math.max(mx, f);
-    }
-    double s = 0;
-    for (float f : logits) {
-      s += Math.exp(f - mx);
-    }
-    return logits[id] - mx - Math.log(s);
   }
 }

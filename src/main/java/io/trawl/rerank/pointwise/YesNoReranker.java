@@ -85,11 +85,11 @@ public final class YesNoReranker extends LlmPointwiseReranker {
 
   @Override
   double[] scoreBatch(List<Row> rows) {
-    float[][][] logits = answerLogits(rows, false);
+    float[][] logits = answerLogits(rows, answerIds());
     double[] out = new double[rows.size()];
     for (int r = 0; r < out.length; r++) {
-      double yes = logits[r][0][yesId];
-      double no = logits[r][0][noId];
+      double yes = logits[r][0];
+      double no = logits[r][1];
       out[r] = yes - logSumExp(yes, no);
     }
     return out;

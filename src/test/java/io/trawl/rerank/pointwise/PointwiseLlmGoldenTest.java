@@ -173,33 +173,27 @@ class PointwiseLlmGoldenTest {
           assertArrayEquals(ints(rows.get(j).path("ids")), ids, "prompt ids " + j);
           batch.add(new LlmPointwiseReranker.Row(0, j, ids, cont));
         }
-        // the logits each score is made of, all candidates of the query in one left-padded batch
-        float[][][] logits = r.answerLogits(batch, method.equals("qlm"));
-        for (int j = 0; j < rows.size(); j++) {
-          JsonNode want = rows.get(j);
-          switch (method) {
-            case "yesno" -> {
-              int[] yn = ((YesNoReranker) r).answerIds();
-              assertArrayEquals(new int[] {c.path("yes_id").asInt(), c.path("no_id").asInt()}, yn);
-              close(want.path("logits"), new double[] {logits[j][0][yn[0]], logits[j][0][yn[1]]}, "yes/no logits " + j);
-            }
-            case "qlm" -> {
-              double[] lp = new double[cont.length];
-              for (int t = 0; t < cont.length; t++) {
-                lp[t] = QlmReranker.logProb(logits[j][t], cont[t]);
-              }
-              close(want.path("token_logprobs"), lp, "query token log-likelihoods " + j);
-            }
-            default -> {
-              int[] labels = ((FineGrainedReranker) r).labelIds();
-              assertArrayEquals(ints(c.path("label_ids")), labels, "label ids");
-              double[] got = new double[labels.length];
-              for (int y = 0; y < labels.length; y++) {
-                got[y] = logits[j][0][labels[y]];
-              }
-              close(want.path("logits"), got, "label logits " + j);
-            }
+        // the logits (log-likelihoods) each score is made of, the query's candidates in one padded batch
+        float[][] got;
+        String field = "logits";
+        switch (method) {
+          case "yesno" -> {
+            int[] yn = ((YesNoReranker) r).answerIds();
+            assertArrayEquals(new int[] {c.path("yes_id").asInt(), c.path("no_id").asInt()}, yn, "Yes/No ids");
+            got = r.answerLogits(batch, yn);
           }
+          case "qlm" -> {
+            got = r.continuationLogProbs(batch);
+            field = "token_logprobs";
+          }
+          default -> {
+            int[] labels = ((FineGrainedReranker) r).labelIds();
+            assertArrayEquals(ints(c.path("label_ids")), labels, "label ids");
+            got = r.answerLogits(batch, labels);
+          }
+        }
+        for (int j = 0; j < rows.size(); j++) {
+          close(rows.get(j).path(field), doubles(got[j]), method + " " + field + " of candidate " + j);
         }
         queries.add(new Query("q" + ci, query));
         lists.add(new RankedList("q" + ci, cands));
@@ -226,6 +220,14 @@ class PointwiseLlmGoldenTest {
     int[] out = new int[a.size()];
     for (int i = 0; i < out.length; i++) {
       out[i] = a.get(i).asInt();
+    }
+    return out;
+  }
+
+  static double[] doubles(float[] f) {
+    double[] out = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      out[i] = f[i];
     }
     return out;
   }
