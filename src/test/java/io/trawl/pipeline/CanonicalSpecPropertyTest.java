@@ -215,7 +215,33 @@ class CanonicalSpecPropertyTest {
             maybe(r, p, "chunk", integer(r, 1, 4096));
             p.put("threads", "1");
             return p;
-          }, 8));
+          }, 8),
+      "yesno", pointwiseLlm(false),
+      "qlm", pointwiseLlm(false),
+      "finegrained", pointwiseLlm(true));
+
+  /** The pointwise LLM rerankers: shared parameters, {@code k} for finegrained. */
+  static Entry pointwiseLlm(boolean labels) {
+    List<String> declared = new ArrayList<>(List.of("model", "frame", "query-tokens", "passage-tokens"));
+    if (labels) {
+      declared.add("k");
+    }
+    declared.addAll(List.of("batch", "chat-template", "device", "dtype"));
+    return new Entry(declared, Set.of(), r -> {
+      Map<String, String> p = new LinkedHashMap<>();
+      p.put("model", llm);
+      maybe(r, p, "frame", pick(r, List.of("chat", "plain")));
+      maybe(r, p, "query-tokens", integer(r, 0, 512));
+      maybe(r, p, "passage-tokens", integer(r, 0, 512));
+      if (labels) {
+        maybe(r, p, "k", integer(r, 1, 9));
+      }
+      maybe(r, p, "batch", integer(r, 1, 8));
+      maybe(r, p, "dtype", "float32");
+      p.put("threads", "1");
+      return p;
+    }, 6);
+  }
 
   static Map<String, String> fusion(Random r, boolean rrf, boolean needWeights) {
     Map<String, String> p = new LinkedHashMap<>();
@@ -340,6 +366,12 @@ class CanonicalSpecPropertyTest {
         + "dtype=float32)", rerankerSpec("first", Map.of("model", llm)));
     assertEquals("icr(model=" + llm + ",depth=100,words=300,instruction=ir,chunk=1024,device=cpu,"
         + "dtype=float32)", rerankerSpec("icr", Map.of("model", llm)));
+    assertEquals("yesno(model=" + llm + ",frame=chat,query-tokens=128,passage-tokens=128,batch=4,device=cpu,"
+        + "dtype=float32)", rerankerSpec("yesno", Map.of("model", llm)));
+    assertEquals("qlm(model=" + llm + ",frame=chat,query-tokens=128,passage-tokens=128,batch=4,device=cpu,"
+        + "dtype=float32)", rerankerSpec("qlm", Map.of("model", llm)));
+    assertEquals("finegrained(model=" + llm + ",frame=chat,query-tokens=128,passage-tokens=128,k=4,batch=4,"
+        + "device=cpu,dtype=float32)", rerankerSpec("finegrained", Map.of("model", llm)));
     assertEquals("rrf(k=60,depth=1000,hits=1000)", fusionSpec("rrf", Map.of()));
     assertEquals("combsum(norm=minmax,depth=1000,hits=1000)", fusionSpec("combsum", Map.of()));
     assertEquals("combmnz(norm=minmax,depth=1000,hits=1000)", fusionSpec("combmnz", Map.of()));

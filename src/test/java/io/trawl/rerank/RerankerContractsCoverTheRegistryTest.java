@@ -17,7 +17,10 @@ class RerankerContractsCoverTheRegistryTest {
       "io.trawl.rerank.listwise.RankGptRerankerContractTest",
       "io.trawl.rerank.listwise.RankGptOpenAiContractTest",
       "io.trawl.rerank.listwise.FirstRerankerContractTest",
-      "io.trawl.rerank.icr.IcrRerankerContractTest");
+      "io.trawl.rerank.icr.IcrRerankerContractTest",
+      "io.trawl.rerank.pointwise.YesNoRerankerContractTest",
+      "io.trawl.rerank.pointwise.QlmRerankerContractTest",
+      "io.trawl.rerank.pointwise.FineGrainedRerankerContractTest");
 
   @Test
   void everyRegisteredRerankerHasAContractTest() throws Exception {

@@ -80,6 +80,17 @@ public final class ChatTemplate {
    * says what to do when the folder has none.
    */
   public static ChatTemplate load(Path folder, Path override) {
+    ChatTemplate t = loadOptional(folder, override);
+    if (t == null) {
+      throw TrawlException.invalid(folder + ": the model folder has no chat template (no"
+          + " chat_template.jinja, no \"chat_template\" in tokenizer_config.json); give one with"
+          + " chat-template=<file.jinja>");
+    }
+    return t;
+  }
+
+  /** {@link #load}, or null when the folder has no template and none is given. */
+  public static ChatTemplate loadOptional(Path folder, Path override) {
     Map<String, String> special = specialTokens(folder);
     if (override != null) {
       return new ChatTemplate(read(override), special, override.toString());
@@ -108,9 +119,7 @@ public final class ChatTemplate {
         return new ChatTemplate(t, special, cfg.toString());
       }
     }
-    throw TrawlException.invalid(folder + ": the model folder has no chat template (no"
-        + " chat_template.jinja, no \"chat_template\" in tokenizer_config.json); give one with"
-        + " chat-template=<file.jinja>");
+    return null;
   }
 
   /**

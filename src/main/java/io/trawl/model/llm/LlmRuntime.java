@@ -50,10 +50,20 @@ public final class LlmRuntime implements AutoCloseable {
 
   /** Loads model, tokenizer and chat template ({@code templateOverride} may be null). */
   public static LlmRuntime load(Path folder, ComputeOptions options, Path templateOverride) {
+    return load(folder, options, templateOverride, true);
+  }
+
+  /**
+   * Loads model, tokenizer and chat template; with {@code needsTemplate} false a folder without a
+   * chat template loads too ({@link #template()} is then null and {@link #render} fails).
+   */
+  public static LlmRuntime load(Path folder, ComputeOptions options, Path templateOverride,
+      boolean needsTemplate) {
     DecoderLm lm = DecoderLm.load(folder, options);
     try {
       TextTokenizer tok = Tokenizers.load(folder, Tokenizers.Convention.NONE);
-      ChatTemplate t = ChatTemplate.load(folder, templateOverride);
+      ChatTemplate t = needsTemplate ? ChatTemplate.load(folder, templateOverride)
+          : ChatTemplate.loadOptional(folder, templateOverride);
       Map<String, Integer> specials = specialTokens(folder, tok);
       Set<Integer> stop = new LinkedHashSet<>(lm.config().eosIds());
       Integer eos = t == null ? null : specials.get(ChatTemplate.specialTokens(folder).get("eos"));
@@ -155,6 +165,7 @@ public final class LlmRuntime implements AutoCloseable {
     return tokenizer;
   }
 
+  /** The chat template; null only when loaded without one ({@code needsTemplate} false). */
   public ChatTemplate template() {
     return template;
   }
@@ -170,6 +181,10 @@ public final class LlmRuntime implements AutoCloseable {
 
   /** Renders messages with the chat template. */
   public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+    if (template == null) {
+      throw TrawlException.invalid(model.folder() + ": the model folder has no chat template; give"
+          + " one with chat-template=<file.jinja>");
+    }
     return template.render(messages, addGenerationPrompt);
   }
 

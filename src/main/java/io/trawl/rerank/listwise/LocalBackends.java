@@ -14,12 +14,20 @@ public final class LocalBackends {
    * {@code threads=} (libtorch intra-op threads, process-wide; 0 = libtorch's default).
    */
   public static LlmRuntime runtime(Params p, String owner) {
+    return runtime(p, owner, true);
+  }
+
+  /**
+   * {@link #runtime(Params, String)}; a folder without a chat template loads too when {@code
+   * needsTemplate} is false (prompts that are not chats).
+   */
+  public static LlmRuntime runtime(Params p, String owner, boolean needsTemplate) {
     Path folder = Path.of(p.requireString("model", owner + " (a Hugging Face model folder)"));
     String ct = p.getString("chat-template", null);
     ComputeOptions options = new ComputeOptions(p.getString("device", null),
         p.getString("dtype", null), p.getInt("threads", 0));
     options.applyThreads();
-    return LlmRuntime.load(folder, options, ct == null ? null : Path.of(ct));
+    return LlmRuntime.load(folder, options, ct == null ? null : Path.of(ct), needsTemplate);
   }
 
   /** Prompts per (left-padded) forward pass: {@code batch=}, default 4. */

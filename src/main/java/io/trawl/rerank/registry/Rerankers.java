@@ -7,11 +7,14 @@ import io.trawl.rerank.Reranker;
 import io.trawl.rerank.icr.IcrReranker;
 import io.trawl.rerank.listwise.FirstReranker;
 import io.trawl.rerank.listwise.RankGptReranker;
+import io.trawl.rerank.pointwise.FineGrainedReranker;
+import io.trawl.rerank.pointwise.QlmReranker;
+import io.trawl.rerank.pointwise.YesNoReranker;
 
 /**
  * The reranker registry: name -> factory taking the spec's parameters. Adding a reranker is one
  * class and one line here. It lives in its own package, above {@code rerank} (the contract and the
- * pointwise rerankers) and its variant packages ({@code rerank.listwise}, {@code rerank.icr}),
+ * pointwise rerankers) and its variant packages ({@code rerank.listwise}, {@code rerank.icr}, {@code rerank.pointwise}),
  * because it is the one place that knows them all: the variants depend on {@code rerank}, never the
  * other way round.
  */
@@ -24,6 +27,9 @@ public final class Rerankers {
     REGISTRY.register("first", FirstReranker::new);
     REGISTRY.register("icr", IcrReranker::new);
     REGISTRY.register("embed", EmbedReranker::new);
+    REGISTRY.register(YesNoReranker.NAME, YesNoReranker::new);
+    REGISTRY.register(QlmReranker.NAME, QlmReranker::new);
+    REGISTRY.register(FineGrainedReranker.NAME, FineGrainedReranker::new);
   }
 
   private Rerankers() {}
