@@ -168,19 +168,32 @@ public final class RerankJob {
         canonical = reranker.spec();
         long t0 = System.nanoTime(); // after the model is loaded
         Progress progress = new Progress(err, todo, in.queries.size() - resumed);
-        for (QueryCandidates q : in.queries) {
-          if (done.containsKey(q.query().id())) {
+        for (List<QueryCandidates> group : groups(in.queries)) {
+          List<Query> queries = new ArrayList<>();
+          List<RankedList> lists = new ArrayList<>();
+          for (QueryCandidates q : group) {
+            if (!done.containsKey(q.query().id())) {
+              queries.add(q.query());
+              lists.add(in.withText(q).candidates());
+            }
+          }
+          if (queries.isEmpty()) {
             continue;
           }
-          RankedList list = in.withText(q).candidates();
-          RankedList result = rerankOne(reranker, q.query(), list);
-          done.put(q.query().id(), result);
-          if (ch != null) {
-            append(ch, workLine(q.query().id(), result));
+          List<RankedList> results = rerankGroup(reranker, queries, lists);
+          StringBuilder lines = new StringBuilder();
+          for (int i = 0; i < queries.size(); i++) {
+            done.put(queries.get(i).id(), results.get(i));
+            lines.append(workLine(queries.get(i).id(), results.get(i)));
           }
-          int n = rerankCount(list);
-          reranked += n;
-          progress.update(n);
+          if (ch != null) {
+            append(ch, lines.toString()); // the group's queries in one write
+          }
+          for (RankedList list : lists) {
+            int n = rerankCount(list);
+            reranked += n;
+            progress.update(n);
+          }
         }
         rerankSeconds = (System.nanoTime() - t0) / 1e9;
       } catch (IOException e) {
@@ -233,10 +246,58 @@ public final class RerankJob {
   }
 
   /** Reranks the top {@code depth}, appends the rest below with decreasing scores. */
-  RankedList rerankOne(Reranker reranker, Query query, RankedList list) {
+  /** Queries per group at most, and candidates per group at most (a group holds at least one query). */
+  static final int GROUP_QUERIES = 64;
+  static final int GROUP_CANDIDATES = 128;
+
+  /**
+   * The input cut into consecutive groups that are reranked together ({@link Reranker#rerankAll}, so
+   * a neural reranker batches across queries as {@code trawl run} does) and recorded in the work
+   * file together. The groups depend on the input alone (query order and candidate counts), never
+   * on what an earlier, interrupted run finished, so a resumed job gives each reranker call the
+   * same queries as an uninterrupted one.
+   */
+  List<List<QueryCandidates>> groups(List<QueryCandidates> queries) {
+    List<List<QueryCandidates>> out = new ArrayList<>();
+    List<QueryCandidates> cur = new ArrayList<>();
+    long candidates = 0;
+    for (QueryCandidates q : queries) {
+      int n = rerankCount(q.candidates());
+      if (!cur.isEmpty() && (cur.size() == GROUP_QUERIES || candidates + n > GROUP_CANDIDATES)) {
+        out.add(cur);
+        cur = new ArrayList<>();
+        candidates = 0;
+      }
+      cur.add(q);
+      candidates += n;
+    }
+    if (!cur.isEmpty()) {
+      out.add(cur);
+    }
+    return out;
+  }
+
+  /** Reranks the top of each list in one {@link Reranker#rerankAll} call; see {@link #complete}. */
+  List<RankedList> rerankGroup(Reranker reranker, List<Query> queries, List<RankedList> lists) {
+    List<RankedList> tops = new ArrayList<>(lists.size());
+    for (RankedList list : lists) {
+      tops.add(list.top(rerankCount(list)));
+    }
+    List<RankedList> reranked = reranker.rerankAll(queries, tops);
+    List<RankedList> out = new ArrayList<>(lists.size());
+    for (int i = 0; i < lists.size(); i++) {
+      out.add(complete(reranker, queries.get(i), lists.get(i), reranked.get(i)));
+    }
+    return out;
+  }
+
+  /**
+   * Checks a reranker's output for the top of {@code list} (monotone scores, each docid of the top
+   * once) and appends the rest of the list below it in input order.
+   */
+  private RankedList complete(Reranker reranker, Query query, RankedList list, RankedList r) {
     int k = rerankCount(list);
     RankedList top = list.top(k);
-    RankedList r = reranker.rerank(query, top);
     if (!r.isMonotone()) {
       throw new TrawlException(TrawlException.RUNTIME, "reranker " + reranker.spec()
           + " returned a list that is not score-monotone for query " + query.id());
