@@ -160,6 +160,20 @@ class CanonicalSpecPropertyTest {
             p.put("threads", "1");
             return p;
           }, 8),
+      "duot5", new Entry(List.of("model", "batch", "max-length", "aggregate", "device", "dtype", "true-id",
+          "false-id"), Set.of(), r -> {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("model", t5);
+            maybe(r, p, "batch", integer(r, 1, 64));
+            maybe(r, p, "max-length", integer(r, 8, 2048));
+            maybe(r, p, "aggregate", pick(r, List.of("sym-sum", "sum", "SYM-LOG-SUM", "log-sum")));
+            maybe(r, p, "device", pick(r, List.of("cpu", "CPU", "auto")));
+            maybe(r, p, "dtype", pick(r, List.of("float32", "FLOAT32")));
+            maybe(r, p, "true-id", integer(r, 0, 32000));
+            maybe(r, p, "false-id", integer(r, 0, 32000));
+            p.put("threads", "1");
+            return p;
+          }, 8),
       "embed", new Entry(List.of("encoder", "listwise", "max-length", "batch"), Set.of(), r -> {
         Map<String, String> p = new LinkedHashMap<>();
         maybe(r, p, "encoder", pick(r, List.of("bge-small-en-v1.5-q", "all-minilm-l6-v2-q")));
@@ -329,6 +343,8 @@ class CanonicalSpecPropertyTest {
         + "gamma=0,useNegative=false,model=bm25,k1=0.9,b=0.4)", retrieverSpec("rocchio", Map.of()));
     assertEquals("monot5(model=" + t5 + ",batch=8,max-length=512,device=cpu,dtype=float32,true-id=1176,"
         + "false-id=6136,passage-words=0,passage-stride=0)", rerankerSpec("monot5", Map.of("model", t5)));
+    assertEquals("duot5(model=" + t5 + ",batch=8,max-length=512,aggregate=sym-sum,device=cpu,dtype=float32,"
+        + "true-id=1176,false-id=6136)", rerankerSpec("duot5", Map.of("model", t5)));
     assertEquals("embed(encoder=bge-small-en-v1.5-q,listwise=0,max-length=512,batch=32)",
         rerankerSpec("embed", Map.of("encoder", "bge-small-en-v1.5-q")));
     assertEquals("rankgpt(backend=openai,model=m,base-url=http://127.0.0.1:9/v1,template=rankgpt,window=20,"

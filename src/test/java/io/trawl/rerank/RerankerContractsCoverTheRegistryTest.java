@@ -13,6 +13,7 @@ class RerankerContractsCoverTheRegistryTest {
   /** The contract test classes, by name (a new reranker adds its own here). */
   static final List<String> CONTRACT_TESTS = List.of(
       "io.trawl.rerank.MonoT5RerankerContractTest",
+      "io.trawl.rerank.DuoT5RerankerContractTest",
       "io.trawl.rerank.EmbedRerankerContractTest",
       "io.trawl.rerank.listwise.RankGptRerankerContractTest",
       "io.trawl.rerank.listwise.RankGptOpenAiContractTest",

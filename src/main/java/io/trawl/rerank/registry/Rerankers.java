@@ -1,6 +1,7 @@
 package io.trawl.rerank.registry;
 
 import io.trawl.core.Registry;
+import io.trawl.rerank.DuoT5Reranker;
 import io.trawl.rerank.EmbedReranker;
 import io.trawl.rerank.MonoT5Reranker;
 import io.trawl.rerank.Reranker;
@@ -20,6 +21,7 @@ public final class Rerankers {
 
   static {
     REGISTRY.register(MonoT5Reranker.NAME, MonoT5Reranker::new);
+    REGISTRY.register(DuoT5Reranker.NAME, DuoT5Reranker::new);
     REGISTRY.register("rankgpt", RankGptReranker::new);
     REGISTRY.register("first", FirstReranker::new);
     REGISTRY.register("icr", IcrReranker::new);
