@@ -218,6 +218,19 @@ class CanonicalSpecPropertyTest {
             p.put("threads", "1");
             return p;
           }, 8),
+      "prp", new Entry(List.of("model", "method", "k", "query-tokens", "passage-tokens", "batch",
+          "chat-template", "device", "dtype"), Set.of(), r -> {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("model", llm);
+            maybe(r, p, "method", pick(r, List.of("allpair", "sorting", "SLIDING")));
+            maybe(r, p, "k", integer(r, 1, 100));
+            maybe(r, p, "query-tokens", integer(r, 1, 256));
+            maybe(r, p, "passage-tokens", integer(r, 1, 512));
+            maybe(r, p, "batch", integer(r, 1, 8));
+            maybe(r, p, "dtype", "float32");
+            p.put("threads", "1");
+            return p;
+          }, 8),
       "icr", new Entry(List.of("model", "depth", "words", "instruction", "chunk", "chat-template", "device",
           "dtype"), Set.of(),
           r -> {
@@ -354,6 +367,8 @@ class CanonicalSpecPropertyTest {
         + "words=300,max-tokens=0,device=cpu,dtype=float32,batch=4)", rerankerSpec("rankgpt", Map.of("model", llm)));
     assertEquals("first(model=" + llm + ",window=20,stride=10,depth=100,words=300,batch=4,device=cpu,"
         + "dtype=float32)", rerankerSpec("first", Map.of("model", llm)));
+    assertEquals("prp(model=" + llm + ",method=allpair,query-tokens=128,passage-tokens=128,batch=4,device=cpu,"
+        + "dtype=float32)", rerankerSpec("prp", Map.of("model", llm)));
     assertEquals("icr(model=" + llm + ",depth=100,words=300,instruction=ir,chunk=1024,device=cpu,"
         + "dtype=float32)", rerankerSpec("icr", Map.of("model", llm)));
     assertEquals("rrf(k=60,depth=1000,hits=1000)", fusionSpec("rrf", Map.of()));

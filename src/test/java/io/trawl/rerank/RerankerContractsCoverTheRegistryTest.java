@@ -18,7 +18,8 @@ class RerankerContractsCoverTheRegistryTest {
       "io.trawl.rerank.listwise.RankGptRerankerContractTest",
       "io.trawl.rerank.listwise.RankGptOpenAiContractTest",
       "io.trawl.rerank.listwise.FirstRerankerContractTest",
-      "io.trawl.rerank.icr.IcrRerankerContractTest");
+      "io.trawl.rerank.icr.IcrRerankerContractTest",
+      "io.trawl.rerank.pairwise.PrpRerankerContractTest");
 
   @Test
   void everyRegisteredRerankerHasAContractTest() throws Exception {

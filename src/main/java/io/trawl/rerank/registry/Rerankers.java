@@ -8,11 +8,12 @@ import io.trawl.rerank.Reranker;
 import io.trawl.rerank.icr.IcrReranker;
 import io.trawl.rerank.listwise.FirstReranker;
 import io.trawl.rerank.listwise.RankGptReranker;
+import io.trawl.rerank.pairwise.PrpReranker;
 
 /**
  * The reranker registry: name -> factory taking the spec's parameters. Adding a reranker is one
  * class and one line here. It lives in its own package, above {@code rerank} (the contract and the
- * pointwise rerankers) and its variant packages ({@code rerank.listwise}, {@code rerank.icr}),
+ * pointwise rerankers) and its variant packages ({@code rerank.listwise}, {@code rerank.icr}, {@code rerank.pairwise}),
  * because it is the one place that knows them all: the variants depend on {@code rerank}, never the
  * other way round.
  */
@@ -26,6 +27,7 @@ public final class Rerankers {
     REGISTRY.register("first", FirstReranker::new);
     REGISTRY.register("icr", IcrReranker::new);
     REGISTRY.register("embed", EmbedReranker::new);
+    REGISTRY.register(PrpReranker.NAME, PrpReranker::new);
   }
 
   private Rerankers() {}
