@@ -59,8 +59,9 @@ import java.util.function.IntBinaryOperator;
  *
  * <p>For {@code sorting} and {@code sliding} each comparison is one forward pass of the two
  * prompts, and a pair is never sent twice (the outcome is cached per query), so repeated
- * comparisons cost nothing and give the same answer. Scores: allpair its s_i; sorting and sliding
- * N - rank + 1 (N, N-1, ..., 1).
+ * comparisons cost nothing and give the same answer. Scores: allpair its s_i (a tie, frequent with
+ * half-integer scores, gets the next smaller double than the candidate above it, so trec_eval's
+ * re-sort by score then docid keeps the order); sorting and sliding N - rank + 1 (N, N-1, ..., 1).
  *
  * <p>Spec: {@code prp(model=<folder>, method=allpair, k=10, query-tokens=128, passage-tokens=128,
  * batch=4, chat-template=<file>, device=cpu, dtype=float32, threads=0)}. The canonical spec has
@@ -223,8 +224,12 @@ public final class PrpReranker implements Reranker {
         order[i] = i;
       }
       Arrays.sort(order, (a, b) -> Double.compare(s[b], s[a])); // stable: ties in input order
+      double prev = Double.POSITIVE_INFINITY;
       for (int i : order) {
-        out.add(candidates.get(i).withScore(s[i]));
+        // a tie gets the next smaller double, so trec_eval's re-sort (score, then docid) keeps it
+        double score = s[i] >= prev ? Math.nextDown(prev) : s[i];
+        out.add(candidates.get(i).withScore(score));
+        prev = score;
       }
     } else {
       int[] top = method.equals("sorting") ? pairs.heapSortTop() : pairs.slidingTop();

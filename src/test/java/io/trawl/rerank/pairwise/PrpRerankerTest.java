@@ -124,7 +124,10 @@ class PrpRerankerTest {
       if (method.equals("allpair")) {
         JsonNode s = golden.path("allpair").path("scores");
         for (Candidate c : out.candidates()) {
-          assertEquals(s.get(Integer.parseInt(c.docId().substring(1)) - 1).asDouble(), c.score(), 0.0, c.docId());
+          assertEquals(s.get(Integer.parseInt(c.docId().substring(1)) - 1).asDouble(), c.score(), 1e-12, c.docId());
+        }
+        for (int i = 1; i < out.size(); i++) {
+          assertTrue(out.get(i).score() < out.get(i - 1).score(), "ties broken by one ulp: " + out);
         }
       } else {
         for (int i = 0; i < out.size(); i++) {
