@@ -200,7 +200,7 @@ public final class MonoT5Reranker extends PointwiseReranker {
    * {@code [false, true]} ({@code pairRows} from {@link T5Model#headRows(int...)}), log P(true).
    */
   public static float[] scoreBatch(T5Model model, NDArray pairRows, int[][] chunk) {
-    float[] pair = firstStepPair(model, pairRows, chunk);
+    float[] pair = firstStepPairLogits(model, pairRows, chunk);
     float[] out = new float[chunk.length];
     for (int k = 0; k < chunk.length; k++) {
       double f = pair[2 * k];
@@ -211,7 +211,12 @@ public final class MonoT5Reranker extends PointwiseReranker {
     return out;
   }
 
-  private static float[] firstStepPair(T5Model model, NDArray pairRows, int[][] chunk) {
+  /**
+   * One padded batch (right-padded by {@link T5Model#encode}): encoder, one decoder step from the
+   * start token, and the logits of the {@code pairRows} ids ({@link T5Model#headRows(int...)}),
+   * row after row: {@code [row0 id0, row0 id1, row1 id0, ...]}.
+   */
+  public static float[] firstStepPairLogits(T5Model model, NDArray pairRows, int[][] chunk) {
     try (NDManager m = model.manager().newSubManager()) {
       T5Model.EncoderOutput enc = model.encode(m, chunk);
       try (T5Model.Decoder dec = model.decoder(m, enc)) {

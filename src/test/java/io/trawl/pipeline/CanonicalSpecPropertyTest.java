@@ -160,6 +160,20 @@ class CanonicalSpecPropertyTest {
             p.put("threads", "1");
             return p;
           }, 8),
+      "duot5", new Entry(List.of("model", "batch", "max-length", "aggregate", "device", "dtype", "true-id",
+          "false-id"), Set.of(), r -> {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("model", t5);
+            maybe(r, p, "batch", integer(r, 1, 64));
+            maybe(r, p, "max-length", integer(r, 8, 2048));
+            maybe(r, p, "aggregate", pick(r, List.of("sym-sum", "sum", "SYM-LOG-SUM", "log-sum")));
+            maybe(r, p, "device", pick(r, List.of("cpu", "CPU", "auto")));
+            maybe(r, p, "dtype", pick(r, List.of("float32", "FLOAT32")));
+            maybe(r, p, "true-id", integer(r, 0, 32000));
+            maybe(r, p, "false-id", integer(r, 0, 32000));
+            p.put("threads", "1");
+            return p;
+          }, 8),
       "embed", new Entry(List.of("encoder", "listwise", "max-length", "batch"), Set.of(), r -> {
         Map<String, String> p = new LinkedHashMap<>();
         maybe(r, p, "encoder", pick(r, List.of("bge-small-en-v1.5-q", "all-minilm-l6-v2-q")));
@@ -199,6 +213,19 @@ class CanonicalSpecPropertyTest {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("model", llm);
             window(r, p, 26);
+            maybe(r, p, "batch", integer(r, 1, 8));
+            maybe(r, p, "dtype", "float32");
+            p.put("threads", "1");
+            return p;
+          }, 8),
+      "prp", new Entry(List.of("model", "method", "k", "query-tokens", "passage-tokens", "batch",
+          "chat-template", "device", "dtype"), Set.of(), r -> {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("model", llm);
+            maybe(r, p, "method", pick(r, List.of("allpair", "sorting", "SLIDING")));
+            maybe(r, p, "k", integer(r, 1, 100));
+            maybe(r, p, "query-tokens", integer(r, 1, 256));
+            maybe(r, p, "passage-tokens", integer(r, 1, 512));
             maybe(r, p, "batch", integer(r, 1, 8));
             maybe(r, p, "dtype", "float32");
             p.put("threads", "1");
@@ -355,6 +382,8 @@ class CanonicalSpecPropertyTest {
         + "gamma=0,useNegative=false,model=bm25,k1=0.9,b=0.4)", retrieverSpec("rocchio", Map.of()));
     assertEquals("monot5(model=" + t5 + ",batch=8,max-length=512,device=cpu,dtype=float32,true-id=1176,"
         + "false-id=6136,passage-words=0,passage-stride=0)", rerankerSpec("monot5", Map.of("model", t5)));
+    assertEquals("duot5(model=" + t5 + ",batch=8,max-length=512,aggregate=sym-sum,device=cpu,dtype=float32,"
+        + "true-id=1176,false-id=6136)", rerankerSpec("duot5", Map.of("model", t5)));
     assertEquals("embed(encoder=bge-small-en-v1.5-q,listwise=0,max-length=512,batch=32)",
         rerankerSpec("embed", Map.of("encoder", "bge-small-en-v1.5-q")));
     assertEquals("rankgpt(backend=openai,model=m,base-url=http://127.0.0.1:9/v1,template=rankgpt,window=20,"
@@ -364,6 +393,8 @@ class CanonicalSpecPropertyTest {
         + "words=300,max-tokens=0,device=cpu,dtype=float32,batch=4)", rerankerSpec("rankgpt", Map.of("model", llm)));
     assertEquals("first(model=" + llm + ",window=20,stride=10,depth=100,words=300,batch=4,device=cpu,"
         + "dtype=float32)", rerankerSpec("first", Map.of("model", llm)));
+    assertEquals("prp(model=" + llm + ",method=allpair,query-tokens=128,passage-tokens=128,batch=4,device=cpu,"
+        + "dtype=float32)", rerankerSpec("prp", Map.of("model", llm)));
     assertEquals("icr(model=" + llm + ",depth=100,words=300,instruction=ir,chunk=1024,device=cpu,"
         + "dtype=float32)", rerankerSpec("icr", Map.of("model", llm)));
     assertEquals("yesno(model=" + llm + ",frame=chat,query-tokens=128,passage-tokens=128,batch=4,device=cpu,"

@@ -13,6 +13,7 @@ class RerankerContractsCoverTheRegistryTest {
   /** The contract test classes, by name (a new reranker adds its own here). */
   static final List<String> CONTRACT_TESTS = List.of(
       "io.trawl.rerank.MonoT5RerankerContractTest",
+      "io.trawl.rerank.DuoT5RerankerContractTest",
       "io.trawl.rerank.EmbedRerankerContractTest",
       "io.trawl.rerank.listwise.RankGptRerankerContractTest",
       "io.trawl.rerank.listwise.RankGptOpenAiContractTest",
@@ -20,7 +21,8 @@ class RerankerContractsCoverTheRegistryTest {
       "io.trawl.rerank.icr.IcrRerankerContractTest",
       "io.trawl.rerank.pointwise.YesNoRerankerContractTest",
       "io.trawl.rerank.pointwise.QlmRerankerContractTest",
-      "io.trawl.rerank.pointwise.FineGrainedRerankerContractTest");
+      "io.trawl.rerank.pointwise.FineGrainedRerankerContractTest",
+      "io.trawl.rerank.pairwise.PrpRerankerContractTest");
 
   @Test
   void everyRegisteredRerankerHasAContractTest() throws Exception {

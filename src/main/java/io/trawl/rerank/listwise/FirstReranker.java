@@ -1,14 +1,11 @@
 package io.trawl.rerank.listwise;
 
-import ai.djl.ndarray.NDManager;
 import io.trawl.core.Params;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
 import io.trawl.model.llm.ChatMessage;
-import io.trawl.model.llm.Greedy;
-import io.trawl.model.llm.KvCache;
 import io.trawl.model.llm.LlmRuntime;
 import io.trawl.rerank.Reranker;
 import java.util.ArrayList;
@@ -129,7 +126,7 @@ public final class FirstReranker implements Reranker {
       }
       for (int from = 0; from < who.size(); from += batch) {
         int to = Math.min(who.size(), from + batch);
-        float[][] logits = lastLogits(prompts.subList(from, to));
+        float[][] logits = LocalBackends.lastLogits(rt, prompts.subList(from, to));
         for (int i = from; i < to; i++) {
           int q = who.get(i);
           SlidingWindow.Range r = ls.window(q, round);
@@ -160,32 +157,6 @@ public final class FirstReranker implements Reranker {
     scored.sort(Comparator.comparingDouble((Integer k) -> -logits[letterIds[k]]));
     scored.addAll(rest);
     return scored.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  /** One left-padded batch forward; the logits at each row's last position. */
-  private float[][] lastLogits(List<int[]> prompts) {
-    int b = prompts.size();
-    int len = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
-    long[][] ids = new long[b][len];
-    int[][] mask = new int[b][len];
-    for (int r = 0; r < b; r++) {
-      int[] p = prompts.get(r);
-      int off = len - p.length;
-      for (int i = 0; i < p.length; i++) {
-        ids[r][off + i] = p[i];
-        mask[r][off + i] = 1;
-      }
-    }
-    try (NDManager m = rt.model().manager().newSubManager()) {
-      KvCache cache = rt.model().newCache(m, b);
-      float[] flat = Greedy.prefill(rt.model(), ids, mask, 0, len, cache, 1024, m).toFloatArray();
-      int v = flat.length / b;
-      float[][] out = new float[b][];
-      for (int r = 0; r < b; r++) {
-        out[r] = Arrays.copyOfRange(flat, r * v, (r + 1) * v);
-      }
-      return out;
-    }
   }
 
   @Override

@@ -1,9 +1,14 @@
 package io.trawl.rerank.listwise;
 
+import ai.djl.ndarray.NDManager;
 import io.trawl.core.Params;
 import io.trawl.model.ComputeOptions;
+import io.trawl.model.llm.Greedy;
+import io.trawl.model.llm.KvCache;
 import io.trawl.model.llm.LlmRuntime;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /** Opens local (in-process decoder-only model) runtimes and backends from spec parameters. */
 public final class LocalBackends {
@@ -44,6 +49,35 @@ public final class LocalBackends {
     ComputeOptions options = new ComputeOptions(p.getString("device", null), p.getString("dtype", null));
     spec.put("chat-template", p.getString("chat-template", null))
         .put("device", options.effectiveDevice()).put("dtype", options.dtype());
+  }
+
+  /**
+   * One left-padded batch forward pass over {@code prompts} (token ids); the logits at each row's
+   * last position, {@code [row][vocab]}.
+   */
+  public static float[][] lastLogits(LlmRuntime rt, List<int[]> prompts) {
+    int b = prompts.size();
+    int len = prompts.stream().mapToInt(p -> p.length).max().orElse(0);
+    long[][] ids = new long[b][len];
+    int[][] mask = new int[b][len];
+    for (int r = 0; r < b; r++) {
+      int[] p = prompts.get(r);
+      int off = len - p.length;
+      for (int i = 0; i < p.length; i++) {
+        ids[r][off + i] = p[i];
+        mask[r][off + i] = 1;
+      }
+    }
+    try (NDManager m = rt.model().manager().newSubManager()) {
+      KvCache cache = rt.model().newCache(m, b);
+      float[] flat = Greedy.prefill(rt.model(), ids, mask, 0, len, cache, 1024, m).toFloatArray();
+      int v = flat.length / b;
+      float[][] out = new float[b][];
+      for (int r = 0; r < b; r++) {
+        out[r] = Arrays.copyOfRange(flat, r * v, (r + 1) * v);
+      }
+      return out;
+    }
   }
 
   static ChatBackend open(Params p, ListwisePrompts.Template template) {

@@ -1,6 +1,7 @@
 package io.trawl.rerank.registry;
 
 import io.trawl.core.Registry;
+import io.trawl.rerank.DuoT5Reranker;
 import io.trawl.rerank.EmbedReranker;
 import io.trawl.rerank.MonoT5Reranker;
 import io.trawl.rerank.Reranker;
@@ -10,11 +11,12 @@ import io.trawl.rerank.listwise.RankGptReranker;
 import io.trawl.rerank.pointwise.FineGrainedReranker;
 import io.trawl.rerank.pointwise.QlmReranker;
 import io.trawl.rerank.pointwise.YesNoReranker;
+import io.trawl.rerank.pairwise.PrpReranker;
 
 /**
  * The reranker registry: name -> factory taking the spec's parameters. Adding a reranker is one
  * class and one line here. It lives in its own package, above {@code rerank} (the contract and the
- * pointwise rerankers) and its variant packages ({@code rerank.listwise}, {@code rerank.icr}, {@code rerank.pointwise}),
+ * pointwise rerankers) and its variant packages ({@code rerank.listwise}, {@code rerank.icr}, {@code rerank.pointwise}, {@code rerank.pairwise}),
  * because it is the one place that knows them all: the variants depend on {@code rerank}, never the
  * other way round.
  */
@@ -23,6 +25,7 @@ public final class Rerankers {
 
   static {
     REGISTRY.register(MonoT5Reranker.NAME, MonoT5Reranker::new);
+    REGISTRY.register(DuoT5Reranker.NAME, DuoT5Reranker::new);
     REGISTRY.register("rankgpt", RankGptReranker::new);
     REGISTRY.register("first", FirstReranker::new);
     REGISTRY.register("icr", IcrReranker::new);
@@ -30,6 +33,7 @@ public final class Rerankers {
     REGISTRY.register(YesNoReranker.NAME, YesNoReranker::new);
     REGISTRY.register(QlmReranker.NAME, QlmReranker::new);
     REGISTRY.register(FineGrainedReranker.NAME, FineGrainedReranker::new);
+    REGISTRY.register(PrpReranker.NAME, PrpReranker::new);
   }
 
   private Rerankers() {}
