@@ -72,12 +72,16 @@ public final class RunCommand implements Callable<Integer> {
     Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
     int n = threads.resolve(ThreadsOptions.Work.RETRIEVAL);
     List<Query> queries = topics.read();
-    Run run = PipelineRunner.run(p, queries, new PipelineRunner.Context(index, fieldMap, removeQuery, n));
+    PipelineRunner.Result result = PipelineRunner.execute(p, queries,
+        new PipelineRunner.Context(index, fieldMap, removeQuery, n));
+    Run run = result.run();
     long lines = run.lists().values().stream().mapToLong(RankedList::size).sum();
     if (lines == 0) {
       throw SearchCommand.noHits(topics.name(), queries.size(), index);
     }
-    RunWriter.write(output.name(), RunWriter.Format.TREC, run, Map.of());
+    Map<String, Object> settings = new java.util.LinkedHashMap<>(result.settings());
+    settings.put("threads", n);
+    RunWriter.write(output.name(), RunWriter.Format.TREC, run, settings);
     PrintWriter err = logging.err();
     err.println(String.format(Locale.ROOT, "trawl: %s: %d queries, %d lines in %.1f s -> %s",
         run.tag(), queries.size(), lines, (System.nanoTime() - t0) / 1e9, output.name()));

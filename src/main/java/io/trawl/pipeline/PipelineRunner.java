@@ -93,11 +93,30 @@ public final class PipelineRunner {
 
   /** Runs the pipeline over the queries; lists come back in query order. */
   public static Run run(Pipeline pipeline, List<Query> queries, Context ctx) {
-    return run(pipeline, queries, ctx, Rerankers.registry());
+    return execute(pipeline, queries, ctx).run();
+  }
+
+  /**
+   * A pipeline's run and the settings of its rerankers that decide how, not what, they compute
+   * (engine, threads, batch: {@link Reranker#settings()}), by stage ({@code "stage 2: embed"}), for
+   * the run's metadata.
+   */
+  public record Result(Run run, Map<String, Object> settings) {}
+
+  /** Runs the pipeline; see {@link Result}. */
+  public static Result execute(Pipeline pipeline, List<Query> queries, Context ctx) {
+    Map<String, Object> settings = new LinkedHashMap<>();
+    Run run = run(pipeline, queries, ctx, Rerankers.registry(), settings, "");
+    return new Result(run, settings);
   }
 
   /** Runs the pipeline with rerankers from {@code rerankers} (tests use their own registry). */
   static Run run(Pipeline pipeline, List<Query> queries, Context ctx, Registry<Reranker> rerankers) {
+    return run(pipeline, queries, ctx, rerankers, new LinkedHashMap<>(), "");
+  }
+
+  private static Run run(Pipeline pipeline, List<Query> queries, Context ctx, Registry<Reranker> rerankers,
+      Map<String, Object> settings, String prefix) {
     pipeline.check(Retrievers.registry(), rerankers);
     LuceneIndex index = null;
     try {
@@ -105,15 +124,17 @@ public final class PipelineRunner {
         index = LuceneIndex.open(ctx.index(), null);
       }
       List<Spec> canonical = new ArrayList<>(); // each stage as its component states it
-      Stage stage = firstStage(pipeline.source(), queries, ctx, index, rerankers);
+      Stage stage = firstStage(pipeline.source(), queries, ctx, index, rerankers, settings, prefix);
       canonical.add(stage.canonical());
       List<RankedList> lists = stage.lists();
       if (!pipeline.rerankers().isEmpty()) {
         lists = withTexts(lists, index, pipeline.source());
       }
       Integer depth = stage.canonical().cutoff();
+      int number = 1;
       for (Spec s : pipeline.rerankers()) {
-        stage = rerank(s, depth, queries, lists, rerankers);
+        number++;
+        stage = rerank(s, depth, queries, lists, rerankers, settings, prefix + "stage " + number);
         canonical.add(stage.canonical());
         lists = stage.lists();
         depth = stage.canonical().cutoff();
@@ -137,9 +158,9 @@ public final class PipelineRunner {
   private record Stage(Spec canonical, List<RankedList> lists) {}
 
   private static Stage firstStage(Spec source, List<Query> queries, Context ctx, LuceneIndex index,
-      Registry<Reranker> rerankers) {
+      Registry<Reranker> rerankers, Map<String, Object> settings, String prefix) {
     if (Pipeline.isFuse(source)) {
-      return fuse(source, queries, ctx, rerankers);
+      return fuse(source, queries, ctx, rerankers, settings, prefix);
     }
     if (source.name().equalsIgnoreCase(Pipeline.DENSE)) {
       return dense(source, queries, ctx);
@@ -211,7 +232,8 @@ public final class PipelineRunner {
    * is the stage's {@code @k} when given. Canonical: {@code fuse(METHOD,IN1,IN2,...)@hits} with
    * the method's canonical spec and each input's canonical tag.
    */
-  private static Stage fuse(Spec source, List<Query> queries, Context ctx, Registry<Reranker> rerankers) {
+  private static Stage fuse(Spec source, List<Query> queries, Context ctx, Registry<Reranker> rerankers,
+      Map<String, Object> stageSettings, String prefix) {
     Spec method = Pipeline.fuseMethod(source);
     if (source.cutoff() != null) {
       String given = method.params().get("hits");
@@ -226,8 +248,10 @@ public final class PipelineRunner {
     Fusion.Settings settings = Fusion.parse(method);
     List<Run> runs = new ArrayList<>();
     List<Pipeline> canonicalInputs = new ArrayList<>();
+    int input = 0;
     for (Pipeline p : Pipeline.fuseInputs(source)) {
-      Run r = run(p, queries, ctx, rerankers);
+      input++;
+      Run r = run(p, queries, ctx, rerankers, stageSettings, prefix + "fuse input " + input + ", ");
       runs.add(r);
       canonicalInputs.add(Pipeline.parse(r.tag()));
     }
@@ -309,7 +333,7 @@ public final class PipelineRunner {
    * {@code monot5@1000} do), so equal experiments get equal tags.
    */
   private static Stage rerank(Spec stage, Integer depth, List<Query> queries, List<RankedList> lists,
-      Registry<Reranker> rerankers) {
+      Registry<Reranker> rerankers, Map<String, Object> settings, String key) {
     Spec model = new Spec(stage.name(), stage.params(), null);
     Integer k = stage.cutoff() == null ? depth : depth == null ? stage.cutoff()
         : Integer.valueOf(Math.min(stage.cutoff(), depth));
@@ -318,6 +342,9 @@ public final class PipelineRunner {
       inputs.add(stage.cutoff() != null ? l.top(stage.cutoff()) : l);
     }
     try (Reranker reranker = rerankers.create(model)) {
+      if (!reranker.settings().isEmpty()) {
+        settings.put(key + ": " + stage.name(), reranker.settings());
+      }
       List<RankedList> out = reranker.rerankAll(queries, inputs);
       for (int i = 0; i < out.size(); i++) {
         if (!out.get(i).isMonotone()) {

@@ -78,6 +78,13 @@ class SameRunEverywhereTest {
     ok("rerank", "--reranker", RERANKER, "-i", bm25.toString(), "--index", index.toString(),
         "--topics", topics.toString(), "-o", reranked.toString(), "-q");
     assertEquals(Files.readString(pipeline), Files.readString(reranked));
+    // both say how the reranker computed (engine, threads, batch) in their metadata
+    com.fasterxml.jackson.databind.JsonNode runMeta = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(dir.resolve("pipeline.txt.meta.json").toFile()).path("settings");
+    com.fasterxml.jackson.databind.JsonNode rerankMeta = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(dir.resolve("reranked.txt.meta.json").toFile()).path("settings");
+    assertEquals("exact", runMeta.path("stage 2: embed").path("engine").asText(), runMeta.toString());
+    assertEquals(rerankMeta.path("batch"), runMeta.path("stage 2: embed").path("batch"));
 
     // the same pipeline as a YAML regression: the same run file, tag included
     Path specs = Files.createDirectories(dir.resolve("specs"));

@@ -100,7 +100,10 @@ public final class DistributedPipeline {
       throw io.trawl.core.AtomicOutput.cannotWrite(o.output(), e);
     }
     String tag = partTag(work);
-    RunMetadata.write(o.output(), tag, Map.of("partitions", parts, "threads", o.threads()));
+    Map<String, Object> settings = new LinkedHashMap<>(partSettings(work));
+    settings.put("partitions", parts);
+    settings.put("threads", o.threads());
+    RunMetadata.write(o.output(), tag, settings);
     DistributedRerank.deleteRecursively(work);
     return new Summary(topics.size(), parts, resumed, lines, tag, (System.nanoTime() - t0) / 1e9);
   }
@@ -125,16 +128,30 @@ public final class DistributedPipeline {
     }
     List<Query> queries = part.topics().stream().map(Topic::query).toList();
     Map<String, Float> fields = o.fields() == null ? null : SearchOptions.parseFields(o.fields());
-    Run run = PipelineRunner.run(Pipeline.parse(o.pipeline()), queries,
+    PipelineRunner.Result result = PipelineRunner.execute(Pipeline.parse(o.pipeline()), queries,
         new PipelineRunner.Context(o.index() == null ? null : Path.of(o.index()), fields, o.removeQuery(),
             Math.max(1, o.threads())));
+    Run run = result.run();
     if (o.tag() != null) {
       Map<String, RankedList> lists = new LinkedHashMap<>(run.lists());
       run = new Run(o.tag(), lists);
     }
     // atomic: a retried or speculative task never leaves half a part
-    RunWriter.write(out.toString(), RunWriter.Format.TREC, run, Map.of());
+    RunWriter.write(out.toString(), RunWriter.Format.TREC, run, result.settings());
     return part.number();
+  }
+
+  /** The settings the first task recorded (its rerankers' engines, threads, batches). */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> partSettings(Path work) {
+    Path meta = work.resolve(name(0) + RunMetadata.SUFFIX);
+    try {
+      Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(meta.toFile(), Map.class);
+      Object s = m.get("settings");
+      return s instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, meta + ": cannot read: " + e.getMessage(), e);
+    }
   }
 
   /** The tag the tasks wrote (each the same), from the first partition's metadata. */
