@@ -74,12 +74,15 @@ public final class RerankJob {
    * @param source what made the input, as a pipeline source ending in {@code @k} when its depth is
    *     known (null: {@link #source} of the input file; a distributed job names its original
    *     input here, since each task reads a part of it)
+   * @param force without {@code resume}, start afresh even when the work file holds finished
+   *     queries (otherwise that is refused: finished work is never thrown away silently)
    */
   public record Options(String reranker, String input, String index, String topics, Integer depth,
-      String output, String format, String workFile, boolean resume, String tag, String source) {
+      String output, String format, String workFile, boolean resume, String tag, String source,
+      boolean force) {
     public Options(String reranker, String input, String index, String topics, Integer depth,
         String output, String format, String workFile, boolean resume, String tag) {
-      this(reranker, input, index, topics, depth, output, format, workFile, resume, tag, null);
+      this(reranker, input, index, topics, depth, output, format, workFile, resume, tag, null, false);
     }
   }
 
@@ -143,6 +146,9 @@ public final class RerankJob {
       if (opt.resume() && Files.exists(work)) {
         done = readWork(work, header, in);
       } else {
+        if (!opt.force()) {
+          refuseToDiscard(work, header);
+        }
         writeFresh(work, header);
       }
     }
@@ -491,6 +497,31 @@ public final class RerankJob {
       h.put("depth", opt.depth());
     }
     return h.toString();
+  }
+
+  /**
+   * Without --resume, a work file holding finished queries (of this job or another) is kept: the
+   * user resumes it, or starts over with --force.
+   */
+  private static void refuseToDiscard(Path work, String header) {
+    if (!Files.isRegularFile(work)) {
+      return;
+    }
+    List<String> lines;
+    try {
+      lines = Files.readAllLines(work, StandardCharsets.UTF_8);
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return; // unreadable as text: nothing a resume could use either
+    }
+    long finished = lines.stream().skip(1).filter(l -> l.endsWith("}")).count();
+    if (finished == 0) {
+      return;
+    }
+    boolean same = !lines.isEmpty() && lines.get(0).equals(header.strip());
+    throw TrawlException.invalid(work + ": holds " + finished + " finished quer" + (finished == 1 ? "y" : "ies")
+        + (same ? " of this job; add --resume to continue from them" : " of another job (" + lines.get(0)
+        + "); give another --work or --output")
+        + ", or --force to start over and discard them");
   }
 
   private static void writeFresh(Path work, String header) {

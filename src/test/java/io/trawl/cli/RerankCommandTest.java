@@ -244,6 +244,14 @@ class RerankCommandTest {
     assertTrue(done >= 3 && done < 43, "killed mid-way after " + done + " queries");
     // simulate a torn write as well: half a line at the end
     Files.writeString(work, "{\"qid\":\"1", java.nio.file.StandardOpenOption.APPEND);
+    // running again without --resume keeps the finished queries: refused, nothing touched
+    byte[] before = Files.readAllBytes(work);
+    Result again = run("rerank", "--reranker", spec, "-i", input.toString(), "--depth", depth, "-o", out.toString());
+    assertEquals(2, again.code(), again.err());
+    assertTrue(again.err().contains("holds " + done + " finished queries of this job; add --resume"), again.err());
+    assertTrue(again.err().contains("--force"), again.err());
+    assertArrayEquals(before, Files.readAllBytes(work));
+    assertFalse(Files.exists(out));
 
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     RerankJob.Summary s = new RerankJob(new RerankJob.Options(spec, input.toString(), null, null, k,
@@ -266,6 +274,26 @@ class RerankCommandTest {
         "-o", out.toString(), "--resume");
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().contains(out + ".work:1: this work file belongs to another job"), r.err());
+  }
+
+  @Test
+  void anotherJobsFinishedQueriesAreKeptUnlessForced() throws IOException {
+    Path model = TinyT5.folder(tmp, "t5-v1_0-tiny");
+    Path in = tmp.resolve("c2.jsonl");
+    Files.writeString(in, "{\"query\":{\"text\":\"fleas\",\"qid\":\"1\"},\"candidates\":[{\"docid\":\"a\",\"score\":2,\"doc\":{\"contents\":\"fleas live long\"}},{\"docid\":\"b\",\"score\":1,\"doc\":{\"contents\":\"concrete\"}}]}\n");
+    Path out = tmp.resolve("o2.txt");
+    Path work = Path.of(out + ".work");
+    String old = "{\"trawl-rerank-work\":1,\"reranker\":\"other\"}\n{\"qid\":\"9\",\"ranking\":[]}\n";
+    Files.writeString(work, old);
+    String spec = "monot5(model=\"" + model + "\",threads=1)";
+    Result r = run("rerank", "--reranker", spec, "-i", in.toString(), "-o", out.toString());
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("holds 1 finished query of another job"), r.err());
+    assertEquals(old, Files.readString(work));
+    Result forced = run("rerank", "--reranker", spec, "-i", in.toString(), "-o", out.toString(), "--force");
+    assertEquals(0, forced.code(), forced.err());
+    assertTrue(Files.exists(out));
+    assertFalse(Files.exists(work));
   }
 
   // ---------------------------------------------------------------- bad model folders

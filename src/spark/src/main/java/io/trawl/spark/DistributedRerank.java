@@ -144,7 +144,7 @@ public final class DistributedRerank {
     boolean failing = tc != null && tc.attemptNumber() == 0 && part == o.failFirstAttemptOfPartition();
     RerankJob.Options jo = new RerankJob.Options(o.reranker(), work.resolve(name(part, "jsonl")).toString(),
         null, null, o.depth(), out.toString(), o.format(), work.resolve(name(part, "work")).toString(),
-        true, o.tag(), t.source());
+        true, o.tag(), t.source(), false);
     new RerankJob(jo, spec -> {
       Reranker r = Rerankers.registry().create(spec);
       return failing ? new FailAfter(r, 2) : r;
