@@ -55,11 +55,11 @@ import picocli.CommandLine;
 public final class DemoCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--index", defaultValue = "indexes/cranfield", paramLabel = "DIR",
+  @Option(names = "--index", defaultValue = "indexes/demo/cranfield", paramLabel = "DIR",
       description = "Index folder (built if missing or different; default ${DEFAULT-VALUE}).")
   Path index;
 
-  @Option(names = "--runs", defaultValue = "runs", paramLabel = "DIR",
+  @Option(names = "--runs", defaultValue = "runs/demo", paramLabel = "DIR",
       description = "Where the run files go (default ${DEFAULT-VALUE}).")
   Path runs;
 

@@ -64,9 +64,6 @@ public final class RerankCommand implements Callable<Integer> {
   @Option(names = "--resume", description = "Skip the queries the work file already holds.")
   boolean resume;
 
-  @Option(names = "--force", description = "Without --resume: start over even when the work file holds finished queries (they are discarded).")
-  boolean force;
-
   @Mixin RunTagOptions tag;
 
   @Option(names = "--device", paramLabel = "cpu|gpu|auto", description = "Adds device=... to the reranker spec.")
@@ -81,7 +78,7 @@ public final class RerankCommand implements Callable<Integer> {
   public Integer call() {
     String spec = withParam(withParam(reranker, "device", device), "dtype", dtype);
     RerankJob.Options o = new RerankJob.Options(spec, input, index, topics, depth, output.name(), format,
-        work, resume, tag.given(), null, force);
+        work, resume, tag.given(), null, output.force());
     new RerankJob(o, Rerankers.registry()::create).run(logging.quiet()
         ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : System.err);
     return 0;

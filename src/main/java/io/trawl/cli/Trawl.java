@@ -120,23 +120,34 @@ public final class Trawl implements Runnable {
       PrintWriter err = c.getErr();
       String message = ex.getMessage();
       String hint = null;
-      String badOption = unknownOption(c, args);
+      String badOption = null;
+      if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+        String word = u.getUnmatched().get(0);
+        if (!c.getSubcommands().isEmpty() && !word.startsWith("-")) {
+          message = "unknown command '" + word + "'";
+          String best = io.trawl.core.Registry.closest(word, c.getSubcommands().keySet());
+          hint = best == null ? null : c.getCommandSpec().qualifiedName() + " " + best;
+        } else {
+          badOption = unknownOption(c, u.getUnmatched().toArray(new String[0]));
+        }
+      } else if (ex instanceof CommandLine.MissingParameterException) {
+        badOption = unknownOption(c, argsOf(c, args));
+      }
       if (badOption != null) {
         // before "missing required options": the unknown one is usually the misspelt required one
         message = "unknown option '" + badOption + "'";
         List<String> names = new ArrayList<>();
-        c.getCommandSpec().options().forEach(o -> names.addAll(List.of(o.names())));
-        hint = io.trawl.core.Registry.closest(badOption, names);
-      } else if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
-          && !c.getSubcommands().isEmpty()) {
-        String word = u.getUnmatched().get(0);
-        message = "unknown command '" + word + "'";
-        String best = io.trawl.core.Registry.closest(word, c.getSubcommands().keySet());
-        hint = best == null ? null : c.getCommandSpec().qualifiedName() + " " + best;
+        c.getCommandSpec().options().forEach(o -> {
+          for (String n : o.names()) {
+            if (n.startsWith("--")) {
+              names.add(n);
+            }
+          }
+        });
+        hint = badOption.startsWith("--") ? io.trawl.core.Registry.closest(badOption, names) : null;
       }
       err.println(program + ": error: " + message + (hint != null ? " (did you mean '" + hint + "'?)" : ""));
-      if (badOption == null && hint == null && !(ex instanceof CommandLine.UnmatchedArgumentException u
-          && !c.getSubcommands().isEmpty())) {
+      if (badOption == null && hint == null && !message.startsWith("unknown command")) {
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
       }
       err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
@@ -152,7 +163,8 @@ public final class Trawl implements Runnable {
    * are values.
    */
   static String unknownOption(CommandLine c, String[] args) {
-    for (String a : args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
       if (a.length() < 2 || a.charAt(0) != '-' || Character.isDigit(a.charAt(1)) || a.charAt(1) == '.') {
         continue;
       }
@@ -160,11 +172,29 @@ public final class Trawl implements Runnable {
       if (name.equals("--")) {
         return null;
       }
-      if (c.getCommandSpec().findOption(name) == null && !isClusteredShortOptions(c, name)) {
+      CommandLine.Model.OptionSpec known = c.getCommandSpec().findOption(name);
+      if (known == null && !isClusteredShortOptions(c, name)) {
         return name;
+      }
+      if (known != null && known.arity().max() > 0 && !a.contains("=")) {
+        i++; // its value, which may start with '-' (--query "-covid vaccine")
       }
     }
     return null;
+  }
+
+  /** The arguments after the command's own name (all of them for the top command). */
+  private static String[] argsOf(CommandLine c, String[] args) {
+    if (c.getParent() == null) {
+      return args;
+    }
+    for (int i = 0; i < args.length; i++) {
+      if (args[i].equals(c.getCommandName()) || c.getCommandSpec().aliases().length > 0
+          && java.util.Arrays.asList(c.getCommandSpec().aliases()).contains(args[i])) {
+        return java.util.Arrays.copyOfRange(args, i + 1, args.length);
+      }
+    }
+    return args;
   }
 
   /**

@@ -28,6 +28,18 @@ class TypoSuggestionsTest {
     assertEquals(2, r.code());
     assertTrue(r.err().contains("unknown command 'serach' (did you mean 'trawl search'?)"), r.err());
     assertFalse(r.err().contains("rerank"), r.err());
+    // with its options too: the command is what is wrong
+    r = run("serach", "--index", "x", "--topics", "cranfield");
+    assertTrue(r.err().contains("unknown command 'serach' (did you mean 'trawl search'?)"), r.err());
+  }
+
+  @Test
+  void anOptionValueStartingWithADashIsNotAnOption() {
+    assertEquals(null, Trawl.unknownOption(Trawl.commandLine().getSubcommands().get("search"),
+        new String[] {"--query", "-covid vaccine", "--index", "x"}));
+    DeclaredCliTest.Result r = run("search", "-z", "--index", "x", "--topics", "cranfield");
+    assertTrue(r.err().contains("unknown option '-z'"), r.err());
+    assertFalse(r.err().contains("did you mean"), r.err());
   }
 
   @Test
