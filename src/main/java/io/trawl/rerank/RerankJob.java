@@ -39,12 +39,15 @@ import java.util.function.Function;
 /**
  * Reranks a TREC run (texts from an index) or a candidates file, resumably.
  *
- * <p>Each query's result is appended to a work file (one JSON line, then fsync) as soon as it is
- * done. After a crash, kill or Ctrl-C, running again with {@code resume} skips the queries the work
- * file holds (a torn last line is dropped); the work file's first line records the reranker spec,
- * the input and the depth, and a mismatch is refused. The final output is written atomically at
- * the end from the input order and the per-query results, so it is byte-identical to an
- * uninterrupted run (every query is scored on its own, never batched with others), and the work
+ * <p>The queries are reranked in consecutive groups cut from the input alone ({@link #groups}),
+ * one {@link Reranker#rerankAll} call per group, and each finished group's results are appended to
+ * a work file (one JSON line per query, one write, then fsync). After a crash, kill or Ctrl-C,
+ * running again with {@code resume} skips the groups the work file holds (a torn last line is
+ * dropped; a group only partly written is reranked whole, so every call sees the same queries as
+ * in an uninterrupted run); the work file's first line records the reranker spec, the input and the
+ * depth, and a mismatch is refused. Without {@code resume} a work file holding finished queries is
+ * refused unless {@code force}. The final output is written atomically at the end from the input
+ * order and the per-query results, so it is byte-identical to an uninterrupted run, and the work
  * file is then deleted.
  *
  * <p>The work file is locked ({@link WorkLock}) while a job runs: a second process on the same
@@ -175,30 +178,33 @@ public final class RerankJob {
         long t0 = System.nanoTime(); // after the model is loaded
         Progress progress = new Progress(err, todo, in.queries.size() - resumed);
         for (List<QueryCandidates> group : groups(in.queries)) {
+          boolean all = true;
+          for (QueryCandidates q : group) {
+            all &= done.containsKey(q.query().id());
+          }
+          if (all) {
+            continue;
+          }
+          // the whole group, even when a crash in the middle of its write left some of its queries
+          // in the work file: a reranker that batches across queries then sees the same companions
           List<Query> queries = new ArrayList<>();
           List<RankedList> lists = new ArrayList<>();
           for (QueryCandidates q : group) {
-            if (!done.containsKey(q.query().id())) {
-              queries.add(q.query());
-              lists.add(in.withText(q).candidates());
-            }
-          }
-          if (queries.isEmpty()) {
-            continue;
+            queries.add(q.query());
+            lists.add(in.withText(q).candidates());
           }
           List<RankedList> results = rerankGroup(reranker, queries, lists);
           StringBuilder lines = new StringBuilder();
           for (int i = 0; i < queries.size(); i++) {
-            done.put(queries.get(i).id(), results.get(i));
-            lines.append(workLine(queries.get(i).id(), results.get(i)));
+            if (done.putIfAbsent(queries.get(i).id(), results.get(i)) == null) {
+              lines.append(workLine(queries.get(i).id(), results.get(i)));
+              int n = rerankCount(lists.get(i));
+              reranked += n;
+              progress.update(n);
+            }
           }
           if (ch != null) {
             append(ch, lines.toString()); // the group's queries in one write
-          }
-          for (RankedList list : lists) {
-            int n = rerankCount(list);
-            reranked += n;
-            progress.update(n);
           }
         }
         rerankSeconds = (System.nanoTime() - t0) / 1e9;
@@ -509,9 +515,11 @@ public final class RerankJob {
     }
     List<String> lines;
     try {
-      lines = Files.readAllLines(work, StandardCharsets.UTF_8);
-    } catch (IOException | java.io.UncheckedIOException e) {
-      return; // unreadable as text: nothing a resume could use either
+      // bytes, decoded leniently: a torn last line may end inside a multi-byte character
+      lines = new String(Files.readAllBytes(work), StandardCharsets.UTF_8).lines().toList();
+    } catch (IOException e) {
+      throw new InputException(work.toString(), "cannot read: " + e.getMessage()
+          + "; it may hold finished queries: --resume, or --force to start over");
     }
     long finished = lines.stream().skip(1).filter(l -> l.endsWith("}")).count();
     if (finished == 0) {

@@ -160,16 +160,23 @@ abstract class LlmPointwiseReranker extends PointwiseReranker {
     return rt.encodeWithSpecialTokens(modelText(query, text));
   }
 
+  /**
+   * Scores each query's candidates in batches of that query's rows only (sorted by length), never
+   * mixed with another query's: padded batches of other shapes may round the last bits otherwise,
+   * and a query's scores must not depend on which queries a command happened to hand over with it
+   * ({@code trawl rerank} groups, {@code trawl run}, Spark partitions).
+   */
   @Override
   protected final List<double[]> scoreAll(List<Query> queries, List<RankedList> lists) {
-    List<Row> rows = new ArrayList<>();
     List<double[]> out = new ArrayList<>(lists.size());
     for (int i = 0; i < lists.size(); i++) {
       RankedList l = lists.get(i);
-      out.add(new double[l.size()]);
+      double[] scores = new double[l.size()];
+      out.add(scores);
       if (l.size() == 0) {
         continue;
       }
+      List<Row> rows = new ArrayList<>();
       int[] cont = continuation(truncate(queries.get(i).text(), queryTokens));
       for (int j = 0; j < l.size(); j++) {
         int[] ids = promptIds(queries.get(i).text(), l.get(j).text());
@@ -177,14 +184,14 @@ abstract class LlmPointwiseReranker extends PointwiseReranker {
             + "' of query '" + l.queryId() + "'", "lower passage-tokens= or query-tokens=");
         rows.add(new Row(i, j, ids, cont));
       }
-    }
-    rows.sort(Comparator.comparingInt((Row r) -> -(r.prompt().length + r.continuation().length))
-        .thenComparingInt(Row::list).thenComparingInt(Row::candidate));
-    for (int from = 0; from < rows.size(); from += batch) {
-      List<Row> part = rows.subList(from, Math.min(rows.size(), from + batch));
-      double[] s = scoreBatch(part);
-      for (int k = 0; k < part.size(); k++) {
-        out.get(part.get(k).list())[part.get(k).candidate()] = s[k];
+      rows.sort(Comparator.comparingInt((Row r) -> -(r.prompt().length + r.continuation().length))
+          .thenComparingInt(Row::candidate));
+      for (int from = 0; from < rows.size(); from += batch) {
+        List<Row> part = rows.subList(from, Math.min(rows.size(), from + batch));
+        double[] s = scoreBatch(part);
+        for (int k = 0; k < part.size(); k++) {
+          scores[part.get(k).candidate()] = s[k];
+        }
       }
     }
     return out;

@@ -70,10 +70,11 @@ public final class DistributedPipeline {
         topics.size()));
     Path work = Path.of(o.workDir() != null ? o.workDir() : o.output() + ".parts").toAbsolutePath();
     String job = String.format(Locale.ROOT,
-        "{\"pipeline\":%s,\"index\":%s,\"topics\":%s,\"fields\":%s,\"remove-query\":%b,\"partitions\":%d,\"queries\":%d}%n",
+        "{\"pipeline\":%s,\"index\":%s,\"topics\":%s,\"fields\":%s,\"remove-query\":%b,\"tag\":%s,\"partitions\":%d,\"queries\":%d}%n",
         quote(pipeline.toString()), quote(o.index() == null ? null : Path.of(o.index()).toAbsolutePath().toString()),
-        quote(o.topics()), quote(o.fields()), o.removeQuery(), parts, topics.size());
-    int resumed = prepare(work, job, o.resume(), parts);
+        quote(o.topics()), quote(o.fields()), o.removeQuery(), quote(o.tag()), parts, topics.size());
+    int resumed = WorkFolder.prepare(work, job, o.resume(), parts, i -> Files.exists(work.resolve(name(i)))
+        && Files.exists(work.resolve(name(i) + RunMetadata.SUFFIX)));
     List<Part> shares = new ArrayList<>(parts);
     for (int i = 0; i < parts; i++) {
       int from = (int) ((long) topics.size() * i / parts);
@@ -104,7 +105,7 @@ public final class DistributedPipeline {
     settings.put("partitions", parts);
     settings.put("threads", o.threads());
     RunMetadata.write(o.output(), tag, settings);
-    DistributedRerank.deleteRecursively(work);
+    WorkFolder.delete(work);
     return new Summary(topics.size(), parts, resumed, lines, tag, (System.nanoTime() - t0) / 1e9);
   }
 
@@ -119,7 +120,7 @@ public final class DistributedPipeline {
   /** Runs on an executor: the whole pipeline over one partition's queries. */
   static int runPart(Options o, Part part) {
     Path out = Path.of(o.workDir()).resolve(name(part.number()));
-    if (Files.exists(out)) {
+    if (Files.exists(out) && Files.exists(Path.of(out + RunMetadata.SUFFIX))) {
       return part.number(); // finished by an earlier run of the job
     }
     TaskContext tc = TaskContext.get();
@@ -164,30 +165,5 @@ public final class DistributedPipeline {
     }
   }
 
-  /**
-   * Creates the work folder, or with {@code resume} checks that it holds this same job; returns
-   * how many partitions are already finished.
-   */
-  private static int prepare(Path work, String job, boolean resume, int parts) {
-    try {
-      Path jobFile = work.resolve("job.json");
-      if (resume && Files.exists(jobFile)) {
-        String old = Files.readString(jobFile, StandardCharsets.UTF_8);
-        if (!old.equals(job)) {
-          throw TrawlException.invalid(work + " holds another job (" + old.strip() + "); remove it or run without --resume");
-        }
-        int finished = 0;
-        for (int i = 0; i < parts; i++) {
-          finished += Files.exists(work.resolve(name(i))) ? 1 : 0;
-        }
-        return finished;
-      }
-      DistributedRerank.deleteRecursively(work);
-      Files.createDirectories(work);
-      Files.writeString(jobFile, job, StandardCharsets.UTF_8);
-      return 0;
-    } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, work + ": cannot prepare: " + e.getMessage(), e);
-    }
-  }
+
 }

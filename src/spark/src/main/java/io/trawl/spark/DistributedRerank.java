@@ -83,10 +83,11 @@ public final class DistributedRerank {
         queries.size()));
     Path work = Path.of(o.workDir() != null ? o.workDir() : o.output() + ".parts").toAbsolutePath();
     String job = String.format(Locale.ROOT,
-        "{\"reranker\":%s,\"input\":%s,\"depth\":%s,\"format\":%s,\"partitions\":%d,\"queries\":%d}%n",
+        "{\"reranker\":%s,\"input\":%s,\"depth\":%s,\"format\":%s,\"tag\":%s,\"partitions\":%d,\"queries\":%d}%n",
         quote(spec), quote(Path.of(o.input()).toAbsolutePath().toString()), o.depth(), quote(format),
-        parts, queries.size());
-    int resumed = prepare(work, job, o.resume(), parts, queries, format);
+        quote(o.tag()), parts, queries.size());
+    int resumed = WorkFolder.prepare(work, job, o.resume(), parts, i -> finished(work, i));
+    writeInputs(work, parts, queries);
     // the tag names the whole input, as trawl rerank would: each task composes it with its
     // reranker's canonical spec, the same in every task
     Task task = new Task(new Options(spec, o.input(), null, null, o.depth(), o.output(), format,
@@ -107,7 +108,7 @@ public final class DistributedRerank {
     }
     RunMetadata.write(o.output(), RunWriter.tag(o.tag() != null ? o.tag() : partTag(work)),
         Map.of("reranker", spec, "partitions", parts));
-    deleteRecursively(work);
+    WorkFolder.delete(work);
     return new Summary(queries.size(), parts, resumed, (System.nanoTime() - t0) / 1e9);
   }
 
@@ -137,7 +138,7 @@ public final class DistributedRerank {
     Options o = t.options();
     Path work = Path.of(o.workDir());
     Path out = work.resolve(name(part, "out"));
-    if (Files.exists(out)) {
+    if (finished(work, part)) {
       return part; // finished by an earlier run of the job
     }
     TaskContext tc = TaskContext.get();
@@ -224,52 +225,29 @@ public final class DistributedRerank {
     }
   }
 
-  /**
-   * Writes the partitions' inputs, or with {@code resume} checks that the folder holds this same
-   * job; returns how many partitions are already finished.
-   */
-  private static int prepare(Path work, String job, boolean resume, int parts,
-      List<QueryCandidates> queries, String format) {
-    try {
-      Path jobFile = work.resolve("job.json");
-      if (resume && Files.exists(jobFile)) {
-        String old = Files.readString(jobFile, StandardCharsets.UTF_8);
-        if (!old.equals(job)) {
-          throw TrawlException.invalid(work + " holds another job (" + old.strip() + "); remove it or run without --resume");
-        }
-        int finished = 0;
-        for (int i = 0; i < parts; i++) {
-          finished += Files.exists(work.resolve(name(i, "out"))) ? 1 : 0;
-        }
-        return finished;
+  /** Whether partition {@code i} finished: its run and the run's metadata are there. */
+  private static boolean finished(Path work, int i) {
+    Path out = work.resolve(name(i, "out"));
+    return Files.exists(out) && Files.exists(Path.of(out + RunMetadata.SUFFIX));
+  }
+
+  /** Writes the partitions' inputs that are not there yet, each atomically. */
+  private static void writeInputs(Path work, int parts, List<QueryCandidates> queries) {
+    int n = queries.size();
+    for (int i = 0; i < parts; i++) {
+      Path part = work.resolve(name(i, "jsonl"));
+      if (Files.exists(part)) {
+        continue;
       }
-      deleteRecursively(work);
-      Files.createDirectories(work);
-      int n = queries.size();
-      for (int i = 0; i < parts; i++) {
-        int from = (int) ((long) n * i / parts);
-        int to = (int) ((long) n * (i + 1) / parts);
-        try (Writer w = Files.newBufferedWriter(work.resolve(name(i, "jsonl")), StandardCharsets.UTF_8)) {
-          CandidateFiles.writeJsonl(w, queries.subList(from, to));
-        }
+      int from = (int) ((long) n * i / parts);
+      int to = (int) ((long) n * (i + 1) / parts);
+      try (AtomicOutput out = AtomicOutput.open(part.toString())) {
+        CandidateFiles.writeJsonl(out.writer(), queries.subList(from, to));
+        out.commit();
+      } catch (IOException e) {
+        throw AtomicOutput.cannotWrite(part.toString(), e);
       }
-      Files.writeString(jobFile, job, StandardCharsets.UTF_8);
-      return 0;
-    } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, work + ": cannot prepare: " + e.getMessage(), e);
     }
   }
 
-  static void deleteRecursively(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, root + ": cannot remove: " + e.getMessage(), e);
-    }
-  }
 }

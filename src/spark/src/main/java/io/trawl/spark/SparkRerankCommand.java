@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** {@code trawl-spark rerank}: queries partitioned over executors, resumable, merged in order. */
 @Command(name = "rerank", mixinStandardHelpOptions = true,
-    description = "Rerank with Spark: queries split over tasks (one model load per task), per-query resumable, merged into one run identical to trawl rerank.",
+    description = "Rerank with Spark: queries split over tasks (one model load per task), resumable, merged into one run identical to trawl rerank.",
     footerHeading = "%nExamples:%n",
     footer = {
       "  trawl-spark rerank --master local[2] --reranker \"monot5(model=models/monot5-base)\" \\",

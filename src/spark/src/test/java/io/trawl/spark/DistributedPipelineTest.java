@@ -104,4 +104,17 @@ class DistributedPipelineTest {
     assertFalse(Files.exists(out));
     assertFalse(Files.exists(Path.of(out + ".parts")));
   }
+
+  @Test
+  void aWorkFolderThatIsNotOneIsNeverEmptied() throws IOException {
+    Path mine = Files.createDirectories(tmp.resolve("my-experiments"));
+    Files.writeString(mine.resolve("notes.txt"), "precious");
+    io.trawl.core.TrawlException e = org.junit.jupiter.api.Assertions.assertThrows(io.trawl.core.TrawlException.class,
+        () -> DistributedPipeline.run(SparkTests.context(), new DistributedPipeline.Options(pipeline, index,
+            topics, null, false, 1, tmp.resolve("w.run").toString(), mine.toString(), 2, false, null, -1)));
+    assertEquals(2, e.exitCode());
+    assertTrue(e.getMessage().contains("not a trawl-spark work folder"), e.getMessage());
+    assertEquals("precious", Files.readString(mine.resolve("notes.txt")));
+    assertFalse(Files.exists(tmp.resolve("w.run")));
+  }
 }
