@@ -54,6 +54,7 @@ public final class TopicsAndQrels {
     }
     add("cranfield", "topics.cranfield.tsv", "qrels.cranfield.txt");
     add("robust04", "topics.robust04.txt", null);
+    add("sparse-synthetic", "topics.sparse-synthetic.jsonl", "qrels.sparse-synthetic.txt");
   }
 
   private TopicsAndQrels() {}

@@ -24,8 +24,12 @@ import java.util.SplittableRandom;
  * weights, written as Anserini's pre-encoded TSV (each term repeated weight times) and as JSON
  * Lines ({@code {"qid", "vector"}}).
  *
+ * Each query has a few planted relevant documents (qrels, see {@link #write}).
+ *
  * <p>Usage: {@code SparseCorpusGenerator OUT_DIR DOCS QUERIES [SEED]} writes {@code
- * OUT_DIR/corpus/docs.jsonl}, {@code OUT_DIR/queries.tsv} and {@code OUT_DIR/queries.jsonl}.
+ * OUT_DIR/corpus/docs.jsonl}, {@code OUT_DIR/queries.tsv}, {@code OUT_DIR/queries.jsonl} and
+ * {@code OUT_DIR/qrels.txt}. The built-in collection {@code builtin:sparse-synthetic} and the
+ * topics {@code sparse-synthetic} are {@code SparseCorpusGenerator OUT 2000 40 42}.
  */
 public final class SparseCorpusGenerator {
   private final SplittableRandom rnd;
@@ -154,16 +158,55 @@ public final class SparseCorpusGenerator {
     return sb.append('"').toString();
   }
 
-  /** Writes {@code out/corpus/docs.jsonl}, {@code out/queries.tsv}, {@code out/queries.jsonl}. */
+  /**
+   * Writes {@code out/corpus/docs.jsonl}, {@code out/queries.tsv}, {@code out/queries.jsonl} and
+   * {@code out/qrels.txt}. The queries are drawn first; then each query gets 2 to 6 planted
+   * relevant documents, which receive between a third and all of its terms (weights 5 to 60, over
+   * whatever they drew themselves): grade 2 for two thirds of the terms or more, else 1. The
+   * qrels judge only those, so measures over them show whether retrieval finds what was planted.
+   */
   public static void write(Path out, int docs, int queries, long seed) throws IOException {
     SparseCorpusGenerator g = new SparseCorpusGenerator(seed, 4000);
+    List<Map<String, Integer>> qs = new ArrayList<>();
+    for (int q = 0; q < queries; q++) {
+      qs.add(g.query());
+    }
+    // planted relevance: doc -> (query, terms) in query order
+    Map<Integer, List<int[]>> planted = new java.util.TreeMap<>();
+    List<String> qrels = new ArrayList<>();
+    SplittableRandom pr = new SplittableRandom(seed * 31 + 7);
+    for (int q = 0; q < qs.size(); q++) {
+      int n = 2 + pr.nextInt(5);
+      java.util.Set<Integer> chosen = new java.util.TreeSet<>();
+      while (chosen.size() < Math.min(n, docs)) {
+        chosen.add(pr.nextInt(docs));
+      }
+      int terms = qs.get(q).size();
+      for (int d : chosen) {
+        int k = Math.max(1, (int) Math.ceil(terms * (1 + pr.nextInt(3)) / 3.0));
+        planted.computeIfAbsent(d, x -> new ArrayList<>()).add(new int[] {q, k, pr.nextInt(1 << 30)});
+        qrels.add((q + 1) + " 0 D" + d + " " + (3 * k >= 2 * terms ? 2 : 1));
+      }
+    }
     Files.createDirectories(out.resolve("corpus"));
     try (Writer w = Files.newBufferedWriter(out.resolve("corpus/docs.jsonl"), StandardCharsets.UTF_8)) {
       for (int d = 0; d < docs; d++) {
+        Map<String, String> v = g.document();
+        for (int[] p : planted.getOrDefault(d, List.of())) {
+          SplittableRandom tr = new SplittableRandom(p[2]);
+          List<String> qterms = new ArrayList<>(qs.get(p[0]).keySet());
+          for (int i = 0; i < p[1]; i++) {
+            int j = i + tr.nextInt(qterms.size() - i);
+            String t = qterms.get(j);
+            qterms.set(j, qterms.get(i));
+            qterms.set(i, t);
+            v.put(t, String.valueOf(5 + tr.nextInt(56)));
+          }
+        }
         StringBuilder sb = new StringBuilder("{\"id\": ").append(json("D" + d))
             .append(", \"contents\": \"\", \"vector\": {");
         boolean first = true;
-        for (Map.Entry<String, String> e : g.document().entrySet()) {
+        for (Map.Entry<String, String> e : v.entrySet()) {
           if (!first) {
             sb.append(", ");
           }
@@ -172,10 +215,6 @@ public final class SparseCorpusGenerator {
         }
         w.write(sb.append("}}\n").toString());
       }
-    }
-    List<Map<String, Integer>> qs = new ArrayList<>();
-    for (int q = 0; q < queries; q++) {
-      qs.add(g.query());
     }
     try (Writer tsv = Files.newBufferedWriter(out.resolve("queries.tsv"), StandardCharsets.UTF_8);
         Writer jsonl = Files.newBufferedWriter(out.resolve("queries.jsonl"), StandardCharsets.UTF_8)) {
@@ -200,6 +239,7 @@ public final class SparseCorpusGenerator {
         jsonl.write(j.append("}}\n").toString());
       }
     }
+    Files.write(out.resolve("qrels.txt"), qrels, StandardCharsets.UTF_8);
   }
 
   public static void main(String[] args) throws IOException {
