@@ -30,7 +30,8 @@ import java.util.regex.Pattern;
  *   <li>{@code beir}: BEIR {@code queries.jsonl}, one {@code {"_id": ..., "text": ...}} per line.
  *   <li>{@code json-vector}: pre-encoded queries for the {@code impact} retriever, one {@code
  *       {"qid": ..., "vector": {"term": weight, ...}}} per line ({@code "id"} also accepted; the
- *       shape of Anserini's {@code JsonIntVector} topics). The query text is the vector's
+ *       keys of Anserini's {@code JsonIntVectorTopicReader}, which Anserini itself uses for dense
+ *       query vectors: its sparse pre-encoded topics are TSV). The query text is the vector's
  *       pseudo-document, each term written {@code (int) weight} times
  *       ({@link io.trawl.corpus.JsonVectorCorpus#pseudoDocument}, the rule of the corpus side),
  *       which is exactly what a pre-encoded TSV topic file holds ({@code qid<TAB>term term ...},
