@@ -42,7 +42,7 @@ public final class SparseCorpusGenerator {
     this.cumulative = new double[vocabSize];
     double sum = 0;
     for (int r = 0; r < vocabSize; r++) {
-      sum += 1.0 / Math.pow(r + 1, 1.05);
+      sum += 1.0 / StrictMath.pow(r + 1, 1.05);
       cumulative[r] = sum;
     }
     for (int r = 0; r < vocabSize; r++) {
@@ -57,7 +57,7 @@ public final class SparseCorpusGenerator {
     out.addAll(List.of("new york", "york", "new", "café", "naïve", "1999", "##s", "##ing", "##ed",
         "u.s.", "e-mail", "[unused0]", "x".repeat(300), "中", "##国"));
     while (out.size() < n) {
-      int len = 1 + (int) Math.min(11, Math.abs(r.nextGaussian() * 3.5));
+      int len = 1 + (int) Math.min(11, Math.abs(gaussian(r) * 3.5));
       StringBuilder sb = new StringBuilder();
       boolean piece = r.nextDouble() < 0.3;
       if (piece) {
@@ -81,6 +81,17 @@ public final class SparseCorpusGenerator {
     return v;
   }
 
+  /**
+   * A standard normal deviate by Box-Muller with {@link StrictMath} (fdlibm), so the corpus is the
+   * same bytes on every JVM and CPU (SplittableRandom.nextGaussian and Math.exp/pow may differ by
+   * an ulp between intrinsics).
+   */
+  static double gaussian(SplittableRandom r) {
+    double u = 1.0 - r.nextDouble(); // (0, 1]
+    double v = r.nextDouble();
+    return StrictMath.sqrt(-2.0 * StrictMath.log(u)) * StrictMath.cos(2.0 * StrictMath.PI * v);
+  }
+
   private String term() {
     int i = Arrays.binarySearch(cumulative, rnd.nextDouble());
     return vocab[Math.min(vocab.length - 1, i < 0 ? -1 - i : i)];
@@ -101,7 +112,7 @@ public final class SparseCorpusGenerator {
     if (u < 0.082) {
       return String.valueOf(150 + rnd.nextInt(350)); // large
     }
-    long w = Math.round(Math.exp(1.7 + 1.0 * rnd.nextGaussian()));
+    long w = Math.round(StrictMath.exp(1.7 + 1.0 * gaussian(rnd)));
     return String.valueOf(Math.max(1, Math.min(120, w)));
   }
 
@@ -115,7 +126,7 @@ public final class SparseCorpusGenerator {
       }
       return v; // empty after quantisation
     }
-    int n = 8 + (int) Math.min(140, Math.abs(rnd.nextGaussian() * 40));
+    int n = 8 + (int) Math.min(140, Math.abs(gaussian(rnd) * 40));
     int tries = 0;
     while (v.size() < n && tries++ < 4 * n) {
       v.putIfAbsent(term(), docWeight());
@@ -134,7 +145,7 @@ public final class SparseCorpusGenerator {
       if (t.indexOf(' ') >= 0 || t.length() > 255) {
         continue; // a query term is one token
       }
-      v.putIfAbsent(t, (int) Math.max(1, Math.min(250, Math.round(Math.exp(3.0 + 1.0 * rnd.nextGaussian())))));
+      v.putIfAbsent(t, (int) Math.max(1, Math.min(250, Math.round(StrictMath.exp(3.0 + 1.0 * gaussian(rnd))))));
     }
     return v;
   }
