@@ -38,7 +38,7 @@ public final class SearchCommand implements Callable<Integer> {
   @Mixin TopicsOptions topics;
 
   @Option(names = "--topics-format", defaultValue = "auto",
-      description = "auto, tsv, trec or beir (default: ${DEFAULT-VALUE}).")
+      description = "auto, tsv, trec, beir or json-vector (default: ${DEFAULT-VALUE}).")
   String topicsFormat;
 
   @Option(names = "--topic-field", defaultValue = "title",

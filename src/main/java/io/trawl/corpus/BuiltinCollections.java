@@ -15,6 +15,10 @@ import java.util.TreeMap;
  *       shape {@code _id, title=.T, text=.W}). Cranfield's {@code .W} text already begins with the
  *       title, so the flat layout indexes the text alone rather than repeating the title (which
  *       would count every title word twice); the multifield layout still has a title field.
+ *   <li>{@code builtin:sparse-synthetic}: 2,000 synthetic pre-encoded documents in {@code
+ *       json-vector} format (SPLADE-like term weights; made by the test class {@code
+ *       io.trawl.bench.SparseCorpusGenerator} with 2,000 documents, 40 queries, seed 42; topics
+ *       and qrels {@code sparse-synthetic}), for the impact path's regression and tests.
  * </ul>
  */
 public final class BuiltinCollections {
@@ -37,6 +41,9 @@ public final class BuiltinCollections {
   static {
     add(new Builtin("cranfield", "/io/trawl/collections/cranfield/corpus.jsonl.gz", "beir",
         new BeirCorpus(true), "Cranfield, 1,400 aeronautics abstracts (BEIR shape)"));
+    add(new Builtin("sparse-synthetic", "/io/trawl/collections/sparse-synthetic/corpus.jsonl.gz",
+        "json-vector", new JsonVectorCorpus(),
+        "2,000 synthetic pre-encoded documents (json-vector), for impact search"));
   }
 
   private BuiltinCollections() {}

@@ -10,6 +10,8 @@ import io.trawl.core.TrawlException;
  * <ul>
  *   <li>{@code json}: Anserini JSON, {@code {"id","contents"}} per line, a JSON array, or objects
  *       one after another ({@link JsonCorpus})
+ *   <li>{@code json-vector}: Anserini's JsonVectorCollection, {@code {"id","vector":{"term":
+ *       weight}}} per line, pre-encoded term weights indexed as impacts ({@link JsonVectorCorpus})
  *   <li>{@code beir}: BEIR {@code corpus.jsonl}, {@code {"_id","title","text"}} ({@link BeirCorpus})
  *   <li>{@code tsv}: MS MARCO {@code docid<TAB>text} ({@link TsvCorpus})
  *   <li>{@code trec}: TREC SGML ({@link TrecCorpus})
@@ -19,6 +21,7 @@ import io.trawl.core.TrawlException;
 public final class Corpora {
   public static final Registry<Corpus> REGISTRY = new Registry<Corpus>("corpus format")
       .register("json", p -> noParams(p, "json", new JsonCorpus()))
+      .register("json-vector", p -> noParams(p, "json-vector", new JsonVectorCorpus()))
       .register("beir", p -> noParams(p, "beir", new BeirCorpus()))
       .register("tsv", p -> noParams(p, "tsv", new TsvCorpus()))
       .register("trec", p -> noParams(p, "trec", new TrecCorpus()))

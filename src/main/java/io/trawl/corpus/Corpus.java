@@ -22,6 +22,15 @@ public abstract class Corpus {
   }
 
   /**
+   * Whether documents are pre-encoded term weights ({@link JsonVectorCorpus}): indexed with the
+   * whitespace analyzer as impacts (term frequency = weight, norms 1) and searched with the
+   * {@code impact} retriever.
+   */
+  public boolean impact() {
+    return false;
+  }
+
+  /**
    * Whether the contents already begin with the title, so the flat layout must not repeat it
    * (Cranfield's {@code .W} text does).
    */

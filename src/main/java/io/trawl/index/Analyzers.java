@@ -71,6 +71,19 @@ public final class Analyzers {
     return ts;
   }
 
+  /** The analyzer name of pre-tokenized (impact) indexes: Lucene's whitespace analyzer. */
+  public static final String WHITESPACE = "whitespace";
+
+  /**
+   * Lucene's {@link org.apache.lucene.analysis.core.WhitespaceAnalyzer}: tokens split at
+   * {@link Character#isWhitespace} characters, kept as they are (no lowercasing, no stemming; a
+   * token longer than 255 characters is cut into pieces of 255), as Anserini's {@code
+   * -pretokenized} indexing and search use it.
+   */
+  public static Analyzer whitespace() {
+    return new org.apache.lucene.analysis.core.WhitespaceAnalyzer();
+  }
+
   /** Canonical name for the metadata file, e.g. {@code english(stemmer=porter,stopwords=lucene)}. */
   public static String describe(String stemmer, boolean keepStopwords) {
     return "english(stemmer=" + stemmer.toLowerCase(Locale.ROOT) + ",stopwords="

@@ -33,6 +33,9 @@ import java.util.Properties;
  * @param storePositions whether positions are indexed ({@code contents}, {@code title})
  * @param storeDocvectors whether term vectors are stored
  * @param storeRaw whether the raw document is stored in field {@code raw}
+ * @param impact whether {@code contents} holds impacts (pre-encoded term weights as term
+ *     frequencies, norms 1, analyzer {@code whitespace}): searched with the {@code impact}
+ *     retriever only
  * @param documents documents in the index
  * @param emptyDocuments empty documents skipped, as Anserini skips them (nothing but whitespace in
  *     the text of {@code contents}; not in {@code documents})
@@ -47,7 +50,7 @@ import java.util.Properties;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"schema", "trawlVersion", "created", "corpus", "format", "layout", "analyzer",
     "stemmer", "keepStopwords", "titleInContents", "storePositions", "storeDocvectors", "storeRaw",
-    "documents", "emptyDocuments", "skipped", "duplicatesRemoved", "uniqueTerms", "totalTerms",
+    "impact", "documents", "emptyDocuments", "skipped", "duplicatesRemoved", "uniqueTerms", "totalTerms",
     "fields", "threads", "timings"})
 public record IndexMetadata(
     int schema,
@@ -63,6 +66,7 @@ public record IndexMetadata(
     boolean storePositions,
     boolean storeDocvectors,
     boolean storeRaw,
+    boolean impact,
     long documents,
     long emptyDocuments,
     long skipped,
@@ -85,6 +89,9 @@ public record IndexMetadata(
 
   /** A new instance of the analyzer this index was built with (use it for queries). */
   public org.apache.lucene.analysis.Analyzer newAnalyzer() {
+    if (Analyzers.WHITESPACE.equals(analyzer)) {
+      return Analyzers.whitespace();
+    }
     return Analyzers.english(stemmer, keepStopwords);
   }
 

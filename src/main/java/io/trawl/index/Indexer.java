@@ -27,6 +27,7 @@ import org.apache.lucene.index.LogDocMergePolicy;
 import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.search.similarities.Similarity;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.FixedBitSet;
@@ -36,6 +37,9 @@ import org.apache.lucene.util.FixedBitSet;
  *
  * <p><b>Fields</b> ({@link IndexFields}): {@code id} (keyword, stored, sorted doc values),
  * {@code contents} (analyzed; frequencies, optionally positions and term vectors; norms for BM25),
+ * or, for a pre-encoded corpus ({@link Corpus#impact()}), the impacts: its pseudo-document split at
+ * whitespace, so a term's frequency is its quantised weight, and every norm 1
+ * ({@link ImpactSimilarity}), as Anserini's {@code IndexCollection -impact -pretokenized} writes;
  * {@code title} (multifield layout only, same options), {@code raw} (stored raw document).
  *
  * <p>The fields are defined once, in {@link #schema()}; the segment writer
@@ -174,6 +178,8 @@ public final class Indexer {
 
   private final Options o;
   private final Analyzer analyzer;
+  /** Whose norms are written: BM25's, or 1 for an impact corpus ({@link Corpus#impact()}). */
+  private final Similarity similarity;
   private volatile SegmentPipeline pipeline;
   private volatile IndexWriter writer;
   /** Empty documents skipped so far, and where the first one was (written by the reader thread). */
@@ -196,7 +202,15 @@ public final class Indexer {
           + options.corpus.format() + " has none");
     }
     this.o = options;
-    this.analyzer = Analyzers.english(options.stemmer, options.keepStopwords);
+    boolean impact = options.corpus.impact();
+    this.analyzer = impact ? Analyzers.whitespace()
+        : Analyzers.english(options.stemmer, options.keepStopwords);
+    this.similarity = impact ? new ImpactSimilarity() : new BM25Similarity();
+  }
+
+  /** The analyzer's name in the metadata ({@link Analyzers#describe}, or {@code whitespace}). */
+  private String analyzerName() {
+    return o.corpus.impact() ? Analyzers.WHITESPACE : Analyzers.describe(o.stemmer, o.keepStopwords);
   }
 
   /**
@@ -248,7 +262,7 @@ public final class Indexer {
     List<String> errorMessages;
     SegmentPipeline.Written written;
     long t1;
-    try (SegmentPipeline p = new SegmentPipeline(dir, schema(), analyzer, o.threads, o.chunkDocs,
+    try (SegmentPipeline p = new SegmentPipeline(dir, schema(), analyzer, similarity, o.threads, o.chunkDocs,
         o.chunkChars, (long) ((o.ramBufferMB > 0 ? o.ramBufferMB : ramBufferMB()) * (1 << 20)))) {
       pipeline = p;
       try (CorpusReader reader = o.corpus.read(o.input, o.onError)) {
@@ -308,13 +322,14 @@ public final class Indexer {
             : Path.of(o.input).toAbsolutePath().normalize().toString(),
         o.corpus.format(),
         o.layout.toString(),
-        Analyzers.describe(o.stemmer, o.keepStopwords),
-        o.stemmer,
-        o.keepStopwords,
+        analyzerName(),
+        o.corpus.impact() ? "none" : o.stemmer,
+        o.corpus.impact() || o.keepStopwords,
         o.layout == Layout.FLAT && o.corpus.titleInContents(),
         o.storePositions,
         o.storeDocvectors,
         o.storeRaw,
+        o.corpus.impact(),
         stats.documents(),
         empty,
         skipped,
@@ -393,7 +408,7 @@ public final class Indexer {
     mp.setNoCFSRatio(0.0);
     return new IndexWriterConfig(analyzer)
         .setOpenMode(IndexWriterConfig.OpenMode.APPEND)
-        .setSimilarity(new BM25Similarity())
+        .setSimilarity(similarity)
         .setRAMBufferSizeMB(o.ramBufferMB > 0 ? o.ramBufferMB : ramBufferMB())
         .setMergePolicy(mp)
         .setUseCompoundFile(false);

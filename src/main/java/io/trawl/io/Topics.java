@@ -28,8 +28,18 @@ import java.util.regex.Pattern;
  *       {@code title+desc}); a leading {@code Topic:} / {@code Description:} / {@code
  *       Narrative:} label is dropped.
  *   <li>{@code beir}: BEIR {@code queries.jsonl}, one {@code {"_id": ..., "text": ...}} per line.
- *   <li>{@code auto}: {@code .jsonl} names are BEIR, a file whose first non-blank line starts
- *       with {@code <top>} is TREC, anything else TSV.
+ *   <li>{@code json-vector}: pre-encoded queries for the {@code impact} retriever, one {@code
+ *       {"qid": ..., "vector": {"term": weight, ...}}} per line ({@code "id"} also accepted; the
+ *       keys of Anserini's {@code JsonIntVectorTopicReader}, which Anserini itself uses for dense
+ *       query vectors: its sparse pre-encoded topics are TSV). The query text is the vector's
+ *       pseudo-document, each term written {@code (int) weight} times
+ *       ({@link io.trawl.corpus.JsonVectorCorpus#pseudoDocument}, the rule of the corpus side),
+ *       which is exactly what a pre-encoded TSV topic file holds ({@code qid<TAB>term term ...},
+ *       Anserini's {@code TsvInt}/{@code TsvString} with {@code -pretokenized}; read as {@code
+ *       tsv}): the impact retriever weighs each term by its count.
+ *   <li>{@code auto}: a file whose first non-blank line is a JSON object with a {@code "vector"}
+ *       is {@code json-vector}; other {@code .jsonl} names and JSON objects are BEIR, a file whose
+ *       first non-blank line starts with {@code <top>} is TREC, anything else TSV.
  * </ul>
  *
  * An empty topics file is an error, as is a query id given twice or a query without text (Anserini
@@ -67,8 +77,9 @@ public final class Topics {
       case "tsv" -> readTsv(file);
       case "trec" -> readTrec(file, trecField == null ? "title" : trecField);
       case "beir", "jsonl" -> readBeir(file);
+      case "json-vector" -> readJsonVector(file);
       default -> throw TrawlException.invalid(
-          "unknown topics format '" + format + "'; valid: auto, tsv, trec, beir");
+          "unknown topics format '" + format + "'; valid: auto, tsv, trec, beir, json-vector");
     };
     if (out.isEmpty()) {
       throw new InputException(file, "no topics in file (empty topics file)");
@@ -78,9 +89,7 @@ public final class Topics {
 
   private static String detect(String file) {
     String lower = file.toLowerCase(Locale.ROOT);
-    if (lower.endsWith(".jsonl") || lower.endsWith(".jsonl.gz")) {
-      return "beir";
-    }
+    boolean jsonl = lower.endsWith(".jsonl") || lower.endsWith(".jsonl.gz");
     if ("-".equals(file)) {
       return "tsv";
     }
@@ -91,16 +100,29 @@ public final class Topics {
         if (t.isEmpty()) {
           continue;
         }
+        if (t.startsWith("{")) {
+          return isVectorLine(t) ? "json-vector" : "beir";
+        }
+        if (jsonl) {
+          return "beir";
+        }
         if (t.startsWith("<top>")) {
           return "trec";
-        }
-        if (t.startsWith("{")) {
-          return "beir";
         }
         return "tsv";
       }
     }
-    return "tsv";
+    return jsonl ? "beir" : "tsv";
+  }
+
+  /** A JSON object with an object-valued {@code "vector"}. */
+  private static boolean isVectorLine(String line) {
+    try {
+      JsonNode n = JSON.readTree(line);
+      return n != null && n.isObject() && n.path("vector").isObject();
+    } catch (JsonProcessingException e) {
+      return false;
+    }
   }
 
   /** Keeps ids unique; remembers the line each id came from for the error message. */
@@ -183,6 +205,46 @@ public final class Topics {
           throw lines.error("query '" + id.asText() + "' has no text (a query needs text)");
         }
         c.add(id.asText(), text.asText().strip(), lines.lineNumber());
+      }
+    }
+    return c.queries;
+  }
+
+  static List<Query> readJsonVector(String file) {
+    Collector c = new Collector(file);
+    try (TextFiles.Lines lines = new TextFiles.Lines(file)) {
+      String line;
+      while ((line = lines.next()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        JsonNode node;
+        try {
+          node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+          throw lines.error("invalid JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+          throw lines.error("expected a JSON object");
+        }
+        JsonNode id = node.has("qid") ? node.get("qid") : node.get("id");
+        if (id == null || id.isNull() || id.isContainerNode()) {
+          throw lines.error("missing \"qid\" (or \"id\")");
+        }
+        JsonNode vector = node.get("vector");
+        if (vector == null || !vector.isObject()) {
+          throw lines.error("query '" + id.asText() + "': missing \"vector\" object {\"term\": weight, ...}");
+        }
+        String text;
+        try {
+          text = io.trawl.corpus.JsonVectorCorpus.pseudoDocument(vector).strip();
+        } catch (IllegalArgumentException e) {
+          throw lines.error("query '" + id.asText() + "': " + e.getMessage());
+        }
+        if (text.isEmpty()) {
+          throw lines.error("query '" + id.asText() + "' has no term of weight 1 or more (a query needs text)");
+        }
+        c.add(id.asText(), text, lines.lineNumber());
       }
     }
     return c.queries;

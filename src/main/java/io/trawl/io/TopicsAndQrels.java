@@ -56,6 +56,7 @@ public final class TopicsAndQrels {
     add("dl20-doc", "topics.dl20.txt", "qrels.dl20-doc.txt");
     add("cranfield", "topics.cranfield.tsv", "qrels.cranfield.txt");
     add("robust04", "topics.robust04.txt", null);
+    add("sparse-synthetic", "topics.sparse-synthetic.jsonl", "qrels.sparse-synthetic.txt");
   }
 
   /**

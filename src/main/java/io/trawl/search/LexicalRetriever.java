@@ -78,6 +78,12 @@ public final class LexicalRetriever implements Retriever {
       throw TrawlException.invalid(baseSpec + ": feedback models cannot search shards with "
           + "collection-wide statistics; use bm25 or qld");
     }
+    if (index.impact() != similarity instanceof io.trawl.index.ImpactSimilarity) {
+      throw TrawlException.invalid(index.impact()
+          ? "index " + index.path() + " holds impacts (pre-encoded weights); search it with the impact retriever, not " + baseSpec
+          : "retriever " + baseSpec + " needs an impact index (trawl index --collection json-vector); "
+              + index.path() + " is not one");
+    }
     this.index = index;
     this.searcher = statistics == null ? new IndexSearcher(index.reader())
         : new IndexSearcher(index.reader()) {

@@ -39,9 +39,12 @@ public final class LuceneIndex implements AutoCloseable {
   private final String layout;
   private final Analyzer analyzer;
   private final boolean idDocValues;
+  private final boolean impact;
 
-  private LuceneIndex(Path path, DirectoryReader reader, String analyzerName, String layout) {
+  private LuceneIndex(Path path, DirectoryReader reader, String analyzerName, String layout,
+      boolean impact) {
     this.path = path;
+    this.impact = impact;
     this.layout = layout;
     this.reader = reader;
     this.analyzerName = analyzerName;
@@ -75,7 +78,7 @@ public final class LuceneIndex implements AutoCloseable {
     }
     try {
       DirectoryReader r = DirectoryReader.open(FSDirectory.open(dir));
-      return new LuceneIndex(dir, r, name, readString(dir, "layout"));
+      return new LuceneIndex(dir, r, name, readString(dir, "layout"), readBoolean(dir, "impact"));
     } catch (IndexNotFoundException e) {
       throw new InputException(dir.toString(), "not a Lucene index (no segments file)");
     } catch (IOException e) {
@@ -122,6 +125,29 @@ public final class LuceneIndex implements AutoCloseable {
     }
   }
 
+  /** A top-level boolean of {@code trawl-index.json} (false when absent). */
+  static boolean readBoolean(Path dir, String key) {
+    Path meta = dir.resolve(IndexFields.METADATA_FILE);
+    if (!Files.isRegularFile(meta)) {
+      return false;
+    }
+    try {
+      JsonNode n = JSON.readTree(meta.toFile());
+      JsonNode v = n == null ? null : n.get(key);
+      return v != null && v.isBoolean() && v.asBoolean();
+    } catch (IOException e) {
+      throw new InputException(meta.toString(), "cannot read index metadata: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Whether the index holds impacts (a pre-encoded corpus, {@code trawl index --collection
+   * json-vector}): term frequencies are quantised weights, norms are 1.
+   */
+  public boolean impact() {
+    return impact;
+  }
+
   /** The index layout from its metadata ({@code flat}, {@code multifield}), or null if unknown. */
   public String layout() {
     return layout;
@@ -148,8 +174,11 @@ public final class LuceneIndex implements AutoCloseable {
   /** Builds the analyzer named like {@code english(stemmer=porter,stopwords=lucene)}. */
   static Analyzer analyzerFromName(String name) {
     String c = canonical(name);
+    if (c.equals(Analyzers.WHITESPACE)) {
+      return Analyzers.whitespace();
+    }
     if (!c.startsWith("english")) {
-      throw TrawlException.invalid("unsupported analyzer '" + name + "'; this build searches english(...) indexes");
+      throw TrawlException.invalid("unsupported analyzer '" + name + "'; this build searches english(...) and whitespace indexes");
     }
     String stemmer = c.contains("stemmer=none") ? "none" : "porter";
     boolean keepStop = c.contains("stopwords=none");

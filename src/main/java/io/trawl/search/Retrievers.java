@@ -3,6 +3,7 @@ package io.trawl.search;
 import io.trawl.core.Params;
 import io.trawl.core.Registry;
 import io.trawl.core.Spec;
+import io.trawl.index.ImpactSimilarity;
 import java.util.function.Function;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.search.similarities.LMDirichletSimilarity;
@@ -23,6 +24,10 @@ import org.apache.lucene.search.similarities.Similarity;
  *       ({@link Rm3Feedback}).
  *   <li>{@code rocchio(topFbTerms=10,topFbDocs=10,bottomFbTerms=10,bottomFbDocs=10,alpha=1,beta=0.75,gamma=0,useNegative=false,model=bm25,k1=0.9,b=0.4)}:
  *       BM25 + Rocchio ({@link RocchioFeedback}).
+ *   <li>{@code impact}: learned sparse retrieval over an impact index ({@code trawl index
+ *       --collection json-vector}), Anserini's {@code -impact}: the query's whitespace-separated
+ *       tokens, a token repeated n times weighing n, score {@code sum_t n_q(t) x impact_d(t)}
+ *       ({@link io.trawl.index.ImpactSimilarity}); exact top k with Lucene's pruned search.
  * </ul>
  *
  * A feedback model scores both stages with one similarity, as Anserini's {@code SearchCollection}
@@ -65,6 +70,7 @@ public final class Retrievers {
     REGISTRY.register("qld", Retrievers::qld);
     REGISTRY.register("rm3", Retrievers::rm3);
     REGISTRY.register("rocchio", Retrievers::rocchio);
+    REGISTRY.register("impact", Retrievers::impact);
   }
 
   private Retrievers() {}
@@ -143,6 +149,19 @@ public final class Retrievers {
     p.requireEmpty("bm25", "k1", "b");
     String spec = Spec.builder("bm25").put("k1", k1).put("b", b).toString();
     return shardable(spec, (idx, opts, st) -> new LexicalRetriever(idx, new BM25Similarity(k1, b), spec, opts, null, st));
+  }
+
+  private static Opener impact(Params p) {
+    p.requireEmpty("impact");
+    String spec = Spec.builder("impact").toString();
+    // scores depend on no collection statistics: a shard scores as the whole collection does
+    return shardable(spec, (idx, opts, st) -> {
+      if (!idx.impact()) {
+        throw io.trawl.core.TrawlException.invalid("retriever impact needs an impact index (trawl index"
+            + " --collection json-vector); " + idx.path() + " is not one");
+      }
+      return new LexicalRetriever(idx, new ImpactSimilarity(), spec, opts, null, null);
+    });
   }
 
   private static Opener qld(Params p) {

@@ -76,7 +76,7 @@ class ListCommandTest {
   @Test
   void docsListsEqualTheRegistries() throws Exception {
     Pattern listed = Pattern.compile("trawl list (\\w+)\\)?: ([\\w.|, `-]+)");
-    Pattern collection = Pattern.compile("--collection ((?:\\w+\\|)+\\w+)");
+    Pattern collection = Pattern.compile("--collection ((?:[\\w-]+\\|)+[\\w-]+)");
     int seen = 0;
     List<String> wrong = new ArrayList<>();
     for (Path f : docs()) {

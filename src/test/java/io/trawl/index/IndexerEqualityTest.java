@@ -150,6 +150,69 @@ class IndexerEqualityTest {
   }
 
   /**
+   * An impact index (a pre-encoded corpus, {@code json-vector}: whitespace analyzer, every norm 1)
+   * equals the one a plain IndexWriter with {@link ImpactSimilarity} writes for the same
+   * pseudo-documents (empty ones left out, as the indexer skips them), with and without positions,
+   * term vectors and raw documents, in one segment and in several joined by the final merge.
+   */
+  @ParameterizedTest(name = "raw={0} positions={1} vectors={2} threads={3} ram={4}")
+  @CsvSource({
+      "false, false, false, 2, 0",
+      "true, true, true, 1, 0",
+      "false, true, true, 2, 1",
+      "true, false, false, 3, 0.5",
+  })
+  void impactIndexEqualsThePlainOne(boolean raw, boolean positions, boolean vectors, int threads,
+      double ramMB) throws IOException {
+    io.trawl.bench.SparseCorpusGenerator.write(tmp.resolve("sparse"), 1500, 1, 7);
+    String input = tmp.resolve("sparse/corpus").toString();
+    Corpus corpus = io.trawl.corpus.Corpora.get("json-vector");
+    Indexer indexer = new Indexer(new Indexer.Options().corpus(corpus, input).index(tmp.resolve("built"))
+        .storeRaw(raw).storePositions(positions).storeDocvectors(vectors)
+        .threads(threads).chunk(97, 1 << 20).ramBufferMB(ramMB));
+    Path built = indexer.run().index();
+    if (ramMB > 0) {
+      assertTrue(indexer.flushedSegments > 1, "several segments: " + indexer.flushedSegments);
+    }
+    try (Directory ref = new ByteBuffersDirectory()) {
+      FieldType type = textType(positions, vectors);
+      IndexWriterConfig c = new IndexWriterConfig(new org.apache.lucene.analysis.core.WhitespaceAnalyzer())
+          .setSimilarity(new ImpactSimilarity()).setUseCompoundFile(false);
+      long docs = 0;
+      try (IndexWriter w = new IndexWriter(ref, c); CorpusReader r = corpus.read(input, OnError.FAIL)) {
+        SourceDocument d;
+        while ((d = r.next()) != null) {
+          if (d.contents().trim().isEmpty()) {
+            continue;
+          }
+          Document doc = new Document();
+          doc.add(new StringField(IndexFields.ID, d.id(), Field.Store.YES));
+          doc.add(new SortedDocValuesField(IndexFields.ID, new BytesRef(d.id())));
+          doc.add(new Field(IndexFields.CONTENTS, d.contents(), type));
+          if (raw) {
+            doc.add(new StoredField(IndexFields.RAW, d.raw()));
+          }
+          w.addDocument(doc);
+          docs++;
+        }
+        w.forceMerge(1);
+      }
+      try (FSDirectory d = FSDirectory.open(built); DirectoryReader a = DirectoryReader.open(ref);
+          DirectoryReader b = DirectoryReader.open(d)) {
+        assertEquals(1, b.leaves().size());
+        IndexEquality.Compared n = IndexEquality.assertSame(a.leaves().get(0).reader(),
+            b.leaves().get(0).reader());
+        assertTrue(docs > 1400 && n.terms() > 3000, n.toString());
+        assertEquals(docs, n.norms(), n.toString());
+      }
+      try (FSDirectory d = FSDirectory.open(built); CheckIndex check = new CheckIndex(d)) {
+        check.setLevel(CheckIndex.Level.MIN_LEVEL_FOR_SLOW_CHECKS);
+        assertTrue(check.checkIndex().clean, "CheckIndex found problems");
+      }
+    }
+  }
+
+  /**
    * Empty documents are skipped, in both layouts: 400 SciFact documents with empty ones mixed in
    * (blank, whitespace, title only) build the same index as the plain writer given the corpus
    * without them.

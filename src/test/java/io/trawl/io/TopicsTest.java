@@ -217,4 +217,24 @@ class TopicsTest {
     assertEquals("1 0 184 3", lines.get(0));
     assertTrue(lines.stream().allMatch(l -> l.matches("\\d+ 0 \\d+ [0-4]")));
   }
+
+  /** Pre-encoded queries as JSON Lines read into the text of the pre-encoded TSV form. */
+  @Test
+  void jsonVectorTopicsAreTheirPseudoDocuments() throws IOException {
+    Path j = write("q.jsonl", "{\"qid\": 3, \"vector\": {\"a\": 2, \"##b\": 1.9, \"z\": 0}}\n\n"
+        + "{\"id\": \"x1\", \"vector\": {\"c\": 1}}\n");
+    List<Query> expected = List.of(new Query("3", "a a ##b"), new Query("x1", "c"));
+    assertEquals(expected, Topics.read(j.toString()), "detected by the vector");
+    Path plain = write("q.txt", Files.readString(j));
+    assertEquals(expected, Topics.read(plain.toString(), "json-vector", null));
+    assertEquals(expected, Topics.read(plain.toString()), "detected without the .jsonl name");
+    Path tsv = write("q.tsv", "3\ta a ##b\nx1\tc\n");
+    assertEquals(expected, Topics.read(tsv.toString()), "the TSV form reads the same");
+    Path empty = write("e.jsonl", "{\"qid\": 1, \"vector\": {\"a\": 0.5}}\n");
+    InputException e = assertThrows(InputException.class, () -> Topics.read(empty.toString()));
+    assertEquals(1, e.line());
+    Path noVector = write("n.jsonl", "{\"qid\": 1, \"vector\": {\"a\": 1}}\n{\"qid\": 2}\n");
+    e = assertThrows(InputException.class, () -> Topics.read(noVector.toString()));
+    assertEquals(2, e.line());
+  }
 }

@@ -110,6 +110,7 @@ class CanonicalSpecPropertyTest {
         maybe(r, p, "b", decimal(r, 0, 1));
         return p;
       }, 200),
+      "impact", new Entry(List.of(), Set.of(), r -> new LinkedHashMap<>(), 5),
       "qld", new Entry(List.of("mu"), Set.of("mu"), r -> {
         Map<String, String> p = new LinkedHashMap<>();
         maybe(r, p, "mu", decimal(r, 1, 5000));
@@ -376,6 +377,7 @@ class CanonicalSpecPropertyTest {
   void defaultsAreSpelledOut() {
     assertEquals("bm25(k1=0.9,b=0.4)", retrieverSpec("bm25", Map.of()));
     assertEquals("qld(mu=1000)", retrieverSpec("qld", Map.of()));
+    assertEquals("impact", retrieverSpec("impact", Map.of()));
     assertEquals("rm3(fbTerms=10,fbDocs=10,originalQueryWeight=0.5,model=bm25,k1=0.9,b=0.4)",
         retrieverSpec("rm3", Map.of()));
     assertEquals("rocchio(topFbTerms=10,topFbDocs=10,bottomFbTerms=10,bottomFbDocs=10,alpha=1,beta=0.75,"

@@ -75,4 +75,33 @@ class RetrieverContractTest {
       assertEquals(0, r.retrieve(new Query("y", ""), 10).size());
     }
   }
+
+  /**
+   * The same promises for {@code impact}, on the built-in synthetic impact index and its 40
+   * pre-encoded queries (a term absent from the index matches nothing).
+   */
+  @org.junit.jupiter.api.Test
+  void impactContract() {
+    Path impact = tmp.resolve("sparse-synthetic");
+    new Indexer(new Indexer.Options().corpus(Corpora.forInput(null, "builtin:sparse-synthetic"),
+        "builtin:sparse-synthetic").index(impact).threads(2).storeRaw(false)).run();
+    try (LuceneIndex idx = LuceneIndex.open(impact, null);
+        Retriever r = Retrievers.open("impact", idx, SearchOptions.defaults())) {
+      assertEquals(r.spec(), Retrievers.parse(r.spec()).spec(), "spec round-trips");
+      for (Query q : Topics.read("sparse-synthetic")) {
+        for (int k : new int[] {1, 50}) {
+          RankedList a = r.retrieve(q, k);
+          assertTrue(a.size() <= k && a.size() > 0);
+          Set<String> ids = new HashSet<>();
+          for (Candidate c : a.candidates()) {
+            assertTrue(ids.add(c.docId()), "duplicate " + c.docId());
+          }
+          assertTrue(a.isMonotone());
+          assertEquals(a, r.retrieve(q, k), "deterministic");
+        }
+      }
+      assertEquals(0, r.retrieve(new Query("x", "no-such-term ##nothing"), 10).size());
+      assertEquals(0, r.retrieve(new Query("y", ""), 10).size());
+    }
+  }
 }

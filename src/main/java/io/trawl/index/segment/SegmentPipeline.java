@@ -21,6 +21,7 @@ import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.index.FieldInfos;
 import org.apache.lucene.index.SegmentCommitInfo;
 import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.search.similarities.Similarity;
 import org.apache.lucene.store.Directory;
 
 /**
@@ -38,7 +39,8 @@ import org.apache.lucene.store.Directory;
  * one and commits them ({@code segments_1}); joining several into one, and removing repeated
  * docids, is the caller's business (IndexWriter's {@code forceMerge}).
  *
- * <p>Norms are BM25's (Lucene's {@link BM25Similarity}; the norm does not depend on k1 and b).
+ * <p>Norms are those of the similarity given: BM25's by default (Lucene's {@link BM25Similarity};
+ * the norm does not depend on k1 and b), or an impact index's (every norm 1).
  */
 public final class SegmentPipeline implements Closeable {
   /** What was written: the segments (in docid order) and how many documents repeat a docid. */
@@ -49,8 +51,8 @@ public final class SegmentPipeline implements Closeable {
     SourceDocument next();
   }
 
-  /** The similarity whose norms are written (Anserini's default). */
-  private static final BM25Similarity SIMILARITY = new BM25Similarity();
+  /** The similarity whose norms are written (Anserini's default: BM25). */
+  private final Similarity similarity;
 
   private final Directory dir;
   private final Schema schema;
@@ -67,6 +69,12 @@ public final class SegmentPipeline implements Closeable {
 
   public SegmentPipeline(Directory dir, Schema schema, Analyzer analyzer, int threads, int chunkDocs,
       long chunkChars, long budgetBytes) {
+    this(dir, schema, analyzer, new BM25Similarity(), threads, chunkDocs, chunkChars, budgetBytes);
+  }
+
+  /** As above, with the similarity whose norms are written (BM25's, or impact norms). */
+  public SegmentPipeline(Directory dir, Schema schema, Analyzer analyzer, Similarity similarity,
+      int threads, int chunkDocs, long chunkChars, long budgetBytes) {
     if (threads < 1 || chunkDocs < 1 || chunkChars < 1 || budgetBytes < 1) {
       throw new IllegalArgumentException("threads, chunk sizes and budget must be positive: " + threads
           + ", " + chunkDocs + ", " + chunkChars + ", " + budgetBytes);
@@ -74,6 +82,7 @@ public final class SegmentPipeline implements Closeable {
     this.dir = dir;
     this.schema = schema;
     this.analyzer = analyzer;
+    this.similarity = similarity;
     this.threads = threads;
     this.chunkDocs = chunkDocs;
     this.chunkChars = chunkChars;
@@ -90,7 +99,7 @@ public final class SegmentPipeline implements Closeable {
    * the budget, the last one by {@link #commit}.
    */
   public void add(Source source) throws IOException {
-    fieldInfos = schema.fieldInfos(analyzer, SIMILARITY);
+    fieldInfos = schema.fieldInfos(analyzer, similarity);
     AtomicInteger n = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "trawl-index-" + n.incrementAndGet());
@@ -101,7 +110,7 @@ public final class SegmentPipeline implements Closeable {
     Future<InvertedChunk> end = CompletableFuture.completedFuture(null);
     Queue<InvertedChunk> recycled = new ConcurrentLinkedQueue<>();
     ThreadLocal<InvertedChunk.Builder> builders = ThreadLocal.withInitial(() ->
-        new InvertedChunk.Builder(analyzer, SIMILARITY, schema, recycled));
+        new InvertedChunk.Builder(analyzer, similarity, schema, recycled));
     Thread readerThread = new Thread(() -> {
       try {
         List<SourceDocument> chunk = new ArrayList<>();
