@@ -215,6 +215,7 @@ public final class RerankJob {
     if (canonical == null && opt.tag() == null) { // everything resumed: the spec still names the run
       try (Reranker reranker = factory.apply(spec)) {
         canonical = reranker.spec();
+        rerankerSettings.putAll(reranker.settings());
       }
     }
     RunWriter.Format fmt = format.equals("jsonl") ? RunWriter.Format.JSONL : RunWriter.Format.TREC;

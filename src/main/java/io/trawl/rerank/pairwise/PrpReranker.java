@@ -115,9 +115,9 @@ public final class PrpReranker implements Reranker {
         .put("query-tokens", queryTokens).put("passage-tokens", passageTokens).put("batch", batch);
     LocalBackends.canonical(canonical, p);
     this.spec = canonical.toString();
+    p.requireEmpty(NAME, KEYS); // a misspelt parameter before the model loads
     LlmRuntime runtime = LocalBackends.runtime(p, NAME);
     try {
-      p.requireEmpty(NAME, KEYS);
       this.idA = answerId(runtime, "A");
       this.idB = answerId(runtime, "B");
     } catch (RuntimeException e) {

@@ -70,6 +70,10 @@ public final class SparkRunCommand implements Callable<Integer> {
     if (topics.query() != null) {
       throw io.trawl.core.TrawlException.invalid("trawl-spark run needs --topics; one --query runs on one machine: trawl run --query");
     }
+    io.trawl.core.AtomicOutput.check(output);
+    if (java.nio.file.Files.exists(java.nio.file.Path.of(output)) && !resume) {
+      throw io.trawl.core.TrawlException.invalid(output + ": exists; choose another --output, or remove it");
+    }
     // a bad pipeline is an input error before Spark starts
     io.trawl.pipeline.PipelineRunner.check(io.trawl.pipeline.Pipeline.parse(pipeline));
     try (JavaSparkContext sc = SparkContexts.open(spark.master, "trawl-spark run")) {
