@@ -71,8 +71,8 @@ public final class DistributedPipeline {
     Path work = Path.of(o.workDir() != null ? o.workDir() : o.output() + ".parts").toAbsolutePath();
     String job = String.format(Locale.ROOT,
         "{\"pipeline\":%s,\"index\":%s,\"topics\":%s,\"fields\":%s,\"remove-query\":%b,\"tag\":%s,\"partitions\":%d,\"queries\":%d}%n",
-        quote(pipeline.toString()), quote(o.index() == null ? null : Path.of(o.index()).toAbsolutePath().toString()),
-        quote(o.topics()), quote(o.fields()), o.removeQuery(), quote(o.tag()), parts, topics.size());
+        WorkFolder.quote(pipeline.toString()), WorkFolder.quote(o.index() == null ? null : Path.of(o.index()).toAbsolutePath().toString()),
+        WorkFolder.quote(o.topics()), WorkFolder.quote(o.fields()), o.removeQuery(), WorkFolder.quote(o.tag()), parts, topics.size());
     int resumed = WorkFolder.prepare(work, job, o.resume(), parts, i -> Files.exists(work.resolve(name(i)))
         && Files.exists(work.resolve(name(i) + RunMetadata.SUFFIX)));
     List<Part> shares = new ArrayList<>(parts);
@@ -100,8 +100,12 @@ public final class DistributedPipeline {
     } catch (IOException e) {
       throw io.trawl.core.AtomicOutput.cannotWrite(o.output(), e);
     }
-    String tag = partTag(work);
-    Map<String, Object> settings = new LinkedHashMap<>(partSettings(work));
+    // the tag and the rerankers' settings (engines, threads, batches) the tasks wrote, each the same
+    com.fasterxml.jackson.databind.JsonNode meta = WorkFolder.partMetadata(work.resolve(name(0)));
+    String tag = meta.path("tag").asText();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> settings = new LinkedHashMap<>(new com.fasterxml.jackson.databind.ObjectMapper()
+        .convertValue(meta.path("settings"), Map.class));
     settings.put("partitions", parts);
     settings.put("threads", o.threads());
     RunMetadata.write(o.output(), tag, settings);
@@ -113,9 +117,6 @@ public final class DistributedPipeline {
     return String.format(Locale.ROOT, "part-%05d.run", part);
   }
 
-  private static String quote(String s) {
-    return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
 
   /** Runs on an executor: the whole pipeline over one partition's queries. */
   static int runPart(Options o, Part part) {
@@ -131,7 +132,7 @@ public final class DistributedPipeline {
     Map<String, Float> fields = o.fields() == null ? null : SearchOptions.parseFields(o.fields());
     PipelineRunner.Result result = PipelineRunner.execute(Pipeline.parse(o.pipeline()), queries,
         new PipelineRunner.Context(o.index() == null ? null : Path.of(o.index()), fields, o.removeQuery(),
-            Math.max(1, o.threads())));
+            o.threads() > 0 ? o.threads() : Runtime.getRuntime().availableProcessors()));
     Run run = result.run();
     if (o.tag() != null) {
       Map<String, RankedList> lists = new LinkedHashMap<>(run.lists());
@@ -141,29 +142,4 @@ public final class DistributedPipeline {
     RunWriter.write(out.toString(), RunWriter.Format.TREC, run, result.settings());
     return part.number();
   }
-
-  /** The settings the first task recorded (its rerankers' engines, threads, batches). */
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> partSettings(Path work) {
-    Path meta = work.resolve(name(0) + RunMetadata.SUFFIX);
-    try {
-      Map<String, Object> m = new com.fasterxml.jackson.databind.ObjectMapper().readValue(meta.toFile(), Map.class);
-      Object s = m.get("settings");
-      return s instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
-    } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, meta + ": cannot read: " + e.getMessage(), e);
-    }
-  }
-
-  /** The tag the tasks wrote (each the same), from the first partition's metadata. */
-  private static String partTag(Path work) {
-    Path meta = work.resolve(name(0) + RunMetadata.SUFFIX);
-    try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(meta.toFile()).path("tag").asText();
-    } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, meta + ": cannot read: " + e.getMessage(), e);
-    }
-  }
-
-
 }

@@ -84,8 +84,8 @@ public final class DistributedRerank {
     Path work = Path.of(o.workDir() != null ? o.workDir() : o.output() + ".parts").toAbsolutePath();
     String job = String.format(Locale.ROOT,
         "{\"reranker\":%s,\"input\":%s,\"depth\":%s,\"format\":%s,\"tag\":%s,\"partitions\":%d,\"queries\":%d}%n",
-        quote(spec), quote(Path.of(o.input()).toAbsolutePath().toString()), o.depth(), quote(format),
-        quote(o.tag()), parts, queries.size());
+        WorkFolder.quote(spec), WorkFolder.quote(Path.of(o.input()).toAbsolutePath().toString()), o.depth(), WorkFolder.quote(format),
+        WorkFolder.quote(o.tag()), parts, queries.size());
     int resumed = WorkFolder.prepare(work, job, o.resume(), parts, i -> finished(work, i));
     writeInputs(work, parts, queries);
     // the tag names the whole input, as trawl rerank would: each task composes it with its
@@ -106,7 +106,8 @@ public final class DistributedRerank {
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, o.output() + ": cannot write: " + e.getMessage(), e);
     }
-    RunMetadata.write(o.output(), RunWriter.tag(o.tag() != null ? o.tag() : partTag(work)),
+    RunMetadata.write(o.output(), RunWriter.tag(o.tag() != null ? o.tag()
+        : WorkFolder.partMetadata(work.resolve(name(0, "out"))).path("tag").asText()),
         Map.of("reranker", spec, "partitions", parts));
     WorkFolder.delete(work);
     return new Summary(queries.size(), parts, resumed, (System.nanoTime() - t0) / 1e9);
@@ -116,22 +117,8 @@ public final class DistributedRerank {
     return String.format(Locale.ROOT, "part-%05d.%s", part, ext);
   }
 
-  private static String quote(String s) {
-    return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
   /** What an executor runs: the job's options and what made its input ({@link RerankJob#source}). */
   record Task(Options options, String source) implements Serializable {}
-
-  /** The tag the tasks wrote (each the same), from the first partition's metadata. */
-  private static String partTag(Path work) {
-    Path meta = work.resolve(name(0, "out") + RunMetadata.SUFFIX);
-    try {
-      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(meta.toFile()).path("tag").asText();
-    } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, meta + ": cannot read: " + e.getMessage(), e);
-    }
-  }
 
   /** Runs on an executor: one partition through RerankJob (resuming its work file). */
   static int rerankPart(Task t, int part) {

@@ -46,7 +46,7 @@ public final class SparkRunCommand implements Callable<Integer> {
   String output;
 
   @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
-      description = "Threads per task (default: 1; Spark runs one task per executor core).")
+      description = "Threads per task; 0 = all cores of the executor (default: 1, as Spark runs one task per core).")
   int threads;
 
   @Option(names = "--partitions", defaultValue = "0", description = "Query partitions = Spark tasks (default: Spark's default parallelism).")
@@ -71,6 +71,9 @@ public final class SparkRunCommand implements Callable<Integer> {
       throw io.trawl.core.TrawlException.invalid("trawl-spark run needs --topics; one --query runs on one machine: trawl run --query");
     }
     io.trawl.core.AtomicOutput.check(output);
+    if (threads < 0) {
+      throw io.trawl.core.TrawlException.invalid("--threads must be 0 (all cores) or more, got " + threads);
+    }
     if (java.nio.file.Files.exists(java.nio.file.Path.of(output)) && !resume) {
       throw io.trawl.core.TrawlException.invalid(output + ": exists; choose another --output, or remove it");
     }

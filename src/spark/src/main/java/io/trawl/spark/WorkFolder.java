@@ -61,6 +61,21 @@ final class WorkFolder {
     }
   }
 
+  /** A JSON string literal (or {@code null}) for a job description. */
+  static String quote(String s) {
+    return s == null ? "null" : "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  /** The metadata a task wrote beside a finished part ({@code RUN.meta.json}: tag, settings). */
+  static com.fasterxml.jackson.databind.JsonNode partMetadata(Path partRun) {
+    Path meta = Path.of(partRun + io.trawl.io.RunMetadata.SUFFIX);
+    try {
+      return new com.fasterxml.jackson.databind.ObjectMapper().readTree(meta.toFile());
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, meta + ": cannot read: " + e.getMessage(), e);
+    }
+  }
+
   private static boolean isEmpty(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.findAny().isEmpty();
