@@ -39,14 +39,23 @@ public record SlidingWindow(int window, int stride, int depth) {
   }
 
   /**
-   * {@code window=20, stride=10, depth=100} from spec parameters; a stride not given is capped at
+   * {@code window=20, stride=10, depth=100} from spec parameters ({@code window=all}: one window of
+   * the whole depth, stride the depth, printed with its numbers); a stride not given is capped at
    * the window ({@code first(window=5)} moves windows of 5 by 5), as RankLLM's default stride 10
    * would otherwise exceed it.
    */
   public static SlidingWindow of(io.trawl.core.Params p) {
+    int depth = p.getInt("depth", 100);
+    if ("all".equalsIgnoreCase(p.getString("window", ""))) {
+      // one prompt over the whole list ("Sliding Windows Are Not the End", Liu et al. 2025): the
+      // window is the depth; a prompt that does not fit the model's context is an error, never cut
+      if (p.has("stride") && p.getInt("stride", depth) != depth) {
+        throw io.trawl.core.TrawlException.invalid("window=all reranks the whole list in one prompt: give no stride");
+      }
+      return new SlidingWindow(depth, depth, depth);
+    }
     int window = p.getInt("window", 20);
-    return new SlidingWindow(window, p.getInt("stride", Math.min(10, Math.max(1, window))),
-        p.getInt("depth", 100));
+    return new SlidingWindow(window, p.getInt("stride", Math.min(10, Math.max(1, window))), depth);
   }
 
   /** Adds {@code window}, {@code stride} and {@code depth} to a canonical spec. */

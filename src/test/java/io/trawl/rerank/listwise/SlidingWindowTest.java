@@ -46,6 +46,16 @@ class SlidingWindowTest {
   }
 
   @Test
+  void windowAllIsOnePromptOverTheWholeDepth() {
+    SlidingWindow all = SlidingWindow.of(new io.trawl.core.Params(java.util.Map.of("window", "all", "depth", "30")));
+    assertEquals(new SlidingWindow(30, 30, 30), all);
+    assertEquals(java.util.List.of(new SlidingWindow.Range(0, 30)), all.ranges(30));
+    assertEquals(java.util.List.of(new SlidingWindow.Range(0, 12)), all.ranges(12));
+    assertThrows(TrawlException.class, () -> SlidingWindow.of(
+        new io.trawl.core.Params(java.util.Map.of("window", "all", "stride", "10"))));
+  }
+
+  @Test
   void defaultStrideIsCappedAtTheWindow() {
     // first(window=5) with no stride: windows of 5 moved by 5 (the default stride 10 would exceed it)
     SlidingWindow five = SlidingWindow.of(new io.trawl.core.Params(java.util.Map.of("window", "5")));

@@ -134,6 +134,17 @@ class LlmRerankersTest {
           () -> r.rerank(topics.queries().get(0), topics.lists().get(0)));
       assertTrue(e.getMessage().contains("tokens too many; lower depth="), e.getMessage());
     }
+    // full-list listwise: one prompt over the whole list, an error (never a cut) when it cannot fit
+    for (String name : new String[] {"rankgpt(backend=local,", "first("}) {
+      // FIRST labels passages A-Z: a whole list of at most 26
+      try (Reranker r = create(name + "model=\"" + small + "\",window=all,depth=20)")) {
+        assertTrue(r.spec().contains("window=20,stride=20,depth=20"), r.spec());
+        TrawlException e = assertThrows(TrawlException.class,
+            () -> r.rerank(topics.queries().get(0), topics.lists().get(0)));
+        assertEquals(TrawlException.INVALID_INPUT, e.exitCode());
+        assertTrue(e.getMessage().contains("tokens too many"), e.getMessage());
+      }
+    }
   }
 
   @Test
