@@ -53,6 +53,9 @@ public final class TopicsOptions implements Trawl.Checked {
 
   /** The topics in a given format and field ({@link Topics#read(String, String, String)}). */
   public List<Query> read(String format, String field) {
+    if (query != null && (format != null && !format.equals("auto") || field != null && !field.equals("title"))) {
+      throw io.trawl.core.TrawlException.invalid("--topics-format and --topic-field apply to --topics, not to --query");
+    }
     return query != null ? List.of(new Query(QUERY_ID, query.strip())) : Topics.read(topics, format, field);
   }
 }

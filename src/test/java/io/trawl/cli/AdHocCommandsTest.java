@@ -55,6 +55,9 @@ class AdHocCommandsTest {
     DeclaredCliTest.Result both = run("search", "--index", index, "--topics", "cranfield", "--query", "x");
     assertEquals(2, both.code());
     assertTrue(both.err().contains("not both"), both.err());
+    DeclaredCliTest.Result field = run("search", "--index", index, "--query", "x", "--topic-field", "desc");
+    assertEquals(2, field.code());
+    assertTrue(field.err().contains("apply to --topics, not to --query"), field.err());
   }
 
   @Test
