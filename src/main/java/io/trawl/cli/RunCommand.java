@@ -73,7 +73,8 @@ public final class RunCommand implements Callable<Integer> {
     int n = threads.resolve(ThreadsOptions.Work.RETRIEVAL);
     List<Query> queries = topics.read();
     PipelineRunner.Result result = PipelineRunner.execute(p, queries,
-        new PipelineRunner.Context(index, fieldMap, removeQuery, n));
+        new PipelineRunner.Context(index, fieldMap, removeQuery, n, logging.quiet() ? null : System.err,
+            LoggingOptions.stderrIsTerminal()));
     Run run = result.run();
     long lines = run.lists().values().stream().mapToLong(RankedList::size).sum();
     if (lines == 0) {

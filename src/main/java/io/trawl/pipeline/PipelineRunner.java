@@ -51,11 +51,19 @@ public final class PipelineRunner {
    *     default (from its layout: multifield searches title and contents)
    * @param removeQuery drop a hit whose docid equals the query id (BEIR)
    * @param threads query threads for retrieval
+   * @param progress where reranking stages report progress (null: nowhere)
+   * @param live progress redraws one line (a terminal) instead of writing periodic lines
    */
-  public record Context(Path index, Map<String, Float> fields, boolean removeQuery, int threads) {
+  public record Context(Path index, Map<String, Float> fields, boolean removeQuery, int threads,
+      java.io.PrintStream progress, boolean live) {
     public Context {
       fields = fields == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
       threads = Math.max(1, threads);
+    }
+
+    /** Without progress. */
+    public Context(Path index, Map<String, Float> fields, boolean removeQuery, int threads) {
+      this(index, fields, removeQuery, threads, null, false);
     }
   }
 
@@ -134,7 +142,7 @@ public final class PipelineRunner {
       int number = 1;
       for (Spec s : pipeline.rerankers()) {
         number++;
-        stage = rerank(s, depth, queries, lists, rerankers, settings, prefix + "stage " + number);
+        stage = rerank(s, depth, queries, lists, rerankers, settings, prefix + "stage " + number, ctx);
         canonical.add(stage.canonical());
         lists = stage.lists();
         depth = stage.canonical().cutoff();
@@ -333,7 +341,7 @@ public final class PipelineRunner {
    * {@code monot5@1000} do), so equal experiments get equal tags.
    */
   private static Stage rerank(Spec stage, Integer depth, List<Query> queries, List<RankedList> lists,
-      Registry<Reranker> rerankers, Map<String, Object> settings, String key) {
+      Registry<Reranker> rerankers, Map<String, Object> settings, String key, Context ctx) {
     Spec model = new Spec(stage.name(), stage.params(), null);
     Integer k = stage.cutoff() == null ? depth : depth == null ? stage.cutoff()
         : Integer.valueOf(Math.min(stage.cutoff(), depth));
@@ -345,7 +353,29 @@ public final class PipelineRunner {
       if (!reranker.settings().isEmpty()) {
         settings.put(key + ": " + stage.name(), reranker.settings());
       }
-      List<RankedList> out = reranker.rerankAll(queries, inputs);
+      // in the groups trawl rerank uses (the same reranker calls, progress between them)
+      List<Integer> order = new ArrayList<>(queries.size());
+      long total = 0;
+      for (int i = 0; i < queries.size(); i++) {
+        order.add(i);
+        total += inputs.get(i).size();
+      }
+      io.trawl.rerank.RerankProgress progress = new io.trawl.rerank.RerankProgress(ctx.progress(),
+          key + ": " + stage.name(), total, queries.size(), ctx.live());
+      List<RankedList> out = new ArrayList<>(queries.size());
+      for (List<Integer> group : io.trawl.rerank.QueryGroups.of(order, i -> inputs.get(i).size())) {
+        List<Query> qs = new ArrayList<>(group.size());
+        List<RankedList> ls = new ArrayList<>(group.size());
+        for (int i : group) {
+          qs.add(queries.get(i));
+          ls.add(inputs.get(i));
+        }
+        List<RankedList> done = reranker.rerankAll(qs, ls);
+        out.addAll(done);
+        for (RankedList l : ls) {
+          progress.update(l.size());
+        }
+      }
       for (int i = 0; i < out.size(); i++) {
         if (!out.get(i).isMonotone()) {
           throw new TrawlException(TrawlException.RUNTIME, "reranker " + reranker.spec()

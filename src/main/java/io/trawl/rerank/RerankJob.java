@@ -176,7 +176,8 @@ public final class RerankJob {
         rerankerSettings.putAll(reranker.settings());
         canonical = reranker.spec();
         long t0 = System.nanoTime(); // after the model is loaded
-        Progress progress = new Progress(err, todo, in.queries.size() - resumed);
+        RerankProgress progress = new RerankProgress(err, "rerank", todo, in.queries.size() - resumed,
+            System.console() != null);
         for (List<QueryCandidates> group : groups(in.queries)) {
           boolean all = true;
           for (QueryCandidates q : group) {
@@ -258,36 +259,9 @@ public final class RerankJob {
     return opt.depth() == null ? list.size() : Math.min(opt.depth(), list.size());
   }
 
-  /** Reranks the top {@code depth}, appends the rest below with decreasing scores. */
-  /** Queries per group at most, and candidates per group at most (a group holds at least one query). */
-  static final int GROUP_QUERIES = 64;
-  static final int GROUP_CANDIDATES = 128;
-
-  /**
-   * The input cut into consecutive groups that are reranked together ({@link Reranker#rerankAll}, so
-   * a neural reranker batches across queries as {@code trawl run} does) and recorded in the work
-   * file together. The groups depend on the input alone (query order and candidate counts), never
-   * on what an earlier, interrupted run finished, so a resumed job gives each reranker call the
-   * same queries as an uninterrupted one.
-   */
+  /** The input in {@link QueryGroups}, by the candidates each query reranks. */
   List<List<QueryCandidates>> groups(List<QueryCandidates> queries) {
-    List<List<QueryCandidates>> out = new ArrayList<>();
-    List<QueryCandidates> cur = new ArrayList<>();
-    long candidates = 0;
-    for (QueryCandidates q : queries) {
-      int n = rerankCount(q.candidates());
-      if (!cur.isEmpty() && (cur.size() == GROUP_QUERIES || candidates + n > GROUP_CANDIDATES)) {
-        out.add(cur);
-        cur = new ArrayList<>();
-        candidates = 0;
-      }
-      cur.add(q);
-      candidates += n;
-    }
-    if (!cur.isEmpty()) {
-      out.add(cur);
-    }
-    return out;
+    return QueryGroups.of(queries, q -> rerankCount(q.candidates()));
   }
 
   /** Reranks the top of each list in one {@link Reranker#rerankAll} call; see {@link #complete}. */
@@ -629,49 +603,6 @@ public final class RerankJob {
       done.put(qid, new RankedList(qid, cs));
     }
     return done;
-  }
-
-  // ---------------------------------------------------------------- progress
-
-  /** Candidates/s and ETA on stderr: live on a terminal, every 30 s otherwise. */
-  private static final class Progress {
-    private final PrintStream err;
-    private final long total;
-    private final int queries;
-    private final boolean live = System.console() != null;
-    private final long start = System.nanoTime();
-    private long done;
-    private int queriesDone;
-    private long last = System.nanoTime();
-
-    Progress(PrintStream err, long total, int queries) {
-      this.err = err;
-      this.total = total;
-      this.queries = queries;
-    }
-
-    void update(long n) {
-      done += n;
-      queriesDone++;
-      long now = System.nanoTime();
-      boolean end = queriesDone == queries;
-      if (!end && now - last < (live ? 500_000_000L : 30_000_000_000L)) {
-        return;
-      }
-      last = now;
-      double s = (now - start) / 1e9;
-      double rate = done / Math.max(s, 1e-9);
-      long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-      String msg = String.format("rerank: %d/%d queries, %d/%d candidates, %.1f candidates/s, ETA %s",
-          queriesDone, queries, done, total, rate, eta >= 3600 ? eta / 3600 + "h" + (eta % 3600) / 60 + "m"
-              : eta >= 60 ? eta / 60 + "m" + eta % 60 + "s" : eta + "s");
-      if (live) {
-        err.print("\r" + msg + (end ? "\n" : ""));
-      } else {
-        err.println(msg);
-      }
-      err.flush();
-    }
   }
 
 }
