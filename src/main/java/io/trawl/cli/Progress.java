@@ -2,7 +2,10 @@ package io.trawl.cli;
 
 import java.io.PrintWriter;
 
-/** Items/s and ETA on stderr, at most every two seconds, only when stderr is a terminal or forced. */
+/**
+ * Items/s and ETA on stderr, at most every two seconds, only when stderr is a terminal or forced;
+ * the rate is the last half minute's once there is one.
+ */
 final class Progress {
   private final PrintWriter err;
   private final String what;
@@ -10,6 +13,9 @@ final class Progress {
   private final long start = System.nanoTime();
   private final boolean enabled;
   private long last;
+  private long windowStart = System.nanoTime();
+  private long windowDone;
+  private double recentRate;
 
   Progress(PrintWriter err, String what, long total) {
     this.err = err;
@@ -28,7 +34,14 @@ final class Progress {
     }
     last = now;
     double s = (now - start) / 1e9;
-    double rate = done / Math.max(s, 1e-9);
+    // the ETA from the last half minute's rate: long texts late in a corpus slow encoding down,
+    // and a rate since the start then promises too little time
+    if (now - windowStart >= 30_000_000_000L) {
+      recentRate = (done - windowDone) / ((now - windowStart) / 1e9);
+      windowStart = now;
+      windowDone = done;
+    }
+    double rate = recentRate > 0 ? recentRate : done / Math.max(s, 1e-9);
     long eta = rate > 0 ? Math.round((total - done) / rate) : 0;
     err.printf("%s: %d/%d (%.1f/s, ETA %ds)%n", what, done, total, rate, eta);
     err.flush();
