@@ -177,40 +177,52 @@ public final class Topics {
   }
 
   static List<Query> readBeir(String file) {
-    Collector c = new Collector(file);
-    try (TextFiles.Lines lines = new TextFiles.Lines(file)) {
-      String line;
-      while ((line = lines.next()) != null) {
-        if (line.isBlank()) {
-          continue;
-        }
-        JsonNode node;
-        try {
-          node = JSON.readTree(line);
-        } catch (JsonProcessingException e) {
-          throw lines.error("invalid JSON: " + e.getOriginalMessage());
-        }
-        if (node == null || !node.isObject()) {
-          throw lines.error("expected a JSON object");
-        }
-        JsonNode id = node.get("_id");
-        if (id == null || id.isNull() || id.isContainerNode()) {
-          throw lines.error("missing \"_id\"");
-        }
-        JsonNode text = node.get("text");
-        if (text == null || !text.isValueNode() || text.isNull()) {
-          throw lines.error("missing \"text\"");
-        }
-        if (text.asText().isBlank()) {
-          throw lines.error("query '" + id.asText() + "' has no text (a query needs text)");
-        }
-        c.add(id.asText(), text.asText().strip(), lines.lineNumber());
+    return readJsonLines(file, (node, lines) -> {
+      JsonNode id = node.get("_id");
+      if (id == null || id.isNull() || id.isContainerNode()) {
+        throw lines.error("missing \"_id\"");
       }
-    }
-    return c.queries;
+      JsonNode text = node.get("text");
+      if (text == null || !text.isValueNode() || text.isNull()) {
+        throw lines.error("missing \"text\"");
+      }
+      if (text.asText().isBlank()) {
+        throw lines.error("query '" + id.asText() + "' has no text (a query needs text)");
+      }
+      return new Query(id.asText(), text.asText().strip());
+    });
   }
 
   static List<Query> readJsonVector(String file) {
+    return readJsonLines(file, (node, lines) -> {
+      JsonNode id = node.has("qid") ? node.get("qid") : node.get("id");
+      if (id == null || id.isNull() || id.isContainerNode()) {
+        throw lines.error("missing \"qid\" (or \"id\")");
+      }
+      JsonNode vector = node.get("vector");
+      if (vector == null || !vector.isObject()) {
+        throw lines.error("query '" + id.asText() + "': missing \"vector\" object {\"term\": weight, ...}");
+      }
+      String text;
+      try {
+        text = io.trawl.corpus.JsonVectorCorpus.pseudoDocument(vector).strip();
+      } catch (IllegalArgumentException e) {
+        throw lines.error("query '" + id.asText() + "': " + e.getMessage());
+      }
+      if (text.isEmpty()) {
+        throw lines.error("query '" + id.asText() + "' has no term of weight 1 or more (a query needs text)");
+      }
+      return new Query(id.asText(), text);
+    });
+  }
+
+  /** One query from one JSON object of a JSON Lines topics file; errors name the line. */
+  private interface JsonQuery {
+    Query read(JsonNode node, TextFiles.Lines lines);
+  }
+
+  /** A JSON Lines topics file: blank lines skipped, every other line one JSON object, one query. */
+  private static List<Query> readJsonLines(String file, JsonQuery query) {
     Collector c = new Collector(file);
     try (TextFiles.Lines lines = new TextFiles.Lines(file)) {
       String line;
@@ -227,24 +239,8 @@ public final class Topics {
         if (node == null || !node.isObject()) {
           throw lines.error("expected a JSON object");
         }
-        JsonNode id = node.has("qid") ? node.get("qid") : node.get("id");
-        if (id == null || id.isNull() || id.isContainerNode()) {
-          throw lines.error("missing \"qid\" (or \"id\")");
-        }
-        JsonNode vector = node.get("vector");
-        if (vector == null || !vector.isObject()) {
-          throw lines.error("query '" + id.asText() + "': missing \"vector\" object {\"term\": weight, ...}");
-        }
-        String text;
-        try {
-          text = io.trawl.corpus.JsonVectorCorpus.pseudoDocument(vector).strip();
-        } catch (IllegalArgumentException e) {
-          throw lines.error("query '" + id.asText() + "': " + e.getMessage());
-        }
-        if (text.isEmpty()) {
-          throw lines.error("query '" + id.asText() + "' has no term of weight 1 or more (a query needs text)");
-        }
-        c.add(id.asText(), text, lines.lineNumber());
+        Query q = query.read(node, lines);
+        c.add(q.id(), q.text(), lines.lineNumber());
       }
     }
     return c.queries;

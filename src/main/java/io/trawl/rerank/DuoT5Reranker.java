@@ -9,7 +9,6 @@ import io.trawl.core.TrawlException;
 import io.trawl.model.ComputeOptions;
 import io.trawl.model.T5Model;
 import io.trawl.model.TextTokenizer;
-import io.trawl.model.Tokenizers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -94,20 +93,10 @@ public final class DuoT5Reranker extends PointwiseReranker {
         .put("max-length", maxLength).put("aggregate", aggregate)
         .put("device", options.effectiveDevice()).put("dtype", options.dtype())
         .put("true-id", trueId).put("false-id", falseId).toString();
-    T5Model m = T5Model.load(folder, options);
-    try {
-      this.tokenizer = Tokenizers.load(folder, Tokenizers.Convention.T5);
-      long vocab = m.headSize();
-      if (trueId < 0 || trueId >= vocab || falseId < 0 || falseId >= vocab) {
-        throw TrawlException.invalid("duot5: true-id/false-id " + trueId + "/" + falseId
-            + " outside the model's vocabulary of " + vocab);
-      }
-      this.pairRows = m.headRows(falseId, trueId);
-    } catch (RuntimeException e) {
-      m.close();
-      throw e;
-    }
-    this.model = m;
+    MonoT5Reranker.Loaded loaded = MonoT5Reranker.load(NAME, folder, options, trueId, falseId);
+    this.model = loaded.model();
+    this.tokenizer = loaded.tokenizer();
+    this.pairRows = loaded.pairRows();
   }
 
   @Override

@@ -87,20 +87,34 @@ public final class MonoT5Reranker extends PointwiseReranker {
         .put("dtype", options.dtype()).put("true-id", trueId).put("false-id", falseId)
         .put("passage-words", passageWords).put("passage-stride", passageWords > 0 ? passageStride : 0)
         .toString();
+    Loaded loaded = load(NAME, folder, options, trueId, falseId);
+    this.model = loaded.model();
+    this.tokenizer = loaded.tokenizer();
+    this.pairRows = loaded.pairRows();
+  }
+
+  /** A T5 checkpoint ready to score true/false at the first decoder step (monoT5, duoT5). */
+  record Loaded(T5Model model, TextTokenizer tokenizer, NDArray pairRows) {}
+
+  /**
+   * Loads the model and its T5 tokenizer and picks the head rows of {@code falseId} and
+   * {@code trueId} (checked against the vocabulary); nothing stays open on failure.
+   */
+  static Loaded load(String owner, Path folder, ComputeOptions options, int trueId, int falseId) {
     T5Model m = T5Model.load(folder, options);
     try {
-      this.tokenizer = Tokenizers.load(folder, Tokenizers.Convention.T5);
+      TextTokenizer tokenizer = Tokenizers.load(folder, Tokenizers.Convention.T5);
       long vocab = m.headSize();
       if (trueId < 0 || trueId >= vocab || falseId < 0 || falseId >= vocab) {
-        throw TrawlException.invalid("monot5: true-id/false-id " + trueId + "/" + falseId
+        tokenizer.close();
+        throw TrawlException.invalid(owner + ": true-id/false-id " + trueId + "/" + falseId
             + " outside the model's vocabulary of " + vocab);
       }
-      this.pairRows = m.headRows(falseId, trueId);
+      return new Loaded(m, tokenizer, m.headRows(falseId, trueId));
     } catch (RuntimeException e) {
       m.close();
       throw e;
     }
-    this.model = m;
   }
 
   @Override
