@@ -52,6 +52,33 @@ public final class LocalBackends {
   }
 
   /**
+   * {@code decode(encode(text)[:n])}, llm-rankers' {@code truncate} (the text of the first {@code
+   * n} tokens); {@code n = 0}: the text as it is.
+   */
+  public static String truncate(LlmRuntime rt, String text, int n) {
+    if (n == 0) {
+      return text;
+    }
+    int[] ids = rt.tokenizer().encode(text);
+    return rt.decode(ids.length > n ? Arrays.copyOf(ids, n) : ids);
+  }
+
+  /**
+   * The id of the one token the model writes for {@code " " + label} right after {@code prefix}
+   * (e.g. " A" after "Passage:"), as the answer-token rerankers read it; a clear error naming
+   * {@code owner} when that is not a single token of this tokenizer.
+   */
+  public static int answerId(LlmRuntime rt, String prefix, String label, String owner) {
+    int[] before = rt.tokenizer().encode(prefix);
+    int[] with = rt.tokenizer().encode(prefix + " " + label);
+    if (with.length != before.length + 1 || !Arrays.equals(Arrays.copyOf(with, before.length), before)) {
+      throw io.trawl.core.TrawlException.invalid(rt.model().folder() + ": ' " + label + "' after '" + prefix
+          + "' is not one token of this tokenizer; " + owner + " reads the logits of one answer token");
+    }
+    return with[before.length];
+  }
+
+  /**
    * One left-padded batch forward pass over {@code prompts} (token ids); the logits at each row's
    * last position, {@code [row][vocab]}.
    */

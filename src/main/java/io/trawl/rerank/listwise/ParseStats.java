@@ -9,7 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * naming every passage once), {@code wrong_format} (prose, other separators, or no identifier at
  * all), {@code repetition} (an identifier repeated), {@code missing_ids} (some passage never
  * named) and {@code out_of_range}. An answer can count in several of the failure classes; {@code
- * windows} is the number of answers. Thread-safe.
+ * windows} is the number of answers. Answers that pick one passage of a set (setwise, {@link
+ * #addChoice}) count as {@code ok}, {@code wrong_format} (no answer found) or {@code out_of_range}
+ * (a label that is not one of the set's). Thread-safe.
  */
 public final class ParseStats {
   private final AtomicLong windows = new AtomicLong();
@@ -35,6 +37,21 @@ public final class ParseStats {
     }
     if (r.outOfRange()) {
       outOfRange.incrementAndGet();
+    }
+  }
+
+  /**
+   * One answer that names a single passage of a set: {@code wrongFormat} when no answer could be
+   * read from it, {@code outOfRange} when it names a label the prompt did not show; ok otherwise.
+   */
+  public void addChoice(boolean wrongFormat, boolean outOfRange) {
+    windows.incrementAndGet();
+    if (wrongFormat) {
+      this.wrongFormat.incrementAndGet();
+    } else if (outOfRange) {
+      this.outOfRange.incrementAndGet();
+    } else {
+      ok.incrementAndGet();
     }
   }
 

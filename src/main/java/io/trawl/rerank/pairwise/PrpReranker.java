@@ -129,13 +129,7 @@ public final class PrpReranker implements Reranker {
 
   /** The id of the token the model generates for " A" right after "Passage:". */
   static int answerId(LlmRuntime rt, String label) {
-    int[] before = rt.tokenizer().encode("Passage:");
-    int[] with = rt.tokenizer().encode("Passage: " + label);
-    if (with.length != before.length + 1 || !Arrays.equals(Arrays.copyOf(with, before.length), before)) {
-      throw TrawlException.invalid(rt.model().folder() + ": ' " + label + "' after 'Passage:' is not one token"
-          + " of this tokenizer; PRP reads the logits of one answer token");
-    }
-    return with[before.length];
+    return LocalBackends.answerId(rt, "Passage:", label, "PRP");
   }
 
   @Override
@@ -162,8 +156,7 @@ public final class PrpReranker implements Reranker {
 
   /** The text of the first {@code n} tokens of {@code text} (llm-rankers' {@code truncate}). */
   public String truncate(String text, int n) {
-    int[] ids = rt.tokenizer().encode(text);
-    return rt.tokenizer().decode(ids.length > n ? Arrays.copyOf(ids, n) : ids);
+    return LocalBackends.truncate(rt, text, n);
   }
 
   /** Token ids of the model text for one order, checked against the model's context. */

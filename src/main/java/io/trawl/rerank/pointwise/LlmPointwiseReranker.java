@@ -142,11 +142,7 @@ abstract class LlmPointwiseReranker extends PointwiseReranker {
 
   /** {@code decode(encode(text)[:n])}, as llm-rankers' {@code truncate}; {@code n = 0}: the text. */
   String truncate(String text, int n) {
-    if (n == 0) {
-      return text;
-    }
-    int[] ids = rt.tokenizer().encode(text);
-    return rt.decode(ids.length > n ? Arrays.copyOf(ids, n) : ids);
+    return LocalBackends.truncate(rt, text, n);
   }
 
   /** The text the model reads for a query and a candidate text (truncation and framing applied). */

@@ -12,11 +12,13 @@ import io.trawl.rerank.pointwise.FineGrainedReranker;
 import io.trawl.rerank.pointwise.QlmReranker;
 import io.trawl.rerank.pointwise.YesNoReranker;
 import io.trawl.rerank.pairwise.PrpReranker;
+import io.trawl.rerank.setwise.SetwiseReranker;
 
 /**
  * The reranker registry: name -> factory taking the spec's parameters. Adding a reranker is one
  * class and one line here. It lives in its own package, above {@code rerank} (the contract and the
- * pointwise rerankers) and its variant packages ({@code rerank.listwise}, {@code rerank.icr}, {@code rerank.pointwise}, {@code rerank.pairwise}),
+ * pointwise rerankers) and its variant packages ({@code rerank.listwise}, {@code rerank.icr}, {@code rerank.pointwise}, {@code rerank.pairwise},
+ * {@code rerank.setwise}),
  * because it is the one place that knows them all: the variants depend on {@code rerank}, never the
  * other way round.
  */
@@ -34,6 +36,7 @@ public final class Rerankers {
     REGISTRY.register(QlmReranker.NAME, QlmReranker::new);
     REGISTRY.register(FineGrainedReranker.NAME, FineGrainedReranker::new);
     REGISTRY.register(PrpReranker.NAME, PrpReranker::new);
+    REGISTRY.register(SetwiseReranker.NAME, SetwiseReranker::new);
   }
 
   private Rerankers() {}

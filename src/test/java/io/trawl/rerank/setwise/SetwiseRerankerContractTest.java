@@ -1,0 +1,19 @@
+package io.trawl.rerank.setwise;
+
+import io.trawl.rerank.RerankerContractTest;
+import io.trawl.rerank.llm.TinyLlm;
+import java.nio.file.Path;
+
+/** The reranker contract for Setwise, on the golden tiny random Llama, heapsort for the top 3. */
+class SetwiseRerankerContractTest extends RerankerContractTest {
+  @Override
+  protected String name() {
+    return "setwise";
+  }
+
+  @Override
+  protected String spec(Path dir) throws Exception {
+    Path model = TinyLlm.chatModel(dir);
+    return "setwise(model=\"" + model + "\",num-child=2,k=3,passage-tokens=24,threads=1)";
+  }
+}
