@@ -140,8 +140,8 @@ class CanonicalSpecPropertyTest {
             return p;
           }, 200));
 
-  static final Map<String, Entry> RERANKERS = Map.of(
-      "monot5", new Entry(List.of("model", "batch", "max-length", "device", "dtype", "true-id", "false-id",
+  static final Map<String, Entry> RERANKERS = Map.ofEntries(
+      Map.entry("monot5", new Entry(List.of("model", "batch", "max-length", "device", "dtype", "true-id", "false-id",
           "passage-words", "passage-stride"), Set.of(), r -> {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("model", t5);
@@ -160,8 +160,8 @@ class CanonicalSpecPropertyTest {
             }
             p.put("threads", "1");
             return p;
-          }, 8),
-      "duot5", new Entry(List.of("model", "batch", "max-length", "aggregate", "device", "dtype", "true-id",
+          }, 8)),
+      Map.entry("duot5", new Entry(List.of("model", "batch", "max-length", "aggregate", "device", "dtype", "true-id",
           "false-id"), Set.of(), r -> {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("model", t5);
@@ -174,8 +174,8 @@ class CanonicalSpecPropertyTest {
             maybe(r, p, "false-id", integer(r, 0, 32000));
             p.put("threads", "1");
             return p;
-          }, 8),
-      "embed", new Entry(List.of("encoder", "listwise", "max-length", "batch"), Set.of(), r -> {
+          }, 8)),
+      Map.entry("embed", new Entry(List.of("encoder", "listwise", "max-length", "batch"), Set.of(), r -> {
         Map<String, String> p = new LinkedHashMap<>();
         maybe(r, p, "encoder", pick(r, List.of("bge-small-en-v1.5-q", "all-minilm-l6-v2-q")));
         maybe(r, p, "listwise", integer(r, 0, 10));
@@ -183,8 +183,8 @@ class CanonicalSpecPropertyTest {
         maybe(r, p, "batch", integer(r, 1, 64));
         p.put("threads", "1");
         return p;
-      }, 4),
-      "rankgpt", new Entry(List.of("backend", "model", "base-url", "template", "window", "stride", "depth",
+      }, 4)),
+      Map.entry("rankgpt", new Entry(List.of("backend", "model", "base-url", "template", "window", "stride", "depth",
           "words", "max-tokens", "chat-template", "device", "dtype", "batch"), Set.of(), r -> {
             Map<String, String> p = new LinkedHashMap<>();
             if (r.nextInt(4) == 0) {
@@ -208,8 +208,8 @@ class CanonicalSpecPropertyTest {
             window(r, p, 40);
             maybe(r, p, "max-tokens", integer(r, 0, 400));
             return p;
-          }, 40),
-      "first", new Entry(List.of("model", "window", "stride", "depth", "words", "batch", "chat-template",
+          }, 40)),
+      Map.entry("first", new Entry(List.of("model", "window", "stride", "depth", "words", "batch", "chat-template",
           "device", "dtype"), Set.of(), r -> {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("model", llm);
@@ -218,8 +218,8 @@ class CanonicalSpecPropertyTest {
             maybe(r, p, "dtype", "float32");
             p.put("threads", "1");
             return p;
-          }, 8),
-      "prp", new Entry(List.of("model", "method", "k", "query-tokens", "passage-tokens", "batch",
+          }, 8)),
+      Map.entry("prp", new Entry(List.of("model", "method", "k", "query-tokens", "passage-tokens", "batch",
           "chat-template", "device", "dtype"), Set.of(), r -> {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("model", llm);
@@ -231,8 +231,23 @@ class CanonicalSpecPropertyTest {
             maybe(r, p, "dtype", "float32");
             p.put("threads", "1");
             return p;
-          }, 8),
-      "icr", new Entry(List.of("model", "depth", "words", "instruction", "chunk", "chat-template", "device",
+          }, 8)),
+      Map.entry("setwise", new Entry(List.of("model", "method", "num-child", "k", "scoring", "query-tokens",
+          "passage-tokens", "max-tokens", "chat-template", "device", "dtype"), Set.of(), r -> {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("model", llm);
+            maybe(r, p, "method", pick(r, List.of("heapsort", "BUBBLESORT")));
+            maybe(r, p, "num-child", integer(r, 1, 19));
+            maybe(r, p, "k", integer(r, 1, 100));
+            maybe(r, p, "scoring", pick(r, List.of("likelihood", "generation", "Reasoning")));
+            maybe(r, p, "query-tokens", integer(r, 1, 256));
+            maybe(r, p, "passage-tokens", integer(r, 1, 512));
+            maybe(r, p, "max-tokens", integer(r, 1, 8000));
+            maybe(r, p, "dtype", "float32");
+            p.put("threads", "1");
+            return p;
+          }, 8)),
+      Map.entry("icr", new Entry(List.of("model", "depth", "words", "instruction", "chunk", "chat-template", "device",
           "dtype"), Set.of(),
           r -> {
             Map<String, String> p = new LinkedHashMap<>();
@@ -243,10 +258,10 @@ class CanonicalSpecPropertyTest {
             maybe(r, p, "chunk", integer(r, 1, 4096));
             p.put("threads", "1");
             return p;
-          }, 8),
-      "yesno", pointwiseLlm(false),
-      "qlm", pointwiseLlm(false),
-      "finegrained", pointwiseLlm(true));
+          }, 8)),
+      Map.entry("yesno", pointwiseLlm(false)),
+      Map.entry("qlm", pointwiseLlm(false)),
+      Map.entry("finegrained", pointwiseLlm(true)));
 
   /** The pointwise LLM rerankers: shared parameters, {@code k} for finegrained. */
   static Entry pointwiseLlm(boolean labels) {
@@ -397,6 +412,8 @@ class CanonicalSpecPropertyTest {
         + "dtype=float32)", rerankerSpec("first", Map.of("model", llm)));
     assertEquals("prp(model=" + llm + ",method=allpair,query-tokens=128,passage-tokens=128,batch=4,device=cpu,"
         + "dtype=float32)", rerankerSpec("prp", Map.of("model", llm)));
+    assertEquals("setwise(model=" + llm + ",method=heapsort,num-child=3,k=10,scoring=likelihood,query-tokens=128,"
+        + "passage-tokens=128,device=cpu,dtype=float32)", rerankerSpec("setwise", Map.of("model", llm)));
     assertEquals("icr(model=" + llm + ",depth=100,words=300,instruction=ir,chunk=1024,device=cpu,"
         + "dtype=float32)", rerankerSpec("icr", Map.of("model", llm)));
     assertEquals("yesno(model=" + llm + ",frame=chat,query-tokens=128,passage-tokens=128,batch=4,device=cpu,"

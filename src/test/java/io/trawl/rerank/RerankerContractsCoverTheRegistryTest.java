@@ -22,7 +22,8 @@ class RerankerContractsCoverTheRegistryTest {
       "io.trawl.rerank.pointwise.YesNoRerankerContractTest",
       "io.trawl.rerank.pointwise.QlmRerankerContractTest",
       "io.trawl.rerank.pointwise.FineGrainedRerankerContractTest",
-      "io.trawl.rerank.pairwise.PrpRerankerContractTest");
+      "io.trawl.rerank.pairwise.PrpRerankerContractTest",
+      "io.trawl.rerank.setwise.SetwiseRerankerContractTest");
 
   @Test
   void everyRegisteredRerankerHasAContractTest() throws Exception {
