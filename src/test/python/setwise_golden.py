@@ -24,13 +24,19 @@ which the stub applies: a set of fewer than two passages is not sent to the mode
 label beyond the set's size counts as invalid (its heapsort does so; its bubble sort would swap a
 passage outside the window).
 
-Two models:
+Three models:
   * llama-tiny with the real Llama-2 SentencePiece model and Zephyr's chat template, encoded as
     tokenizer(text): BOS, special-token strings as their ids, SentencePiece between them;
   * qwen2-tiny (vocabulary 1000) with a byte-level BPE tokenizer.json trained here (997 entries +
     "<|im_start|>" 997, "<|endoftext|>" 998, "<|im_end|>" 999; no BOS, like Qwen's) and Qwen2.5's
-    chat template.
-Reference numbers: Hugging Face LlamaForCausalLM / Qwen2ForCausalLM, eager attention, float32, CPU, one
+    chat template;
+  * t5-v1_1-tiny (Flan-T5's architecture) with the Llama-2 SentencePiece model as its spiece.model
+    (there is no real T5 vocabulary offline), llm-rankers' T5 path: the prompt as it is,
+    tokenizer(text) (</s> appended), decoder input "<pad> Passage" (the start token, then
+    "Passage"), likelihood: the largest logit among the last tokens of "Passage A", "Passage B", ...
+    at the decoder's last position; generation: generate(max_new_tokens=2) from that decoder input,
+    decoded without special tokens, stripped, its last character (no reasoning: Rank-R1 is Qwen).
+Reference numbers: Hugging Face LlamaForCausalLM / Qwen2ForCausalLM / T5ForConditionalGeneration, eager attention, float32, CPU, one
 prompt per forward pass. Nothing of llm-rankers is stored in this repository.
 """
 import ast
@@ -162,6 +168,18 @@ class QwenBpe:
         return out[0]
 
 
+class T5Sp(Llama2Sp):
+    """T5Tokenizer over a SentencePiece model: tokenizer(text) = pieces + </s>; no chat template."""
+    name = "t5-v1_1-tiny"
+    t5 = True
+
+    def with_specials(self, text):
+        return self.sp.encode(text) + [self.sp.piece_to_id("</s>")]
+
+    def render(self, messages):
+        raise AssertionError("T5 has no chat template")
+
+
 def train_qwen_tokenizer(texts):
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
@@ -186,15 +204,22 @@ def setwise_user(query, texts, characters):
 def run_model(model, tok, query_raw, docs, methods, characters, r1):
     query = tok.decode(tok.encode(query_raw)[:QUERY_TOKENS])
     texts = [tok.decode(tok.encode(t)[:PASSAGE_TOKENS]) for _, t in docs]
+    is_t5 = getattr(tok, "t5", False)
     label_ids = []
     for c in characters[:NUM_CHILD + 1]:
-        before, with_label = tok.encode("Passage:"), tok.encode("Passage: " + c)
+        if is_t5:  # llm-rankers: the last id of "<pad> Passage X"; the decoder input is "<pad> Passage"
+            before, with_label = tok.encode("Passage"), tok.encode("Passage " + c)
+        else:
+            before, with_label = tok.encode("Passage:"), tok.encode("Passage: " + c)
         assert with_label[:-1] == before, (tok.name, c, before, with_label)
         label_ids.append(with_label[-1])
     eos = model.config.eos_token_id
+    prefix = [model.config.decoder_start_token_id] + tok.encode("Passage") if is_t5 else None
 
     def forward_last(ids):
         with torch.no_grad():
+            if is_t5:
+                return model(input_ids=torch.tensor([ids]), decoder_input_ids=torch.tensor([prefix])).logits[0, -1]
             return model(input_ids=torch.tensor([ids])).logits[0, -1]
 
     cache = {}
@@ -210,6 +235,9 @@ def run_model(model, tok, query_raw, docs, methods, characters, r1):
             user = r1["prompt_user"].format(query=query, docs=docs_text)
             messages = [{"role": "system", "content": r1["prompt_system"]}, {"role": "user", "content": user}]
             text = tok.render(messages)
+        elif is_t5:
+            user = setwise_user(query, sel, characters)
+            text = user
         else:
             user = setwise_user(query, sel, characters)
             text = tok.render([{"role": "user", "content": user}]) + " Passage:"
@@ -222,6 +250,22 @@ def run_model(model, tok, query_raw, docs, methods, characters, r1):
             best = max(range(len(idx)), key=lambda i: (lab[i], -i))  # first of the largest
             rec["label_logits"] = lab
             answer = characters[best]
+        elif scoring == "generation" and is_t5:
+            # llm-rankers' T5 path: generate(input_ids, decoder_input_ids=prefix, max_new_tokens=2),
+            # decode(skip_special_tokens=True).strip(), its last character (no upper-casing)
+            with torch.no_grad():
+                gen = model.generate(torch.tensor([ids]), decoder_input_ids=torch.tensor([prefix]),
+                                     max_new_tokens=2, do_sample=False, eos_token_id=eos, pad_token_id=0)
+            new = gen[0, len(prefix):].tolist()
+            if eos in new:
+                new = new[:new.index(eos)]
+            decoded = tok.decode(prefix[1:] + new)
+            stripped = decoded.strip()
+            out = stripped[-1] if stripped else ""
+            rec["generated_ids"] = new
+            rec["decoded"] = decoded
+            rec["answer"] = out
+            answer = out if out in labels_shown else "invalid"
         elif scoring == "generation":
             last = forward_last(ids)
             best_id = int(torch.argmax(last))
@@ -258,7 +302,9 @@ def run_model(model, tok, query_raw, docs, methods, characters, r1):
         fns[name] = ns[name]
     out = {"model": tok.name, "truncated_query": query, "truncated_docs": texts, "label_ids": label_ids}
     pos = {d: i for i, (d, _) in enumerate(docs)}
-    for scoring in ("likelihood", "generation", "reasoning"):
+    if is_t5:
+        out["decoder_prefix"] = prefix
+    for scoring in (("likelihood", "generation") if is_t5 else ("likelihood", "generation", "reasoning")):
         for method in ("heapsort", "bubblesort"):
             calls = []
 
@@ -317,6 +363,10 @@ def random_tables(methods, characters):
 
 
 def main():
+    # one thread, full float32 matmuls: on a loaded shared CPU the multithreaded run once gave label
+    # logits 7e-4 away from every other run
+    torch.set_num_threads(1)
+    torch.set_float32_matmul_precision("highest")
     methods, characters = setwise_methods()
     r1 = r1_prompt()
     dl19 = json.loads((SHARED / "data/dl19-dl20-bm25-top100-rankllm/retrieve_results_dl19.json").read_text())
@@ -337,6 +387,10 @@ def main():
     qwen = Qwen2ForCausalLM.from_pretrained(SHARED / "golden/qwen2-tiny", attn_implementation="eager",
                                             dtype=torch.float32).eval()
     cases.append(run_model(qwen, QwenBpe(qwen_tok), query, docs, methods, characters, r1))
+    t5 = transformers.T5ForConditionalGeneration.from_pretrained(SHARED / "golden/t5-v1_1-tiny",
+                                                                 attn_implementation="eager",
+                                                                 dtype=torch.float32).eval()
+    cases.append(run_model(t5, T5Sp(), query, docs, methods, characters, r1))
 
     (RES / "setwise-golden.json").write_text(json.dumps({
         "generator": "src/test/python/setwise_golden.py",

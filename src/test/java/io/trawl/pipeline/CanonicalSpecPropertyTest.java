@@ -246,7 +246,7 @@ class CanonicalSpecPropertyTest {
             maybe(r, p, "dtype", "float32");
             p.put("threads", "1");
             return p;
-          }, 8)),
+          }, 6)),
       Map.entry("icr", new Entry(List.of("model", "depth", "words", "instruction", "chunk", "chat-template", "device",
           "dtype"), Set.of(),
           r -> {

@@ -6,12 +6,21 @@ import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
+import io.trawl.model.ComputeOptions;
+import io.trawl.model.HfConfig;
+import io.trawl.model.T5Model;
+import io.trawl.model.TextTokenizer;
+import io.trawl.model.Tokenizers;
 import io.trawl.model.llm.ChatMessage;
 import io.trawl.model.llm.Greedy;
 import io.trawl.model.llm.LlmRuntime;
 import io.trawl.rerank.Reranker;
 import io.trawl.rerank.listwise.LocalBackends;
 import io.trawl.rerank.listwise.ParseStats;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -26,8 +35,8 @@ import java.util.regex.Pattern;
 /**
  * Setwise reranking (Zhuang, Zhuang, Koopman and Zuccon, 2024, "A Setwise Approach for Effective
  * and Highly Efficient Zero-shot Ranking with Large Language Models", SIGIR; arXiv:2310.09497) on a
- * local decoder-only model, as ielab's llm-rankers writes it ({@code llmrankers/setwise.py}, commit
- * b36517b, {@code SetwiseLlmRanker}, decoder-model path), and its reasoning variant Rank-R1 (Zhuang
+ * local decoder-only or T5 (Flan-T5) model, as ielab's llm-rankers writes it ({@code
+ * llmrankers/setwise.py}, commit b36517b, {@code SetwiseLlmRanker}), and its reasoning variant Rank-R1 (Zhuang
  * et al., 2025, arXiv:2503.06034; the same repository's {@code Rank-R1/run_setwise.py} with {@code
  * prompts/prompt_setwise-R1.toml}).
  *
@@ -62,6 +71,13 @@ import java.util.regex.Pattern;
  *       newlines) in the lower-cased completion, stripped; when it is not one of the labels shown
  *       the first passage wins.
  * </ul>
+ *
+ * <p>A T5 model folder ({@code model_type} t5, e.g. Flan-T5) follows llm-rankers' T5 path: the
+ * prompt above as it is (no chat template, no " Passage:"), {@code tokenizer(text)} ({@code </s>}
+ * appended, no truncation), the decoder fed {@code "<pad> Passage"} (the start token, then
+ * "Passage"); {@code likelihood} reads the logits of the last tokens of "Passage A", "Passage B", ...
+ * at the decoder's last position, {@code generation} decodes 2 greedy tokens after it and takes the
+ * last character of the stripped "Passage X" (no upper-casing); {@code reasoning} is for chat models.
  *
  * <p>Sorting ({@code method}), both for the top {@code k}:
  *
@@ -125,7 +141,13 @@ public final class SetwiseReranker implements Reranker {
       Pattern.DOTALL | Pattern.UNICODE_CHARACTER_CLASS);
 
   private final String spec;
+  /** The decoder-only runtime, or null for an encoder-decoder (T5) model. */
   private final LlmRuntime rt;
+  /** The T5 model and tokenizer (Flan-T5), or null. */
+  private final T5Model t5;
+  private final TextTokenizer t5tok;
+  /** T5's decoder input: the start token, then "Passage" ({@code "<pad> Passage"}). */
+  private final int[] t5Prefix;
   private final String method;
   private final int numChild;
   private final int k;
@@ -179,6 +201,43 @@ public final class SetwiseReranker implements Reranker {
     LocalBackends.canonical(canonical, p);
     this.spec = canonical.toString();
     p.requireEmpty(NAME, KEYS); // a misspelt parameter before the model loads
+    Path folder = Path.of(p.requireString("model", NAME + " (a Hugging Face model folder)"));
+    if (isT5(folder)) {
+      if (reasoning) {
+        throw TrawlException.invalid(NAME + ": scoring=reasoning needs a decoder-only chat model (Rank-R1 is"
+            + " Qwen2.5); " + folder + " is a T5 model");
+      }
+      if (p.getString("chat-template", null) != null) {
+        throw TrawlException.invalid(NAME + ": chat-template= is for decoder-only models; " + folder
+            + " is a T5 model (its prompt is the plain text)");
+      }
+      ComputeOptions options = new ComputeOptions(p.getString("device", null), p.getString("dtype", null),
+          threads);
+      options.applyThreads();
+      T5Model model = T5Model.load(folder, options);
+      TextTokenizer tok = null;
+      try {
+        tok = Tokenizers.load(folder, Tokenizers.Convention.T5);
+        int[] passage = tok.encode("Passage");
+        this.t5Prefix = new int[passage.length + 1];
+        t5Prefix[0] = model.config().decoderStartTokenId();
+        System.arraycopy(passage, 0, t5Prefix, 1, passage.length);
+        this.labelIds = new int[numChild + 1];
+        for (int i = 0; i < labelIds.length; i++) {
+          labelIds[i] = t5LabelId(tok, passage, LABELS.get(i), folder);
+        }
+      } catch (RuntimeException e) {
+        if (tok != null) {
+          tok.close();
+        }
+        model.close();
+        throw e;
+      }
+      this.rt = null;
+      this.t5 = model;
+      this.t5tok = tok;
+      return;
+    }
     LlmRuntime runtime = LocalBackends.runtime(p, NAME);
     try {
       this.labelIds = new int[scoring.equals("likelihood") ? numChild + 1 : 0];
@@ -190,6 +249,24 @@ public final class SetwiseReranker implements Reranker {
       throw e;
     }
     this.rt = runtime;
+    this.t5 = null;
+    this.t5tok = null;
+    this.t5Prefix = null;
+  }
+
+  static boolean isT5(Path folder) {
+    return java.nio.file.Files.isRegularFile(folder.resolve("config.json"))
+        && HfConfig.load(folder).modelType().equals("t5");
+  }
+
+  /** The last token of "Passage X", which must add exactly one token to "Passage" (llm-rankers' target ids). */
+  private static int t5LabelId(TextTokenizer tok, int[] passage, String label, Path folder) {
+    int[] with = tok.encode("Passage " + label);
+    if (with.length != passage.length + 1 || !Arrays.equals(Arrays.copyOf(with, passage.length), passage)) {
+      throw TrawlException.invalid(folder + ": 'Passage " + label + "' is not 'Passage' and one more token in"
+          + " this tokenizer; setwise reads the logits of one label token");
+    }
+    return with[passage.length];
   }
 
   @Override
@@ -252,17 +329,27 @@ public final class SetwiseReranker implements Reranker {
 
   /** The model text: the chat template around the messages, assistant turn opened (+ " Passage:"). */
   public String modelText(String query, List<String> passages) {
+    if (t5 != null) {
+      return userPrompt(query, passages); // llm-rankers' T5 path: the prompt as it is, no chat template
+    }
     String text = rt.render(messages(query, passages), true);
     return scoring.equals("reasoning") ? text : text + ANSWER_PREFIX;
   }
 
   /** The text of the first {@code n} tokens of {@code text}. */
   public String truncate(String text, int n) {
+    if (t5 != null) {
+      int[] ids = t5tok.encode(text);
+      return t5tok.decode(ids.length > n ? Arrays.copyOf(ids, n) : ids);
+    }
     return LocalBackends.truncate(rt, text, n);
   }
 
   /** Token ids of one comparison's prompt, checked against the model's context. */
   public int[] tokenize(String query, List<String> passages) {
+    if (t5 != null) {
+      return t5tok.encodeForModel(modelText(query, passages), 0); // tokenizer(text): </s> appended
+    }
     int[] ids = rt.encodeWithSpecialTokens(modelText(query, passages));
     rt.checkContext(ids.length, scoring.equals("reasoning") ? maxTokens : 0,
         "a setwise prompt of " + passages.size() + " passages",
@@ -277,17 +364,75 @@ public final class SetwiseReranker implements Reranker {
 
   /** The logits at the last position of one prompt (the whole vocabulary). */
   public float[] lastLogits(int[] ids) {
+    if (t5 != null) {
+      return t5Logits(ids, t5Prefix, 0).logits;
+    }
     return LocalBackends.lastLogits(rt, List.of(ids))[0];
+  }
+
+  /** T5: the decoder input ids, {@code "<pad> Passage"}. */
+  public int[] decoderPrefix() {
+    return t5Prefix == null ? null : t5Prefix.clone();
+  }
+
+  private record T5Step(float[] logits, int[] generated) {}
+
+  /**
+   * T5: encoder over {@code ids}, decoder over {@code prefix}; the logits at the prefix's last
+   * position, and with {@code maxNew > 0} up to that many greedy tokens after it (stopping at EOS, as
+   * {@code generate(..., decoder_input_ids=prefix, max_new_tokens=maxNew)}).
+   */
+  private T5Step t5Logits(int[] ids, int[] prefix, int maxNew) {
+    try (NDManager m = t5.manager().newSubManager()) {
+      T5Model.EncoderOutput enc = t5.encode(m, new int[][] {ids});
+      try (T5Model.Decoder dec = t5.decoder(m, enc)) {
+        NDArray h = dec.step(new int[][] {prefix});
+        long t = h.getShape().get(1);
+        float[] first = lastRow(h, t);
+        List<Integer> out = new ArrayList<>();
+        float[] cur = first;
+        for (int step = 0; step < maxNew; step++) {
+          int best = argmaxAll(cur);
+          if (best == t5.config().eosTokenId()) {
+            break;
+          }
+          out.add(best);
+          if (step + 1 < maxNew) {
+            cur = lastRow(dec.step(new int[][] {{best}}), 1);
+          }
+        }
+        return new T5Step(first, out.stream().mapToInt(Integer::intValue).toArray());
+      }
+    }
+  }
+
+  private float[] lastRow(NDArray hidden, long t) {
+    NDArray last = hidden.get(":, " + (t - 1) + ":" + t + ", :");
+    return t5.logits(last).toType(DataType.FLOAT32, false).toFloatArray();
+  }
+
+  /** The first index of the largest value. */
+  static int argmaxAll(float[] l) {
+    int best = 0;
+    for (int j = 1; j < l.length; j++) {
+      if (l[j] > l[best]) {
+        best = j;
+      }
+    }
+    return best;
   }
 
   /** Greedy generation of at most {@code max-tokens} tokens after a prompt (the stop token left out). */
   public int[] generate(int[] ids) {
+    if (t5 != null) {
+      return t5Logits(ids, t5Prefix, 2).generated;
+    }
     return Greedy.generate(rt.model(), List.of(ids), maxTokens, rt.stopIds(), true, 1024).tokens()[0];
   }
 
   /** The text of generated tokens, special tokens left out. */
   public String decode(int[] tokens) {
-    return rt.decode(tokens);
+    return t5 != null ? t5tok.decode(tokens) : rt.decode(tokens);
   }
 
   /** What one comparison answered: the winner's index in the set, or 0 when the answer was invalid. */
@@ -315,6 +460,24 @@ public final class SetwiseReranker implements Reranker {
       return new Choice(0, answer, true, false);
     }
     return i < m ? new Choice(i, answer, false, false) : new Choice(0, answer, false, true);
+  }
+
+  /**
+   * llm-rankers' T5 generation answer: the decoded "Passage X" (decoder input without its start
+   * token, then the generated tokens), stripped, its last character; a label shown or invalid (no
+   * upper-casing on this path).
+   */
+  static Choice parseT5(String decoded, int m) {
+    String s = pyStrip(decoded);
+    if (s.isEmpty()) {
+      return new Choice(0, decoded, true, false);
+    }
+    String last = new String(Character.toChars(s.codePointBefore(s.length())));
+    int i = LABELS.indexOf(last);
+    if (i < 0) {
+      return new Choice(0, decoded, true, false);
+    }
+    return i < m ? new Choice(i, decoded, false, false) : new Choice(0, decoded, false, true);
   }
 
   /** A Rank-R1 completion: the {@code <answer>} after the {@code <think>} block, one of [1]..[m]. */
@@ -361,14 +524,15 @@ public final class SetwiseReranker implements Reranker {
         return new Choice(best, LABELS.get(best), false, false);
       }
       case "generation" -> {
-        float[] l = lastLogits(ids);
-        int best = 0;
-        for (int j = 1; j < l.length; j++) {
-          if (l[j] > l[best]) {
-            best = j;
-          }
+        if (t5 != null) {
+          int[] gen = generate(ids);
+          int[] shown = new int[t5Prefix.length - 1 + gen.length];
+          System.arraycopy(t5Prefix, 1, shown, 0, t5Prefix.length - 1);
+          System.arraycopy(gen, 0, shown, t5Prefix.length - 1, gen.length);
+          c = parseT5(decode(shown), m);
+        } else {
+          c = parseLabel(rt.decode(new int[] {argmaxAll(lastLogits(ids))}), m);
         }
-        c = parseLabel(rt.decode(new int[] {best}), m);
       }
       default -> {
         int[] out = generate(ids);
@@ -549,6 +713,11 @@ public final class SetwiseReranker implements Reranker {
       System.err.println(NAME + ": parse: " + stats + (scoring.equals("reasoning")
           ? ", budget_exhausted=" + budgetExhausted.get() : ""));
     }
-    rt.close();
+    if (t5 != null) {
+      t5tok.close();
+      t5.close();
+    } else {
+      rt.close();
+    }
   }
 }

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Setwise against Hugging Face transformers and llm-rankers' own sorting code ({@code
  * setwise-golden.json}, made by {@code src/test/python/setwise_golden.py}) on the golden tiny Llama
  * (Llama-2 SentencePiece tokenizer, Zephyr's chat template) and the tiny Qwen2 (a byte-level BPE
- * tokenizer.json made for its 1000-id vocabulary, Qwen2.5's chat template): for each scoring
+ * tokenizer.json made for its 1000-id vocabulary, Qwen2.5's chat template), and the tiny T5 v1.1
+ * (Flan-T5's architecture; llm-rankers' T5 path, likelihood and generation): for each scoring
  * (likelihood, generation, reasoning) and sort (heapsort, bubblesort) on 9 DL19 passages with
  * num-child=3 and k=3, the prompt text, the model text and token ids of every comparison the
  * authors' sort makes, the label logits (likelihood, within 1e-4), the greedy token (generation),
@@ -52,6 +53,7 @@ class SetwiseRerankerTest {
 
   private Path llama;
   private Path qwen;
+  private Path t5;
   private JsonNode golden;
 
   @BeforeAll
@@ -59,6 +61,7 @@ class SetwiseRerankerTest {
     io.trawl.model.llm.SingleThreaded.enter();
     llama = TinyLlm.chatModel(tmp);
     qwen = qwenFolder(tmp.resolve("qwen2-tiny"));
+    t5 = io.trawl.rerank.TinyT5.folder(tmp, "t5-v1_1-tiny");
     golden = Golden.json(GOLDEN);
   }
 
@@ -84,7 +87,11 @@ class SetwiseRerankerTest {
   }
 
   private SetwiseReranker open(String model, String extra) {
-    Path folder = model.equals("llama-tiny") ? llama : qwen;
+    Path folder = switch (model) {
+      case "llama-tiny" -> llama;
+      case "qwen2-tiny" -> qwen;
+      default -> t5;
+    };
     return (SetwiseReranker) Rerankers.registry().create(Spec.parse("setwise(model=\"" + folder
         + "\",num-child=" + golden.path("num_child").asInt() + ",k=" + golden.path("k").asInt()
         + ",query-tokens=" + golden.path("query_tokens").asInt() + ",passage-tokens="
@@ -138,7 +145,8 @@ class SetwiseRerankerTest {
   Stream<DynamicTest> asHuggingFaceAndTheAuthorsSorts() {
     List<DynamicTest> tests = new ArrayList<>();
     for (JsonNode c : golden.path("cases")) {
-      for (String scoring : List.of("likelihood", "generation", "reasoning")) {
+      boolean isT5 = c.path("model").asText().startsWith("t5");
+      for (String scoring : isT5 ? List.of("likelihood", "generation") : List.of("likelihood", "generation", "reasoning")) {
         for (String method : List.of("heapsort", "bubblesort")) {
           tests.add(DynamicTest.dynamicTest(c.path("model").asText() + " " + scoring + " " + method,
               () -> check(c, scoring, method)));
@@ -162,8 +170,12 @@ class SetwiseRerankerTest {
         texts.add(r.truncate(golden.path("docs").get(i).path("text").asText(), golden.path("passage_tokens").asInt()));
         assertEquals(c.path("truncated_docs").get(i).asText(), texts.get(i), "passage " + i);
       }
-      if (scoring.equals("likelihood")) {
+      boolean isT5 = model.startsWith("t5");
+      if (scoring.equals("likelihood") || isT5) {
         assertArrayEquals(Golden.ints(c.path("label_ids")), r.labelIds(), "label ids");
+      }
+      if (isT5) {
+        assertArrayEquals(Golden.ints(c.path("decoder_prefix")), r.decoderPrefix(), "<pad> Passage");
       }
       long wrongFormat = 0;
       long outOfRange = 0;
@@ -193,6 +205,20 @@ class SetwiseRerankerTest {
             assertEquals(e.path("winner").asInt(), SetwiseReranker.argmax(last, labels, set.size()), what);
           }
           case "generation" -> {
+            if (isT5) {
+              int[] gen = r.generate(ids);
+              assertArrayEquals(Golden.ints(e.path("generated_ids")), gen, what);
+              int[] prefix = r.decoderPrefix();
+              int[] shown = java.util.Arrays.copyOfRange(prefix, 1, prefix.length + gen.length);
+              System.arraycopy(gen, 0, shown, prefix.length - 1, gen.length);
+              String decoded = r.decode(shown);
+              assertEquals(e.path("decoded").asText(), decoded, what);
+              SetwiseReranker.Choice ch = SetwiseReranker.parseT5(decoded, set.size());
+              assertEquals(e.path("winner").asInt(), ch.index(), what);
+              wrongFormat += ch.wrongFormat() ? 1 : 0;
+              outOfRange += ch.outOfRange() ? 1 : 0;
+              break;
+            }
             float[] last = r.lastLogits(ids);
             int best = 0;
             for (int j = 1; j < last.length; j++) {
@@ -350,6 +376,27 @@ class SetwiseRerankerTest {
     assertTrue(SetwiseReranker.parseLabel("X", 3).wrongFormat(), "X is not one of llm-rankers' labels");
     assertTrue(SetwiseReranker.parseLabel("AB", 3).wrongFormat());
     assertEquals(0, SetwiseReranker.parseLabel("", 3).index());
+    // T5: the last character of the stripped "Passage X", not upper-cased
+    assertEquals(2, SetwiseReranker.parseT5("Passage C ", 3).index());
+    assertTrue(SetwiseReranker.parseT5("Passage c", 3).wrongFormat());
+    assertTrue(SetwiseReranker.parseT5("Passage D", 3).outOfRange());
+    assertTrue(SetwiseReranker.parseT5("Passage A.", 3).wrongFormat());
+    assertTrue(SetwiseReranker.parseT5("  ", 3).wrongFormat());
+  }
+
+  @Test
+  void t5TakesNoReasoningAndNoChatTemplate() {
+    TrawlException e = assertThrows(TrawlException.class, () -> new SetwiseReranker(new Params(Map.of("model",
+        t5.toString(), "scoring", "reasoning"))));
+    assertTrue(e.getMessage().contains("decoder-only"), e.getMessage());
+    e = assertThrows(TrawlException.class, () -> new SetwiseReranker(new Params(Map.of("model", t5.toString(),
+        "chat-template", QWEN_TEMPLATE.toString()))));
+    assertTrue(e.getMessage().contains("chat-template="), e.getMessage());
+    try (SetwiseReranker r = open("t5-v1_1-tiny", "")) {
+      assertEquals("Given a query \"q\", which of the following passages is the most relevant one to the query?\n\n"
+          + "Passage A: \"x\"\n\nPassage B: \"y\"\n\nOutput only the passage label of the most relevant passage:",
+          r.modelText("q", List.of("x", "y")), "llm-rankers' T5 path: no chat template, no \" Passage:\"");
+    }
   }
 
   @Test
