@@ -15,7 +15,9 @@ build a LlamaTokenizer from the .model file alone offline, so sentencepiece enco
 ../shared/golden/llama-tiny run by transformers (eager attention, float32, CPU), one prompt at a
 time; the logits of " A" and " B" (ids of the token after "Passage:") are read at the last position.
 A comparison compare(query, [d1, d2]) answers "Passage A" for a prompt when logit(A) > logit(B)
-(llm-rankers generates that token greedily; the PRP paper's scoring mode compares the two).
+(llm-rankers generates that token greedily; the PRP paper's scoring mode compares the two); for
+scoring=generation the answer is llm-rankers' own, "Passage " + the greedy token (argmax over the
+vocabulary) decoded, stripped and upper-cased, and the same orders are computed from those answers.
 The orders: allpair as llm-rankers scores it (1 for a consistent win, 0.5 each when inconsistent;
 ties here in input order), heapsort and bubblesort by running llm-rankers' own heapify / heapSort /
 rerank methods (read with `git show`, run on a stub whose compare() is the above), and a plain
@@ -89,6 +91,7 @@ class SearchResult:
 
 
 def main():
+    torch.set_num_threads(1)  # a multithreaded run on a loaded CPU once gave logits 7e-4 off (setwise_golden.py)
     sp = sentencepiece.SentencePieceProcessor(
         model_file=str(SHARED / "golden/tokenizers/llama2/tokenizer.model"))
     model = LlamaForCausalLM.from_pretrained(SHARED / "golden/llama-tiny", attn_implementation="eager").eval()
@@ -125,34 +128,40 @@ def main():
     def logits_of(ids):
         with torch.no_grad():
             last = model(input_ids=torch.tensor([ids])).logits[0, -1]
-        return [float(last[a_id]), float(last[b_id])]
+        return [float(last[a_id]), float(last[b_id])], int(torch.argmax(last))
 
     query = truncate(QUERY, QUERY_TOKENS)
     texts = [truncate(t, PASSAGE_TOKENS) for _, t in DOCS]
     pairs = []
     answer = {}
+    generated = {}  # scoring=generation: llm-rankers' decoder path, "Passage " + decode(greedy).strip().upper()
     for i, j in itertools.combinations(range(len(DOCS)), 2):
         entry = {"i": i, "j": j}
         for key, (x, y) in (("ab", (i, j)), ("ba", (j, i))):
             user, text = model_text(query, texts[x], texts[y])
             ids = encode(text)
-            lg = logits_of(ids)
+            lg, best = logits_of(ids)
             answer[(texts[x], texts[y])] = "Passage A" if lg[0] > lg[1] else "Passage B"
-            entry[key] = {"user": user, "text": text, "input_ids": ids, "logits_a_b": lg}
+            gen = sp.decode([best]).strip().upper()
+            generated[(texts[x], texts[y])] = f"Passage {gen}"
+            entry[key] = {"user": user, "text": text, "input_ids": ids, "logits_a_b": lg, "argmax_id": best,
+                          "generated": gen}
         pairs.append(entry)
 
     # allpair, llm-rankers' scoring rule
-    scores = [0.0] * len(DOCS)
-    for e in pairs:
-        o1, o2 = answer[(texts[e["i"]], texts[e["j"]])], answer[(texts[e["j"]], texts[e["i"]])]
-        if o1 == "Passage A" and o2 == "Passage B":
-            scores[e["i"]] += 1
-        elif o1 == "Passage B" and o2 == "Passage A":
-            scores[e["j"]] += 1
-        else:
-            scores[e["i"]] += 0.5
-            scores[e["j"]] += 0.5
-    allpair = [DOCS[k][0] for k in sorted(range(len(DOCS)), key=lambda k: -scores[k])]
+    def allpair_of(table):
+        scores = [0.0] * len(DOCS)
+        for e in pairs:
+            o1, o2 = table[(texts[e["i"]], texts[e["j"]])], table[(texts[e["j"]], texts[e["i"]])]
+            if o1 == "Passage A" and o2 == "Passage B":
+                scores[e["i"]] += 1
+            elif o1 == "Passage B" and o2 == "Passage A":
+                scores[e["j"]] += 1
+            else:
+                scores[e["i"]] += 0.5
+                scores[e["j"]] += 0.5
+        return scores, [DOCS[k][0] for k in sorted(range(len(DOCS)), key=lambda k: -scores[k])]
+    scores, allpair = allpair_of(answer)
 
     # heapsort and bubblesort: llm-rankers' own methods on a stub
     ns = {"copy": copy, "combinations": itertools.combinations, "defaultdict": defaultdict, "tqdm": lambda x: x,
@@ -162,14 +171,15 @@ def main():
         exec(src, ns)
         stub_cls[name] = ns[name]
 
-    def run(method):
+    def run(method, table=None):
+        table = answer if table is None else table
         calls = []
         stub = types.SimpleNamespace(method=method, k=K, total_compare=0, total_completion_tokens=0,
                                      total_prompt_tokens=0)
 
         def compare(q, docs):
             calls.append(1)
-            return [answer[(docs[0], docs[1])], answer[(docs[1], docs[0])]]
+            return [table[(docs[0], docs[1])], table[(docs[1], docs[0])]]
         stub.compare = compare
         stub.heapify = lambda arr, n, i: stub_cls["heapify"](stub, arr, n, i)
         stub.heapSort = lambda arr, k: stub_cls["heapSort"](stub, arr, k)
@@ -179,6 +189,9 @@ def main():
 
     heapsort, heap_calls = run("heapsort")
     bubblesort, bubble_calls = run("bubblesort")
+    gen_scores, gen_allpair = allpair_of(generated)
+    gen_heapsort, _ = run("heapsort", generated)
+    gen_bubblesort, _ = run("bubblesort", generated)
 
     # PRP-Sliding-K as the paper describes it: K passes from the bottom
     ranking = list(range(len(DOCS)))
@@ -225,7 +238,9 @@ def main():
            "pairs": pairs,
            "allpair": {"scores": scores, "order": allpair},
            "sorting": {"order": heapsort, "llm_rankers_compare_calls": heap_calls},
-           "sliding": {"order": bubblesort, "llm_rankers_compare_calls": bubble_calls}}
+           "sliding": {"order": bubblesort, "llm_rankers_compare_calls": bubble_calls},
+           "generation": {"allpair": {"scores": gen_scores, "order": gen_allpair},
+                          "sorting": {"order": gen_heapsort}, "sliding": {"order": gen_bubblesort}}}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(doc, indent=1) + "\n")
 

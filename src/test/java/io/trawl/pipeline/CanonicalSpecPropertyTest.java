@@ -219,12 +219,14 @@ class CanonicalSpecPropertyTest {
             p.put("threads", "1");
             return p;
           }, 8)),
-      Map.entry("prp", new Entry(List.of("model", "method", "k", "query-tokens", "passage-tokens", "batch",
+      Map.entry("prp", new Entry(List.of("model", "method", "k", "scoring", "query-tokens", "passage-tokens",
+          "batch",
           "chat-template", "device", "dtype"), Set.of(), r -> {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("model", llm);
             maybe(r, p, "method", pick(r, List.of("allpair", "sorting", "SLIDING")));
             maybe(r, p, "k", integer(r, 1, 100));
+            maybe(r, p, "scoring", pick(r, List.of("likelihood", "Generation")));
             maybe(r, p, "query-tokens", integer(r, 1, 256));
             maybe(r, p, "passage-tokens", integer(r, 1, 512));
             maybe(r, p, "batch", integer(r, 1, 8));
@@ -410,7 +412,7 @@ class CanonicalSpecPropertyTest {
         + "words=300,max-tokens=0,device=cpu,dtype=float32,batch=4)", rerankerSpec("rankgpt", Map.of("model", llm)));
     assertEquals("first(model=" + llm + ",window=20,stride=10,depth=100,words=300,batch=4,device=cpu,"
         + "dtype=float32)", rerankerSpec("first", Map.of("model", llm)));
-    assertEquals("prp(model=" + llm + ",method=allpair,query-tokens=128,passage-tokens=128,batch=4,device=cpu,"
+    assertEquals("prp(model=" + llm + ",method=allpair,scoring=likelihood,query-tokens=128,passage-tokens=128,batch=4,device=cpu,"
         + "dtype=float32)", rerankerSpec("prp", Map.of("model", llm)));
     assertEquals("setwise(model=" + llm + ",method=heapsort,num-child=3,k=10,scoring=likelihood,query-tokens=128,"
         + "passage-tokens=128,device=cpu,dtype=float32)", rerankerSpec("setwise", Map.of("model", llm)));

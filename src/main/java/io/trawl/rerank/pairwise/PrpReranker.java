@@ -2,6 +2,7 @@ package io.trawl.rerank.pairwise;
 
 import io.trawl.core.Candidate;
 import io.trawl.core.Params;
+import io.trawl.core.PyStrings;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
@@ -10,6 +11,7 @@ import io.trawl.model.llm.ChatMessage;
 import io.trawl.model.llm.LlmRuntime;
 import io.trawl.rerank.Reranker;
 import io.trawl.rerank.listwise.LocalBackends;
+import io.trawl.rerank.listwise.ParseStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
@@ -42,6 +44,10 @@ import java.util.function.IntBinaryOperator;
  * and (A=d_2, B=d_1), in one forward pass, and reads the logits of the two answer tokens, " A" and
  * " B" after "Passage:" (the paper's scoring mode; llm-rankers generates that one token greedily):
  * d_1 wins when it is preferred in both orders, d_2 likewise, otherwise the pair is inconsistent.
+ * With {@code scoring=generation} the answer of each order is llm-rankers' own: the one greedy token
+ * over the whole vocabulary, decoded, stripped and upper-cased; d_1 wins for "A" then "B", d_2 for
+ * "B" then "A", anything else (an answer that is neither) is inconsistent; answers that are neither
+ * count as {@code wrong_format} in the parse statistics printed at the end.
  *
  * <p>Aggregation ({@code method}):
  *
@@ -63,16 +69,17 @@ import java.util.function.IntBinaryOperator;
  * half-integer scores, gets the next smaller double than the candidate above it, so trec_eval's
  * re-sort by score then docid keeps the order); sorting and sliding N - rank + 1 (N, N-1, ..., 1).
  *
- * <p>Spec: {@code prp(model=<folder>, method=allpair, k=10, query-tokens=128, passage-tokens=128,
+ * <p>Spec: {@code prp(model=<folder>, method=allpair, k=10, scoring=likelihood, query-tokens=128, passage-tokens=128,
  * batch=4, chat-template=<file>, device=cpu, dtype=float32, threads=0)}. The canonical spec has
  * them in this order, without {@code threads}, and without {@code k} for {@code allpair} (where it
  * decides nothing).
  */
 public final class PrpReranker implements Reranker {
   public static final String NAME = "prp";
-  static final String[] KEYS = {"model", "method", "k", "query-tokens", "passage-tokens", "batch",
+  static final String[] KEYS = {"model", "method", "k", "scoring", "query-tokens", "passage-tokens", "batch",
       "chat-template", "device", "dtype", "threads"};
   static final List<String> METHODS = List.of("allpair", "sorting", "sliding");
+  static final List<String> SCORINGS = List.of("likelihood", "generation");
 
   /** The PRP prompt of llm-rankers' PairwiseLlmRanker (the paper's Figure 2 wording). */
   static final String PROMPT = "Given a query \"{query}\", which of the following two passages is more"
@@ -84,6 +91,8 @@ public final class PrpReranker implements Reranker {
   private final String spec;
   private final LlmRuntime rt;
   private final String method;
+  private final String scoring;
+  private final ParseStats stats = new ParseStats();
   private final int k;
   private final int queryTokens;
   private final int passageTokens;
@@ -97,6 +106,11 @@ public final class PrpReranker implements Reranker {
     if (!METHODS.contains(method)) {
       throw TrawlException.invalid("prp: method must be one of " + String.join(", ", METHODS)
           + ", got '" + method + "'");
+    }
+    this.scoring = p.getString("scoring", "likelihood").toLowerCase(Locale.ROOT);
+    if (!SCORINGS.contains(scoring)) {
+      throw TrawlException.invalid("prp: scoring must be one of " + String.join(", ", SCORINGS) + ", got '"
+          + scoring + "'");
     }
     this.k = p.getInt("k", 10);
     this.queryTokens = p.getInt("query-tokens", 128);
@@ -112,7 +126,7 @@ public final class PrpReranker implements Reranker {
     }
     Spec.Builder canonical = Spec.builder(NAME).put("model", p.getString("model", null))
         .put("method", method).put("k", method.equals("allpair") ? null : Integer.toString(k))
-        .put("query-tokens", queryTokens).put("passage-tokens", passageTokens).put("batch", batch);
+        .put("scoring", scoring).put("query-tokens", queryTokens).put("passage-tokens", passageTokens).put("batch", batch);
     LocalBackends.canonical(canonical, p);
     this.spec = canonical.toString();
     p.requireEmpty(NAME, KEYS); // a misspelt parameter before the model loads
@@ -177,6 +191,70 @@ public final class PrpReranker implements Reranker {
       }
     }
     return out;
+  }
+
+  /**
+   * The answers of prompts by greedy generation of one token ({@code scoring=generation}, llm-rankers'
+   * decoder path): the argmax over the whole vocabulary at the last position, decoded, stripped and
+   * upper-cased ("A", "B" or anything else).
+   */
+  public String[] generatedAnswers(List<int[]> prompts) {
+    String[] out = new String[prompts.size()];
+    for (int from = 0; from < prompts.size(); from += batch) {
+      int to = Math.min(prompts.size(), from + batch);
+      float[][] l = LocalBackends.lastLogits(rt, prompts.subList(from, to));
+      for (int r = from; r < to; r++) {
+        float[] row = l[r - from];
+        int best = 0;
+        for (int j = 1; j < row.length; j++) {
+          if (row[j] > row[best]) {
+            best = j;
+          }
+        }
+        out[r] = PyStrings.strip(rt.decode(new int[] {best})).toUpperCase(Locale.ROOT);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * llm-rankers' outcome from the generated answers of the two orders: 1 when "Passage A" then
+   * "Passage B" (d_1 wins both), -1 for "Passage B" then "Passage A", 0 otherwise (inconsistent or
+   * not an answer).
+   */
+  static int outcome(String ab, String ba) {
+    if (ab.equals("A") && ba.equals("B")) {
+      return 1;
+    }
+    if (ab.equals("B") && ba.equals("A")) {
+      return -1;
+    }
+    return 0;
+  }
+
+  /** The outcome of each pair of prompts (rows 2i, 2i+1: the two orders of pair i), in this scoring. */
+  int[] outcomes(List<int[]> prompts) {
+    int[] out = new int[prompts.size() / 2];
+    if (scoring.equals("generation")) {
+      String[] a = generatedAnswers(prompts);
+      for (String x : a) {
+        stats.addChoice(!x.equals("A") && !x.equals("B"), false);
+      }
+      for (int i = 0; i < out.length; i++) {
+        out[i] = outcome(a[2 * i], a[2 * i + 1]);
+      }
+    } else {
+      float[][] l = answerLogits(prompts);
+      for (int i = 0; i < out.length; i++) {
+        out[i] = outcome(l[2 * i], l[2 * i + 1]);
+      }
+    }
+    return out;
+  }
+
+  /** The answer statistics of {@code scoring=generation} ("A" or "B" ok, anything else wrong_format). */
+  public ParseStats stats() {
+    return stats;
   }
 
   /**
@@ -267,9 +345,7 @@ public final class PrpReranker implements Reranker {
       long key = (long) lo * n + hi;
       Integer o = outcomes.get(key);
       if (o == null) {
-        float[][] l = answerLogits(List.of(tokenize(query, texts[lo], texts[hi]),
-            tokenize(query, texts[hi], texts[lo])));
-        o = outcome(l[0], l[1]);
+        o = outcomes(List.of(tokenize(query, texts[lo], texts[hi]), tokenize(query, texts[hi], texts[lo])))[0];
         outcomes.put(key, o);
       }
       return a == lo ? o : -o;
@@ -283,13 +359,12 @@ public final class PrpReranker implements Reranker {
           prompts.add(tokenize(query, texts[j], texts[i]));
         }
       }
-      float[][] l = answerLogits(prompts);
+      int[] os = outcomes(prompts);
       double[] s = new double[n];
       int r = 0;
       for (int i = 0; i < n; i++) {
         for (int j = i + 1; j < n; j++) {
-          int o = outcome(l[r], l[r + 1]);
-          r += 2;
+          int o = os[r++];
           if (o == 1) {
             s[i] += 1;
           } else if (o == -1) {
@@ -390,6 +465,9 @@ public final class PrpReranker implements Reranker {
 
   @Override
   public void close() {
+    if (scoring.equals("generation") && stats.asMap().get("windows") > 0) {
+      System.err.println(NAME + ": parse: " + stats);
+    }
     rt.close();
   }
 }

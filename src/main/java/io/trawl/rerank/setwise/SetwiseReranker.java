@@ -2,6 +2,7 @@ package io.trawl.rerank.setwise;
 
 import io.trawl.core.Candidate;
 import io.trawl.core.Params;
+import io.trawl.core.PyStrings;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
@@ -455,7 +456,7 @@ public final class SetwiseReranker implements Reranker {
 
   /** A generated label ({@code scoring=generation}): stripped and upper-cased, one of the m shown. */
   static Choice parseLabel(String answer, int m) {
-    int i = LABELS.indexOf(pyStrip(answer).toUpperCase(Locale.ROOT));
+    int i = LABELS.indexOf(PyStrings.strip(answer).toUpperCase(Locale.ROOT));
     if (i < 0) {
       return new Choice(0, answer, true, false);
     }
@@ -468,7 +469,7 @@ public final class SetwiseReranker implements Reranker {
    * upper-casing on this path).
    */
   static Choice parseT5(String decoded, int m) {
-    String s = pyStrip(decoded);
+    String s = PyStrings.strip(decoded);
     if (s.isEmpty()) {
       return new Choice(0, decoded, true, false);
     }
@@ -486,30 +487,13 @@ public final class SetwiseReranker implements Reranker {
     if (!x.find()) {
       return new Choice(0, completion, true, false);
     }
-    String a = pyStrip(x.group(1));
+    String a = PyStrings.strip(x.group(1));
     for (int i = 0; i < m; i++) {
       if (a.equals("[" + (i + 1) + "]")) {
         return new Choice(i, completion, false, false);
       }
     }
     return new Choice(0, completion, false, true);
-  }
-
-  /** Python's {@code str.strip()}: Unicode whitespace at both ends. */
-  static String pyStrip(String s) {
-    int a = 0;
-    int b = s.length();
-    while (a < b && isPySpace(s.charAt(a))) {
-      a++;
-    }
-    while (b > a && isPySpace(s.charAt(b - 1))) {
-      b--;
-    }
-    return s.substring(a, b);
-  }
-
-  private static boolean isPySpace(char c) {
-    return Character.isWhitespace(c) || Character.isSpaceChar(c) || (c >= 0x1c && c <= 0x1f) || c == 0x85;
   }
 
   /** One comparison of {@code passages} (already truncated): the winner's index in the set. */

@@ -137,6 +137,50 @@ class PrpRerankerTest {
     }
   }
 
+  /**
+   * scoring=generation, llm-rankers' decoder path: each order's answer is the greedy token decoded,
+   * stripped and upper-cased; "A" then "B" (or "B" then "A") decides, anything else is inconsistent.
+   * (On the random tiny model no answer is "A" or "B", so every pair is inconsistent.)
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"allpair", "sorting", "sliding"})
+  void generationAsLlmRankers(String method) {
+    try (PrpReranker r = reranker(",scoring=generation,batch=3,method=" + method + ",k=" + golden.path("k").asInt())) {
+      String query = r.truncate(golden.path("query").asText(), 32);
+      List<String> texts = new ArrayList<>();
+      golden.path("docs").forEach(d -> texts.add(r.truncate(d.path("text").asText(), 24)));
+      List<int[]> prompts = new ArrayList<>();
+      List<String> expected = new ArrayList<>();
+      for (JsonNode p : golden.path("pairs")) {
+        int i = p.path("i").asInt();
+        int j = p.path("j").asInt();
+        prompts.add(r.tokenize(query, texts.get(i), texts.get(j)));
+        prompts.add(r.tokenize(query, texts.get(j), texts.get(i)));
+        expected.add(p.path("ab").path("generated").asText());
+        expected.add(p.path("ba").path("generated").asText());
+      }
+      if (method.equals("allpair")) {
+        assertEquals(expected, List.of(r.generatedAnswers(prompts)));
+      }
+      RankedList out = r.rerank(new Query("q", golden.path("query").asText()), list());
+      List<String> order = new ArrayList<>();
+      golden.path("generation").path(method).path("order").forEach(n -> order.add(n.asText()));
+      assertEquals(order, out.candidates().stream().map(Candidate::docId).toList(), method);
+      assertTrue(out.isMonotone());
+      Map<String, Long> stats = r.stats().asMap();
+      assertTrue(stats.get("windows") > 0 && stats.get("windows") == stats.get("wrong_format")
+          + stats.get("ok"), stats.toString());
+    }
+  }
+
+  @Test
+  void generatedOutcomes() {
+    assertEquals(1, PrpReranker.outcome("A", "B"));
+    assertEquals(-1, PrpReranker.outcome("B", "A"));
+    assertEquals(0, PrpReranker.outcome("A", "A"));
+    assertEquals(0, PrpReranker.outcome("A", "C"), "not an answer: inconsistent");
+  }
+
   @Test
   void answerIdsAreTheTokensAfterPassage() {
     assertEquals(319, golden.path("answer_ids").path("A").asInt());
@@ -190,7 +234,8 @@ class PrpRerankerTest {
 
   @Test
   void canonicalSpec() {
-    String base = "model=" + model + ",method=%s%s,query-tokens=128,passage-tokens=128,batch=4,device=cpu,dtype=float32";
+    String base = "model=" + model + ",method=%s%s,scoring=likelihood,query-tokens=128,passage-tokens=128,batch=4,"
+        + "device=cpu,dtype=float32";
     try (PrpReranker r = (PrpReranker) Rerankers.registry().create(Spec.parse("prp(model=\"" + model + "\")"))) {
       assertEquals("prp(" + String.format(base, "allpair", "") + ")", r.spec());
       assertEquals(Map.of("threads", Runtime.getRuntime().availableProcessors()), r.settings());
@@ -214,6 +259,9 @@ class PrpRerankerTest {
     e = assertThrows(TrawlException.class,
         () -> new PrpReranker(new Params(Map.of("model", model.toString(), "modle", "x"))));
     assertTrue(e.getMessage().contains("unknown parameter 'modle' for prp"), e.getMessage());
+    e = assertThrows(TrawlException.class,
+        () -> new PrpReranker(new Params(Map.of("model", model.toString(), "scoring", "reasoning"))));
+    assertTrue(e.getMessage().contains("likelihood, generation"), e.getMessage());
     e = assertThrows(TrawlException.class,
         () -> new PrpReranker(new Params(Map.of("model", model.toString(), "k", "0"))));
     assertTrue(e.getMessage().contains("k must be >= 1"), e.getMessage());

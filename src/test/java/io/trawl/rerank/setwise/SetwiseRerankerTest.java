@@ -227,7 +227,7 @@ class SetwiseRerankerTest {
             assertEquals(e.path("argmax_id").asInt(), best, what);
             assertEquals(e.path("argmax_logit").asDouble(), last[best], TOL, what);
             SetwiseReranker.Choice ch = SetwiseReranker.parseLabel(r.decode(new int[] {best}), set.size());
-            assertEquals(e.path("answer").asText(), SetwiseReranker.pyStrip(ch.answer()).toUpperCase(java.util.Locale.ROOT));
+            assertEquals(e.path("answer").asText(), io.trawl.core.PyStrings.strip(ch.answer()).toUpperCase(java.util.Locale.ROOT));
             assertEquals(e.path("winner").asInt(), ch.index(), what);
             wrongFormat += ch.wrongFormat() ? 1 : 0;
             outOfRange += ch.outOfRange() ? 1 : 0;
