@@ -23,7 +23,9 @@ class RerankerContractsCoverTheRegistryTest {
       "io.trawl.rerank.pointwise.QlmRerankerContractTest",
       "io.trawl.rerank.pointwise.FineGrainedRerankerContractTest",
       "io.trawl.rerank.pairwise.PrpRerankerContractTest",
-      "io.trawl.rerank.setwise.SetwiseRerankerContractTest");
+      "io.trawl.rerank.setwise.SetwiseRerankerContractTest",
+      "io.trawl.rerank.setwise.SetwiseT5ContractTest",
+      "io.trawl.rerank.setwise.SetwiseReasoningContractTest");
 
   @Test
   void everyRegisteredRerankerHasAContractTest() throws Exception {
