@@ -402,7 +402,8 @@ def main():
         "query_tokens": QUERY_TOKENS, "passage_tokens": PASSAGE_TOKENS, "num_child": NUM_CHILD, "k": K,
         "max_tokens": MAX_TOKENS,
         "cases": cases,
-        "random_tables": random_tables(methods, characters)}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        "random_tables": random_tables(methods, characters)}, ensure_ascii=False, separators=(",", ":")) + "\n",
+        encoding="utf-8")
 
 
 if __name__ == "__main__":
