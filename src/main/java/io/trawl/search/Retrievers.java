@@ -27,7 +27,8 @@ import org.apache.lucene.search.similarities.Similarity;
  *   <li>{@code impact}: learned sparse retrieval over an impact index ({@code trawl index
  *       --collection json-vector}), Anserini's {@code -impact}: the query's whitespace-separated
  *       tokens, a token repeated n times weighing n, score {@code sum_t n_q(t) x impact_d(t)}
- *       ({@link io.trawl.index.ImpactSimilarity}); exact top k with Lucene's pruned search.
+ *       ({@link io.trawl.index.ImpactSimilarity}); exact top k on the eager block-max scorer
+ *       (Lucene's pruned search where it does not apply).
  *       {@code impact(encoder=FOLDER,engine=auto|exact|onnxruntime)} encodes each query text with a
  *       SPLADE model first ({@link io.trawl.model.encoder.SpladeEncoder}: Anserini's quantised
  *       SPLADE++ query), so raw topics can be searched; the engine is in the spec because ONNX
