@@ -368,6 +368,26 @@ public final class PipelineRunner {
    * own and the incoming depth ({@code bm25@100 >> monot5} reranks 100, as {@code monot5@100} and
    * {@code monot5@1000} do), so equal experiments get equal tags.
    */
+  /**
+   * Adds a reranking stage's cost (its model work over these queries and the wall time) to the
+   * run's metadata ({@link io.trawl.io.RunMetadata#COST}) and prints it with the progress.
+   */
+  @SuppressWarnings("unchecked")
+  private static void recordCost(Reranker reranker, List<Query> queries, double seconds,
+      Map<String, Object> settings, String stage, java.io.PrintStream progress) {
+    io.trawl.rerank.Cost cost = reranker.cost();
+    if (cost == null) {
+      return;
+    }
+    io.trawl.rerank.Cost.Counts total = cost.sum(queries.stream().map(Query::id).toList());
+    ((Map<String, Object>) settings.computeIfAbsent(io.trawl.io.RunMetadata.COST,
+        x -> new LinkedHashMap<String, Object>()))
+        .put(stage, io.trawl.rerank.Cost.summary(total, queries.size(), seconds));
+    if (progress != null) {
+      progress.println(stage + ": " + io.trawl.rerank.Cost.line(total, queries.size(), seconds));
+    }
+  }
+
   private static Stage rerank(Spec stage, Integer depth, List<Query> queries, List<RankedList> lists,
       Registry<Reranker> rerankers, Map<String, Object> settings, String key, Context ctx) {
     Spec model = new Spec(stage.name(), stage.params(), null);
@@ -391,6 +411,7 @@ public final class PipelineRunner {
       io.trawl.rerank.RerankProgress progress = new io.trawl.rerank.RerankProgress(ctx.progress(),
           key + ": " + stage.name(), total, queries.size(), ctx.live());
       List<RankedList> out = new ArrayList<>(queries.size());
+      long t0 = System.nanoTime();
       for (List<Integer> group : io.trawl.rerank.QueryGroups.of(order, i -> inputs.get(i).size())) {
         List<Query> qs = new ArrayList<>(group.size());
         List<RankedList> ls = new ArrayList<>(group.size());
@@ -404,6 +425,8 @@ public final class PipelineRunner {
           progress.update(l.size());
         }
       }
+      recordCost(reranker, queries, (System.nanoTime() - t0) / 1e9, settings,
+          key + ": " + stage.name(), ctx.progress());
       for (int i = 0; i < out.size(); i++) {
         if (!out.get(i).isMonotone()) {
           throw new TrawlException(TrawlException.RUNTIME, "reranker " + reranker.spec()

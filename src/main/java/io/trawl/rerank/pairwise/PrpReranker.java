@@ -82,6 +82,7 @@ public final class PrpReranker implements Reranker {
   static final String ANSWER_PREFIX = " Passage:";
 
   private final String spec;
+  private final io.trawl.rerank.Cost cost = new io.trawl.rerank.Cost();
   private final LlmRuntime rt;
   private final String method;
   private final int k;
@@ -203,6 +204,11 @@ public final class PrpReranker implements Reranker {
   }
 
   @Override
+  public io.trawl.rerank.Cost cost() {
+    return cost;
+  }
+
+  @Override
   public RankedList rerank(Query query, RankedList candidates) {
     for (Candidate c : candidates.candidates()) {
       if (c.text() == null) {
@@ -253,6 +259,7 @@ public final class PrpReranker implements Reranker {
 
   /** One query's comparisons, each computed once. */
   final class Pairs {
+    private final String qid;
     private final String query;
     private final String[] texts;
     private final Map<Long, Integer> outcomes = new HashMap<>();
@@ -260,6 +267,7 @@ public final class PrpReranker implements Reranker {
 
     Pairs(Query q, RankedList candidates) {
       this.n = candidates.size();
+      this.qid = q.id();
       this.query = truncate(q.text(), queryTokens);
       this.texts = new String[n];
       for (int i = 0; i < n; i++) {
@@ -274,7 +282,7 @@ public final class PrpReranker implements Reranker {
       long key = (long) lo * n + hi;
       Integer o = outcomes.get(key);
       if (o == null) {
-        float[][] l = answerLogits(List.of(tokenize(query, texts[lo], texts[hi]),
+        float[][] l = counted(List.of(tokenize(query, texts[lo], texts[hi]),
             tokenize(query, texts[hi], texts[lo])));
         o = outcome(l[0], l[1]);
         outcomes.put(key, o);
@@ -290,7 +298,7 @@ public final class PrpReranker implements Reranker {
           prompts.add(tokenize(query, texts[j], texts[i]));
         }
       }
-      float[][] l = answerLogits(prompts);
+      float[][] l = counted(prompts);
       double[] s = new double[n];
       int r = 0;
       for (int i = 0; i < n; i++) {
@@ -308,6 +316,16 @@ public final class PrpReranker implements Reranker {
         }
       }
       return s;
+    }
+
+    /** {@link #answerLogits}, each prompt one prefill pass of this query. */
+    private float[][] counted(List<int[]> prompts) {
+      long tokens = 0;
+      for (int[] p : prompts) {
+        tokens += p.length;
+      }
+      cost.prefills(qid, prompts.size(), tokens);
+      return answerLogits(prompts);
     }
 
     int[] heapSortTop() {
