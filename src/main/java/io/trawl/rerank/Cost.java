@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  *
  * Wall time is not here: queries share batches, so the caller times each group of queries it hands
- * to {@link Reranker#rerankAll} and shares the time equally among them ({@link CostReport}).
+ * to {@link Reranker#rerankAll} and reports the mean over them.
  * Thread-safe.
  */
 public final class Cost {
@@ -102,6 +102,21 @@ public final class Cost {
             + " %,.1f generated tokens, %.3f s",
         queries, total.prefills() / n, total.decodeSteps() / n, total.promptTokens() / n,
         total.generatedTokens() / n, wallSeconds / n);
+  }
+
+  /** {@link #line} of a {@link #summary} (as read back from a run's metadata). */
+  public static String line(Object summary) {
+    if (!(summary instanceof Map<?, ?> m)) {
+      return String.valueOf(summary);
+    }
+    long q = ((Number) m.get("queries")).longValue();
+    Counts c = new Counts(num(m, "prefill_passes"), num(m, "decode_steps"), num(m, "prompt_tokens"),
+        num(m, "generated_tokens"));
+    return line(c, (int) q, ((Number) m.get("wall_seconds")).doubleValue());
+  }
+
+  private static long num(Map<?, ?> m, String key) {
+    return m.get(key) instanceof Number n ? n.longValue() : 0;
   }
 
   private static double round(double v, int digits) {
