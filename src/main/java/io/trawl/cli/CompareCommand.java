@@ -12,6 +12,7 @@ import io.trawl.io.RunTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -119,6 +120,85 @@ public final class CompareCommand implements Callable<Integer> {
     return new Comparison.Settings(t, c, alpha, trials, seed, w);
   }
 
+  /**
+   * The report with each run's reranking cost beside it, from the runs' metadata
+   * ({@code RUN.meta.json}, written by {@code trawl rerank} and {@code trawl run}): per query, the
+   * prefill passes, decode steps, prompt and generated tokens and wall seconds of each reranking
+   * stage. Unchanged when no run has any.
+   */
+  String withCost(String text, String base, List<String> others) {
+    List<String> files = new ArrayList<>();
+    files.add(base);
+    files.addAll(others);
+    List<String[]> rows = new ArrayList<>();
+    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    for (String f : files) {
+      Map<String, Object> cost = io.trawl.io.RunMetadata.readCost(f);
+      if (cost == null) {
+        continue;
+      }
+      json.put(f, cost);
+      for (Map.Entry<String, Object> e : cost.entrySet()) {
+        if (!(e.getValue() instanceof Map<?, ?> m) || !(m.get("per_query") instanceof Map<?, ?> per)) {
+          continue;
+        }
+        rows.add(new String[] {f, e.getKey(), String.valueOf(m.get("queries")),
+            String.valueOf(per.get("prefill_passes")), String.valueOf(per.get("decode_steps")),
+            String.valueOf(per.get("prompt_tokens")), String.valueOf(per.get("generated_tokens")),
+            String.valueOf(per.get("wall_seconds"))});
+      }
+    }
+    if (rows.isEmpty()) {
+      return text;
+    }
+    String[] head = {"run", "stage", "queries", "prefill passes/q", "decode steps/q",
+        "prompt tokens/q", "generated tokens/q", "wall s/q"};
+    StringBuilder sb = new StringBuilder(text);
+    switch (format) {
+      case md -> {
+        sb.append("\n### Reranking cost (per query, from the runs' metadata)\n\n| ")
+            .append(String.join(" | ", head)).append(" |\n|").append("---|".repeat(head.length)).append('\n');
+        for (String[] r : rows) {
+          sb.append("| ").append(String.join(" | ", r)).append(" |\n");
+        }
+      }
+      case tsv -> {
+        sb.append("\n#cost\t").append(String.join("\t", head)).append('\n');
+        for (String[] r : rows) {
+          sb.append("cost\t").append(String.join("\t", r)).append('\n');
+        }
+      }
+      case html -> {
+        int at = sb.lastIndexOf("</body>");
+        StringBuilder t = new StringBuilder("<h3>Reranking cost (per query)</h3>\n<table><tr>");
+        for (String h : head) {
+          t.append("<th>").append(h).append("</th>");
+        }
+        t.append("</tr>\n");
+        for (String[] r : rows) {
+          t.append("<tr>");
+          for (String c : r) {
+            t.append("<td>").append(c.replace("&", "&amp;").replace("<", "&lt;")).append("</td>");
+          }
+          t.append("</tr>\n");
+        }
+        t.append("</table>\n");
+        sb.insert(at < 0 ? sb.length() : at, t);
+      }
+      case json -> {
+        try {
+          var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+          var root = (com.fasterxml.jackson.databind.node.ObjectNode) mapper.readTree(text);
+          root.set("cost", mapper.valueToTree(json));
+          return mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+        } catch (java.io.IOException | ClassCastException e) {
+          return text; // not an object: leave the report as it is
+        }
+      }
+    }
+    return sb.toString();
+  }
+
   @Override
   public Integer call() {
     List<Measure> ms = Measure.parseAll(measures.isEmpty() ? List.of("nDCG@10", "AP") : measures);
@@ -138,6 +218,7 @@ public final class CompareCommand implements Callable<Integer> {
       case json -> CompareReports.json(cmp);
       case html -> CompareReports.html(cmp);
     };
+    text = withCost(text, baseline, runs);
     try (AtomicOutput out = AtomicOutput.open(output.name())) {
       out.write(text);
       out.commit();

@@ -52,6 +52,9 @@ public record Pipeline(List<Spec> stages) {
   /** Parameter of a fuse stage holding its method; its inputs are {@code 1}, {@code 2}, ... */
   public static final String FUSE_METHOD = "method";
   /** Parameters of a dense stage, in canonical order. */
+  /** A stage's own index ({@code dense(index=DIR)}, or a retriever's, {@code impact(index=DIR)}). */
+  public static final String INDEX = "index";
+
   public static final List<String> DENSE_KEYS = List.of("index", "encoder", "max-length", "exact", "ef");
 
   private static final Pattern SPEC_COLUMN = Pattern.compile("at column (\\d+): (.*)$");

@@ -83,7 +83,7 @@ public final class PipelineRunner {
         check(p);
       }
     } else if (!Pipeline.SOURCES.contains(s.name().toLowerCase(java.util.Locale.ROOT))) {
-      Retrievers.parse(new Spec(s.name(), s.params(), null).toString());
+      Retrievers.parse(retrieverModel(s).toString());
     }
   }
 
@@ -96,7 +96,15 @@ public final class PipelineRunner {
     if (Pipeline.isFuse(s)) {
       return Pipeline.fuseInputs(s).stream().anyMatch(PipelineRunner::needsIndex);
     }
-    return !Pipeline.SOURCES.contains(s.name().toLowerCase(java.util.Locale.ROOT));
+    return !Pipeline.SOURCES.contains(s.name().toLowerCase(java.util.Locale.ROOT))
+        && !s.params().containsKey(Pipeline.INDEX);
+  }
+
+  /** A retriever stage's model spec: its parameters less the stage's own {@code index=}. */
+  private static Spec retrieverModel(Spec source) {
+    Map<String, String> params = new LinkedHashMap<>(source.params());
+    params.remove(Pipeline.INDEX);
+    return new Spec(source.name(), params, null);
   }
 
   /** Runs the pipeline over the queries; lists come back in query order. */
@@ -179,16 +187,36 @@ public final class PipelineRunner {
           .withCutoff(source.cutoff());
       return new Stage(canonical, FileSources.read(source, queries));
     }
-    if (index == null) {
-      throw TrawlException.invalid("pipeline stage '" + source + "' retrieves from an index: give --index");
+    String own = source.params().get(Pipeline.INDEX);
+    if (own != null) { // a retriever over its own index, e.g. impact(index=DIR) beside bm25 in fuse(...)
+      try (LuceneIndex idx = LuceneIndex.open(Path.of(own), null)) {
+        return retrieve(source, queries, ctx, idx, idx.defaultFields(), own);
+      }
     }
+    if (index == null) {
+      throw TrawlException.invalid("pipeline stage '" + source + "' retrieves from an index: give --index"
+          + " (or index=DIR in the stage)");
+    }
+    return retrieve(source, queries, ctx, index, ctx.fields() != null ? ctx.fields() : index.defaultFields(), null);
+  }
+
+  /**
+   * A retriever stage over {@code index}. Canonical: the retriever's spec, with {@code index=DIR}
+   * first when the stage names its own index.
+   */
+  private static Stage retrieve(Spec source, List<Query> queries, Context ctx, LuceneIndex index,
+      Map<String, Float> fields, String own) {
     int k = source.cutoff() != null ? source.cutoff() : DEFAULT_HITS;
-    Spec model = new Spec(source.name(), source.params(), null);
-    SearchOptions search = new SearchOptions(ctx.fields() != null ? ctx.fields() : index.defaultFields(),
-        ctx.removeQuery());
-    try (Retriever retriever = Retrievers.open(model.toString(), index, search)) {
-      return new Stage(Spec.parse(retriever.spec()).withCutoff(k),
-          retrieveAll(retriever, queries, k, ctx.threads()));
+    SearchOptions search = new SearchOptions(fields, ctx.removeQuery());
+    try (Retriever retriever = Retrievers.open(retrieverModel(source).toString(), index, search)) {
+      Spec spec = Spec.parse(retriever.spec());
+      if (own != null) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put(Pipeline.INDEX, own);
+        params.putAll(spec.params());
+        spec = new Spec(spec.name(), params, null);
+      }
+      return new Stage(spec.withCutoff(k), retrieveAll(retriever, queries, k, ctx.threads()));
     }
   }
 
@@ -340,6 +368,26 @@ public final class PipelineRunner {
    * own and the incoming depth ({@code bm25@100 >> monot5} reranks 100, as {@code monot5@100} and
    * {@code monot5@1000} do), so equal experiments get equal tags.
    */
+  /**
+   * Adds a reranking stage's cost (its model work over these queries and the wall time) to the
+   * run's metadata ({@link io.trawl.io.RunMetadata#COST}) and prints it with the progress.
+   */
+  @SuppressWarnings("unchecked")
+  private static void recordCost(Reranker reranker, List<Query> queries, double seconds,
+      Map<String, Object> settings, String stage, java.io.PrintStream progress) {
+    io.trawl.rerank.Cost cost = reranker.cost();
+    if (cost == null) {
+      return;
+    }
+    io.trawl.rerank.Cost.Counts total = cost.sum(queries.stream().map(Query::id).toList());
+    ((Map<String, Object>) settings.computeIfAbsent(io.trawl.io.RunMetadata.COST,
+        x -> new LinkedHashMap<String, Object>()))
+        .put(stage, io.trawl.rerank.Cost.summary(total, queries.size(), seconds));
+    if (progress != null) {
+      progress.println(stage + ": " + io.trawl.rerank.Cost.line(total, queries.size(), seconds));
+    }
+  }
+
   private static Stage rerank(Spec stage, Integer depth, List<Query> queries, List<RankedList> lists,
       Registry<Reranker> rerankers, Map<String, Object> settings, String key, Context ctx) {
     Spec model = new Spec(stage.name(), stage.params(), null);
@@ -363,6 +411,7 @@ public final class PipelineRunner {
       io.trawl.rerank.RerankProgress progress = new io.trawl.rerank.RerankProgress(ctx.progress(),
           key + ": " + stage.name(), total, queries.size(), ctx.live());
       List<RankedList> out = new ArrayList<>(queries.size());
+      long t0 = System.nanoTime();
       for (List<Integer> group : io.trawl.rerank.QueryGroups.of(order, i -> inputs.get(i).size())) {
         List<Query> qs = new ArrayList<>(group.size());
         List<RankedList> ls = new ArrayList<>(group.size());
@@ -376,6 +425,8 @@ public final class PipelineRunner {
           progress.update(l.size());
         }
       }
+      recordCost(reranker, queries, (System.nanoTime() - t0) / 1e9, settings,
+          key + ": " + stage.name(), ctx.progress());
       for (int i = 0; i < out.size(); i++) {
         if (!out.get(i).isMonotone()) {
           throw new TrawlException(TrawlException.RUNTIME, "reranker " + reranker.spec()

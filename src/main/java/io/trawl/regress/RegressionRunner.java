@@ -141,12 +141,18 @@ public final class RegressionRunner {
         Pipeline pipeline = e.getValue();
         List<Query> queries = topicsCache.computeIfAbsent(topicSet, k -> Topics.read(plan.topics().get(k)));
         say("run %s on %s (%d queries): %s", rs.name().value(), topicSet, queries.size(), pipeline);
-        Run run = PipelineRunner.run(pipeline, queries,
+        PipelineRunner.Result result = PipelineRunner.execute(pipeline, queries,
             new PipelineRunner.Context(plan.indexDir(), plan.fields(), plan.removeQuery(), threads));
+        Run run = result.run();
         tag = tag == null ? run.tag() : tag;
         Path out = env.runsDir().resolve(RegressionPlan.runFileName(plan.spec().name().value(),
             rs.name().value(), topicSet));
-        RunWriter.write(out.toString(), RunWriter.Format.TREC, run, Map.of());
+        // the reranker settings and each reranking stage's cost go to the run's metadata
+        RunWriter.write(out.toString(), RunWriter.Format.TREC, run, result.settings());
+        if (result.settings().get(io.trawl.io.RunMetadata.COST) instanceof Map<?, ?> costs) {
+          costs.forEach((stage, summary) -> say("run %s on %s: %s: %s", rs.name().value(), topicSet,
+              stage, io.trawl.rerank.Cost.line(summary)));
+        }
         files.add(out);
         Qrels qrels = qrelsCache.computeIfAbsent(topicSet, k -> Qrels.read(plan.qrels().get(k)));
         Map<String, Double> actual = evaluate(plan, qrels, run, rs.expected().get(topicSet).keySet());

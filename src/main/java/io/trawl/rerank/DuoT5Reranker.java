@@ -58,6 +58,7 @@ public final class DuoT5Reranker extends PointwiseReranker {
   static final List<String> AGGREGATES = List.of("sym-sum", "sum", "sym-log-sum", "log-sum");
 
   private final String spec;
+  private final Cost cost = new Cost();
   private final T5Model model;
   private final TextTokenizer tokenizer;
   private final int batch;
@@ -122,6 +123,11 @@ public final class DuoT5Reranker extends PointwiseReranker {
   }
 
   @Override
+  public Cost cost() {
+    return cost;
+  }
+
+  @Override
   protected List<double[]> scoreAll(List<Query> queries, List<RankedList> lists) {
     List<double[]> out = new ArrayList<>(lists.size());
     for (int q = 0; q < lists.size(); q++) {
@@ -149,6 +155,11 @@ public final class DuoT5Reranker extends PointwiseReranker {
         }
       }
     }
+    long tokens = 0;
+    for (int[] row : rows) {
+      tokens += row.length;
+    }
+    cost.prefills(query.id(), rows.length, tokens); // encoder pass + one decoder step per pair
     float[] flat = pairLogitsOfRows(rows);
     r = 0;
     for (int i = 0; i < n; i++) {

@@ -42,6 +42,7 @@ public final class EmbedReranker extends PointwiseReranker {
   public static final String DEFAULT_ENCODER = "bge-small-en-v1.5";
 
   private final String spec;
+  private final Cost cost = new Cost();
   private final Encoder encoder;
   private final int listwise;
   private final int threads;
@@ -128,8 +129,9 @@ public final class EmbedReranker extends PointwiseReranker {
         if (byDocId != null && byDocId.containsKey(c.docId())) {
           continue;
         }
-        if (!byText.containsKey(c.text())) {
-          toEncode.putIfAbsent(c.text(), toEncode.size());
+        if (!byText.containsKey(c.text()) && toEncode.putIfAbsent(c.text(), toEncode.size()) == null) {
+          // a text is encoded once: its pass counts for the first query that needs it
+          cost.prefill(l.queryId(), encoder.documentTokens(c.text()));
         }
       }
     }
@@ -141,11 +143,22 @@ public final class EmbedReranker extends PointwiseReranker {
       }
     }
     // 2. query (or pseudo-query) vectors, one by one so a query never depends on its neighbours
+    //    (not for a query without candidates: nothing to score)
     List<String> qtexts = new ArrayList<>(queries.size());
+    List<Integer> asked = new ArrayList<>(queries.size());
     for (int i = 0; i < queries.size(); i++) {
-      qtexts.add(listwise > 0 ? pseudoQuery(queries.get(i), lists.get(i)) : queries.get(i).text());
+      if (lists.get(i).size() > 0) {
+        String t = listwise > 0 ? pseudoQuery(queries.get(i), lists.get(i)) : queries.get(i).text();
+        qtexts.add(t);
+        asked.add(i);
+        cost.prefill(queries.get(i).id(), encoder.queryTokens(t));
+      }
     }
-    float[][] qv = encoder.encodeEach(qtexts, true);
+    float[][] encoded = encoder.encodeEach(qtexts, true);
+    float[][] qv = new float[queries.size()][];
+    for (int a = 0; a < asked.size(); a++) {
+      qv[asked.get(a)] = encoded[a];
+    }
     // 3. s(q, d) = <E(q), E(d)>
     List<double[]> out = new ArrayList<>(lists.size());
     for (int i = 0; i < lists.size(); i++) {
@@ -160,6 +173,11 @@ public final class EmbedReranker extends PointwiseReranker {
       out.add(scores);
     }
     return out;
+  }
+
+  @Override
+  public Cost cost() {
+    return cost;
   }
 
   /** instruction (added by the encoder) + top-K candidate texts + query, within max length. */

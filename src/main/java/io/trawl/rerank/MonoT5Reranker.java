@@ -46,6 +46,7 @@ public final class MonoT5Reranker extends PointwiseReranker {
   static final String[] KEYS = {"model", "batch", "max-length", "device", "dtype", "threads", "true-id",
       "false-id", "passage-words", "passage-stride"};
 
+  private final Cost cost = new Cost();
   private final String spec;
   private final T5Model model;
   private final TextTokenizer tokenizer;
@@ -132,6 +133,11 @@ public final class MonoT5Reranker extends PointwiseReranker {
     return tokenizer.encodeForModel(prompt(query, document), maxLength);
   }
 
+  @Override
+  public Cost cost() {
+    return cost;
+  }
+
   /** Per query (queries never share a batch): the best score of each candidate's passages. */
   @Override
   protected List<double[]> scoreAll(List<Query> queries, List<RankedList> lists) {
@@ -156,6 +162,11 @@ public final class MonoT5Reranker extends PointwiseReranker {
         owners.add(i);
       }
     }
+    long tokens = 0;
+    for (int[] row : inputs) {
+      tokens += row.length;
+    }
+    cost.prefills(query.id(), inputs.size(), tokens); // encoder pass + one decoder step per input
     float[] s = scoreIds(inputs.toArray(new int[0][]));
     Arrays.fill(best, Double.NEGATIVE_INFINITY);
     for (int k = 0; k < s.length; k++) {

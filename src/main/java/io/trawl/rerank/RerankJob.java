@@ -156,6 +156,7 @@ public final class RerankJob {
       }
     }
     int resumed = done.size();
+    Set<String> resumedIds = new HashSet<>(done.keySet());
     long total = 0;
     long todo = 0;
     for (QueryCandidates q : in.queries) {
@@ -169,6 +170,7 @@ public final class RerankJob {
     double rerankSeconds = 0;
     Map<String, Object> rerankerSettings = new LinkedHashMap<>();
     String canonical = null;
+    String costLine = null;
     if (done.size() < in.queries.size()) {
       try (Reranker reranker = factory.apply(spec);
           FileChannel ch = work == null ? null
@@ -209,6 +211,21 @@ public final class RerankJob {
           }
         }
         rerankSeconds = (System.nanoTime() - t0) / 1e9;
+        Cost cost = reranker.cost();
+        if (cost != null) { // the queries reranked by this process (not those resumed)
+          List<String> mine = new ArrayList<>();
+          for (QueryCandidates q : in.queries) {
+            String id = q.query().id();
+            if (done.containsKey(id) && !resumedIds.contains(id)) {
+              mine.add(id);
+            }
+          }
+          Cost.Counts counts = cost.sum(mine);
+          rerankerSettings.put(io.trawl.io.RunMetadata.COST,
+              Map.of("stage 2: " + spec.name(), Cost.summary(counts, mine.size(), rerankSeconds)));
+          costLine = Cost.line(counts, mine.size(), rerankSeconds)
+              + (resumed > 0 ? " (" + resumed + " resumed queries not counted)" : "");
+        }
       } catch (IOException e) {
         throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(work), e);
       }
@@ -252,6 +269,9 @@ public final class RerankJob {
     err.printf("rerank: %d queries (%d resumed), %d candidates reranked in %.1f s (%.1f candidates/s), %.1f s in all%n",
         s.queries(), s.resumedQueries(), s.reranked(), rerankSeconds, s.reranked() / Math.max(rerankSeconds, 1e-9),
         seconds);
+    if (costLine != null) {
+      err.println("rerank: " + costLine);
+    }
     return s;
   }
 

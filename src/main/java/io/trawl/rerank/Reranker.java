@@ -50,6 +50,15 @@ public interface Reranker extends AutoCloseable {
     return java.util.Map.of();
   }
 
+  /**
+   * The model work this reranker did, per query ({@link Cost}), counted since it was made; null
+   * when it does not count (a reranker without a model). Callers read it after
+   * {@link #rerankAll} returns.
+   */
+  default Cost cost() {
+    return null;
+  }
+
   @Override
   default void close() {}
 }

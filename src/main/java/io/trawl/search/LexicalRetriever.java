@@ -34,7 +34,7 @@ import org.apache.lucene.util.BytesRef;
  * with {@code removeQuery}, a hit whose docid equals the query id is dropped (after ranking, so
  * the others keep their scores).
  *
- * <p>Plain BM25 queries on a single-segment index are scored eagerly ({@link ImpactScorer}, the
+ * <p>Plain BM25 and impact queries on a single-segment index are scored eagerly ({@link ImpactScorer}, the
  * default and fastest path); every other query by Lucene's searcher with dynamic pruning
  * ({@link #searchPruned}). Both give the ranking of Anserini's exhaustive sort: the parity tests
  * compare them with it, and with each other ({@link #retrieveWithLucene}).
@@ -105,7 +105,8 @@ public final class LexicalRetriever implements Retriever {
     this.spec = feedback == null ? baseSpec : feedback.spec();
     IndexSearcher.setMaxClauseCount(Math.max(IndexSearcher.getMaxClauseCount(), 1 << 16));
     ImpactScorer is = null;
-    if (similarity instanceof org.apache.lucene.search.similarities.BM25Similarity && feedback == null) {
+    if ((similarity instanceof org.apache.lucene.search.similarities.BM25Similarity
+        || similarity instanceof io.trawl.index.ImpactSimilarity) && feedback == null) {
       try {
         is = ImpactScorer.open(searcher);
       } catch (IOException e) {

@@ -27,7 +27,12 @@ import org.apache.lucene.search.similarities.Similarity;
  *   <li>{@code impact}: learned sparse retrieval over an impact index ({@code trawl index
  *       --collection json-vector}), Anserini's {@code -impact}: the query's whitespace-separated
  *       tokens, a token repeated n times weighing n, score {@code sum_t n_q(t) x impact_d(t)}
- *       ({@link io.trawl.index.ImpactSimilarity}); exact top k with Lucene's pruned search.
+ *       ({@link io.trawl.index.ImpactSimilarity}); exact top k on the eager block-max scorer
+ *       (Lucene's pruned search where it does not apply).
+ *       {@code impact(encoder=FOLDER,engine=auto|exact|onnxruntime)} encodes each query text with a
+ *       SPLADE model first ({@link io.trawl.model.encoder.SpladeEncoder}: Anserini's quantised
+ *       SPLADE++ query), so raw topics can be searched; the engine is in the spec because ONNX
+ *       Runtime's weights may differ from the exact engine's in the last bits.
  * </ul>
  *
  * A feedback model scores both stages with one similarity, as Anserini's {@code SearchCollection}
@@ -152,16 +157,43 @@ public final class Retrievers {
   }
 
   private static Opener impact(Params p) {
-    p.requireEmpty("impact");
-    String spec = Spec.builder("impact").toString();
-    // scores depend on no collection statistics: a shard scores as the whole collection does
-    return shardable(spec, (idx, opts, st) -> {
-      if (!idx.impact()) {
-        throw io.trawl.core.TrawlException.invalid("retriever impact needs an impact index (trawl index"
-            + " --collection json-vector); " + idx.path() + " is not one");
+    String encoder = p.getString("encoder", null);
+    String engine = p.getString("engine", encoder == null ? null : "auto");
+    p.requireEmpty("impact", "encoder", "engine");
+    if (encoder == null) {
+      if (engine != null) {
+        throw io.trawl.core.TrawlException.invalid("impact: engine= needs encoder=");
       }
-      return new LexicalRetriever(idx, new ImpactSimilarity(), spec, opts, null, null);
+      String spec = Spec.builder("impact").toString();
+      // scores depend on no collection statistics: a shard scores as the whole collection does
+      return shardable(spec, (idx, opts, st) -> new LexicalRetriever(checkImpact(idx),
+          new ImpactSimilarity(), spec, opts, null, null));
+    }
+    java.nio.file.Path folder = java.nio.file.Path.of(encoder).toAbsolutePath().normalize();
+    if (!java.nio.file.Files.isDirectory(folder)) {
+      throw new io.trawl.core.InputException(encoder, "impact: SPLADE encoder folder not found");
+    }
+    if (!java.util.List.of("auto", "exact", "onnxruntime").contains(engine)) {
+      throw io.trawl.core.TrawlException.invalid("impact: unknown engine '" + engine
+          + "'; valid: auto, exact, onnxruntime");
+    }
+    String resolved = engine.equals("auto")
+        ? (java.nio.file.Files.isRegularFile(folder.resolve("model.safetensors")) ? "exact" : "onnxruntime")
+        : engine;
+    String spec = Spec.builder("impact").put("encoder", "path:" + folder).put("engine", resolved).toString();
+    return shardable(spec, (idx, opts, st) -> {
+      LexicalRetriever inner = new LexicalRetriever(checkImpact(idx), new ImpactSimilarity(), spec,
+          opts, null, null);
+      return new EncodedQueryRetriever(inner, io.trawl.model.encoder.SpladeEncoder.open(folder, resolved));
     });
+  }
+
+  private static LuceneIndex checkImpact(LuceneIndex idx) {
+    if (!idx.impact()) {
+      throw io.trawl.core.TrawlException.invalid("retriever impact needs an impact index (trawl index"
+          + " --collection json-vector); " + idx.path() + " is not one");
+    }
+    return idx;
   }
 
   private static Opener qld(Params p) {

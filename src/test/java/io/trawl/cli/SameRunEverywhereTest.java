@@ -85,6 +85,23 @@ class SameRunEverywhereTest {
         .readTree(dir.resolve("reranked.txt.meta.json").toFile()).path("settings");
     assertEquals("exact", runMeta.path("stage 2: embed").path("engine").asText(), runMeta.toString());
     assertEquals(rerankMeta.path("batch"), runMeta.path("stage 2: embed").path("batch"));
+    // and what the reranking cost: the same model work counted by both commands
+    com.fasterxml.jackson.databind.JsonNode runCost = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(dir.resolve("pipeline.txt.meta.json").toFile()).path("cost").path("stage 2: embed");
+    com.fasterxml.jackson.databind.JsonNode rerankCost = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(dir.resolve("reranked.txt.meta.json").toFile()).path("cost").path("stage 2: embed");
+    assertEquals(5, runCost.path("queries").asInt(), runCost.toString());
+    // each query is encoded once; each distinct candidate text once, by the first query needing it
+    assertTrue(runCost.path("prefill_passes").asLong() > 5, runCost.toString());
+    for (String k : new String[] {"queries", "prefill_passes", "decode_steps", "prompt_tokens", "generated_tokens"}) {
+      assertEquals(runCost.path(k), rerankCost.path(k), k + ": " + runCost + " vs " + rerankCost);
+    }
+    assertTrue(runCost.path("per_query").path("wall_seconds").asDouble() > 0, runCost.toString());
+    // trawl compare puts the cost beside the measures
+    Path report = dir.resolve("compare.md");
+    ok("compare", "--format", "md", "-o", report.toString(), "cranfield", bm25.toString(), reranked.toString());
+    String md = Files.readString(report);
+    assertTrue(md.contains("Reranking cost") && md.contains("| " + reranked + " | stage 2: embed | 5 | "), md);
 
     // the same pipeline as a YAML regression: the same run file, tag included
     Path specs = Files.createDirectories(dir.resolve("specs"));

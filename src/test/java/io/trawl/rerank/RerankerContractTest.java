@@ -158,6 +158,30 @@ public abstract class RerankerContractTest {
     assertEquals(List.of(first, reranker.rerank(Q2, L2)), reranker.rerankAll(List.of(Q1, Q2), List.of(L1, L2)));
   }
 
+  /**
+   * Every reranker counts its model work per query ({@link Cost}): reranking a list adds prefill
+   * passes and prompt tokens to that query, and an empty list adds nothing.
+   */
+  @Test
+  void countsItsModelWorkPerQuery() {
+    Cost cost = reranker.cost();
+    assertNotNull(cost, name() + " does not count its model work (Reranker.cost())");
+    Cost.Counts q1 = cost.of(Q1.id());
+    Cost.Counts q2 = cost.of(Q2.id());
+    Query none = new Query("q-none", "nothing to rerank");
+    reranker.rerankAll(List.of(Q1, none, Q2), List.of(L1, RankedList.empty(none.id()), L2));
+    for (Query q : List.of(Q1, Q2)) {
+      Cost.Counts before = q == Q1 ? q1 : q2;
+      Cost.Counts after = cost.of(q.id());
+      assertTrue(after.prefills() > before.prefills(), q.id() + ": prefill passes " + before + " -> " + after);
+      assertTrue(after.promptTokens() > before.promptTokens(), q.id() + ": prompt tokens " + before + " -> " + after);
+      assertTrue(after.decodeSteps() >= before.decodeSteps() && after.generatedTokens() >= before.generatedTokens());
+      assertTrue(after.generatedTokens() == 0 || after.decodeSteps() <= after.generatedTokens(),
+          "a greedy answer of g tokens takes g - 1 decode steps: " + after);
+    }
+    assertEquals(Cost.Counts.ZERO, cost.of(none.id()));
+  }
+
   @Test
   void specIsCanonicalAndMakesAnEqualReranker() {
     String spec = reranker.spec();

@@ -121,6 +121,56 @@ class ImpactParityTest {
         java.nio.file.Files.readString(Path.of(io.trawl.io.TopicsAndQrels.qrels("sparse-synthetic"))));
   }
 
+  /**
+   * The eager scorer (boost-1 postings cached once per term, each clause scaled by its boost)
+   * equals Anserini's exhaustive sort, ids and score bits, at every depth, with the default blocks
+   * and with small ones (block skipping and non-essential terms exercised); and the cache holds one
+   * entry per term, not one per (term, weight).
+   */
+  @Test
+  void eagerImpactSearchEqualsExhaustiveSort() throws IOException {
+    List<Query> queries = Topics.read(data.resolve("queries.tsv").toString());
+    try (LuceneIndex idx = LuceneIndex.open(index, null);
+        LexicalRetriever r = (LexicalRetriever) Retrievers.open("impact", idx, SearchOptions.defaults())) {
+      assertTrue(r.impacts() != null, "eager path not taken");
+      for (int shift : new int[] {io.trawl.search.impact.ImpactScorer.DEFAULT_BLOCK_SHIFT, 8, 6}) {
+        io.trawl.search.impact.ImpactScorer scorer = shift == io.trawl.search.impact.ImpactScorer.DEFAULT_BLOCK_SHIFT
+            ? r.impacts() : io.trawl.search.impact.ImpactScorer.open(r.searcher(), shift);
+        long compared = 0;
+        int distinctBoosts = 0;
+        java.util.Set<String> terms = new java.util.HashSet<>();
+        for (Query q : queries) {
+          org.apache.lucene.search.Query lq = BagOfWords.build(SearchOptions.defaults().fields(),
+              idx.analyzer(), q.text());
+          io.trawl.search.impact.ImpactScorer.Plan plan = io.trawl.search.impact.ImpactScorer.plan(lq);
+          assertTrue(plan != null, "q" + q.id() + ": no eager plan");
+          distinctBoosts += (int) plan.clauses().stream().filter(c -> c.boost() != 1f).count();
+          plan.clauses().forEach(c -> terms.add(c.query().getTerm().text()));
+          for (int k : new int[] {1, 10, 100, 2500}) {
+            LexicalRetriever.Hits a = LexicalOracles.exhaustiveSort(r, lq, k);
+            io.trawl.search.impact.ImpactScorer.Top b = scorer.search(plan, k);
+            String at = "shift=" + shift + " q" + q.id() + " k=" + k;
+            assertEquals(a.size(), b.size(), at);
+            for (int i = 0; i < a.size(); i++) {
+              assertEquals(a.ids()[i], b.ids()[i], at + " rank " + (i + 1));
+              assertEquals(Float.floatToIntBits(a.scores()[i]), Float.floatToIntBits(b.scores()[i]),
+                  at + " rank " + (i + 1));
+            }
+            compared += a.size();
+          }
+        }
+        assertTrue(compared > 40_000, "compared " + compared);
+        assertTrue(distinctBoosts > 100, "queries with weights other than 1: " + distinctBoosts);
+        assertTrue(scorer.cachedTerms() <= terms.size(), "cache entries " + scorer.cachedTerms()
+            + " > distinct terms " + terms.size());
+        if (shift == 6) {
+          assertTrue(scorer.work().skippedBlocks() > 0, "block skipping not exercised: " + scorer.work());
+          assertTrue(scorer.work().splitBlocks() > 0, "non-essential terms not exercised: " + scorer.work());
+        }
+      }
+    }
+  }
+
   @Test
   void modelsAndIndexesMustMatch() {
     try (LuceneIndex idx = LuceneIndex.open(index, null)) {

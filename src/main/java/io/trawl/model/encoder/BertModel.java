@@ -109,6 +109,11 @@ final class BertModel {
     return vocab;
   }
 
+  /** The word embeddings {@code [vocab, hidden]} (the MLM decoder's tied weights); not a copy. */
+  float[] wordEmbeddings() {
+    return word;
+  }
+
   // ---- loading ------------------------------------------------------------------------------
 
   private static final Pattern LAYER = Pattern.compile("^encoder\\.layer\\.(\\d+)\\.");

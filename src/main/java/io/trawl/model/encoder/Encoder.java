@@ -268,6 +268,21 @@ public final class Encoder implements AutoCloseable {
     return tokenize(config.docPrefix().isEmpty() ? text : config.docPrefix() + text);
   }
 
+  /** How many tokens the model reads for a document text (prefix, special tokens, truncation). */
+  public int documentTokens(String text) {
+    return tokensRead(config.docPrefix() + text);
+  }
+
+  /** How many tokens the model reads for a query text (prefix, special tokens, truncation). */
+  public int queryTokens(String text) {
+    return tokensRead(config.queryPrefix() + text);
+  }
+
+  /** The token count after truncation, without counting a truncation ({@link #truncatedCount}). */
+  private int tokensRead(String text) {
+    return Math.min(maxLength, tokenizer.encode(text, true, false).getIds().length);
+  }
+
   private long[] truncate(long[] ids) {
     if (ids.length == 0) {
       throw TrawlException.invalid(config.name() + ": a text encodes to no tokens (this tokenizer"

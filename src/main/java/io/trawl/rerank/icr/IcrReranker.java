@@ -70,6 +70,7 @@ public final class IcrReranker implements Reranker {
       "chat-template", "device", "dtype", "threads"};
 
   private final String spec;
+  private final io.trawl.rerank.Cost cost = new io.trawl.rerank.Cost();
   private final LlmRuntime rt;
   private final int depth;
   private final int words;
@@ -173,6 +174,11 @@ public final class IcrReranker implements Reranker {
   }
 
   @Override
+  public io.trawl.rerank.Cost cost() {
+    return cost;
+  }
+
+  @Override
   public RankedList rerank(Query query, RankedList candidates) {
     RankedList in = candidates.sortedByScore();
     int n = Math.min(depth, in.size());
@@ -265,6 +271,8 @@ public final class IcrReranker implements Reranker {
     int[] spanEnd = p.spanEnd();
     int q0 = p.q0();
     int shared = p.shared();
+    // the prompt and its calibration twin (content-free query); with reuse they share the prefix
+    cost.prefills(query.id(), 2, reuse ? full.length + cal.length - shared : full.length + cal.length);
     DecoderLm lm = rt.model();
     float[] sharedAcc = new float[q0];
     float[] queryAcc = new float[q0];

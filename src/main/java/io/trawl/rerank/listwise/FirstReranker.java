@@ -37,6 +37,7 @@ public final class FirstReranker implements Reranker {
   static final int TOP_LOGPROBS = 30;
 
   private final String spec;
+  private final io.trawl.rerank.Cost cost = new io.trawl.rerank.Cost();
   private final LlmRuntime rt;
   private final SlidingWindow sliding;
   private final int words;
@@ -98,6 +99,11 @@ public final class FirstReranker implements Reranker {
   }
 
   @Override
+  public io.trawl.rerank.Cost cost() {
+    return cost;
+  }
+
+  @Override
   public RankedList rerank(Query query, RankedList candidates) {
     return rerankAll(List.of(query), List.of(candidates)).get(0);
   }
@@ -123,6 +129,7 @@ public final class FirstReranker implements Reranker {
             "lower window= (passages per prompt) or words= (words per passage)");
         who.add(q);
         prompts.add(ids);
+        cost.prefill(queries.get(q).id(), ids.length); // the first answer token's logits only
       }
       for (int from = 0; from < who.size(); from += batch) {
         int to = Math.min(who.size(), from + batch);

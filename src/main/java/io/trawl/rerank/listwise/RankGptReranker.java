@@ -48,6 +48,7 @@ public final class RankGptReranker implements Reranker {
   private final int words;
   private final int maxTokens;
   private final ParseStats stats = new ParseStats();
+  private final io.trawl.rerank.Cost cost = new io.trawl.rerank.Cost();
   private final CallLog log;
 
   public RankGptReranker(Params p) {
@@ -132,6 +133,11 @@ public final class RankGptReranker implements Reranker {
   }
 
   @Override
+  public io.trawl.rerank.Cost cost() {
+    return cost;
+  }
+
+  @Override
   public RankedList rerank(Query query, RankedList candidates) {
     return rerankAll(List.of(query), List.of(candidates)).get(0);
   }
@@ -162,6 +168,7 @@ public final class RankGptReranker implements Reranker {
         SlidingWindow.Range r = which.get(i);
         PermutationParser.Result parsed = PermutationParser.parse(answers.get(i).text(), r.size());
         stats.add(parsed);
+        cost.generation(queries.get(q).id(), answers.get(i).promptTokens(), answers.get(i).completionTokens());
         log.call(queries.get(q).id(), r, requests.get(i).messages(), answers.get(i), parsed);
         ls.apply(q, r, parsed.permutation());
       }

@@ -89,6 +89,7 @@ public final class PrpReranker implements Reranker {
   static final String ANSWER_PREFIX = " Passage:";
 
   private final String spec;
+  private final io.trawl.rerank.Cost cost = new io.trawl.rerank.Cost();
   private final LlmRuntime rt;
   private final String method;
   private final String scoring;
@@ -274,6 +275,11 @@ public final class PrpReranker implements Reranker {
   }
 
   @Override
+  public io.trawl.rerank.Cost cost() {
+    return cost;
+  }
+
+  @Override
   public RankedList rerank(Query query, RankedList candidates) {
     for (Candidate c : candidates.candidates()) {
       if (c.text() == null) {
@@ -324,6 +330,7 @@ public final class PrpReranker implements Reranker {
 
   /** One query's comparisons, each computed once. */
   final class Pairs {
+    private final String qid;
     private final String query;
     private final String[] texts;
     private final Map<Long, Integer> outcomes = new HashMap<>();
@@ -331,6 +338,7 @@ public final class PrpReranker implements Reranker {
 
     Pairs(Query q, RankedList candidates) {
       this.n = candidates.size();
+      this.qid = q.id();
       this.query = truncate(q.text(), queryTokens);
       this.texts = new String[n];
       for (int i = 0; i < n; i++) {
@@ -345,7 +353,7 @@ public final class PrpReranker implements Reranker {
       long key = (long) lo * n + hi;
       Integer o = outcomes.get(key);
       if (o == null) {
-        o = outcomes(List.of(tokenize(query, texts[lo], texts[hi]), tokenize(query, texts[hi], texts[lo])))[0];
+        o = counted(List.of(tokenize(query, texts[lo], texts[hi]), tokenize(query, texts[hi], texts[lo])))[0];
         outcomes.put(key, o);
       }
       return a == lo ? o : -o;
@@ -359,7 +367,7 @@ public final class PrpReranker implements Reranker {
           prompts.add(tokenize(query, texts[j], texts[i]));
         }
       }
-      int[] os = outcomes(prompts);
+      int[] os = counted(prompts);
       double[] s = new double[n];
       int r = 0;
       for (int i = 0; i < n; i++) {
@@ -376,6 +384,20 @@ public final class PrpReranker implements Reranker {
         }
       }
       return s;
+    }
+
+    /**
+     * {@link #outcomes}, each prompt one prefill pass of this query (and, with
+     * {@code scoring=generation}, one generated token).
+     */
+    private int[] counted(List<int[]> prompts) {
+      long tokens = 0;
+      for (int[] p : prompts) {
+        tokens += p.length;
+      }
+      long generated = scoring.equals("generation") ? prompts.size() : 0;
+      cost.add(qid, prompts.size(), 0, tokens, generated);
+      return outcomes(prompts);
     }
 
     int[] heapSortTop() {

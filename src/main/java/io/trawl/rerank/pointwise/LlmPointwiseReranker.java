@@ -74,6 +74,7 @@ abstract class LlmPointwiseReranker extends PointwiseReranker {
 
   private final String name;
   private final String spec;
+  private final io.trawl.rerank.Cost cost = new io.trawl.rerank.Cost();
   final LlmRuntime rt;
   final Frame frame;
   final int queryTokens;
@@ -156,6 +157,11 @@ abstract class LlmPointwiseReranker extends PointwiseReranker {
     return rt.encodeWithSpecialTokens(modelText(query, text));
   }
 
+  @Override
+  public io.trawl.rerank.Cost cost() {
+    return cost;
+  }
+
   /**
    * Scores each query's candidates in batches of that query's rows only (sorted by length), never
    * mixed with another query's: padded batches of other shapes may round the last bits otherwise,
@@ -179,6 +185,8 @@ abstract class LlmPointwiseReranker extends PointwiseReranker {
         rt.checkContext(ids.length + cont.length, 0, name + " on candidate '" + l.get(j).docId()
             + "' of query '" + l.queryId() + "'", "lower passage-tokens= or query-tokens=");
         rows.add(new Row(i, j, ids, cont));
+        // one pass over the prompt (and, for QLM, the query read after it, teacher-forced)
+        cost.prefill(l.queryId(), ids.length + Math.max(0, cont.length - 1));
       }
       rows.sort(Comparator.comparingInt((Row r) -> -(r.prompt().length + r.continuation().length))
           .thenComparingInt(Row::candidate));

@@ -159,6 +159,7 @@ public final class SetwiseReranker implements Reranker {
   private final int threads;
   private final int[] labelIds;
   private final ParseStats stats = new ParseStats();
+  private final io.trawl.rerank.Cost cost = new io.trawl.rerank.Cost();
   private final AtomicLong budgetExhausted = new AtomicLong();
   private final AtomicLong compares = new AtomicLong();
 
@@ -498,28 +499,37 @@ public final class SetwiseReranker implements Reranker {
 
   /** One comparison of {@code passages} (already truncated): the winner's index in the set. */
   public Choice choose(String query, List<String> passages) {
+    return choose(null, query, passages);
+  }
+
+  /** {@link #choose(String, List)}, its model work counted for query {@code qid} (null: not counted). */
+  Choice choose(String qid, String query, List<String> passages) {
     int m = passages.size();
     int[] ids = tokenize(query, passages);
     compares.incrementAndGet();
     Choice c;
     switch (scoring) {
       case "likelihood" -> {
+        count(qid, ids.length, 0);
         int best = argmax(lastLogits(ids), labelIds, m);
         return new Choice(best, LABELS.get(best), false, false);
       }
       case "generation" -> {
         if (t5 != null) {
           int[] gen = generate(ids);
+          count(qid, ids.length, gen.length);
           int[] shown = new int[t5Prefix.length - 1 + gen.length];
           System.arraycopy(t5Prefix, 1, shown, 0, t5Prefix.length - 1);
           System.arraycopy(gen, 0, shown, t5Prefix.length - 1, gen.length);
           c = parseT5(decode(shown), m);
         } else {
+          count(qid, ids.length, 1);
           c = parseLabel(rt.decode(new int[] {argmaxAll(lastLogits(ids))}), m);
         }
       }
       default -> {
         int[] out = generate(ids);
+        count(qid, ids.length, out.length);
         if (out.length >= maxTokens) {
           budgetExhausted.incrementAndGet();
         }
@@ -528,6 +538,22 @@ public final class SetwiseReranker implements Reranker {
     }
     stats.addChoice(c.wrongFormat(), c.outOfRange());
     return c;
+  }
+
+  /** One comparison's prompt prefilled and {@code generated} tokens generated, for {@code qid}. */
+  private void count(String qid, int promptTokens, int generated) {
+    if (qid != null) {
+      if (generated == 0) {
+        cost.prefill(qid, promptTokens);
+      } else {
+        cost.generation(qid, promptTokens, generated);
+      }
+    }
+  }
+
+  @Override
+  public io.trawl.rerank.Cost cost() {
+    return cost;
   }
 
   @Override
@@ -556,7 +582,7 @@ public final class SetwiseReranker implements Reranker {
       for (int i : set) {
         passages.add(texts[i]);
       }
-      return choose(q, passages).index();
+      return choose(query.id(), q, passages).index();
     };
     int[] top = method.equals("heapsort") ? heapSortTop(n, numChild, k, compare)
         : bubbleSortTop(n, numChild, k, compare);

@@ -1,6 +1,7 @@
 package io.trawl.search.impact;
 
 import io.trawl.core.TrawlException;
+import io.trawl.index.ImpactSimilarity;
 import io.trawl.index.IndexFields;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -69,11 +70,19 @@ public final class ImpactScorer {
   /** Postings at least this many times the number of blocks long carry per-block bounds. */
   private static final int LONG_LIST = 2;
 
-  /** One term's postings with Lucene's per-document score, and the largest of those scores. */
+  /**
+   * One term's postings with Lucene's per-document score, and the largest of those scores. For a
+   * similarity linear in the boost ({@link ImpactSimilarity}: {@code freq x boost}) the cache keeps
+   * the boost-1 scores once per term, and a clause reads them through a view with {@code scale}
+   * = its boost: {@code scores[x] * scale} is the very float product Lucene's scorer computes.
+   */
   static final class Postings {
     final int[] docs;
     final float[] scores;
     final float max;
+    /** 1, or the boost of a view over the boost-1 postings {@link #base} */
+    final float scale;
+    private final Postings base;
     private volatile Blocks blocks;
 
     Postings(int[] docs, float[] scores) {
@@ -84,10 +93,31 @@ public final class ImpactScorer {
         mx = Math.max(mx, x);
       }
       this.max = mx;
+      this.scale = 1f;
+      this.base = this;
     }
 
-    /** Start index and maximum score of each block of {@code 2^shift} documents (cached). */
+    private Postings(Postings base, float scale) {
+      this.docs = base.docs;
+      this.scores = base.scores;
+      this.max = base.max * scale; // x -> x * scale is monotone: the scaled maximum
+      this.scale = scale;
+      this.base = base;
+    }
+
+    /** These postings with every score multiplied by {@code s} (a view; this when s is 1). */
+    Postings scaled(float s) {
+      return s == 1f ? this : new Postings(this, s);
+    }
+
+    /**
+     * Start index and maximum score of each block of {@code 2^shift} documents (cached on the
+     * boost-1 postings; a view's maxima are scaled by the caller).
+     */
     Blocks blocks(int shift, int nb) {
+      if (base != this) {
+        return base.blocks(shift, nb);
+      }
       Blocks b = blocks;
       if (b == null || b.shift != shift || b.max.length != nb) {
         int[] start = new int[nb + 1];
@@ -129,6 +159,8 @@ public final class ImpactScorer {
   private final ConcurrentHashMap<Key, Postings> cache = new ConcurrentHashMap<>();
   private final AtomicLong cached = new AtomicLong();
   private final ThreadLocal<Scratch> scratch;
+  /** Scores are {@code freq x boost} ({@link ImpactSimilarity}): cache per term, scale per clause. */
+  private final boolean linearInBoost;
 
   /** Per-thread work arrays, allocated on first use by the evaluation that needs them. */
   private static final class Scratch {
@@ -180,6 +212,7 @@ public final class ImpactScorer {
     this.idBytes = idBytes;
     this.idStart = idStart;
     this.scratch = ThreadLocal.withInitial(Scratch::new);
+    this.linearInBoost = searcher.getSimilarity() instanceof ImpactSimilarity;
   }
 
   /** The scorer for this searcher's index, or null when the index does not qualify. */
@@ -271,13 +304,19 @@ public final class ImpactScorer {
   }
 
   private Postings postings(Clause clause) throws IOException {
-    TermQuery tq = clause.query();
-    Key key = new Key(tq.getTerm().field(), tq.getTerm().bytes(), clause.boost());
+    if (linearInBoost) {
+      return postings(clause.query(), 1f).scaled(clause.boost());
+    }
+    return postings(clause.query(), clause.boost());
+  }
+
+  private Postings postings(TermQuery tq, float boost) throws IOException {
+    Key key = new Key(tq.getTerm().field(), tq.getTerm().bytes(), boost);
     Postings p = cache.get(key);
     if (p != null) {
       return p;
     }
-    p = score(tq, clause.boost());
+    p = score(tq, boost);
     if (cached.addAndGet(p.docs.length) <= BUDGET) {
       Postings prev = cache.putIfAbsent(key, p);
       if (prev != null) {
@@ -379,6 +418,11 @@ public final class ImpactScorer {
       throw new TrawlException(TrawlException.RUNTIME, "search failed: " + e.getMessage(), e);
     }
     return searchBlocked(ps, k, scratch.get());
+  }
+
+  /** Entries in the postings cache (one per term, or per (term, boost) for BM25). */
+  public int cachedTerms() {
+    return cache.size();
   }
 
   /** What this scorer's evaluations did so far. */
@@ -491,7 +535,7 @@ public final class ImpactScorer {
         if (p.docs.length >= LONG_LIST * nb) {
           Blocks b = p.blocks(shift, nb);
           bstart[t] = b.start;
-          bmax[t] = b.max;
+          bmax[t] = p.scale == 1f ? b.max : scaled(b.max, p.scale);
         }
       }
       cur = new int[m];
@@ -578,7 +622,11 @@ public final class ImpactScorer {
       for (int i = ne; i < present; i++) {
         int t = order[i];
         essential += hi[t] - lo[t];
-        accumulate(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
+        if (ps[t].scale == 1f) {
+          accumulate(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
+        } else {
+          accumulate(ps[t].docs, ps[t].scores, ps[t].scale, lo[t], hi[t], base, acc, mark);
+        }
       }
       if (ne > 0) {
         split++;
@@ -586,7 +634,11 @@ public final class ImpactScorer {
         for (int i = 0; i < ne; i++) {
           int t = order[i];
           nonEssential += hi[t] - lo[t];
-          maskedAdd(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
+          if (ps[t].scale == 1f) {
+            maskedAdd(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
+          } else {
+            maskedAdd(ps[t].docs, ps[t].scores, ps[t].scale, lo[t], hi[t], base, acc, mark);
+          }
         }
       }
       nc = visit(acc, mark, bsize >>> 6, base, theta, cd, cb, nc);
@@ -624,6 +676,33 @@ public final class ImpactScorer {
       acc[d] += scores[x];
       mark[d >>> 6] |= 1L << d;
     }
+  }
+
+  /** {@link #accumulate} of scores times {@code scale}, each product a float as Lucene's scorer forms it. */
+  private static void accumulate(int[] docs, float[] scores, float scale, int from, int to, int base,
+      double[] acc, long[] mark) {
+    for (int x = from; x < to; x++) {
+      int d = docs[x] - base;
+      acc[d] += scores[x] * scale;
+      mark[d >>> 6] |= 1L << d;
+    }
+  }
+
+  /** {@link #maskedAdd} of scores times {@code scale} (float products). */
+  private static void maskedAdd(int[] docs, float[] scores, float scale, int from, int to, int base,
+      double[] acc, long[] mark) {
+    for (int x = from; x < to; x++) {
+      int d = docs[x] - base;
+      acc[d] += ((mark[d >>> 6] >>> d) & 1L) * (double) (scores[x] * scale);
+    }
+  }
+
+  private static float[] scaled(float[] v, float s) {
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i] * s;
+    }
+    return out;
   }
 
   /**
