@@ -31,9 +31,12 @@ import java.util.SplittableRandom;
  * (widened to float32), with {@code --layers} layers (Qwen2-0.5B has 24) and the Llama-2
  * SentencePiece tokenizer (vocab 32000 instead of 151936). One DL19 query, its BM25 top-100.
  * Measures: the machine's float32 matmul ceiling through DJL, prefill tokens/s and achieved
- * GFLOP/s, and the wall time of rankgpt (local, greedy), first and icr.
+ * GFLOP/s, and for every paradigm (rankgpt local greedy, first, icr, the pointwise yes/no, QLM
+ * and fine-grained rerankers, setwise heapsort, PRP sorting, sliding and all-pairs) its cost
+ * counts, wall time and ratio to RankGPT.
  *
- * <p>Usage: {@code LlmBench <shared-dir> <work-dir> [--layers N] [--threads N] [--skip rankgpt]}; prints
+ * <p>Usage: {@code LlmBench <shared-dir> <work-dir> [--layers N] [--threads N] [--candidates N]
+ * [--skip NAME] [--only NAME]}; prints
  * a Markdown report on stdout. Run through {@code bin/bench-llm}.
  */
 public final class LlmBench {
@@ -49,12 +52,16 @@ public final class LlmBench {
     Path work = Path.of(args[1]);
     int layers = 24;
     int threads = 0;
+    int depth = 100;
     List<String> skip = new ArrayList<>();
+    List<String> only = new ArrayList<>();
     for (int i = 2; i < args.length; i++) {
       switch (args[i]) {
         case "--layers" -> layers = Integer.parseInt(args[++i]);
         case "--threads" -> threads = Integer.parseInt(args[++i]);
         case "--skip" -> skip.add(args[++i]);
+        case "--only" -> only.add(args[++i]);
+        case "--candidates" -> depth = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException(args[i]);
       }
     }
@@ -83,27 +90,46 @@ public final class LlmBench {
     for (JsonNode h : e.path("hits")) {
       cands.add(new Candidate(h.path("docid").asText(), h.path("score").asDouble(), h.path("content").asText()));
     }
-    RankedList list = new RankedList(qid, cands);
+    RankedList list = new RankedList(qid, cands).top(depth);
+    int n = list.size();
     String m = model.toString();
     String t = threads > 0 ? ",threads=" + threads : "";
+    // every paradigm on the same model and candidates; window/depth parameters cover all n
     Map<String, String> specs = new LinkedHashMap<>();
-    specs.put("rankgpt", "rankgpt(backend=local,model=\"" + m + "\",template=rankzephyr" + t + ")");
-    specs.put("first", "first(model=\"" + m + "\"" + t + ")");
-    specs.put("icr", "icr(model=\"" + m + "\"" + t + ")");
+    specs.put("rankgpt", "rankgpt(backend=local,model=\"" + m + "\",template=rankzephyr,depth=" + n + t + ")");
+    specs.put("first", "first(model=\"" + m + "\",depth=" + n + t + ")");
+    specs.put("icr", "icr(model=\"" + m + "\",depth=" + n + t + ")");
+    specs.put("yesno", "yesno(model=\"" + m + "\"" + t + ")");
+    specs.put("qlm", "qlm(model=\"" + m + "\"" + t + ")");
+    specs.put("finegrained", "finegrained(model=\"" + m + "\"" + t + ")");
+    specs.put("setwise-heapsort", "setwise(model=\"" + m + "\",method=heapsort,k=10" + t + ")");
+    specs.put("prp-sorting", "prp(model=\"" + m + "\",method=sorting,k=10" + t + ")");
+    specs.put("prp-sliding", "prp(model=\"" + m + "\",method=sliding,k=10" + t + ")");
+    specs.put("prp-allpair", "prp(model=\"" + m + "\",method=allpair" + t + ")");
+    md.append(String.format(Locale.ROOT, "%nOne DL19 query (%s), its BM25 top %d, every paradigm on this model; "
+        + "counts from each reranker's cost accounting (rerank.Cost), wall time of the rerank call "
+        + "(model loading excluded), ratio = wall time / RankGPT's.%n%n", qid, n));
+    md.append("| reranker | spec | prefill passes | decode steps | prompt tokens | generated tokens | wall s | ratio to rankgpt |\n");
+    md.append("|---|---|---|---|---|---|---|---|\n");
+    Double rankgpt = null;
     for (var s : specs.entrySet()) {
-      if (skip.contains(s.getKey())) {
+      if (skip.contains(s.getKey()) || (!only.isEmpty() && !only.contains(s.getKey()))) {
         continue;
       }
-      long t0 = System.nanoTime();
       try (Reranker r = Rerankers.registry().create(io.trawl.core.Spec.parse(s.getValue()))) {
         long t1 = System.nanoTime();
         RankedList out = r.rerank(q, list);
-        long t2 = System.nanoTime();
-        if (out.size() != 100 || !out.isMonotone()) {
+        double wall = (System.nanoTime() - t1) / 1e9;
+        if (out.size() != n || !out.isMonotone()) {
           throw new AssertionError(s.getKey() + " returned an incomplete or non-monotone list");
         }
-        md.append(String.format(Locale.ROOT, "| %s, 100 candidates, 1 query (load %.1f s) | %.1f s |%n",
-            s.getKey(), (t1 - t0) / 1e9, (t2 - t1) / 1e9));
+        if (s.getKey().equals("rankgpt")) {
+          rankgpt = wall;
+        }
+        io.trawl.rerank.Cost.Counts c = r.cost().of(qid);
+        md.append(String.format(Locale.ROOT, "| %s | `%s` | %,d | %,d | %,d | %,d | %.1f | %s |%n",
+            s.getKey(), r.spec().replace(m, "MODEL"), c.prefills(), c.decodeSteps(), c.promptTokens(),
+            c.generatedTokens(), wall, rankgpt == null ? "-" : String.format(Locale.ROOT, "%.2f", wall / rankgpt)));
       }
       System.err.println("done " + s.getKey());
     }
