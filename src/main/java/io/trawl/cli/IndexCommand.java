@@ -85,6 +85,14 @@ public final class IndexCommand implements Callable<Integer> {
     boolean quiet = logging.quiet();
     PrintWriter err = spec.commandLine().getErr();
     Corpus corpus = Corpora.forInput(collection, input);
+    if (corpus.impact()) { // pre-encoded pieces are indexed as given (Anserini's -pretokenized)
+      for (String o : new String[] {"--stemmer", "--keep-stopwords", "--layout"}) {
+        if (spec.commandLine().getParseResult().hasMatchedOption(o)) {
+          throw io.trawl.core.TrawlException.invalid(o + " does not apply to a pre-encoded (impact)"
+              + " corpus: its terms are indexed as given, split at whitespace");
+        }
+      }
+    }
     Indexer.Options options = new Indexer.Options()
         .corpus(corpus, input)
         .index(index)

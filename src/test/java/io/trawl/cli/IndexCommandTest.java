@@ -55,6 +55,22 @@ class IndexCommandTest {
   }
 
   @Test
+  void analyzerOptionsAreRefusedForAPreEncodedCorpus() throws IOException {
+    Path corpus = Files.writeString(tmp.resolve("vec.jsonl"), "{\"id\": \"d1\", \"vector\": {\"a\": 2, \"##b\": 1}}\n");
+    for (String[] extra : new String[][] {{"--stemmer", "none"}, {"--keep-stopwords"}, {"--layout", "multifield"}}) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("index", "--collection",
+          "json-vector", "--input", corpus.toString(), "--index", tmp.resolve("idx").toString()));
+      args.addAll(java.util.List.of(extra));
+      Outcome o = run(args.toArray(new String[0]));
+      assertEquals(2, o.code(), o.err());
+      assertTrue(o.err().contains(extra[0] + " does not apply to a pre-encoded (impact) corpus"), o.err());
+      assertTrue(!Files.exists(tmp.resolve("idx")), "nothing written");
+    }
+    assertEquals(0, run("index", "--collection", "json-vector", "--input", corpus.toString(), "--index",
+        tmp.resolve("idx").toString(), "-q").code());
+  }
+
+  @Test
   void existingIndexNeedsForce() {
     Path idx = tmp.resolve("cran");
     assertEquals(0, run("index", "--input", "builtin:cranfield", "--index", idx.toString(), "-q", "--no-store-raw").code());
