@@ -22,14 +22,14 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.BytesRef;
 
 /** Archives and an Anserini-style index for the fetch tests. */
-final class Fixtures {
+public final class Fixtures {
   private Fixtures() {}
 
   /**
    * A Lucene index laid out as Anserini's IndexCollection writes it (id: keyword, stored, sorted doc
    * values; contents: analyzed; raw: stored), without Trawl's trawl-index.json.
    */
-  static void anseriniIndex(Path dir, Map<String, String> docs) throws IOException {
+  public static void anseriniIndex(Path dir, Map<String, String> docs) throws IOException {
     IndexWriterConfig c = new IndexWriterConfig(Analyzers.english("porter", false));
     try (IndexWriter w = new IndexWriter(FSDirectory.open(dir), c)) {
       for (Map.Entry<String, String> e : docs.entrySet()) {
@@ -45,7 +45,7 @@ final class Fixtures {
   }
 
   /** A .tar.gz of {@code dir}'s files under the top folder {@code top}/ (ustar headers). */
-  static byte[] tarGz(Path dir, String top) throws IOException {
+  public static byte[] tarGz(Path dir, String top) throws IOException {
     Map<String, byte[]> entries = new TreeMap<>();
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.filter(Files::isRegularFile).toList()) {
@@ -55,7 +55,7 @@ final class Fixtures {
     return tarGz(entries);
   }
 
-  static byte[] tarGz(Map<String, byte[]> entries) throws IOException {
+  public static byte[] tarGz(Map<String, byte[]> entries) throws IOException {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (GZIPOutputStream gz = new GZIPOutputStream(bo)) {
       for (Map.Entry<String, byte[]> e : entries.entrySet()) {

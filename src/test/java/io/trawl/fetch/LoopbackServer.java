@@ -18,14 +18,14 @@ import java.util.concurrent.Executors;
  * path that stalls after the headers (a bounded sleep) and a path whose first response is cut
  * after half the body. Daemon threads; {@link #close()} stops it.
  */
-final class LoopbackServer implements AutoCloseable {
+public final class LoopbackServer implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final Map<String, String> stalled = new ConcurrentHashMap<>();
   private final Map<String, Boolean> cutOnce = new ConcurrentHashMap<>();
   final List<String> requests = new CopyOnWriteArrayList<>();
 
-  LoopbackServer() throws IOException {
+  public LoopbackServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "loopback-http");
@@ -36,11 +36,11 @@ final class LoopbackServer implements AutoCloseable {
     server.start();
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  LoopbackServer file(String path, byte[] bytes) {
+  public LoopbackServer file(String path, byte[] bytes) {
     files.put(path, bytes);
     return this;
   }
