@@ -52,10 +52,12 @@ public final class Catalogue {
 
   private final String file;
   private final Map<String, Entry> entries;
+  private final Map<String, String> models;
 
-  private Catalogue(String file, Map<String, Entry> entries) {
+  private Catalogue(String file, Map<String, Entry> entries, Map<String, String> models) {
     this.file = file;
     this.entries = entries;
+    this.models = models;
   }
 
   /** The built-in catalogue, or the file named by {@code -Dtrawl.fetch.catalogue}. */
@@ -101,7 +103,9 @@ public final class Catalogue {
       out.put(name, new Entry(name, kind, n.path("description").asText(""), url,
           n.path("size").asLong(-1), sum, List.copyOf(provides), n.path("source").asText("")));
     }
-    return new Catalogue(file, Collections.unmodifiableMap(out));
+    Map<String, String> models = new LinkedHashMap<>();
+    root.path("models").fields().forEachRemaining(m -> models.put(m.getKey(), m.getValue().asText()));
+    return new Catalogue(file, Collections.unmodifiableMap(out), Collections.unmodifiableMap(models));
   }
 
   private static String text(String file, JsonNode n, String key) {
@@ -118,6 +122,11 @@ public final class Catalogue {
 
   public List<Entry> entries() {
     return List.copyOf(entries.values());
+  }
+
+  /** The Hugging Face id of a model folder name of the regression specs, or null. */
+  public String modelId(String folder) {
+    return models.get(folder);
   }
 
   /** The entry whose unpacked folder holds {@code relative} (a collections-root path), or null. */

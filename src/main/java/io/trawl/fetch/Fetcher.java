@@ -121,6 +121,14 @@ public final class Fetcher {
     return p.startsWith(FetchCache.of(null).collections()) && Files.exists(p) ? p : null;
   }
 
+  /**
+   * The Hugging Face id of a model folder name that regression specs use ({@code
+   * monot5-base-msmarco-10k} -> {@code castorini/monot5-base-msmarco-10k}), or null.
+   */
+  public static String modelId(String folder) {
+    return Catalogue.load().modelId(folder);
+  }
+
   /** The catalogue name whose download provides {@code relative} (a collections-root path), or null. */
   public static String provider(String relative) {
     Catalogue.Entry e = Catalogue.load().providing(relative);

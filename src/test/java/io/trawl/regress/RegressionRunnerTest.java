@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,7 +122,7 @@ class RegressionRunnerTest {
     assertTrue(Files.isRegularFile(runs.resolve("cran-good.bm25.cran.txt")));
     assertTrue(Files.readString(runs.resolve("cran-good.bm25.cran.txt")).contains(" bm25(k1=0.9,b=0.4)@1000\n"));
     RegressionResult.RunResult mono = first.runs().get(1);
-    assertEquals("needs gpu and model folder monot5-3b-msmarco-10k", mono.skipped());
+    assertEquals("needs gpu and model folder monot5-3b-msmarco-10k (trawl fetch castorini/monot5-3b-msmarco-10k)", mono.skipped());
 
     RegressionResult second = runner.run(specs.resolve("cran-good.yaml"));
     assertTrue(second.indexReused(), "second run must reuse the index");
@@ -167,7 +168,7 @@ class RegressionRunnerTest {
   }
 
   @Test
-  void gpuSpecIsSkippedAndTheSuiteExitsZero() throws IOException {
+  void gpuSpecNamedExplicitlyExitsOneAndSaysWhatToFetch() throws IOException {
     Path gpu = write("gpu-only", """
         name: gpu-only
         topics:
@@ -183,8 +184,10 @@ class RegressionRunnerTest {
         """);
     try {
       Result r = cli(common("regress", "run", "gpu-only"));
-      assertEquals(0, r.code, r.out + r.err);
-      assertTrue(r.out.contains("skipped: needs gpu and model folder monot5-3b-msmarco-10k"), r.out);
+      assertEquals(1, r.code, r.out + r.err);
+      assertTrue(r.out.contains("skipped: needs gpu and model folder monot5-3b-msmarco-10k (trawl fetch castorini/monot5-3b-msmarco-10k)"), r.out);
+      assertTrue(r.out.contains("to fetch what the skipped specs need: trawl fetch castorini/monot5-3b-msmarco-10k"), r.out);
+      assertTrue(r.err.contains("cannot run here: gpu-only (needs gpu and model folder"), r.err);
       RegressionResult res = new RegressionRunner(env(), null, 1, false).run(gpu);
       assertEquals(RegressionResult.Status.SKIP, res.status());
     } finally {
@@ -254,6 +257,55 @@ class RegressionRunnerTest {
     assertTrue(r.out.contains("trawl run --pipeline 'bm25@100 >> monot5(model="), r.out);
     assertTrue(r.out.contains("trawl eval -c -m AP -m nDCG@10 cranfield " + runs.resolve("cran-good.bm25.cran.txt")), r.out);
     assertTrue(r.out.contains("# run mono (needs gpu and model folder monot5-3b-msmarco-10k)"), r.out);
+  }
+
+  @Test
+  void missingFetchableDataIsNamedAndFoundInTheFetchCache() throws IOException {
+    Path dir = tmp.resolve("fetch-specs");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("needs-msmarco.yaml"), """
+        name: needs-msmarco
+        corpus: {format: tsv, path: msmarco-passage/collection.tsv}
+        index: {name: needs-msmarco}
+        requires: {paths: [msmarco-passage/collection.tsv]}
+        topics:
+          - {name: cran, topics: cranfield, qrels: cranfield}
+        measures:
+          - {measure: AP}
+        runs:
+          - name: bm25
+            pipeline: bm25@10
+            expected:
+              cran: {AP: 0.1}
+        """);
+    String[] where = {"--dir", dir.toString(), "--collections", collections.toString(), "--index-root",
+        indexes.toString(), "--runs", runs.toString(), "-q"};
+    String[] named = java.util.stream.Stream.concat(java.util.stream.Stream.of("regress", "run", "needs-msmarco"),
+        java.util.Arrays.stream(where)).toArray(String[]::new);
+    Result r = cli(named);
+    assertEquals(1, r.code, r.out + r.err);
+    assertTrue(r.out.contains("skipped: needs data msmarco-passage/collection.tsv (trawl fetch msmarco-passage)"), r.out);
+    assertTrue(r.err.contains("trawl fetch msmarco-passage gets what is missing"), r.err);
+    String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("regress", "run", "--all"),
+        java.util.Arrays.stream(where)).toArray(String[]::new);
+    r = cli(all);
+    assertEquals(0, r.code, r.out + r.err);
+    assertTrue(r.out.contains("to fetch what the skipped specs need: trawl fetch msmarco-passage"), r.out);
+
+    // once fetched, the file is found in the fetch cache, whatever the collections root
+    Path cache = tmp.resolve("fetch-cache");
+    Path tsv = cache.resolve("collections/msmarco-passage/collection.tsv");
+    Files.createDirectories(tsv.getParent());
+    Files.writeString(tsv, "1\tpassage\n");
+    System.setProperty(io.trawl.fetch.FetchCache.PROPERTY, cache.toString());
+    try {
+      Requirements req = RegressionSpecs.load(dir.resolve("needs-msmarco.yaml")).requires();
+      assertEquals(List.of(), env().unmet(req));
+      assertEquals(List.of(), env().toFetch(req));
+      assertEquals(tsv, env().data("msmarco-passage/collection.tsv"));
+    } finally {
+      System.clearProperty(io.trawl.fetch.FetchCache.PROPERTY);
+    }
   }
 
   @Test
