@@ -81,8 +81,16 @@ public final class Download {
       throw new TrawlException(TrawlException.RUNTIME, target.getParent() + ": cannot create: " + e.getMessage(), e);
     }
     String what = target.getFileName().toString();
+    if (!Files.exists(part)) {
+      settings.listener().say("fetch: downloading " + what + (size >= 0 ? " (" + size + " bytes)" : "") + " from " + url);
+    }
+    long t0 = System.nanoTime();
     transfer(url, part, size, what, settings);
     verify(url, part, size, checksum, settings.listener());
+    if (checksum != null) {
+      settings.listener().say(String.format(Locale.ROOT, "fetch: %s: %s verified (%.1f s)", what, checksum.algorithm(),
+          (System.nanoTime() - t0) / 1e9));
+    }
     try {
       Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {

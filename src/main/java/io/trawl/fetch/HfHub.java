@@ -37,6 +37,8 @@ final class HfHub {
       "tokenizer_config.json", "special_tokens_map.json", "added_tokens.json", "spiece.model",
       "sentencepiece.bpe.model", "tokenizer.model", "vocab.txt", "vocab.json", "merges.txt",
       "sentence_bert_config.json", "modules.json", "1_Pooling/config.json", "chat_template.jinja");
+  private static final Set<String> TOKENIZERS = Set.of("tokenizer.json", "spiece.model", "tokenizer.model",
+      "sentencepiece.bpe.model", "vocab.txt", "vocab.json");
   private static final Pattern SHARD = Pattern.compile("model-\\d{5}-of-\\d{5}\\.safetensors");
 
   record File(String name, long size, Download.Checksum checksum) {}
@@ -103,6 +105,10 @@ final class HfHub {
     }
     List<File> files = select(api, info);
     settings.listener().say("fetch: " + id + "@" + rev + " is commit " + commit + "; " + files.size() + " files");
+    if (files.stream().noneMatch(f -> TOKENIZERS.contains(f.name()))) {
+      settings.listener().say("fetch: warning: " + id + " has no tokenizer file (tokenizer.json, spiece.model, ...);"
+          + " copy the one of its base model into the folder before using it");
+    }
     Path staging = cache.models().resolve(id).resolve("." + commit + ".partial");
     for (File f : files) {
       String url = base + "/" + id + "/resolve/" + commit + "/" + f.name();
