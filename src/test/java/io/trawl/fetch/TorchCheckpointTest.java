@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.trawl.core.InputException;
+import io.trawl.model.ComputeOptions;
 import io.trawl.model.SafeTensors;
+import io.trawl.model.T5Model;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -51,6 +53,46 @@ class TorchCheckpointTest {
       }
       // the transposed view is the transpose of the weight, not its storage order
       assertEquals(got.floats("encoder.weight")[1], got.floats("encoder.weight_t")[4]);
+    }
+  }
+
+  /**
+   * A tiny random T5 saved by torch.save as Hugging Face checkpoints of 2020-2021 are (tied
+   * embeddings in one storage): the conversion holds every tensor of transformers' own safetensors
+   * of the model, bit for bit, and Trawl's T5 runtime computes the same encoder states and greedy
+   * decoding from either.
+   */
+  @Test
+  void convertedT5CheckpointRunsLikeTransformersOwnSafetensors() throws Exception {
+    Path converted = Files.createDirectories(tmp.resolve("converted"));
+    Path reference = Files.createDirectories(tmp.resolve("reference"));
+    Path src = resource("tiny-t5-bin");
+    Files.copy(src.resolve("config.json"), converted.resolve("config.json"));
+    Files.copy(src.resolve("config.json"), reference.resolve("config.json"));
+    Files.copy(resource("tiny-t5.expected.safetensors"), reference.resolve("model.safetensors"));
+    assertEquals(50, TorchCheckpoint.toSafetensors(src.resolve("pytorch_model.bin"), converted.resolve("model.safetensors")));
+    try (SafeTensors got = SafeTensors.open(converted.resolve("model.safetensors"));
+        SafeTensors want = SafeTensors.open(reference.resolve("model.safetensors"))) {
+      assertEquals(47, want.names().size());
+      for (String name : want.names()) {
+        assertEquals(want.info(name).dtype(), got.info(name).dtype(), name);
+        assertArrayEquals(want.info(name).shape(), got.info(name).shape(), name);
+        assertEquals(bytes(want.raw(name)), bytes(got.raw(name)), name);
+      }
+    }
+    int[][] rows = {{5, 17, 42, 9, 1}, {3, 1, 0, 0, 0}};
+    try (T5Model a = T5Model.load(converted, ComputeOptions.DEFAULT.withThreads(1));
+        T5Model b = T5Model.load(reference, ComputeOptions.DEFAULT.withThreads(1));
+        ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      float[] ha = a.encode(m, rows).hidden().toFloatArray();
+      float[] hb = b.encode(m, rows).hidden().toFloatArray();
+      assertArrayEquals(hb, ha);
+      T5Model.Greedy ga = a.greedy(rows, 4);
+      T5Model.Greedy gb = b.greedy(rows, 4);
+      assertArrayEquals(gb.sequences(), ga.sequences());
+      for (int i = 0; i < rows.length; i++) {
+        assertArrayEquals(gb.chosenLogits()[i], ga.chosenLogits()[i]);
+      }
     }
   }
 

@@ -31,3 +31,22 @@ class Evil:
 
 
 torch.save({"weight": torch.zeros(2), "payload": Evil()}, os.path.join(here, "malicious-os-system.bin"))
+
+
+# A tiny random T5 saved as 2020-2021 Hugging Face checkpoints are: torch.save of the whole state
+# dict (tied embeddings share one storage) as pytorch_model.bin; transformers' own safetensors of
+# the same model (save_pretrained) is what the conversion must reproduce.
+from transformers import T5Config, T5ForConditionalGeneration
+
+torch.manual_seed(11)
+cfg = T5Config(vocab_size=96, d_model=16, d_kv=8, d_ff=32, num_layers=2, num_decoder_layers=2, num_heads=2,
+               relative_attention_num_buckets=8, relative_attention_max_distance=20, decoder_start_token_id=0,
+               pad_token_id=0, eos_token_id=1)
+t5 = T5ForConditionalGeneration(cfg).eval()
+out = os.path.join(here, "tiny-t5-bin")
+t5.save_pretrained(out)
+os.replace(os.path.join(out, "model.safetensors"), os.path.join(here, "tiny-t5.expected.safetensors"))
+for extra in ("generation_config.json",):
+    if os.path.exists(os.path.join(out, extra)):
+        os.remove(os.path.join(out, extra))
+torch.save(t5.state_dict(), os.path.join(out, "pytorch_model.bin"))
