@@ -118,11 +118,16 @@ public final class FetchCommand implements Callable<Integer> {
     return u == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
-  /** Download progress through {@link Progress} (megabytes), messages to stderr. */
+  /**
+   * Download progress through {@link Progress} (megabytes) on a terminal, a line every 30 s
+   * otherwise (logs); messages to stderr.
+   */
   private static final class Listener implements Download.Listener {
     private final PrintWriter err;
+    private final boolean terminal = LoggingOptions.stderrIsTerminal() || Boolean.getBoolean("trawl.progress");
     private String current;
     private Progress progress;
+    private long lastLine;
 
     Listener(PrintWriter err) {
       this.err = err;
@@ -133,8 +138,16 @@ public final class FetchCommand implements Callable<Integer> {
       if (!what.equals(current)) {
         current = what;
         progress = new Progress(err, "fetch " + what + " (MB)", Math.max(0, total) / 1_000_000);
+        lastLine = System.nanoTime();
       }
-      progress.update(done / 1_000_000);
+      if (terminal) {
+        progress.update(done / 1_000_000);
+      } else if (System.nanoTime() - lastLine >= 30_000_000_000L) {
+        lastLine = System.nanoTime();
+        err.printf(Locale.ROOT, "fetch: %s: %d of %s MB (%.0f s)%n", what, done / 1_000_000,
+            total < 0 ? "?" : Long.toString(total / 1_000_000), progress.seconds());
+        err.flush();
+      }
     }
 
     @Override

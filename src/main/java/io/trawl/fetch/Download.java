@@ -81,6 +81,34 @@ public final class Download {
       throw new TrawlException(TrawlException.RUNTIME, target.getParent() + ": cannot create: " + e.getMessage(), e);
     }
     String what = target.getFileName().toString();
+    Path lockFile = target.resolveSibling(target.getFileName() + ".lock");
+    boolean held = false;
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile, StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock = ch.tryLock()) {
+      if (lock == null) {
+        throw new TrawlException(TrawlException.RUNTIME, target + ": another trawl fetch is downloading it; wait for it"
+            + " to finish");
+      }
+      held = true;
+      locked(url, target, part, what, size, checksum, settings);
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      throw new TrawlException(TrawlException.RUNTIME, target + ": another trawl fetch is downloading it; wait for it"
+          + " to finish", e);
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, lockFile + ": cannot lock: " + e.getMessage(), e);
+    } finally {
+      if (held) {
+        deleteQuietly(lockFile);
+      }
+    }
+  }
+
+  private static void locked(String url, Path target, Path part, String what, long size, Checksum checksum,
+      Settings settings) {
+    if (Files.isRegularFile(target)) {
+      return;
+    }
     if (!Files.exists(part)) {
       settings.listener().say("fetch: downloading " + what + (size >= 0 ? " (" + size + " bytes)" : "") + " from " + url);
     }

@@ -238,6 +238,22 @@ class FetchTest {
   }
 
   @Test
+  void aDownloadInProgressElsewhereIsNotJoined() throws Exception {
+    byte[] body = Fixtures.tarGz(Map.of("a.txt", "x".getBytes()));
+    server.file("/c/busy.tar.gz", body);
+    catalogue("busy", "collection", "/c/busy.tar.gz", body);
+    Files.createDirectories(cache.downloads());
+    Path lock = cache.downloads().resolve("busy.tar.gz.lock");
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
+            java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock held = ch.lock()) {
+      TrawlException e = assertThrows(TrawlException.class, () -> Fetcher.fetch("busy", options(server.url(), 5)));
+      assertTrue(e.getMessage().contains("another trawl fetch is downloading it"), e.getMessage());
+    }
+    assertTrue(Files.isDirectory(Fetcher.fetch("busy", options(server.url(), 5)).folder()));
+  }
+
+  @Test
   void zipCollectionUnpacksAndArchivesCannotEscapeTheFolder() throws Exception {
     ByteArrayOutputStream bo = new ByteArrayOutputStream();
     try (ZipOutputStream z = new ZipOutputStream(bo)) {
