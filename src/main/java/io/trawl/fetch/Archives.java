@@ -88,7 +88,8 @@ final class Archives {
         String name = longName != null ? longName : string(header, 0, 100);
         longName = null;
         String prefix = string(header, 345, 155);
-        if (!prefix.isEmpty() && string(header, 257, 6).startsWith("ustar")) {
+        // POSIX ustar ("ustar\0") has a name prefix at 345; GNU tar ("ustar  ") keeps other fields there
+        if (!prefix.isEmpty() && string(header, 257, 6).equals("ustar") && header[262] == 0) {
           name = prefix + "/" + name;
         }
         long size = octal(archive, header, 124, 12);

@@ -86,6 +86,37 @@ class FetchCommandTest {
     }
   }
 
+  /**
+   * An index written by Lucene 9.3 in Anserini's layout (MakeLucene9Index.java; GNU tar) is fetched,
+   * found by name and searched, and its raw documents are read, as Anserini's prebuilt indexes are.
+   */
+  @Test
+  void aLucene9IndexInAnserinisLayoutIsSearchedByName() throws Exception {
+    byte[] tar = Files.readAllBytes(Path.of(getClass().getResource("/io/trawl/fetch/lucene9-anserini.tar.gz").toURI()));
+    Path cache = tmp.resolve("cache");
+    try (LoopbackServer server = new LoopbackServer()) {
+      server.file("/i/lucene9.tar.gz", tar);
+      String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(tar));
+      Path cat = tmp.resolve("catalogue.json");
+      Files.writeString(cat, "{\"entries\": [{\"name\": \"l9\", \"kind\": \"index\", \"url\": \""
+          + server.url() + "/i/lucene9.tar.gz\", \"size\": " + tar.length + ", \"md5\": \"" + md5 + "\"}]}");
+      System.setProperty(Catalogue.PROPERTY, cat.toString());
+      System.setProperty(FetchCache.PROPERTY, cache.toString());
+      assertEquals(0, SearchCommandTest.run("fetch", "l9", "--quiet").code());
+    }
+    Path run = tmp.resolve("run.txt");
+    SearchCommandTest.Result s = SearchCommandTest.run("search", "--index", "l9", "--query", "boundary layers",
+        "--hits", "3", "--output", run.toString(), "--quiet");
+    assertEquals(0, s.code(), s.err());
+    String[] lines = Files.readString(run).strip().split("\n");
+    assertEquals(2, lines.length, String.join("\n", lines));
+    assertEquals("7067056", lines[0].split("\\s+")[2], lines[0]);
+    assertEquals("7067032", lines[1].split("\\s+")[2], lines[1]);
+    SearchCommandTest.Result doc = SearchCommandTest.run("doc", "--index", "l9", "8");
+    assertEquals(0, doc.code(), doc.err());
+    assertTrue(doc.out().contains("Wings at low speed."), doc.out());
+  }
+
   @Test
   void usageErrors() {
     assertEquals(2, SearchCommandTest.run("fetch").code());
