@@ -266,8 +266,7 @@ public final class RegressCommand implements Runnable {
       if (!all && !cannotRun.isEmpty()) {
         // a spec named on the command line that cannot run here is not a success
         PrintWriter err = spec.commandLine().getErr();
-        err.println("trawl: cannot run here: " + String.join("; ", cannotRun)
-            + (fetch.isEmpty() ? "" : "; trawl fetch " + String.join(" ", fetch) + " gets what is missing"));
+        err.println("trawl: error: cannot run here: " + String.join("; ", cannotRun));
         err.flush();
         return TrawlException.RUNTIME;
       }

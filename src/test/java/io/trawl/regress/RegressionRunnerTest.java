@@ -285,7 +285,8 @@ class RegressionRunnerTest {
     Result r = cli(named);
     assertEquals(1, r.code, r.out + r.err);
     assertTrue(r.out.contains("skipped: needs data msmarco-passage/collection.tsv (trawl fetch msmarco-passage)"), r.out);
-    assertTrue(r.err.contains("trawl fetch msmarco-passage gets what is missing"), r.err);
+    assertEquals("trawl: error: cannot run here: needs-msmarco (needs data msmarco-passage/collection.tsv"
+        + " (trawl fetch msmarco-passage))", r.err.strip());
     String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("regress", "run", "--all"),
         java.util.Arrays.stream(where)).toArray(String[]::new);
     r = cli(all);
