@@ -23,6 +23,7 @@ public final class LoopbackServer implements AutoCloseable {
   private final Map<String, byte[]> files = new ConcurrentHashMap<>();
   private final Map<String, String> stalled = new ConcurrentHashMap<>();
   private final Map<String, Boolean> cutOnce = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> slow = new ConcurrentHashMap<>();
   final List<String> requests = new CopyOnWriteArrayList<>();
 
   public LoopbackServer() throws IOException {
@@ -56,6 +57,19 @@ public final class LoopbackServer implements AutoCloseable {
   LoopbackServer cutFirst(String path, byte[] bytes) {
     files.put(path, bytes);
     cutOnce.put(path, true);
+    return this;
+  }
+
+  /** Serves {@code path} 32 KB at a time with 40 ms between (honouring Range) until {@link #fast}. */
+  LoopbackServer slow(String path, byte[] bytes) {
+    files.put(path, bytes);
+    slow.put(path, true);
+    return this;
+  }
+
+  /** Serves {@code path} at full speed from now on. */
+  LoopbackServer fast(String path) {
+    slow.remove(path);
     return this;
   }
 
@@ -104,7 +118,19 @@ public final class LoopbackServer implements AutoCloseable {
       } else {
         x.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
       }
-      x.getResponseBody().write(body, from, body.length - from);
+      OutputStream o = x.getResponseBody();
+      for (int at = from; at < body.length; at += 32 << 10) {
+        o.write(body, at, Math.min(32 << 10, body.length - at));
+        if (slow.containsKey(path)) {
+          o.flush();
+          try {
+            Thread.sleep(40);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+      }
     }
   }
 
