@@ -80,8 +80,7 @@ public final class FetchCommand implements Callable<Integer> {
     }
     PrintWriter err = logging.err();
     FetchCache c = FetchCache.of(cache);
-    Download.Settings settings = new Download.Settings(Duration.ofSeconds(
-        Long.getLong(Download.Settings.TIMEOUT_PROPERTY, timeout)), new Listener(err));
+    Download.Settings settings = new Download.Settings(Duration.ofSeconds(timeout), new Listener(err));
     for (String name : names) {
       Fetcher.Result r = Fetcher.fetch(name, new Fetcher.Options(c, endpoint, revision, settings));
       if (r.folder() != null) {

@@ -83,6 +83,9 @@ public final class Catalogue {
     Map<String, Entry> out = new LinkedHashMap<>();
     for (JsonNode n : root.path("entries")) {
       String name = text(file, n, "name");
+      if (!isPlainName(name) || out.containsKey(name)) {
+        throw new InputException(file, "catalogue name '" + name + "' is not a plain name or is listed twice");
+      }
       Kind kind;
       try {
         kind = Kind.valueOf(text(file, n, "kind").toUpperCase(Locale.ROOT));

@@ -28,12 +28,8 @@ import java.util.Locale;
 public final class Download {
   /** How downloads behave: the read/connect timeout and where progress goes. */
   public record Settings(Duration readTimeout, Listener listener) {
-    public static final String TIMEOUT_PROPERTY = "trawl.fetch.timeout-seconds";
-
-    /** The timeout from {@code -Dtrawl.fetch.timeout-seconds} (default 60 s). */
-    public static Settings defaults(Listener listener) {
-      long s = Long.getLong(TIMEOUT_PROPERTY, 60);
-      return new Settings(Duration.ofSeconds(Math.max(1, s)), listener == null ? Listener.NONE : listener);
+    public Settings {
+      listener = listener == null ? Listener.NONE : listener;
     }
   }
 
