@@ -10,7 +10,6 @@ import io.trawl.regress.RegressionResult;
 import io.trawl.regress.RegressionRunner;
 import io.trawl.regress.RegressionSpec;
 import io.trawl.regress.RegressionSpecs;
-import io.trawl.regress.Requirements;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -244,11 +243,7 @@ public final class RegressCommand implements Runnable {
         String name = p.spec().name().value();
         cannotRun.add(name + " (" + (p.skipped() != null ? p.skipped()
             : p.runs().stream().map(r -> r.skipped()).distinct().reduce((a, b) -> a + "; " + b).orElse("")) + ")");
-        Requirements req = p.spec().requires();
-        for (RegressionSpec.RunSpec r : p.spec().runs()) {
-          req = req.and(r.requires());
-        }
-        for (String f : e.toFetch(req)) {
+        for (String f : e.toFetch(p.spec())) {
           if (!fetch.contains(f)) {
             fetch.add(f);
           }

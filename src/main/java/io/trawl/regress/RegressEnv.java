@@ -109,6 +109,28 @@ public record RegressEnv(Path collections, Path models, Path indexRoot, Path run
   }
 
   /**
+   * What {@code trawl fetch} would get for {@code spec} here: its prebuilt index when it is not in
+   * the cache, and {@link #toFetch(Requirements)} of the spec's and its runs' requirements.
+   */
+  public List<String> toFetch(RegressionSpec spec) {
+    List<String> out = new ArrayList<>();
+    if (spec.index() != null && spec.index().prebuilt() != null
+        && Fetcher.cachedIndex(spec.index().prebuilt().value()) == null) {
+      out.add(spec.index().prebuilt().value());
+    }
+    Requirements req = spec.requires();
+    for (RegressionSpec.RunSpec r : spec.runs()) {
+      req = req.and(r.requires());
+    }
+    for (String f : toFetch(req)) {
+      if (!out.contains(f)) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  /**
    * What {@code trawl fetch} would get of the requirements this machine does not meet: catalogue
    * names for missing data, Hugging Face ids for missing model folders (empty when none).
    */

@@ -310,6 +310,68 @@ class RegressionRunnerTest {
   }
 
   @Test
+  void aPrebuiltIndexIsSearchedOnceFetchedAndNamedUntilThen() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("prebuilt-specs"));
+    Path topics = dir.resolve("topics.tsv");
+    Files.writeString(topics, "q1\tboundary layer\nq2\twings\n");
+    Path qrels = dir.resolve("qrels.txt");
+    Files.writeString(qrels, "q1 0 d2 1\nq2 0 d1 1\n");
+    Path cat = dir.resolve("catalogue.json");
+    Files.writeString(cat, "{\"entries\": [{\"name\": \"tiny-prebuilt\", \"kind\": \"index\", \"url\":"
+        + " \"https://example.invalid/tiny.tar.gz\", \"size\": 1, \"md5\": \"00000000000000000000000000000000\"}]}");
+    String spec = """
+        name: %s
+        index: {prebuilt: %s}
+        topics:
+          - {name: t, topics: %s, qrels: %s}
+        measures:
+          - {measure: RR@10, options: -c}
+        runs:
+          - name: bm25
+            pipeline: bm25@10
+            expected:
+              t: {RR@10: 0.5}
+        """;
+    Files.writeString(dir.resolve("uses-prebuilt.yaml"), spec.formatted("uses-prebuilt", "tiny-prebuilt", topics, qrels));
+    Files.writeString(dir.resolve("bad-prebuilt.yaml"), spec.formatted("bad-prebuilt", "no-such-index", topics, qrels));
+    Path cache = tmp.resolve("prebuilt-cache");
+    System.setProperty(io.trawl.fetch.Catalogue.PROPERTY, cat.toString());
+    System.setProperty(io.trawl.fetch.FetchCache.PROPERTY, cache.toString());
+    try {
+      String[] where = {"--dir", dir.toString(), "--collections", collections.toString(), "--index-root",
+          indexes.toString(), "--runs", runs.toString(), "-q"};
+      Result r = cli(concat(new String[] {"regress", "run", "uses-prebuilt"}, where));
+      assertEquals(1, r.code, r.out + r.err);
+      assertTrue(r.out.contains("skipped: needs prebuilt index tiny-prebuilt (trawl fetch tiny-prebuilt)"), r.out);
+      assertTrue(r.out.contains("to fetch what the skipped specs need: trawl fetch tiny-prebuilt"), r.out);
+
+      r = cli(concat(new String[] {"regress", "run", "bad-prebuilt"}, where));
+      assertEquals(2, r.code, r.out + r.err);
+      assertTrue(r.err.contains("bad-prebuilt.yaml:2:") && r.err.contains("unknown prebuilt index 'no-such-index'"), r.err);
+
+      Map<String, String> docs = new java.util.LinkedHashMap<>();
+      docs.put("d1", "supersonic boundary layers");
+      docs.put("d2", "heat transfer in a boundary layer of a boundary layer");
+      docs.put("d3", "wings at low speed");
+      io.trawl.fetch.Fixtures.anseriniIndex(cache.resolve("indexes/tiny-prebuilt"), docs);
+      r = cli(concat(new String[] {"regress", "run", "uses-prebuilt"}, where));
+      assertEquals(0, r.code, r.out + r.err);
+      assertTrue(r.out.contains("result: PASS"), r.out);
+      assertFalse(Files.exists(indexes.resolve("tiny-prebuilt")), "nothing is built");
+      r = cli(concat(new String[] {"regress", "run", "uses-prebuilt", "--dry-run"}, where));
+      assertTrue(r.out.contains("trawl fetch tiny-prebuilt\n"), r.out);
+      assertTrue(r.out.contains("trawl search --index tiny-prebuilt --topics " + topics), r.out);
+    } finally {
+      System.clearProperty(io.trawl.fetch.Catalogue.PROPERTY);
+      System.clearProperty(io.trawl.fetch.FetchCache.PROPERTY);
+    }
+  }
+
+  static String[] concat(String[] a, String[] b) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
+  }
+
+  @Test
   void listShowsWhatCanRunHere() {
     Result r = cli("regress", "list", "--dir", specs.toString(), "--collections", collections.toString(),
         "--models", tmp.resolve("models").toString(), "--index-root", indexes.toString());
