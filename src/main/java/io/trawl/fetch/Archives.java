@@ -78,6 +78,7 @@ final class Archives {
     try (InputStream in = new BufferedInputStream(new GZIPInputStream(Files.newInputStream(archive), 1 << 16), 1 << 16)) {
       byte[] header = new byte[512];
       String longName = null;
+      long paxSize = -1;
       while (true) {
         if (in.readNBytes(header, 0, 512) < 512) {
           throw new InputException(archive.toString(), "truncated tar archive");
@@ -92,8 +93,11 @@ final class Archives {
         if (!prefix.isEmpty() && string(header, 257, 6).equals("ustar") && header[262] == 0) {
           name = prefix + "/" + name;
         }
-        long size = octal(archive, header, 124, 12);
+        long size = paxSize >= 0 ? paxSize : octal(archive, header, 124, 12);
         char type = (char) header[156];
+        if (type != 'x' && type != 'g' && type != 'L') {
+          paxSize = -1;
+        }
         long padded = (size + 511) / 512 * 512;
         switch (type) {
           case 'L' -> {
@@ -103,7 +107,9 @@ final class Archives {
           case 'x' -> {
             String pax = new String(in.readNBytes((int) size), StandardCharsets.UTF_8);
             in.skipNBytes(padded - size);
-            longName = paxPath(pax);
+            longName = pax(pax, "path");
+            String sz = pax(pax, "size");
+            paxSize = sz == null ? -1 : Long.parseLong(sz.strip());
           }
           case 'g' -> in.skipNBytes(padded);
           case '5' -> Files.createDirectories(inside(archive, dir, name));
@@ -122,11 +128,12 @@ final class Archives {
     }
   }
 
-  private static String paxPath(String pax) {
+  /** A record ({@code LEN key=value}) of a pax extended header, or null. */
+  private static String pax(String pax, String key) {
     for (String line : pax.split("\n")) {
       int sp = line.indexOf(' ');
-      if (sp > 0 && line.startsWith("path=", sp + 1)) {
-        return line.substring(sp + 6);
+      if (sp > 0 && line.startsWith(key + "=", sp + 1)) {
+        return line.substring(sp + 2 + key.length());
       }
     }
     return null;

@@ -142,6 +142,16 @@ public final class Download {
       int code = c.getResponseCode();
       boolean append = false;
       if (code == 206 && have > 0) {
+        String range = c.getHeaderField("Content-Range");
+        if (range == null || !range.strip().startsWith("bytes " + have + "-")) {
+          // not the bytes asked for: start over rather than splice the wrong ones in
+          c.disconnect();
+          c = null;
+          deleteQuietly(part);
+          settings.listener().say("fetch: " + what + ": the server sent another range (" + range + "); starting over");
+          transfer(url, part, size, what, settings);
+          return;
+        }
         append = true;
         settings.listener().say("fetch: resuming " + what + " at " + have + " bytes");
       } else if (code == 416 && have > 0) {
@@ -150,6 +160,8 @@ public final class Download {
       } else if (code != 200) {
         throw new TrawlException(TrawlException.RUNTIME, url + ": HTTP " + code
             + (code == 404 ? " (not found)" : "") + "; nothing was written");
+      } else if (have > 0) {
+        settings.listener().say("fetch: " + what + ": the server does not resume downloads; starting over");
       }
       long total = c.getContentLengthLong();
       total = total >= 0 ? (append ? have + total : total) : size;

@@ -277,6 +277,44 @@ class FetchTest {
   }
 
   @Test
+  void paxAndGnuLongNamesAreUnpacked() throws Exception {
+    String longName = "top/" + "d".repeat(120) + "/file.txt";
+    byte[] data = "hello".getBytes(StandardCharsets.UTF_8);
+    String rec = " path=" + longName + "\n";
+    String paxRecord = (rec.length() + 3) + rec; // "LEN path=...\n", LEN counting itself (3 digits)
+    byte[] pax = paxRecord.getBytes(StandardCharsets.UTF_8);
+    String gnu = "top/" + "g".repeat(130) + ".txt";
+    byte[] gnuName = (gnu + "\0").getBytes(StandardCharsets.UTF_8);
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    raw.write(Fixtures.header("PaxHeaders/x", pax.length, 'x'));
+    raw.write(pad(pax));
+    raw.write(Fixtures.header("top/short-name-ignored.txt", data.length, '0'));
+    raw.write(pad(data));
+    raw.write(Fixtures.header("././@LongLink", gnuName.length, 'L'));
+    raw.write(pad(gnuName));
+    raw.write(Fixtures.header("top/truncated-ignored.txt", data.length, '0'));
+    raw.write(pad(data));
+    raw.write(new byte[1024]);
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) {
+      z.write(raw.toByteArray());
+    }
+    byte[] body = gz.toByteArray();
+    server.file("/c/names.tar.gz", body);
+    catalogue("names", "collection", "/c/names.tar.gz", body);
+    Path folder = Fetcher.fetch("names", options(server.url(), 5)).folder();
+    assertEquals("hello", Files.readString(folder.resolve(longName.substring(4))));
+    assertEquals("hello", Files.readString(folder.resolve(gnu.substring(4))));
+    try (Stream<Path> st = Files.walk(folder)) {
+      assertEquals(2, st.filter(Files::isRegularFile).count());
+    }
+  }
+
+  private static byte[] pad(byte[] b) {
+    return java.util.Arrays.copyOf(b, (b.length + 511) / 512 * 512);
+  }
+
+  @Test
   void topicsShipWithTrawlAndUnknownNamesSuggest() {
     System.setProperty(Catalogue.PROPERTY, "");
     Fetcher.Result r = Fetcher.fetch("beir-v1.0.0-scifact.test", options(null, 5));

@@ -68,7 +68,7 @@ public final class Fixtures {
     return bo.toByteArray();
   }
 
-  static byte[] header(String name, long size, char type) {
+  public static byte[] header(String name, long size, char type) {
     byte[] h = new byte[512];
     put(h, 0, name);
     put(h, 100, "0000644");
