@@ -125,6 +125,24 @@ class FetchTest {
   }
 
   @Test
+  void aMaliciousCheckpointIsRefusedAndNoModelAppears() throws Exception {
+    byte[] spiece = "sp".getBytes(StandardCharsets.UTF_8);
+    serveModel(spiece, hex("SHA-256", spiece));
+    byte[] evil = Files.readAllBytes(TorchCheckpointTest.resource("malicious-os-system.bin"));
+    String api = new String(server.body("/api/models/org/tiny/revision/main?blobs=true"), StandardCharsets.UTF_8);
+    byte[] good = server.body("/org/tiny/resolve/" + COMMIT + "/pytorch_model.bin");
+    api = api.replace(hex("SHA-256", good), hex("SHA-256", evil)).replace("\"size\": " + good.length,
+        "\"size\": " + evil.length);
+    server.file("/api/models/org/tiny/revision/main?blobs=true", api.getBytes(StandardCharsets.UTF_8))
+        .file("/org/tiny/resolve/" + COMMIT + "/pytorch_model.bin", evil);
+    InputException e = assertThrows(InputException.class, () -> Fetcher.fetch("org/tiny", options(server.url(), 5)));
+    assertTrue(e.getMessage().contains("pytorch_model.bin") && e.getMessage().contains("global posix.system"),
+        e.getMessage());
+    assertFalse(Files.exists(cache.model("org/tiny", COMMIT)));
+    assertFalse(Files.exists(cache.ref("org/tiny", "main")));
+  }
+
+  @Test
   void unknownModelIsA404Error() {
     TrawlException e = assertThrows(TrawlException.class, () -> Fetcher.fetch("org/none", options(server.url(), 5)));
     assertTrue(e.getMessage().contains("HTTP 404"), e.getMessage());

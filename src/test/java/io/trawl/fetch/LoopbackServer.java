@@ -46,6 +46,10 @@ public final class LoopbackServer implements AutoCloseable {
     return this;
   }
 
+  byte[] body(String path) {
+    return files.get(path);
+  }
+
   /** Sends headers and a few bytes of {@code path}, then sleeps (5 s). */
   LoopbackServer stall(String path, byte[] bytes) {
     files.put(path, bytes);
