@@ -176,6 +176,18 @@ public final class TorchCheckpoint {
       throw new TrawlException(TrawlException.RUNTIME, "cannot read storage " + t.storage() + ": " + e.getMessage(), e);
     }
     int rank = t.shape().length;
+    boolean contiguous = true;
+    long expect = 1;
+    for (int i = rank - 1; i >= 0; i--) {
+      if (t.shape()[i] != 1 && t.stride()[i] != expect) {
+        contiguous = false;
+      }
+      expect *= t.shape()[i];
+    }
+    if (contiguous) {
+      out.put(span, 0, Math.toIntExact(numel * size));
+      return;
+    }
     long[] idx = new long[rank];
     for (long n = 0; n < numel; n++) {
       long at = 0;
