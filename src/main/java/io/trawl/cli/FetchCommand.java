@@ -134,6 +134,9 @@ public final class FetchCommand implements Callable<Integer> {
 
     @Override
     public void bytes(String what, long done, long total) {
+      if (total >= 0 && total < 10_000_000) {
+        return; // small files: the start and verified lines are enough
+      }
       if (!what.equals(current)) {
         current = what;
         progress = new Progress(err, "fetch " + what + " (MB)", Math.max(0, total) / 1_000_000);
