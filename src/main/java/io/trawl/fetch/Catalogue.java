@@ -136,7 +136,7 @@ public final class Catalogue {
   public Entry providing(String relative) {
     for (Entry e : entries.values()) {
       for (String p : e.provides()) {
-        if ((e.name() + "/" + p).equals(relative) || p.equals(relative)) {
+        if ((e.name() + "/" + p).equals(relative)) {
           return e;
         }
       }
