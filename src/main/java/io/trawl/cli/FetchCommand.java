@@ -21,16 +21,18 @@ import picocli.CommandLine.Parameters;
 /** {@code trawl fetch}: download models, prebuilt indexes and collections into the cache. */
 @Command(name = "fetch", mixinStandardHelpOptions = true,
     description = {
-      "Download Hugging Face models (ORG/NAME[@REVISION]), Anserini's prebuilt Lucene indexes and",
-      "collections by name into the cache (--cache, else $TRAWL_CACHE, else ~/.cache/trawl), verified",
-      "against their checksums, resumable after a crash. Prints the local folder of each name.",
-      "pytorch_model.bin is converted to model.safetensors without running any pickle code."
+      "Download Hugging Face models (ORG/NAME[@REVISION]), Anserini's prebuilt",
+      "Lucene indexes and collections by name into the cache (--cache, else",
+      "$TRAWL_CACHE, else ~/.cache/trawl), verified against their checksums and",
+      "resumable after a crash; print the local folder of each name. A",
+      "pytorch_model.bin becomes model.safetensors without running pickle code."
     },
     footerHeading = "%nExamples:%n",
     footer = {
       "  trawl fetch --list",
       "  trawl fetch castorini/monot5-base-msmarco-10k",
-      "  trawl fetch msmarco-v1-passage && trawl search --index msmarco-v1-passage --topics msmarco-passage-dev-subset",
+      "  trawl fetch msmarco-v1-passage",
+      "  trawl search --index msmarco-v1-passage --topics msmarco-passage-dev-subset -o run.txt",
       "  trawl fetch beir-v1.0.0-scifact --cache /data/trawl-cache"
     })
 public final class FetchCommand implements Callable<Integer> {
@@ -57,7 +59,7 @@ public final class FetchCommand implements Callable<Integer> {
       description = "Give up on a connection that sends nothing for this long (default: ${DEFAULT-VALUE}).")
   long timeout;
 
-  @Option(names = "--list", description = "List the names the catalogue knows, with sizes and sources.")
+  @Option(names = "--list", description = "List the names the catalogue knows, with their sizes.")
   boolean list;
 
   @Mixin LoggingOptions logging;
