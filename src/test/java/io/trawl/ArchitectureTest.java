@@ -28,7 +28,7 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage(
             "org.apache.lucene..", "ai.djl..", "picocli..", "io.trawl.corpus..", "io.trawl.index..",
             "io.trawl.search..", "io.trawl.rerank..", "io.trawl.model..", "io.trawl.eval..",
-            "io.trawl.pipeline..", "io.trawl.regress..", "io.trawl.io..")
+            "io.trawl.pipeline..", "io.trawl.regress..", "io.trawl.io..", "io.trawl.fetch..")
         .check(CLASSES);
   }
 
@@ -53,6 +53,7 @@ class ArchitectureTest {
         .layer("pipeline").definedBy("io.trawl.pipeline..")
         .layer("rerank").definedBy("io.trawl.rerank..")
         .layer("search").definedBy("io.trawl.search..")
+        .layer("fetch").definedBy("io.trawl.fetch..")
         .layer("model").definedBy("io.trawl.model..")
         .layer("index").definedBy("io.trawl.index..")
         .layer("corpus").definedBy("io.trawl.corpus..")
@@ -64,11 +65,12 @@ class ArchitectureTest {
         .whereLayer("pipeline").mayOnlyBeAccessedByLayers("cli", "regress")
         .whereLayer("rerank").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline")
         .whereLayer("search").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank")
-        .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")
+        .whereLayer("fetch").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")
+        .whereLayer("model").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search", "fetch")
         .whereLayer("index").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")
         .whereLayer("corpus").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search", "index", "io")
         .whereLayer("eval").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search")
-        .whereLayer("io").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search", "model", "index", "eval")
+        .whereLayer("io").mayOnlyBeAccessedByLayers("cli", "regress", "pipeline", "rerank", "search", "fetch", "model", "index", "eval")
         .check(CLASSES);
   }
 }

@@ -7,6 +7,7 @@ import io.trawl.core.TrawlException;
 import io.trawl.index.IndexFields;
 import io.trawl.index.IndexMetadata;
 import io.trawl.index.IndexStats;
+import io.trawl.search.LuceneIndex;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,9 +42,7 @@ public final class IndexStatsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isDirectory(index)) {
-      throw TrawlException.invalid(index + ": no such index folder");
-    }
+    index = LuceneIndex.resolve(index);
     IndexStats stats = IndexStats.of(index);
     IndexMetadata meta = Files.exists(index.resolve(IndexFields.METADATA_FILE))
         ? IndexMetadata.read(index) : null;

@@ -142,8 +142,9 @@ public final class RegressCommand implements Runnable {
       footerHeading = "%nExamples:%n",
       footer = {"  trawl regress run cranfield-bm25", "  trawl regress run --all --collections ../shared/data"},
       description = {"Run regressions and compare with their expected values.",
-          "Exit 0 when every value matches (skipped specs do not fail), 3 on any mismatch,",
-          "2 for an invalid spec."})
+          "Exit 0 when every value matches, 3 on any mismatch, 2 for an invalid spec. With --all,",
+          "specs this machine cannot run are skipped and what to fetch is listed at the end; a spec",
+          "named on the command line that cannot run here exits 1, naming what to fetch."})
   static final class RunSpecsCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
     @Mixin EnvOptions env;
@@ -231,9 +232,40 @@ public final class RegressCommand implements Runnable {
       if (results.size() > 1) {
         out.print(RegressionReport.summary(results));
       }
+      // what could not run here, and what trawl fetch would get for it
+      List<String> cannotRun = new ArrayList<>();
+      List<String> fetch = new ArrayList<>();
+      for (RegressionPlan p : plans) {
+        boolean none = p.skipped() != null || p.runs().stream().allMatch(r -> r.skipped() != null);
+        if (!none) {
+          continue;
+        }
+        String name = p.spec().name().value();
+        cannotRun.add(name + " (" + (p.skipped() != null ? p.skipped()
+            : p.runs().stream().map(r -> r.skipped()).distinct().reduce((a, b) -> a + "; " + b).orElse("")) + ")");
+        for (String f : e.toFetch(p.spec())) {
+          if (!fetch.contains(f)) {
+            fetch.add(f);
+          }
+        }
+      }
+      if (!fetch.isEmpty()) {
+        out.println();
+        out.println("to fetch what the skipped specs need: trawl fetch " + String.join(" ", fetch));
+      }
       out.flush();
       boolean failed = results.stream().anyMatch(r -> r.status() == RegressionResult.Status.FAIL);
-      return failed ? TrawlException.MISMATCH : 0;
+      if (failed) {
+        return TrawlException.MISMATCH;
+      }
+      if (!all && !cannotRun.isEmpty()) {
+        // a spec named on the command line that cannot run here is not a success
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("trawl: error: cannot run here: " + String.join("; ", cannotRun));
+        err.flush();
+        return TrawlException.RUNTIME;
+      }
+      return 0;
     }
   }
 

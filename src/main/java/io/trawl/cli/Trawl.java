@@ -33,6 +33,7 @@ import picocli.CommandLine;
       EncodeCommand.class,
       DenseIndexCommand.class,
       DenseSearchCommand.class,
+      FetchCommand.class,
     },
     footerHeading = "%nExamples:%n",
     footer = {

@@ -118,7 +118,8 @@ public final class SafeTensors implements AutoCloseable {
         return openFiles(single, List.of(single));
       }
       String hint = Files.exists(path.resolve("pytorch_model.bin"))
-          ? " (found pytorch_model.bin: convert it to safetensors, see docs/reranking.md)" : "";
+          ? " (found pytorch_model.bin: trawl fetch ORG/NAME downloads a model and converts its pytorch_model.bin"
+              + " to safetensors without running pickle code; see docs/fetch.md)" : "";
       throw new InputException(path.toString(),
           "no model.safetensors or model.safetensors.index.json in this folder" + hint);
     }

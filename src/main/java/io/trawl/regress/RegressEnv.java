@@ -1,5 +1,7 @@
 package io.trawl.regress;
 
+import io.trawl.fetch.FetchCache;
+import io.trawl.fetch.Fetcher;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,13 +49,19 @@ public record RegressEnv(Path collections, Path models, Path indexRoot, Path run
     Map<String, String> env = System.getenv();
     Path c = collections != null ? collections
         : env.get(COLLECTIONS_VAR) != null && !env.get(COLLECTIONS_VAR).isBlank()
-            ? Path.of(env.get(COLLECTIONS_VAR)) : null;
+            ? Path.of(env.get(COLLECTIONS_VAR)) : fetchedCollections();
     Path m = models != null ? models
         : env.get(MODELS_VAR) != null && !env.get(MODELS_VAR).isBlank()
             ? Path.of(env.get(MODELS_VAR)) : Path.of("models");
     return new RegressEnv(c, m, indexRoot != null ? indexRoot : Path.of("indexes"),
         runsDir != null ? runsDir : Path.of("runs"), detectGpu(env), env, blankToNull(env.get(BASE_URL_VAR)),
         blankToNull(env.get(API_KEY_ENV_VAR)));
+  }
+
+  /** The fetch cache's collections folder ({@code trawl fetch}), when it exists; else null. */
+  private static Path fetchedCollections() {
+    Path p = FetchCache.of(null).collections();
+    return Files.isDirectory(p) ? p : null;
   }
 
   private static String blankToNull(String s) {
@@ -83,13 +91,64 @@ public record RegressEnv(Path collections, Path models, Path indexRoot, Path run
     return collections != null && Files.isDirectory(collections);
   }
 
-  /** Resolves a path from a spec: absolute stays, relative resolves against the collections root. */
+  /**
+   * Resolves a path from a spec: absolute stays, relative resolves against the collections root;
+   * one that is not there but was fetched ({@code trawl fetch}) resolves into the fetch cache.
+   */
   public Path data(String path) {
     Path p = Path.of(path);
-    if (p.isAbsolute() || collections == null) {
+    if (p.isAbsolute()) {
       return p;
     }
-    return collections.resolve(p);
+    Path under = collections == null ? null : collections.resolve(p);
+    if (under != null && Files.exists(under)) {
+      return under;
+    }
+    Path fetched = Fetcher.cachedData(path);
+    return fetched != null ? fetched : under != null ? under : p;
+  }
+
+  /**
+   * What {@code trawl fetch} would get for {@code spec} here: its prebuilt index when it is not in
+   * the cache, and {@link #toFetch(Requirements)} of the spec's and its runs' requirements.
+   */
+  public List<String> toFetch(RegressionSpec spec) {
+    List<String> out = new ArrayList<>();
+    if (spec.index() != null && spec.index().prebuilt() != null
+        && Fetcher.cachedIndex(spec.index().prebuilt().value()) == null) {
+      out.add(spec.index().prebuilt().value());
+    }
+    Requirements req = spec.requires();
+    for (RegressionSpec.RunSpec r : spec.runs()) {
+      req = req.and(r.requires());
+    }
+    for (String f : toFetch(req)) {
+      if (!out.contains(f)) {
+        out.add(f);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * What {@code trawl fetch} would get of the requirements this machine does not meet: catalogue
+   * names for missing data, Hugging Face ids for missing model folders (empty when none).
+   */
+  public List<String> toFetch(Requirements r) {
+    List<String> out = new ArrayList<>();
+    for (Located m : r.models()) {
+      String id = Fetcher.modelId(m.value());
+      if (id != null && !Files.isDirectory(models.resolve(m.value())) && !out.contains(id)) {
+        out.add(id);
+      }
+    }
+    for (Located d : r.paths()) {
+      String name = Fetcher.provider(d.value());
+      if (name != null && !Files.exists(data(d.value())) && !out.contains(name)) {
+        out.add(name);
+      }
+    }
+    return out;
   }
 
   /** The requirements this machine does not meet, described ("gpu", "model folder X"). */
@@ -101,7 +160,8 @@ public record RegressEnv(Path collections, Path models, Path indexRoot, Path run
     for (Located m : r.models()) {
       Path p = models.resolve(m.value());
       if (!Files.isDirectory(p)) {
-        out.add("model folder " + m.value());
+        String id = Fetcher.modelId(m.value());
+        out.add("model folder " + m.value() + (id == null ? "" : " (trawl fetch " + id + ")"));
       }
     }
     for (Located e : r.env()) {
@@ -111,10 +171,16 @@ public record RegressEnv(Path collections, Path models, Path indexRoot, Path run
       }
     }
     for (Located d : r.paths()) {
+      String name = Fetcher.provider(d.value());
+      String hint = name == null ? "" : "trawl fetch " + name;
+      if (Files.exists(data(d.value()))) {
+        continue;
+      }
       if (!hasCollections() && !Path.of(d.value()).isAbsolute()) {
-        out.add("data " + d.value() + " (no collections root: --collections or " + COLLECTIONS_VAR + ")");
-      } else if (!Files.exists(data(d.value()))) {
-        out.add("data " + d.value());
+        out.add("data " + d.value() + " (no collections root: --collections or " + COLLECTIONS_VAR
+            + (hint.isEmpty() ? "" : "; or " + hint) + ")");
+      } else {
+        out.add("data " + d.value() + (hint.isEmpty() ? "" : " (" + hint + ")"));
       }
     }
     return out;

@@ -74,6 +74,9 @@ public final class RegressionCommands {
         });
       }
       out.add(shell(cmd));
+    } else if (spec.index() != null && spec.index().prebuilt() != null) {
+      index = spec.index().prebuilt().value();
+      out.add(shell(List.of("trawl", "fetch", index)));
     }
     String dense = null;
     if (spec.denseIndex() != null && spec.denseIndex().name() != null && spec.denseIndex().vectors() != null) {

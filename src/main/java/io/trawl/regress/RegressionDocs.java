@@ -68,6 +68,10 @@ public final class RegressionDocs {
 
   /** Where a spec can run, from its requirements alone. */
   public static String status(RegressionSpec spec) {
+    if (spec.index() != null && spec.index().prebuilt() != null) {
+      String fetch = "prebuilt index " + spec.index().prebuilt().value() + " (trawl fetch)";
+      return "needs " + fetch + (spec.requires().isEmpty() ? "" : " and " + spec.requires().describe());
+    }
     if (!spec.requires().isEmpty()) {
       return "needs " + spec.requires().describe();
     }
@@ -99,6 +103,11 @@ public final class RegressionDocs {
     }
     sb.append("**Status:** ").append(status(s)).append("\n\n");
     sb.append("## Data\n\n");
+    if (s.index() != null && s.index().prebuilt() != null) {
+      String n = s.index().prebuilt().value();
+      sb.append("- Index: Anserini's prebuilt `").append(n).append("`, fetched with `trawl fetch ").append(n)
+          .append("` ([fetch.md](../fetch.md)).\n");
+    }
     if (s.corpus() != null) {
       RegressionSpec.Corpus c = s.corpus();
       sb.append("- Corpus: `").append(c.path().value()).append('`');
@@ -125,7 +134,7 @@ public final class RegressionDocs {
         }
         sb.append("- Expected index statistics (`contents`): ").append(String.join(", ", st)).append(".\n");
       }
-    } else {
+    } else if (s.index() == null || s.index().prebuilt() == null) {
       sb.append("- No corpus: every run reads its first stage from a file.\n");
     }
     if (s.search().fields() != null || s.search().removesQuery()) {

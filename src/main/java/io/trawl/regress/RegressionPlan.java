@@ -58,6 +58,14 @@ public record RegressionPlan(Path file, RegressionSpec spec, String skipped, Str
    */
   public record PlannedRun(RegressionSpec.RunSpec spec, String skipped, Map<String, Pipeline> pipelines) {}
 
+  /** {@link #corpusInput()} of a plan that searches a prebuilt index instead of building one. */
+  public static final String PREBUILT = "prebuilt:";
+
+  /** Whether the plan searches a fetched prebuilt index (nothing to build or reuse-check). */
+  public boolean prebuilt() {
+    return corpusInput != null && corpusInput.startsWith(PREBUILT);
+  }
+
   /** Resolves {@code spec} (loaded from {@code file}) in {@code env}. */
   public static RegressionPlan resolve(Path file, RegressionSpec spec, RegressEnv env) {
     String f = file.toString();
@@ -104,6 +112,15 @@ public record RegressionPlan(Path file, RegressionSpec spec, String skipped, Str
         throw at(f, spec.index().name(), e.getMessage());
       }
       indexDir = env.indexRoot().resolve(spec.index().name().value());
+    }
+
+    if (spec.index() != null && spec.index().prebuilt() != null) {
+      String name = spec.index().prebuilt().value();
+      indexDir = io.trawl.fetch.Fetcher.cachedIndex(name);
+      if (indexDir == null) {
+        return skipped(file, spec, "needs prebuilt index " + name + " (trawl fetch " + name + ")");
+      }
+      corpusInput = PREBUILT + name;
     }
 
     DensePlan dense = null;

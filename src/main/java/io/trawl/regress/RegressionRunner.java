@@ -87,8 +87,12 @@ public final class RegressionRunner {
     if (needIndex) {
       long i0 = System.nanoTime();
       IndexMetadata meta = null;
-      String why = rebuild ? "--rebuild given" : reusable(plan);
-      if (why == null) {
+      String why = plan.prebuilt() ? null : rebuild ? "--rebuild given" : reusable(plan);
+      if (plan.prebuilt()) {
+        reused = true;
+        say("index %s: the prebuilt index %s (trawl fetch)", plan.indexDir(),
+            plan.corpusInput().substring(RegressionPlan.PREBUILT.length()));
+      } else if (why == null) {
         meta = IndexMetadata.read(plan.indexDir());
         reused = true;
         say("index %s: reusing (trawl-index.json matches the spec)", plan.indexDir());
@@ -102,7 +106,7 @@ public final class RegressionRunner {
         meta = new Indexer(o).run().metadata();
       }
       indexSeconds = (System.nanoTime() - i0) / 1e9;
-      RegressionSpec.IndexStats want = plan.spec().corpus().stats();
+      RegressionSpec.IndexStats want = plan.prebuilt() ? null : plan.spec().corpus().stats();
       if (want != null) {
         if (want.documents() != null) {
           stats.add(new RegressionResult.StatCheck("documents", want.documents(), meta.documents()));

@@ -75,10 +75,13 @@ public record RegressionSpec(
    * @param options indexer options, named like {@code trawl index} flags: {@code layout}
    *     (flat|multifield), {@code stemmer} (porter|none), {@code keep-stopwords},
    *     {@code store-positions}, {@code store-docvectors}, {@code store-raw} (true|false)
+   * @param prebuilt instead of a corpus to index: a prebuilt index of {@code trawl fetch}
+   *     ({@code msmarco-v1-passage}), searched where the fetch cache holds it
    */
   public record Index(
       @JsonProperty("name") Located name,
-      @JsonProperty("options") Map<String, String> options) {
+      @JsonProperty("options") Map<String, String> options,
+      @JsonProperty("prebuilt") Located prebuilt) {
     public Index {
       options = options == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(options));
     }

@@ -274,7 +274,16 @@ public final class RegressionSpecs {
         throw missing(file, spec.corpus().path(), "corpus.format");
       }
     }
-    if (spec.index() != null && spec.index().name() == null) {
+    if (spec.index() != null && spec.index().prebuilt() != null) {
+      if (spec.corpus() != null || spec.index().name() != null || !spec.index().options().isEmpty()) {
+        throw at(file, spec.index().prebuilt(), "index.prebuilt is an index to fetch, not to build: give no corpus,"
+            + " index.name or index.options with it");
+      }
+      if (!io.trawl.fetch.Fetcher.isPrebuiltIndex(spec.index().prebuilt().value())) {
+        throw at(file, spec.index().prebuilt(), "unknown prebuilt index '" + spec.index().prebuilt().value()
+            + "' (trawl fetch --list)");
+      }
+    } else if (spec.index() != null && spec.index().name() == null) {
       throw missing(file, spec.name(), "index.name");
     }
     for (RegressionSpec.TopicSet t : spec.topics()) {
@@ -325,7 +334,7 @@ public final class RegressionSpecs {
       throw at(file, spec.corpus().path(), "a spec with a corpus needs an 'index' section (index.name)");
     }
     // names become folder and file names: they must not contain paths
-    if (spec.index() != null && !spec.index().name().value().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+    if (spec.index() != null && spec.index().name() != null && !spec.index().name().value().matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw at(file, spec.index().name(), "index name '" + spec.index().name().value()
           + "' must be letters, digits, '.', '_' or '-' (it names a folder under the index root)");
     }

@@ -34,11 +34,9 @@ public final class IndexDocTexts implements AutoCloseable {
   private final DirectoryReader reader;
   private final IndexSearcher searcher;
 
-  public IndexDocTexts(Path dir) {
+  public IndexDocTexts(Path given) {
+    Path dir = io.trawl.search.LuceneIndex.resolve(given);
     this.dir = dir;
-    if (!Files.isDirectory(dir)) {
-      throw new InputException(dir.toString(), "no such index folder");
-    }
     this.corpus = Files.isRegularFile(dir.resolve(IndexFields.METADATA_FILE))
         ? corpusOf(IndexMetadata.read(dir)) : null;
     try {

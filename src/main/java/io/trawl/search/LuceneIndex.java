@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.trawl.core.InputException;
 import io.trawl.core.TrawlException;
+import io.trawl.fetch.FetchCache;
+import io.trawl.fetch.Fetcher;
 import io.trawl.index.Analyzers;
 import io.trawl.index.IndexFields;
 import java.io.IOException;
@@ -63,10 +65,8 @@ public final class LuceneIndex implements AutoCloseable {
    * Opens the index at {@code dir}. {@code requestedAnalyzer} (null = whatever the index says) must
    * equal the analyzer recorded in the index metadata, or the open fails (exit 2).
    */
-  public static LuceneIndex open(Path dir, String requestedAnalyzer) {
-    if (!Files.isDirectory(dir)) {
-      throw new InputException(dir.toString(), "no such index folder");
-    }
+  public static LuceneIndex open(Path given, String requestedAnalyzer) {
+    Path dir = resolve(given);
     String recorded = readAnalyzer(dir);
     String name = recorded != null ? recorded : Analyzers.describe("porter", false);
     if (requestedAnalyzer != null) {
@@ -84,6 +84,27 @@ public final class LuceneIndex implements AutoCloseable {
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, dir + ": cannot open index: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The folder of index {@code dir}: the folder itself when it exists, else the prebuilt index of
+   * that name in the fetch cache ({@code trawl fetch NAME}); when neither exists the error says
+   * what to fetch if the name is a prebuilt index of the catalogue.
+   */
+  public static Path resolve(Path dir) {
+    if (Files.isDirectory(dir)) {
+      return dir;
+    }
+    String name = dir.toString();
+    Path cached = Fetcher.cachedIndex(name);
+    if (cached != null) {
+      return cached;
+    }
+    if (Fetcher.isPrebuiltIndex(name)) {
+      throw new InputException(name, "no such index folder, and the prebuilt index " + name
+          + " is not in the fetch cache (" + FetchCache.of(null).indexes() + "); run 'trawl fetch " + name + "'");
+    }
+    throw new InputException(name, "no such index folder");
   }
 
   /** The analyzer recorded in {@code trawl-index.json}, or null when there is no metadata. */

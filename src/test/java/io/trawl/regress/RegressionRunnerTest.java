@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -121,7 +122,7 @@ class RegressionRunnerTest {
     assertTrue(Files.isRegularFile(runs.resolve("cran-good.bm25.cran.txt")));
     assertTrue(Files.readString(runs.resolve("cran-good.bm25.cran.txt")).contains(" bm25(k1=0.9,b=0.4)@1000\n"));
     RegressionResult.RunResult mono = first.runs().get(1);
-    assertEquals("needs gpu and model folder monot5-3b-msmarco-10k", mono.skipped());
+    assertEquals("needs gpu and model folder monot5-3b-msmarco-10k (trawl fetch castorini/monot5-3b-msmarco-10k)", mono.skipped());
 
     RegressionResult second = runner.run(specs.resolve("cran-good.yaml"));
     assertTrue(second.indexReused(), "second run must reuse the index");
@@ -167,7 +168,7 @@ class RegressionRunnerTest {
   }
 
   @Test
-  void gpuSpecIsSkippedAndTheSuiteExitsZero() throws IOException {
+  void gpuSpecNamedExplicitlyExitsOneAndSaysWhatToFetch() throws IOException {
     Path gpu = write("gpu-only", """
         name: gpu-only
         topics:
@@ -183,8 +184,10 @@ class RegressionRunnerTest {
         """);
     try {
       Result r = cli(common("regress", "run", "gpu-only"));
-      assertEquals(0, r.code, r.out + r.err);
-      assertTrue(r.out.contains("skipped: needs gpu and model folder monot5-3b-msmarco-10k"), r.out);
+      assertEquals(1, r.code, r.out + r.err);
+      assertTrue(r.out.contains("skipped: needs gpu and model folder monot5-3b-msmarco-10k (trawl fetch castorini/monot5-3b-msmarco-10k)"), r.out);
+      assertTrue(r.out.contains("to fetch what the skipped specs need: trawl fetch castorini/monot5-3b-msmarco-10k"), r.out);
+      assertTrue(r.err.contains("cannot run here: gpu-only (needs gpu and model folder"), r.err);
       RegressionResult res = new RegressionRunner(env(), null, 1, false).run(gpu);
       assertEquals(RegressionResult.Status.SKIP, res.status());
     } finally {
@@ -254,6 +257,118 @@ class RegressionRunnerTest {
     assertTrue(r.out.contains("trawl run --pipeline 'bm25@100 >> monot5(model="), r.out);
     assertTrue(r.out.contains("trawl eval -c -m AP -m nDCG@10 cranfield " + runs.resolve("cran-good.bm25.cran.txt")), r.out);
     assertTrue(r.out.contains("# run mono (needs gpu and model folder monot5-3b-msmarco-10k)"), r.out);
+  }
+
+  @Test
+  void missingFetchableDataIsNamedAndFoundInTheFetchCache() throws IOException {
+    Path dir = tmp.resolve("fetch-specs");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("needs-msmarco.yaml"), """
+        name: needs-msmarco
+        corpus: {format: tsv, path: msmarco-passage/collection.tsv}
+        index: {name: needs-msmarco}
+        requires: {paths: [msmarco-passage/collection.tsv]}
+        topics:
+          - {name: cran, topics: cranfield, qrels: cranfield}
+        measures:
+          - {measure: AP}
+        runs:
+          - name: bm25
+            pipeline: bm25@10
+            expected:
+              cran: {AP: 0.1}
+        """);
+    String[] where = {"--dir", dir.toString(), "--collections", collections.toString(), "--index-root",
+        indexes.toString(), "--runs", runs.toString(), "-q"};
+    String[] named = java.util.stream.Stream.concat(java.util.stream.Stream.of("regress", "run", "needs-msmarco"),
+        java.util.Arrays.stream(where)).toArray(String[]::new);
+    Result r = cli(named);
+    assertEquals(1, r.code, r.out + r.err);
+    assertTrue(r.out.contains("skipped: needs data msmarco-passage/collection.tsv (trawl fetch msmarco-passage)"), r.out);
+    assertEquals("trawl: error: cannot run here: needs-msmarco (needs data msmarco-passage/collection.tsv"
+        + " (trawl fetch msmarco-passage))", r.err.strip());
+    String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("regress", "run", "--all"),
+        java.util.Arrays.stream(where)).toArray(String[]::new);
+    r = cli(all);
+    assertEquals(0, r.code, r.out + r.err);
+    assertTrue(r.out.contains("to fetch what the skipped specs need: trawl fetch msmarco-passage"), r.out);
+
+    // once fetched, the file is found in the fetch cache, whatever the collections root
+    Path cache = tmp.resolve("fetch-cache");
+    Path tsv = cache.resolve("collections/msmarco-passage/collection.tsv");
+    Files.createDirectories(tsv.getParent());
+    Files.writeString(tsv, "1\tpassage\n");
+    System.setProperty(io.trawl.fetch.FetchCache.PROPERTY, cache.toString());
+    try {
+      Requirements req = RegressionSpecs.load(dir.resolve("needs-msmarco.yaml")).requires();
+      assertEquals(List.of(), env().unmet(req));
+      assertEquals(List.of(), env().toFetch(req));
+      assertEquals(tsv, env().data("msmarco-passage/collection.tsv"));
+    } finally {
+      System.clearProperty(io.trawl.fetch.FetchCache.PROPERTY);
+    }
+  }
+
+  @Test
+  void aPrebuiltIndexIsSearchedOnceFetchedAndNamedUntilThen() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("prebuilt-specs"));
+    Path topics = dir.resolve("topics.tsv");
+    Files.writeString(topics, "q1\tboundary layer\nq2\twings\n");
+    Path qrels = dir.resolve("qrels.txt");
+    Files.writeString(qrels, "q1 0 d2 1\nq2 0 d1 1\n");
+    Path cat = dir.resolve("catalogue.json");
+    Files.writeString(cat, "{\"entries\": [{\"name\": \"tiny-prebuilt\", \"kind\": \"index\", \"url\":"
+        + " \"https://example.invalid/tiny.tar.gz\", \"size\": 1, \"md5\": \"00000000000000000000000000000000\"}]}");
+    String spec = """
+        name: %s
+        index: {prebuilt: %s}
+        topics:
+          - {name: t, topics: %s, qrels: %s}
+        measures:
+          - {measure: RR@10, options: -c}
+        runs:
+          - name: bm25
+            pipeline: bm25@10
+            expected:
+              t: {RR@10: 0.5}
+        """;
+    Files.writeString(dir.resolve("uses-prebuilt.yaml"), spec.formatted("uses-prebuilt", "tiny-prebuilt", topics, qrels));
+    Files.writeString(dir.resolve("bad-prebuilt.yaml"), spec.formatted("bad-prebuilt", "no-such-index", topics, qrels));
+    Path cache = tmp.resolve("prebuilt-cache");
+    System.setProperty(io.trawl.fetch.Catalogue.PROPERTY, cat.toString());
+    System.setProperty(io.trawl.fetch.FetchCache.PROPERTY, cache.toString());
+    try {
+      String[] where = {"--dir", dir.toString(), "--collections", collections.toString(), "--index-root",
+          indexes.toString(), "--runs", runs.toString(), "-q"};
+      Result r = cli(concat(new String[] {"regress", "run", "uses-prebuilt"}, where));
+      assertEquals(1, r.code, r.out + r.err);
+      assertTrue(r.out.contains("skipped: needs prebuilt index tiny-prebuilt (trawl fetch tiny-prebuilt)"), r.out);
+      assertTrue(r.out.contains("to fetch what the skipped specs need: trawl fetch tiny-prebuilt"), r.out);
+
+      r = cli(concat(new String[] {"regress", "run", "bad-prebuilt"}, where));
+      assertEquals(2, r.code, r.out + r.err);
+      assertTrue(r.err.contains("bad-prebuilt.yaml:2:") && r.err.contains("unknown prebuilt index 'no-such-index'"), r.err);
+
+      Map<String, String> docs = new java.util.LinkedHashMap<>();
+      docs.put("d1", "supersonic boundary layers");
+      docs.put("d2", "heat transfer in a boundary layer of a boundary layer");
+      docs.put("d3", "wings at low speed");
+      io.trawl.fetch.Fixtures.anseriniIndex(cache.resolve("indexes/tiny-prebuilt"), docs);
+      r = cli(concat(new String[] {"regress", "run", "uses-prebuilt"}, where));
+      assertEquals(0, r.code, r.out + r.err);
+      assertTrue(r.out.contains("result: PASS"), r.out);
+      assertFalse(Files.exists(indexes.resolve("tiny-prebuilt")), "nothing is built");
+      r = cli(concat(new String[] {"regress", "run", "uses-prebuilt", "--dry-run"}, where));
+      assertTrue(r.out.contains("trawl fetch tiny-prebuilt\n"), r.out);
+      assertTrue(r.out.contains("trawl search --index tiny-prebuilt --topics " + topics), r.out);
+    } finally {
+      System.clearProperty(io.trawl.fetch.Catalogue.PROPERTY);
+      System.clearProperty(io.trawl.fetch.FetchCache.PROPERTY);
+    }
+  }
+
+  static String[] concat(String[] a, String[] b) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b)).toArray(String[]::new);
   }
 
   @Test
