@@ -52,10 +52,10 @@ public final class PipelineRunner {
    * @param removeQuery drop a hit whose docid equals the query id (BEIR)
    * @param threads query threads for retrieval
    * @param progress where reranking stages report progress (null: nowhere)
-   * @param live progress redraws one line (a terminal) instead of writing periodic lines
+   * @param mode how progress shows ({@link io.trawl.core.Progress})
    */
   public record Context(Path index, Map<String, Float> fields, boolean removeQuery, int threads,
-      java.io.PrintStream progress, boolean live) {
+      java.io.PrintWriter progress, io.trawl.core.Progress.Mode mode) {
     public Context {
       fields = fields == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
       threads = Math.max(1, threads);
@@ -63,7 +63,7 @@ public final class PipelineRunner {
 
     /** Without progress. */
     public Context(Path index, Map<String, Float> fields, boolean removeQuery, int threads) {
-      this(index, fields, removeQuery, threads, null, false);
+      this(index, fields, removeQuery, threads, null, io.trawl.core.Progress.Mode.OFF);
     }
   }
 
@@ -360,20 +360,23 @@ public final class PipelineRunner {
         order.add(i);
         total += inputs.get(i).size();
       }
-      io.trawl.rerank.RerankProgress progress = new io.trawl.rerank.RerankProgress(ctx.progress(),
-          key + ": " + stage.name(), total, queries.size(), ctx.live());
       List<RankedList> out = new ArrayList<>(queries.size());
-      for (List<Integer> group : io.trawl.rerank.QueryGroups.of(order, i -> inputs.get(i).size())) {
-        List<Query> qs = new ArrayList<>(group.size());
-        List<RankedList> ls = new ArrayList<>(group.size());
-        for (int i : group) {
-          qs.add(queries.get(i));
-          ls.add(inputs.get(i));
-        }
-        List<RankedList> done = reranker.rerankAll(qs, ls);
-        out.addAll(done);
-        for (RankedList l : ls) {
-          progress.update(l.size());
+      try (io.trawl.core.Progress progress = io.trawl.core.Progress.to(ctx.progress(), ctx.mode(),
+          key + ": " + stage.name(), "candidates", total)) {
+        long candidatesDone = 0;
+        for (List<Integer> group : io.trawl.rerank.QueryGroups.of(order, i -> inputs.get(i).size())) {
+          List<Query> qs = new ArrayList<>(group.size());
+          List<RankedList> ls = new ArrayList<>(group.size());
+          for (int i : group) {
+            qs.add(queries.get(i));
+            ls.add(inputs.get(i));
+          }
+          List<RankedList> done = reranker.rerankAll(qs, ls);
+          out.addAll(done);
+          for (RankedList l : ls) {
+            candidatesDone += l.size();
+          }
+          progress.update(candidatesDone, out.size() + "/" + queries.size() + " queries");
         }
       }
       for (int i = 0; i < out.size(); i++) {

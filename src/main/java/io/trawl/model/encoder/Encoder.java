@@ -188,12 +188,20 @@ public final class Encoder implements AutoCloseable {
    * query's ranking does not change with the other queries of a run.
    */
   public float[][] encodeEach(List<String> texts, boolean query) {
+    return encodeEach(texts, query, null);
+  }
+
+  /** As {@link #encodeEach(List, boolean)}; {@code progress} (may be null) receives the texts done. */
+  public float[][] encodeEach(List<String> texts, boolean query, IntConsumer progress) {
     if (exact()) {
-      return encode(texts, query, null);
+      return encode(texts, query, progress);
     }
     float[][] out = new float[texts.size()][];
     for (int i = 0; i < texts.size(); i++) {
       out[i] = encode(List.of(texts.get(i)), query, null)[0];
+      if (progress != null) {
+        progress.accept(i + 1);
+      }
     }
     return out;
   }
