@@ -349,7 +349,8 @@ public final class PipelineRunner {
     for (RankedList l : lists) {
       inputs.add(stage.cutoff() != null ? l.top(stage.cutoff()) : l);
     }
-    try (Reranker reranker = rerankers.create(model)) {
+    try (io.trawl.core.Shutdown.Job job = io.trawl.core.Shutdown.job();
+        Reranker reranker = rerankers.create(model)) {
       if (!reranker.settings().isEmpty()) {
         settings.put(key + ": " + stage.name(), reranker.settings());
       }
@@ -365,6 +366,7 @@ public final class PipelineRunner {
           key + ": " + stage.name(), "candidates", total)) {
         long candidatesDone = 0;
         for (List<Integer> group : io.trawl.rerank.QueryGroups.of(order, i -> inputs.get(i).size())) {
+          io.trawl.core.Shutdown.check(); // Ctrl-C: no new native call
           List<Query> qs = new ArrayList<>(group.size());
           List<RankedList> ls = new ArrayList<>(group.size());
           for (int i : group) {

@@ -11,6 +11,7 @@ import io.trawl.core.Progress;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Run;
+import io.trawl.core.Shutdown;
 import io.trawl.core.Spec;
 import io.trawl.core.TextFiles;
 import io.trawl.core.TrawlException;
@@ -177,7 +178,9 @@ public final class RerankJob {
     Map<String, Object> rerankerSettings = new LinkedHashMap<>();
     String canonical = null;
     if (done.size() < in.queries.size()) {
-      try (Reranker reranker = factory.apply(spec);
+      // the job is closed after the reranker: a Ctrl-C waits for its native calls to end
+      try (Shutdown.Job job = Shutdown.job();
+          Reranker reranker = factory.apply(spec);
           FileChannel ch = work == null ? null
               : FileChannel.open(work, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
           Progress progress = Progress.to(err, progressMode, "rerank", "candidates", todo)) {
@@ -187,6 +190,7 @@ public final class RerankJob {
         int queriesTodo = in.queries.size() - resumed;
         int queriesDone = 0;
         for (List<QueryCandidates> group : groups(in.queries)) {
+          Shutdown.check(); // Ctrl-C: the finished groups are in the work file
           boolean all = true;
           for (QueryCandidates q : group) {
             all &= done.containsKey(q.query().id());

@@ -50,6 +50,7 @@ public final class SearchRun {
     int done = 0;
     if (threads == 1) {
       for (Query q : topics) {
+        io.trawl.core.Shutdown.check();
         RankedList list = search.apply(q);
         lines += list.size();
         writer.writeFormatted(writer.format(list));
@@ -71,6 +72,7 @@ public final class SearchRun {
         while (it.hasNext() || !inFlight.isEmpty()) {
           while (it.hasNext() && inFlight.size() < window) {
             Query q = it.next();
+            io.trawl.core.Shutdown.check();
             inFlight.add(pool.submit(() -> {
               RankedList list = search.apply(q);
               return new Object[] {writer.format(list), list.size()};

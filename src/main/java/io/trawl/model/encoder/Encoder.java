@@ -69,39 +69,50 @@ public final class Encoder implements AutoCloseable {
   private final Backend backend;
   private final int dimension;
   private final AtomicLong truncated = new AtomicLong();
+  // open while the native tokenizer and engine are: a Ctrl-C waits for them to be released
+  private final io.trawl.core.Shutdown.Job job;
 
   Encoder(EncoderConfig config, byte[] tokenizerJson, EncoderOptions options,
       java.util.function.Function<EncoderOptions, Backend> engine) {
-    this.config = config;
-    this.maxLength = options.maxLength() > 0 ? options.maxLength() : config.maxLength();
-    this.batchSize = options.batchSize();
+    this.job = io.trawl.core.Shutdown.job();
+    boolean opened = false;
     try {
-      Map<String, String> tokOpts = new HashMap<>();
-      tokOpts.put("addSpecialTokens", "true");
-      tokOpts.put("truncation", "false");
-      tokOpts.put("padding", "false");
-      this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), tokOpts);
-    } catch (IOException | RuntimeException e) {
-      throw new TrawlException(TrawlException.INVALID_INPUT,
-          config.name() + ": cannot load tokenizer.json: " + e.getMessage(), e);
+      this.config = config;
+      this.maxLength = options.maxLength() > 0 ? options.maxLength() : config.maxLength();
+      this.batchSize = options.batchSize();
+      try {
+        Map<String, String> tokOpts = new HashMap<>();
+        tokOpts.put("addSpecialTokens", "true");
+        tokOpts.put("truncation", "false");
+        tokOpts.put("padding", "false");
+        this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), tokOpts);
+      } catch (IOException | RuntimeException e) {
+        throw new TrawlException(TrawlException.INVALID_INPUT,
+            config.name() + ": cannot load tokenizer.json: " + e.getMessage(), e);
+      }
+      Backend b;
+      try {
+        b = engine.apply(options);
+      } catch (RuntimeException e) {
+        tokenizer.close();
+        throw e;
+      }
+      this.backend = b;
+      try {
+        check(tokenizerJson);
+      } catch (RuntimeException e) {
+        b.close();
+        tokenizer.close();
+        throw e;
+      }
+      this.dimension = backend.dimension() > 0 ? backend.dimension()
+          : backend.hidden(List.of(tokenize("x"))).get(0).length;
+      opened = true;
+    } finally {
+      if (!opened) {
+        job.close();
+      }
     }
-    Backend b;
-    try {
-      b = engine.apply(options);
-    } catch (RuntimeException e) {
-      tokenizer.close();
-      throw e;
-    }
-    this.backend = b;
-    try {
-      check(tokenizerJson);
-    } catch (RuntimeException e) {
-      b.close();
-      tokenizer.close();
-      throw e;
-    }
-    this.dimension = backend.dimension() > 0 ? backend.dimension()
-        : backend.hidden(List.of(tokenize("x"))).get(0).length;
   }
 
   /**
@@ -231,6 +242,7 @@ public final class Encoder implements AutoCloseable {
     // tokenise in chunks through the native batch call (parallel in Rust)
     int chunk = 1024;
     for (int start = 0; start < n; start += chunk) {
+      io.trawl.core.Shutdown.check();
       int end = Math.min(n, start + chunk);
       List<String> part = new ArrayList<>(end - start);
       for (int i = start; i < end; i++) {
@@ -250,6 +262,7 @@ public final class Encoder implements AutoCloseable {
         ? Integer.compare(ids[a].length, ids[b].length) : Integer.compare(a, b));
     int done = 0;
     for (int start = 0; start < n; start += batchSize) {
+      io.trawl.core.Shutdown.check(); // Ctrl-C: no new native call
       int end = Math.min(n, start + batchSize);
       List<long[]> batch = new ArrayList<>(end - start);
       for (int i = start; i < end; i++) {
@@ -357,7 +370,11 @@ public final class Encoder implements AutoCloseable {
 
   @Override
   public void close() {
-    backend.close();
-    tokenizer.close();
+    try {
+      backend.close();
+      tokenizer.close();
+    } finally {
+      job.close();
+    }
   }
 }
