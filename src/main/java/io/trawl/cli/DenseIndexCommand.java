@@ -106,7 +106,7 @@ public final class DenseIndexCommand implements Callable<Integer> {
       float[][] v;
       double seconds;
       try (Progress p = Progress.to(err, logging.progress(), "dense-index: encoding", "docs", docs.ids().size())) {
-        v = enc.encode(docs.texts(), false, p::update);
+        v = enc.encode(docs.texts(), false, (texts, tokens, total) -> p.update(texts, tokens, total));
         seconds = p.seconds();
       }
       vf = new VectorFile(enc.name(), enc.dimension(), docs.ids(), v);

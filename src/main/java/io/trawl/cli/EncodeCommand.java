@@ -73,8 +73,8 @@ public final class EncodeCommand implements Callable<Integer> {
       float[][] v;
       double seconds;
       try (Progress p = Progress.to(err, logging.progress(), "encode", "texts", docs.ids().size())) {
-        v = input.topics != null ? enc.encodeEach(docs.texts(), true, p::update)
-            : enc.encode(docs.texts(), false, p::update);
+        v = input.topics != null ? enc.encodeEach(docs.texts(), true, (texts, tokens, total) -> p.update(texts, tokens, total))
+            : enc.encode(docs.texts(), false, (texts, tokens, total) -> p.update(texts, tokens, total));
         seconds = p.seconds();
       }
       new VectorFile(enc.name(), enc.dimension(), docs.ids(), v).write(output);

@@ -21,8 +21,9 @@ import java.util.function.LongSupplier;
  * </ul>
  *
  * <p>The rate, and so the ETA, is the throughput of the last 30 seconds (over the whole job until
- * it has run that long), not the average since the start: a job that slows down (longer texts late
- * in a corpus) would otherwise promise too little time. A total that is only estimated (indexing
+ * it has run that long), not the average since the start: a job that slows down would otherwise
+ * promise too little time. Where items differ in cost (texts, encoded shortest first), the caller
+ * also gives the work ({@link #update(long, long, long)}: tokens) and the ETA follows that. A total that is only estimated (indexing
  * knows the bytes read, not the document count) prints with {@code ~}.
  *
  * <p>The system property {@code trawl.progress} ({@code live}, {@code log}, {@code off}) overrides
@@ -43,11 +44,13 @@ public final class Progress implements AutoCloseable {
   private final String unit;
   private final LongSupplier clock;
   private final long start;
-  private final ArrayDeque<long[]> samples = new ArrayDeque<>(); // {time, done}, oldest first
+  private final ArrayDeque<long[]> samples = new ArrayDeque<>(); // {time, done, work}, oldest first
   private String what;
   private long total;
   private boolean estimated;
   private long done;
+  private long work;
+  private long workTotal;
   private String detail;
   private long lastDraw;
   private boolean drawn;
@@ -70,7 +73,7 @@ public final class Progress implements AutoCloseable {
     this.clock = clock;
     this.start = clock.getAsLong();
     this.lastDraw = start;
-    samples.add(new long[] {start, 0});
+    samples.add(new long[] {start, 0, 0});
   }
 
   /** A reporter writing to {@code err} (null: none) on the real clock. */
@@ -147,6 +150,16 @@ public final class Progress implements AutoCloseable {
 
   /** The count done so far is {@code done}. */
   public synchronized void update(long done) {
+    update(done, detail);
+  }
+
+  /**
+   * The count done so far, and the work done of {@code workTotal} (e.g. tokens, when texts are
+   * counted but their cost grows with their length): the ETA then follows the work's recent rate.
+   */
+  public synchronized void update(long done, long work, long workTotal) {
+    this.work = work;
+    this.workTotal = workTotal;
     update(done, detail);
   }
 
@@ -231,8 +244,9 @@ public final class Progress implements AutoCloseable {
     if (samples.size() > 1 && now - last[0] < 100_000_000L) { // at most ten samples a second
       last[0] = now;
       last[1] = done;
+      last[2] = work;
     } else {
-      samples.add(new long[] {now, done});
+      samples.add(new long[] {now, done, work});
     }
     while (samples.size() > 2) {
       java.util.Iterator<long[]> it = samples.iterator();
@@ -247,9 +261,23 @@ public final class Progress implements AutoCloseable {
 
   /** Units per second over the last {@link #RATE_WINDOW} (since the start before that). */
   double rate(long now) {
+    return rate(now, 1, done);
+  }
+
+  private double rate(long now, int field, long value) {
     long[] anchor = samples.peekFirst();
     double s = (now - anchor[0]) / 1e9;
-    return s > 0 ? (done - anchor[1]) / s : 0;
+    return s > 0 ? (value - anchor[field]) / s : 0;
+  }
+
+  /** Seconds left: from the work's recent rate when there is work to go by, else the count's. */
+  long eta(long now) {
+    if (workTotal > 0) {
+      double r = rate(now, 2, work);
+      return r > 0 ? Math.round(Math.max(0, workTotal - work) / r) : -1;
+    }
+    double r = rate(now);
+    return total > 0 && r > 0 ? Math.round(Math.max(0, total - done) / r) : -1;
   }
 
   String line(long now) {
@@ -264,8 +292,9 @@ public final class Progress implements AutoCloseable {
     }
     double rate = rate(now);
     sb.append(String.format(Locale.ROOT, rate >= 100 ? ", %,.0f %s/s" : ", %.1f %s/s", rate, unit));
-    if (total > 0 && rate > 0) {
-      sb.append(", ETA ").append(duration(Math.round(Math.max(0, total - done) / rate)));
+    long eta = eta(now);
+    if (eta >= 0) {
+      sb.append(", ETA ").append(duration(eta));
     }
     return sb.toString();
   }

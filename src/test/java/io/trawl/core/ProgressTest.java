@@ -125,6 +125,25 @@ class ProgressTest {
   }
 
   @Test
+  void theEtaFollowsTheWorkWhenItemsDifferInCost() {
+    // 100 texts, shortest first: text i has 10 + i tokens (5,950 in all); 100 tokens a second
+    Fake f = new Fake();
+    Progress p = f.progress(Progress.Mode.LIVE, 100);
+    long tokens = 0;
+    for (int i = 0; i < 50; i++) {
+      tokens += 10 + i;
+      f.now += (10 + i) * S / 100;
+      p.update(i + 1, tokens, 5950);
+    }
+    // 1,725 tokens in 17.25 s: 4,225 tokens left at 100/s = 42 s (texts alone would say 17 s)
+    assertEquals(42, p.eta(f.now));
+    String line = f.out.get(f.out.size() - 1);
+    assertTrue(line.contains("/100 texts, 2.") && line.contains(" texts/s, ETA "), line);
+    p.update(50, 0, 0);
+    assertEquals(17, p.eta(f.now), "without work, the count's rate");
+  }
+
+  @Test
   void untilThirtySecondsHavePassedTheRateIsSinceTheStart() {
     Fake f = new Fake();
     Progress p = f.progress(Progress.Mode.LIVE, 1000);

@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntConsumer;
 
 /**
  * A BERT-style bi-encoder: tokenises with the model's own {@code tokenizer.json} (DJL's Hugging
@@ -202,8 +201,19 @@ public final class Encoder implements AutoCloseable {
     return encodeEach(texts, query, null);
   }
 
-  /** As {@link #encodeEach(List, boolean)}; {@code progress} (may be null) receives the texts done. */
-  public float[][] encodeEach(List<String> texts, boolean query, IntConsumer progress) {
+  /** What an encoding job has done, after each batch. */
+  @FunctionalInterface
+  public interface Tracker {
+    /**
+     * @param texts texts done
+     * @param tokens their tokens (0 when not counted)
+     * @param totalTokens the tokens of all texts (0 when not counted)
+     */
+    void done(int texts, long tokens, long totalTokens);
+  }
+
+  /** As {@link #encodeEach(List, boolean)}; {@code progress} (may be null) hears of each text done. */
+  public float[][] encodeEach(List<String> texts, boolean query, Tracker progress) {
     if (exact()) {
       return encode(texts, query, progress);
     }
@@ -211,7 +221,7 @@ public final class Encoder implements AutoCloseable {
     for (int i = 0; i < texts.size(); i++) {
       out[i] = encode(List.of(texts.get(i)), query, null)[0];
       if (progress != null) {
-        progress.accept(i + 1);
+        progress.done(i + 1, 0, 0);
       }
     }
     return out;
@@ -228,10 +238,11 @@ public final class Encoder implements AutoCloseable {
   }
 
   /**
-   * Encodes texts, with the query or document prefix; {@code progress} (may be null) receives the
-   * number of texts finished after each batch.
+   * Encodes texts, with the query or document prefix; {@code progress} (may be null) hears after
+   * each batch how many texts and tokens are done. Texts go shortest first, so later batches are
+   * slower per text: an ETA must follow the tokens.
    */
-  public float[][] encode(List<String> texts, boolean query, IntConsumer progress) {
+  public float[][] encode(List<String> texts, boolean query, Tracker progress) {
     String prefix = query ? config.queryPrefix() : config.docPrefix();
     int n = texts.size();
     float[][] out = new float[n][];
@@ -261,6 +272,11 @@ public final class Encoder implements AutoCloseable {
     Arrays.sort(order, (a, b) -> ids[a].length != ids[b].length
         ? Integer.compare(ids[a].length, ids[b].length) : Integer.compare(a, b));
     int done = 0;
+    long totalTokens = 0;
+    for (long[] t : ids) {
+      totalTokens += t.length;
+    }
+    long tokensDone = 0;
     for (int start = 0; start < n; start += batchSize) {
       io.trawl.core.Shutdown.check(); // Ctrl-C: no new native call
       int end = Math.min(n, start + batchSize);
@@ -273,8 +289,11 @@ public final class Encoder implements AutoCloseable {
         out[order[i]] = pool(hidden.get(i - start), batch.get(i - start).length);
       }
       done += end - start;
+      for (long[] t : batch) {
+        tokensDone += t.length;
+      }
       if (progress != null) {
-        progress.accept(done);
+        progress.done(done, tokensDone, totalTokens);
       }
     }
     return out;
