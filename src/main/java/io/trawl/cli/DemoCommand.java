@@ -93,8 +93,8 @@ public final class DemoCommand implements Callable<Integer> {
     int n = threads.resolve(ThreadsOptions.Work.RETRIEVAL);
     index(err, n);
     List<Query> topics = Topics.read("cranfield");
-    PipelineRunner.Context ctx = new PipelineRunner.Context(index, null, false, n,
-        logging.quiet() ? null : System.err, LoggingOptions.stderrIsTerminal());
+    PipelineRunner.Context ctx = new PipelineRunner.Context(index, null, false, n, err,
+        logging.progress());
     Pipeline first = Pipeline.parse(retriever + "@" + depth);
     Path bm25File = runs.resolve("cranfield." + first.stages().get(0).name() + ".txt");
     Run bm25 = retrieve(err, first, topics, ctx, bm25File);

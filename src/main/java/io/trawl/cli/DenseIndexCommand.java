@@ -1,5 +1,6 @@
 package io.trawl.cli;
 
+import io.trawl.core.Progress;
 import io.trawl.core.TrawlException;
 import io.trawl.core.VectorFile;
 import io.trawl.corpus.Corpora;
@@ -102,12 +103,16 @@ public final class DenseIndexCommand implements Callable<Integer> {
     VectorFile vf;
     EncoderConfig cfg;
     try (Encoder enc = Encoders.open(encoder, encoderOptions.toOptions(threads))) {
-      Progress p = new Progress(err, "encode", docs.ids().size());
-      float[][] v = enc.encode(docs.texts(), false, p::update);
+      float[][] v;
+      double seconds;
+      try (Progress p = Progress.to(err, logging.progress(), "dense-index: encoding", "docs", docs.ids().size())) {
+        v = enc.encode(docs.texts(), false, (texts, tokens, total) -> p.update(texts, tokens, total));
+        seconds = p.seconds();
+      }
       vf = new VectorFile(enc.name(), enc.dimension(), docs.ids(), v);
       cfg = enc.config();
       err.printf("dense-index: encoded %d documents in %.1f s (%.1f docs/s); %d truncated to %d tokens%n",
-          docs.ids().size(), p.seconds(), docs.ids().size() / p.seconds(), enc.truncatedCount(), enc.maxLength());
+          docs.ids().size(), seconds, docs.ids().size() / seconds, enc.truncatedCount(), enc.maxLength());
     }
     if (saveVectors != null) {
       vf.write(saveVectors);

@@ -1,5 +1,6 @@
 package io.trawl.cli;
 
+import io.trawl.core.Progress;
 import io.trawl.core.VectorFile;
 import io.trawl.corpus.Corpora;
 import io.trawl.corpus.CorpusTexts;
@@ -69,12 +70,16 @@ public final class EncodeCommand implements Callable<Integer> {
       docs = new CorpusTexts(ids, texts, 0);
     }
     try (Encoder enc = Encoders.open(encoder, encoderOptions.toOptions(threads))) {
-      Progress p = new Progress(err, "encode", docs.ids().size());
-      float[][] v = input.topics != null ? enc.encodeEach(docs.texts(), true)
-          : enc.encode(docs.texts(), false, p::update);
+      float[][] v;
+      double seconds;
+      try (Progress p = Progress.to(err, logging.progress(), "encode", "texts", docs.ids().size())) {
+        v = input.topics != null ? enc.encodeEach(docs.texts(), true, (texts, tokens, total) -> p.update(texts, tokens, total))
+            : enc.encode(docs.texts(), false, (texts, tokens, total) -> p.update(texts, tokens, total));
+        seconds = p.seconds();
+      }
       new VectorFile(enc.name(), enc.dimension(), docs.ids(), v).write(output);
       err.printf("encode: %d texts with %s (dim %d) in %.1f s (%.1f texts/s); %d truncated to %d tokens%n",
-          docs.ids().size(), enc.name(), enc.dimension(), p.seconds(), docs.ids().size() / p.seconds(),
+          docs.ids().size(), enc.name(), enc.dimension(), seconds, docs.ids().size() / seconds,
           enc.truncatedCount(), enc.maxLength());
       err.flush();
     }

@@ -120,15 +120,13 @@ public final class FetchCommand implements Callable<Integer> {
   }
 
   /**
-   * Download progress through {@link Progress} (megabytes) on a terminal, a line every 30 s
-   * otherwise (logs); messages to stderr.
+   * Download progress through the one progress reporter ({@link io.trawl.core.Progress}: live on a
+   * terminal, a line every 30 s in logs), in megabytes; messages to stderr.
    */
   private static final class Listener implements Download.Listener {
     private final PrintWriter err;
-    private final boolean terminal = LoggingOptions.stderrIsTerminal() || Boolean.getBoolean("trawl.progress");
     private String current;
-    private Progress progress;
-    private long lastLine;
+    private io.trawl.core.Progress progress;
 
     Listener(PrintWriter err) {
       this.err = err;
@@ -140,22 +138,25 @@ public final class FetchCommand implements Callable<Integer> {
         return; // small files: the start and verified lines are enough
       }
       if (!what.equals(current)) {
+        finish();
         current = what;
-        progress = new Progress(err, "fetch " + what + " (MB)", Math.max(0, total) / 1_000_000);
-        lastLine = System.nanoTime();
+        progress = io.trawl.core.Progress.to(err, io.trawl.core.Progress.mode(false), "fetch " + what,
+            "MB", Math.max(0, total) / 1_000_000);
       }
-      if (terminal) {
-        progress.update(done / 1_000_000);
-      } else if (System.nanoTime() - lastLine >= 30_000_000_000L) {
-        lastLine = System.nanoTime();
-        err.printf(Locale.ROOT, "fetch: %s: %d of %s MB (%.0f s)%n", what, done / 1_000_000,
-            total < 0 ? "?" : Long.toString(total / 1_000_000), progress.seconds());
-        err.flush();
+      progress.update(done / 1_000_000);
+    }
+
+    private void finish() {
+      if (progress != null) {
+        progress.close();
+        progress = null;
+        current = null;
       }
     }
 
     @Override
     public void say(String message) {
+      finish();
       err.println(message);
       err.flush();
     }

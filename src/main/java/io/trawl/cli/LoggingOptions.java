@@ -25,23 +25,9 @@ public final class LoggingOptions {
     return quiet;
   }
 
-  /** Whether to show progress lines: not {@code --quiet}, and stderr is a terminal. */
-  public boolean progress() {
-    return !quiet && stderrIsTerminal();
-  }
-
-  /** True when stderr goes to a terminal (progress lines use carriage returns). */
-  static boolean stderrIsTerminal() {
-    java.io.Console c = System.console();
-    if (c == null) {
-      return false;
-    }
-    try {
-      // Java 22+: a console object exists even when redirected; ask whether it is a terminal
-      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return true;
-    }
+  /** How to show progress on stderr ({@link io.trawl.core.Progress#mode(boolean)}). */
+  public io.trawl.core.Progress.Mode progress() {
+    return io.trawl.core.Progress.mode(quiet);
   }
 
   /** The command's stderr, or a writer that drops everything with {@code --quiet}. */

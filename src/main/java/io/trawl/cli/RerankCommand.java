@@ -80,7 +80,7 @@ public final class RerankCommand implements Callable<Integer> {
     RerankJob.Options o = new RerankJob.Options(spec, input, index, topics, depth, output.name(), format,
         work, resume, tag.given(), null, output.force());
     new RerankJob(o, Rerankers.registry()::create).run(logging.quiet()
-        ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : System.err);
+        ? new java.io.PrintStream(java.io.OutputStream.nullOutputStream()) : System.err, logging.progress());
     return 0;
   }
 

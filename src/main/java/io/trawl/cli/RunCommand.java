@@ -73,8 +73,7 @@ public final class RunCommand implements Callable<Integer> {
     int n = threads.resolve(ThreadsOptions.Work.RETRIEVAL);
     List<Query> queries = topics.read();
     PipelineRunner.Result result = PipelineRunner.execute(p, queries,
-        new PipelineRunner.Context(index, fieldMap, removeQuery, n, logging.quiet() ? null : System.err,
-            LoggingOptions.stderrIsTerminal()));
+        new PipelineRunner.Context(index, fieldMap, removeQuery, n, logging.err(), logging.progress()));
     Run run = result.run();
     long lines = run.lists().values().stream().mapToLong(RankedList::size).sum();
     if (lines == 0) {

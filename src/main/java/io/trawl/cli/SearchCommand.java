@@ -1,6 +1,7 @@
 package io.trawl.cli;
 
 import io.trawl.core.InputException;
+import io.trawl.core.Progress;
 import io.trawl.core.Query;
 import io.trawl.core.TrawlException;
 import io.trawl.index.Analyzers;
@@ -127,18 +128,20 @@ public final class SearchCommand implements Callable<Integer> {
         Retriever r = opener.open(idx, new SearchOptions(
             fieldMap != null ? fieldMap : idx.defaultFields(), removeQuery));
         RunWriter w = RunWriter.open(output.name(), fmt, runTag.or(Pipeline.retrieval(r.spec(), hits).tag()))) {
-      SearchRun.Summary s = SearchRun.run(r, queries, hits, w, n,
-          logging.progress() ? System.err : null);
+      SearchRun.Summary s;
+      java.io.PrintWriter err = logging.err();
+      try (Progress progress = Progress.to(err, logging.progress(), "search", "queries", queries.size())) {
+        s = SearchRun.run(r, queries, hits, w, n, progress);
+      }
       if (s.lines() == 0) {
         throw noHits(topics.name(), s.queries(), index);
       }
       w.setting("threads", n).setting("hits", hits).commit();
-      if (!logging.quiet()) {
-        System.err.println(String.format(Locale.ROOT,
-            "search: %s over %s: %d queries, %d lines, %.1f s (%.0f queries/s, %d threads) -> %s",
-            r.spec(), index, s.queries(), s.lines(), s.seconds(), s.queriesPerSecond(), n,
-            "-".equals(output.name()) ? "stdout" : output.name()));
-      }
+      err.println(String.format(Locale.ROOT,
+          "search: %s over %s: %d queries, %d lines, %.1f s (%.0f queries/s, %d threads) -> %s",
+          r.spec(), index, s.queries(), s.lines(), s.seconds(), s.queriesPerSecond(), n,
+          "-".equals(output.name()) ? "stdout" : output.name()));
+      err.flush();
     }
     return 0;
   }

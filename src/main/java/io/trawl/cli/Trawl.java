@@ -86,6 +86,9 @@ public final class Trawl implements Runnable {
         checkMixins(parseResult);
         return strategy.execute(parseResult);
       } catch (TrawlException e) {
+        if (io.trawl.core.Shutdown.isStop(e)) {
+          return 130; // stopped by a signal: the JVM exits with its status, nothing to report
+        }
         CommandLine leaf = leaf(parseResult).commandSpec().commandLine();
         return report(program, e, e, leaf.getErr(), parseResult.originalArgs().contains("--debug"));
       } catch (OutOfMemoryError e) {
@@ -95,6 +98,9 @@ public final class Trawl implements Runnable {
     });
     cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       boolean debug = parseResult.originalArgs().contains("--debug");
+      if (io.trawl.core.Shutdown.isStop(ex)) {
+        return 130; // stopped by a signal: the JVM exits with its status, nothing to report
+      }
       PrintWriter err = commandLine.getErr();
       OutOfMemoryError oom = outOfMemoryCause(ex);
       if (oom != null) {
@@ -365,10 +371,15 @@ public final class Trawl implements Runnable {
       }
       System.err.println("trawl: error: " + outOfMemoryMessage(oom));
       System.err.flush();
+      io.trawl.core.Shutdown.exiting();
       System.exit(TrawlException.RUNTIME);
     });
     quietLibraryLogging();
-    System.exit(execute(args, new java.io.FileOutputStream(java.io.FileDescriptor.out)));
+    // Ctrl-C and SIGTERM: workers stop and native calls return before the JVM exits
+    io.trawl.core.Shutdown.enable();
+    int code = execute(args, new java.io.FileOutputStream(java.io.FileDescriptor.out));
+    io.trawl.core.Shutdown.exiting();
+    System.exit(code);
   }
 
   /**

@@ -102,7 +102,8 @@ public final class AtomicOutput implements AutoCloseable {
   /**
    * Creates an empty hidden file beside {@code target} ({@code .NAME.RANDOM.tmp}) with the
    * permissions any new file gets (unlike {@link Files#createTempFile}, which makes it 0600), for
-   * writers that rename a finished file into place.
+   * writers that rename a finished file into place. It is deleted if the process is stopped
+   * (Ctrl-C) before {@link Shutdown#forget(Path)}.
    */
   public static Path createTempSibling(Path target) throws IOException {
     Path abs = target.toAbsolutePath();
@@ -111,6 +112,7 @@ public final class AtomicOutput implements AutoCloseable {
       Path p = dir.resolve("." + abs.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong()) + ".tmp");
       try {
         Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+        Shutdown.deleteOnStop(p); // Ctrl-C leaves no partial output
         return p;
       } catch (FileAlreadyExistsException e) {
         if (attempt > 100) {
@@ -161,6 +163,7 @@ public final class AtomicOutput implements AutoCloseable {
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        Shutdown.forget(temp);
       }
       committed = true;
     } catch (IOException e) {
@@ -185,6 +188,7 @@ public final class AtomicOutput implements AutoCloseable {
         // a full disk fails the last flush: the temporary file goes all the same
       } finally {
         deleteQuietly(temp);
+        Shutdown.forget(temp);
       }
     }
   }

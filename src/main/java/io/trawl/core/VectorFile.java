@@ -69,12 +69,15 @@ public record VectorFile(String encoder, int dimension, List<String> ids, float[
         }
       } catch (IOException e) {
         Files.deleteIfExists(tmp);
+        Shutdown.forget(tmp);
         throw e;
       }
       try {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
+      } finally {
+        Shutdown.forget(tmp);
       }
     } catch (IOException e) {
       throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(path), e);

@@ -84,7 +84,7 @@ public final class Indexer {
     int chunkDocs = DEFAULT_CHUNK_DOCS;
     long chunkChars = DEFAULT_CHUNK_CHARS;
     PrintWriter progress;
-    boolean liveProgress;
+    io.trawl.core.Progress.Mode progressMode = io.trawl.core.Progress.Mode.OFF;
     double ramBufferMB;
 
     /**
@@ -165,10 +165,10 @@ public final class Indexer {
       return this;
     }
 
-    /** Where progress and warnings go (null: nowhere); live = redraw a status line (terminal). */
-    public Options progress(PrintWriter out, boolean live) {
+    /** Where progress and warnings go (null: nowhere), and how progress shows ({@link io.trawl.core.Progress}). */
+    public Options progress(PrintWriter out, io.trawl.core.Progress.Mode mode) {
       this.progress = out;
-      this.liveProgress = live;
+      this.progressMode = mode;
       return this;
     }
   }
@@ -235,7 +235,7 @@ public final class Indexer {
     checkTarget(target);
     long t0 = System.nanoTime();
     List<String> warnings = new ArrayList<>();
-    Progress progress = new Progress(o.progress, o.liveProgress);
+    io.trawl.core.Progress progress = io.trawl.core.Progress.to(o.progress, o.progressMode, "indexing", "docs", 0);
     try (StagedFolder folder = StagedFolder.create(target, this::rollback)) {
       staged = folder;
       temp = folder.path();
@@ -249,13 +249,13 @@ public final class Indexer {
     } catch (IOException e) {
       throw io.trawl.core.AtomicOutput.cannotWrite(String.valueOf(target), e);
     } finally {
-      progress.stop();
+      progress.close();
       staged = null;
       temp = null;
     }
   }
 
-  private Result build(Directory dir, Path target, long t0, Progress progress, List<String> warnings)
+  private Result build(Directory dir, Path target, long t0, io.trawl.core.Progress progress, List<String> warnings)
       throws IOException {
     long read;
     long skipped;
@@ -266,9 +266,20 @@ public final class Indexer {
         o.chunkChars, (long) ((o.ramBufferMB > 0 ? o.ramBufferMB : ramBufferMB()) * (1 << 20)))) {
       pipeline = p;
       try (CorpusReader reader = o.corpus.read(o.input, o.onError)) {
-        progress.start(reader, p::added);
+        SegmentPipeline pipe = p;
+        progress.poll(() -> {
+          // the document count is known only at the end: estimated from the share of bytes read
+          long total = reader.totalBytes();
+          long consumed = reader.consumedBytes();
+          if (total > 0 && consumed > 0) {
+            progress.total(Math.max(reader.documents(),
+                Math.round(reader.documents() * ((double) total / Math.min(consumed, total)))), true);
+          }
+          progress.update(pipe.added());
+        });
         p.add(() -> nextNonEmpty(reader));
-        progress.phase("writing");
+        progress.total(p.added(), false);
+        progress.label("writing");
         read = reader.documents();
         skipped = reader.errors();
         errorMessages = reader.errorMessages();
@@ -289,7 +300,7 @@ public final class Indexer {
       writer.commit();
       writer.close();
     }
-    progress.stop();
+    progress.close();
     long t2 = System.nanoTime();
     long empty = emptySkipped;
     if (read == 0) {
@@ -342,8 +353,11 @@ public final class Indexer {
             Math.round(stats.documents() / Math.max(totalSeconds, 1e-9))));
     meta.write(temp);
     moveIntoPlace(temp, target);
-    for (String w : warnings) {
-      progress.warn(w);
+    if (o.progress != null) {
+      for (String w : warnings) {
+        o.progress.println("trawl: warning: " + w);
+      }
+      o.progress.flush();
     }
     return new Result(target, meta, warnings);
   }

@@ -52,10 +52,10 @@ public final class PipelineRunner {
    * @param removeQuery drop a hit whose docid equals the query id (BEIR)
    * @param threads query threads for retrieval
    * @param progress where reranking stages report progress (null: nowhere)
-   * @param live progress redraws one line (a terminal) instead of writing periodic lines
+   * @param mode how progress shows ({@link io.trawl.core.Progress})
    */
   public record Context(Path index, Map<String, Float> fields, boolean removeQuery, int threads,
-      java.io.PrintStream progress, boolean live) {
+      java.io.PrintWriter progress, io.trawl.core.Progress.Mode mode) {
     public Context {
       fields = fields == null ? null : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
       threads = Math.max(1, threads);
@@ -63,7 +63,7 @@ public final class PipelineRunner {
 
     /** Without progress. */
     public Context(Path index, Map<String, Float> fields, boolean removeQuery, int threads) {
-      this(index, fields, removeQuery, threads, null, false);
+      this(index, fields, removeQuery, threads, null, io.trawl.core.Progress.Mode.OFF);
     }
   }
 
@@ -374,7 +374,7 @@ public final class PipelineRunner {
    */
   @SuppressWarnings("unchecked")
   private static void recordCost(Reranker reranker, List<Query> queries, double seconds,
-      Map<String, Object> settings, String stage, java.io.PrintStream progress) {
+      Map<String, Object> settings, String stage, java.io.PrintWriter progress) {
     io.trawl.rerank.Cost cost = reranker.cost();
     if (cost == null) {
       return;
@@ -385,6 +385,7 @@ public final class PipelineRunner {
         .put(stage, io.trawl.rerank.Cost.summary(total, queries.size(), seconds));
     if (progress != null) {
       progress.println(stage + ": " + io.trawl.rerank.Cost.line(total, queries.size(), seconds));
+      progress.flush();
     }
   }
 
@@ -397,7 +398,8 @@ public final class PipelineRunner {
     for (RankedList l : lists) {
       inputs.add(stage.cutoff() != null ? l.top(stage.cutoff()) : l);
     }
-    try (Reranker reranker = rerankers.create(model)) {
+    try (io.trawl.core.Shutdown.Job job = io.trawl.core.Shutdown.job();
+        Reranker reranker = rerankers.create(model)) {
       if (!reranker.settings().isEmpty()) {
         settings.put(key + ": " + stage.name(), reranker.settings());
       }
@@ -408,21 +410,25 @@ public final class PipelineRunner {
         order.add(i);
         total += inputs.get(i).size();
       }
-      io.trawl.rerank.RerankProgress progress = new io.trawl.rerank.RerankProgress(ctx.progress(),
-          key + ": " + stage.name(), total, queries.size(), ctx.live());
       List<RankedList> out = new ArrayList<>(queries.size());
       long t0 = System.nanoTime();
-      for (List<Integer> group : io.trawl.rerank.QueryGroups.of(order, i -> inputs.get(i).size())) {
-        List<Query> qs = new ArrayList<>(group.size());
-        List<RankedList> ls = new ArrayList<>(group.size());
-        for (int i : group) {
-          qs.add(queries.get(i));
-          ls.add(inputs.get(i));
-        }
-        List<RankedList> done = reranker.rerankAll(qs, ls);
-        out.addAll(done);
-        for (RankedList l : ls) {
-          progress.update(l.size());
+      try (io.trawl.core.Progress progress = io.trawl.core.Progress.to(ctx.progress(), ctx.mode(),
+          key + ": " + stage.name(), "candidates", total)) {
+        long candidatesDone = 0;
+        for (List<Integer> group : io.trawl.rerank.QueryGroups.of(order, i -> inputs.get(i).size())) {
+          io.trawl.core.Shutdown.check(); // Ctrl-C: no new native call
+          List<Query> qs = new ArrayList<>(group.size());
+          List<RankedList> ls = new ArrayList<>(group.size());
+          for (int i : group) {
+            qs.add(queries.get(i));
+            ls.add(inputs.get(i));
+          }
+          List<RankedList> done = reranker.rerankAll(qs, ls);
+          out.addAll(done);
+          for (RankedList l : ls) {
+            candidatesDone += l.size();
+          }
+          progress.update(candidatesDone, out.size() + "/" + queries.size() + " queries");
         }
       }
       recordCost(reranker, queries, (System.nanoTime() - t0) / 1e9, settings,

@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trawl.core.AtomicOutput;
 import io.trawl.core.Candidate;
 import io.trawl.core.InputException;
+import io.trawl.core.Progress;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Run;
+import io.trawl.core.Shutdown;
 import io.trawl.core.Spec;
 import io.trawl.core.TextFiles;
 import io.trawl.core.TrawlException;
@@ -100,7 +102,13 @@ public final class RerankJob {
     this.factory = factory;
   }
 
+  /** Runs the job; progress on {@code err} as {@link Progress#mode(boolean)} says for stderr. */
   public Summary run(PrintStream err) {
+    return run(err, Progress.mode(false));
+  }
+
+  /** Runs the job with progress on {@code err} in the given mode. */
+  public Summary run(PrintStream err, Progress.Mode progressMode) {
     long start = System.nanoTime();
     Spec spec = Spec.parse(opt.reranker());
     String specText = spec.toString();
@@ -114,7 +122,7 @@ public final class RerankJob {
     try (WorkLock lock = work == null ? null : WorkLock.acquire(work)) {
       boolean workExisted = work != null && Files.exists(work);
       try (Input in = readInput()) {
-        return run(err, start, spec, specText, format, in);
+        return run(err, progressMode, start, spec, specText, format, in);
       } catch (RuntimeException e) {
         if (!workExisted) {
           deleteIfNoQueryDone(work);
@@ -138,7 +146,7 @@ public final class RerankJob {
     }
   }
 
-  private Summary run(PrintStream err, long start, Spec spec, String specText, String format, Input in) {
+  private Summary run(PrintStream err, Progress.Mode progressMode, long start, Spec spec, String specText, String format, Input in) {
     Path work = workFile();
     if (opt.resume() && work == null) {
       throw TrawlException.invalid("--resume needs a work file: write to a file with --output or give --work");
@@ -172,15 +180,19 @@ public final class RerankJob {
     String canonical = null;
     String costLine = null;
     if (done.size() < in.queries.size()) {
-      try (Reranker reranker = factory.apply(spec);
+      // the job is closed after the reranker: a Ctrl-C waits for its native calls to end
+      try (Shutdown.Job job = Shutdown.job();
+          Reranker reranker = factory.apply(spec);
           FileChannel ch = work == null ? null
-              : FileChannel.open(work, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+              : FileChannel.open(work, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+          Progress progress = Progress.to(err, progressMode, "rerank", "candidates", todo)) {
         rerankerSettings.putAll(reranker.settings());
         canonical = reranker.spec();
         long t0 = System.nanoTime(); // after the model is loaded
-        RerankProgress progress = new RerankProgress(err, "rerank", todo, in.queries.size() - resumed,
-            System.console() != null);
+        int queriesTodo = in.queries.size() - resumed;
+        int queriesDone = 0;
         for (List<QueryCandidates> group : groups(in.queries)) {
+          Shutdown.check(); // Ctrl-C: the finished groups are in the work file
           boolean all = true;
           for (QueryCandidates q : group) {
             all &= done.containsKey(q.query().id());
@@ -203,7 +215,8 @@ public final class RerankJob {
               lines.append(workLine(queries.get(i).id(), results.get(i)));
               int n = rerankCount(lists.get(i));
               reranked += n;
-              progress.update(n);
+              queriesDone++;
+              progress.update(reranked, queriesDone + "/" + queriesTodo + " queries");
             }
           }
           if (ch != null) {

@@ -72,6 +72,7 @@ final class WorkLock implements AutoCloseable {
             pos += ch.write(b, pos);
           }
           ch.force(true);
+          io.trawl.core.Shutdown.deleteOnStop(file); // Ctrl-C: the work file stays, its lock goes
           return new WorkLock(file, ch, lock);
         }
         lock.release();
@@ -122,6 +123,7 @@ final class WorkLock implements AutoCloseable {
     } catch (IOException e) {
       // an unlocked leftover is taken over by the next job
     }
+    io.trawl.core.Shutdown.forget(file);
     try {
       lock.release();
       channel.close();

@@ -1,14 +1,13 @@
 package io.trawl.search;
 
+import io.trawl.core.Progress;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.TrawlException;
 import io.trawl.io.RunWriter;
-import java.io.PrintStream;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,30 +32,32 @@ public final class SearchRun {
 
   /**
    * Retrieves {@code hits} documents for every topic and writes them. {@code progress} (may be
-   * null) receives a progress line now and then; it is meant for a terminal.
+   * null) is told the number of queries written after each one.
    */
   public static Summary run(Retriever retriever, List<Query> topics, int hits, RunWriter writer,
-      int threads, PrintStream progress) {
+      int threads, Progress progress) {
     return run(q -> retriever.retrieve(q, hits), topics, writer, threads, progress);
   }
 
   /** As above, with any per-query function. */
   public static Summary run(Function<Query, RankedList> search, List<Query> topics,
-      RunWriter writer, int threads, PrintStream progress) {
+      RunWriter writer, int threads, Progress progress) {
     if (threads < 1) {
       throw TrawlException.invalid("threads must be at least 1, got " + threads);
     }
     long start = System.nanoTime();
     long lines = 0;
     int done = 0;
-    long lastReport = start;
     if (threads == 1) {
       for (Query q : topics) {
+        io.trawl.core.Shutdown.check();
         RankedList list = search.apply(q);
         lines += list.size();
         writer.writeFormatted(writer.format(list));
         done++;
-        lastReport = report(progress, done, topics.size(), start, lastReport);
+        if (progress != null) {
+          progress.update(done);
+        }
       }
     } else {
       ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
@@ -71,6 +72,7 @@ public final class SearchRun {
         while (it.hasNext() || !inFlight.isEmpty()) {
           while (it.hasNext() && inFlight.size() < window) {
             Query q = it.next();
+            io.trawl.core.Shutdown.check();
             inFlight.add(pool.submit(() -> {
               RankedList list = search.apply(q);
               return new Object[] {writer.format(list), list.size()};
@@ -80,17 +82,15 @@ public final class SearchRun {
           writer.writeFormatted((String) r[0]);
           lines += (Integer) r[1];
           done++;
-          lastReport = report(progress, done, topics.size(), start, lastReport);
+          if (progress != null) {
+          progress.update(done);
+        }
         }
       } finally {
         pool.shutdownNow();
       }
     }
     double secs = (System.nanoTime() - start) / 1e9;
-    if (progress != null && done > 0) {
-      progress.print("\r\033[K");
-      progress.flush();
-    }
     return new Summary(done, lines, secs);
   }
 
@@ -107,19 +107,5 @@ public final class SearchRun {
       }
       throw new TrawlException(TrawlException.RUNTIME, "search failed: " + c, c);
     }
-  }
-
-  private static long report(PrintStream out, int done, int total, long start, long last) {
-    long now = System.nanoTime();
-    if (out == null || now - last < 500_000_000L) {
-      return last;
-    }
-    double secs = (now - start) / 1e9;
-    double rate = done / secs;
-    double eta = rate > 0 ? (total - done) / rate : 0;
-    out.print(String.format(Locale.ROOT, "\r\033[Ksearch: %d/%d queries, %.0f q/s, ETA %.0f s",
-        done, total, rate, eta));
-    out.flush();
-    return now;
   }
 }

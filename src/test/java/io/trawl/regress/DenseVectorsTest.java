@@ -46,7 +46,7 @@ class DenseVectorsTest {
     sample.add(longest);
     List<String> texts = sample.stream().map(docs.texts()::get).toList();
     try (Encoder enc = Encoders.open("bge-small-en-v1.5", new EncoderOptions(32, 2, 0))) {
-      float[][] v = enc.encode(texts, false, n -> { });
+      float[][] v = enc.encode(texts, false, null);
       for (int j = 0; j < sample.size(); j++) {
         float[] want = committed.vectors()[sample.get(j)];
         for (int d = 0; d < want.length; d++) {

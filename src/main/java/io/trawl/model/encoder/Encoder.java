@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntConsumer;
 
 /**
  * A BERT-style bi-encoder: tokenises with the model's own {@code tokenizer.json} (DJL's Hugging
@@ -69,39 +68,50 @@ public final class Encoder implements AutoCloseable {
   private final Backend backend;
   private final int dimension;
   private final AtomicLong truncated = new AtomicLong();
+  // open while the native tokenizer and engine are: a Ctrl-C waits for them to be released
+  private final io.trawl.core.Shutdown.Job job;
 
   Encoder(EncoderConfig config, byte[] tokenizerJson, EncoderOptions options,
       java.util.function.Function<EncoderOptions, Backend> engine) {
-    this.config = config;
-    this.maxLength = options.maxLength() > 0 ? options.maxLength() : config.maxLength();
-    this.batchSize = options.batchSize();
+    this.job = io.trawl.core.Shutdown.job();
+    boolean opened = false;
     try {
-      Map<String, String> tokOpts = new HashMap<>();
-      tokOpts.put("addSpecialTokens", "true");
-      tokOpts.put("truncation", "false");
-      tokOpts.put("padding", "false");
-      this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), tokOpts);
-    } catch (IOException | RuntimeException e) {
-      throw new TrawlException(TrawlException.INVALID_INPUT,
-          config.name() + ": cannot load tokenizer.json: " + e.getMessage(), e);
+      this.config = config;
+      this.maxLength = options.maxLength() > 0 ? options.maxLength() : config.maxLength();
+      this.batchSize = options.batchSize();
+      try {
+        Map<String, String> tokOpts = new HashMap<>();
+        tokOpts.put("addSpecialTokens", "true");
+        tokOpts.put("truncation", "false");
+        tokOpts.put("padding", "false");
+        this.tokenizer = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(tokenizerJson), tokOpts);
+      } catch (IOException | RuntimeException e) {
+        throw new TrawlException(TrawlException.INVALID_INPUT,
+            config.name() + ": cannot load tokenizer.json: " + e.getMessage(), e);
+      }
+      Backend b;
+      try {
+        b = engine.apply(options);
+      } catch (RuntimeException e) {
+        tokenizer.close();
+        throw e;
+      }
+      this.backend = b;
+      try {
+        check(tokenizerJson);
+      } catch (RuntimeException e) {
+        b.close();
+        tokenizer.close();
+        throw e;
+      }
+      this.dimension = backend.dimension() > 0 ? backend.dimension()
+          : backend.hidden(List.of(tokenize("x"))).get(0).length;
+      opened = true;
+    } finally {
+      if (!opened) {
+        job.close();
+      }
     }
-    Backend b;
-    try {
-      b = engine.apply(options);
-    } catch (RuntimeException e) {
-      tokenizer.close();
-      throw e;
-    }
-    this.backend = b;
-    try {
-      check(tokenizerJson);
-    } catch (RuntimeException e) {
-      b.close();
-      tokenizer.close();
-      throw e;
-    }
-    this.dimension = backend.dimension() > 0 ? backend.dimension()
-        : backend.hidden(List.of(tokenize("x"))).get(0).length;
   }
 
   /**
@@ -188,12 +198,31 @@ public final class Encoder implements AutoCloseable {
    * query's ranking does not change with the other queries of a run.
    */
   public float[][] encodeEach(List<String> texts, boolean query) {
+    return encodeEach(texts, query, null);
+  }
+
+  /** What an encoding job has done, after each batch. */
+  @FunctionalInterface
+  public interface Tracker {
+    /**
+     * @param texts texts done
+     * @param tokens their tokens (0 when not counted)
+     * @param totalTokens the tokens of all texts (0 when not counted)
+     */
+    void done(int texts, long tokens, long totalTokens);
+  }
+
+  /** As {@link #encodeEach(List, boolean)}; {@code progress} (may be null) hears of each text done. */
+  public float[][] encodeEach(List<String> texts, boolean query, Tracker progress) {
     if (exact()) {
-      return encode(texts, query, null);
+      return encode(texts, query, progress);
     }
     float[][] out = new float[texts.size()][];
     for (int i = 0; i < texts.size(); i++) {
       out[i] = encode(List.of(texts.get(i)), query, null)[0];
+      if (progress != null) {
+        progress.done(i + 1, 0, 0);
+      }
     }
     return out;
   }
@@ -209,10 +238,11 @@ public final class Encoder implements AutoCloseable {
   }
 
   /**
-   * Encodes texts, with the query or document prefix; {@code progress} (may be null) receives the
-   * number of texts finished after each batch.
+   * Encodes texts, with the query or document prefix; {@code progress} (may be null) hears after
+   * each batch how many texts and tokens are done. Texts go shortest first, so later batches are
+   * slower per text: an ETA must follow the tokens.
    */
-  public float[][] encode(List<String> texts, boolean query, IntConsumer progress) {
+  public float[][] encode(List<String> texts, boolean query, Tracker progress) {
     String prefix = query ? config.queryPrefix() : config.docPrefix();
     int n = texts.size();
     float[][] out = new float[n][];
@@ -223,6 +253,7 @@ public final class Encoder implements AutoCloseable {
     // tokenise in chunks through the native batch call (parallel in Rust)
     int chunk = 1024;
     for (int start = 0; start < n; start += chunk) {
+      io.trawl.core.Shutdown.check();
       int end = Math.min(n, start + chunk);
       List<String> part = new ArrayList<>(end - start);
       for (int i = start; i < end; i++) {
@@ -241,7 +272,13 @@ public final class Encoder implements AutoCloseable {
     Arrays.sort(order, (a, b) -> ids[a].length != ids[b].length
         ? Integer.compare(ids[a].length, ids[b].length) : Integer.compare(a, b));
     int done = 0;
+    long totalTokens = 0;
+    for (long[] t : ids) {
+      totalTokens += t.length;
+    }
+    long tokensDone = 0;
     for (int start = 0; start < n; start += batchSize) {
+      io.trawl.core.Shutdown.check(); // Ctrl-C: no new native call
       int end = Math.min(n, start + batchSize);
       List<long[]> batch = new ArrayList<>(end - start);
       for (int i = start; i < end; i++) {
@@ -252,8 +289,11 @@ public final class Encoder implements AutoCloseable {
         out[order[i]] = pool(hidden.get(i - start), batch.get(i - start).length);
       }
       done += end - start;
+      for (long[] t : batch) {
+        tokensDone += t.length;
+      }
       if (progress != null) {
-        progress.accept(done);
+        progress.done(done, tokensDone, totalTokens);
       }
     }
     return out;
@@ -364,7 +404,11 @@ public final class Encoder implements AutoCloseable {
 
   @Override
   public void close() {
-    backend.close();
-    tokenizer.close();
+    try {
+      backend.close();
+      tokenizer.close();
+    } finally {
+      job.close();
+    }
   }
 }
