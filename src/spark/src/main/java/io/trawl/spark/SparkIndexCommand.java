@@ -2,7 +2,6 @@ package io.trawl.spark;
 
 import io.trawl.corpus.OnError;
 import io.trawl.index.Layout;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -28,8 +27,9 @@ public final class SparkIndexCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "PATH", description = "Corpus file or folder (every executor must see it).")
   String input;
 
-  @Option(names = "--index", required = true, paramLabel = "DIR", description = "Sharded index folder to create.")
-  Path index;
+  @Option(names = "--index", required = true, paramLabel = "DIR|URI",
+      description = "Sharded index to create: a folder every executor sees, or a Hadoop URI (hdfs://, s3a://, file://).")
+  String index;
 
   @Option(names = "--shards", required = true, paramLabel = "N", description = "Number of shards (= Spark tasks).")
   int shards;
@@ -70,7 +70,7 @@ public final class SparkIndexCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ShardedIndexer.Spec spec = new ShardedIndexer.Spec(input, format, index.toString(), shards,
+    ShardedIndexer.Spec spec = new ShardedIndexer.Spec(input, format, index, shards,
         ShardAssignment.parse(shardBy), Layout.parse(layout), stemmer, keepStopwords, storePositions,
         storeDocvectors, !noStoreRaw, OnError.parse(onError), threadsPerShard, force,
         spark.failFirstAttempt);

@@ -4,7 +4,6 @@ import io.trawl.core.Query;
 import io.trawl.io.RunWriter;
 import io.trawl.io.Topics;
 import io.trawl.search.SearchOptions;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,8 +24,8 @@ import picocli.CommandLine.Option;
 public final class SparkSearchCommand implements Callable<Integer> {
   @Mixin SparkOptions spark;
 
-  @Option(names = "--index", required = true, description = "Sharded index folder (trawl-spark index).")
-  Path index;
+  @Option(names = "--index", required = true, description = "Sharded index (trawl-spark index): a folder, or a Hadoop URI (hdfs://, s3a://, file://).")
+  String index;
 
   @Option(names = "--shards", defaultValue = "0", description = "Expected number of shards (0: whatever the index has).")
   int shards;
@@ -65,7 +64,7 @@ public final class SparkSearchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ShardManifest.open(index, shards);
+    ShardManifest.open(ShardStore.of(index), shards);
     Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
     List<Query> queries = Topics.read(topics, topicsFormat, topicField);
     String spec = io.trawl.search.Retrievers.parse(retriever).spec();
@@ -74,7 +73,7 @@ public final class SparkSearchCommand implements Callable<Integer> {
         RunWriter w = RunWriter.open(output, fmt,
             runTag.or(io.trawl.pipeline.Pipeline.retrieval(spec, hits).tag()))) {
       sc.setLogLevel("ERROR");
-      ShardedSearch.Summary s = ShardedSearch.run(sc, new ShardedSearch.Spec(index.toString(), spec, fieldMap,
+      ShardedSearch.Summary s = ShardedSearch.run(sc, new ShardedSearch.Spec(index, spec, fieldMap,
           removeQuery, hits, spark.failFirstAttempt), queries, w);
       w.commit();
       if (!quiet) {
