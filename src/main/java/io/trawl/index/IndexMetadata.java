@@ -103,31 +103,19 @@ public record IndexMetadata(
   /** Reads {@code <indexDir>/trawl-index.json}; a folder without one is not a Trawl index. */
   public static IndexMetadata read(Path indexDir) {
     Path file = indexDir.resolve(IndexFields.METADATA_FILE);
-    String json;
     try {
-      json = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw TrawlException.invalid(indexDir + ": not a Trawl index (no " + IndexFields.METADATA_FILE + ")");
-    } catch (IOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, file + ": cannot read: " + e.getMessage(), e);
-    }
-    return parse(json, file.toString());
-  }
-
-  /**
-   * Parses the text of a {@code trawl-index.json} read from {@code source} (a path or URI, named
-   * in errors); e.g. the metadata of a shard on HDFS.
-   */
-  public static IndexMetadata parse(String json, String source) {
-    try {
-      IndexMetadata m = MAPPER.readValue(json, IndexMetadata.class);
+      IndexMetadata m = MAPPER.readValue(Files.readString(file, StandardCharsets.UTF_8), IndexMetadata.class);
       if (m.schema() > SCHEMA) {
-        throw TrawlException.invalid(source + ": written by a newer Trawl (schema " + m.schema()
+        throw TrawlException.invalid(file + ": written by a newer Trawl (schema " + m.schema()
             + ", this one reads " + SCHEMA + ")");
       }
       return m;
+    } catch (NoSuchFileException e) {
+      throw TrawlException.invalid(indexDir + ": not a Trawl index (no " + IndexFields.METADATA_FILE + ")");
     } catch (JsonProcessingException e) {
-      throw TrawlException.invalid(source + ": malformed index metadata: " + e.getOriginalMessage());
+      throw TrawlException.invalid(file + ": malformed index metadata: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new TrawlException(TrawlException.RUNTIME, file + ": cannot read: " + e.getMessage(), e);
     }
   }
 

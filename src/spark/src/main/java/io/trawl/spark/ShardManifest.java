@@ -201,6 +201,14 @@ public record ShardManifest(int schema, int shards, String shardBy, String hash,
       throw TrawlException.invalid(index.where(shardName(i)) + ": not a Trawl index (no "
           + IndexFields.METADATA_FILE + ")");
     }
-    return IndexMetadata.parse(text, index.where(rel));
+    try {
+      IndexMetadata m = JSON.readValue(text, IndexMetadata.class);
+      if (m.schema() > IndexMetadata.SCHEMA) {
+        throw TrawlException.invalid(index.where(rel) + ": written by a newer Trawl (schema " + m.schema() + ")");
+      }
+      return m;
+    } catch (IOException e) {
+      throw TrawlException.invalid(index.where(rel) + ": malformed index metadata: " + e.getMessage());
+    }
   }
 }

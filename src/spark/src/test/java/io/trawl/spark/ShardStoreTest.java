@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -33,8 +32,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Sharded indexes on a Hadoop file system: an in-JVM HDFS ({@link MiniDFSCluster}, one datanode on
- * 127.0.0.1) and {@code file://}. Cranfield in 2 shards: the runs equal those of the same sharded
+ * Sharded indexes on a Hadoop file system: an in-JVM HDFS ({@link TestHdfs}: {@link MiniDFSCluster},
+ * one datanode on 127.0.0.1) and {@code file://}. Cranfield in 2 shards: the runs equal those of the same sharded
  * index in a local folder (itself equal to one index: ShardedSearchTest); publishing is
  * all-or-nothing with one winner per shard; the executor cache checks CRC32C, is reused and is
  * safe under concurrent tasks.
@@ -54,15 +53,8 @@ class ShardStoreTest {
   void start() throws IOException {
     cacheBefore = System.getProperty(ShardStore.CACHE_PROPERTY);
     System.setProperty(ShardStore.CACHE_PROPERTY, tmp.resolve("cache").toString());
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-    conf.set("dfs.namenode.http-address", "127.0.0.1:0");
-    conf.set("dfs.datanode.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
-    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
-    dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    dfs.waitActive();
-    hdfs = "hdfs://127.0.0.1:" + dfs.getNameNodePort();
+    dfs = TestHdfs.cluster();
+    hdfs = TestHdfs.uri() + "/" + getClass().getSimpleName();
     topics = Topics.read("cranfield");
     Path local = tmp.resolve("local");
     documents = ShardedIndexer.run(SparkTests.context(), spec(local.toString())).documents();
@@ -71,9 +63,6 @@ class ShardStoreTest {
 
   @AfterAll
   void stop() {
-    if (dfs != null) {
-      dfs.shutdown(true);
-    }
     if (cacheBefore == null) {
       System.clearProperty(ShardStore.CACHE_PROPERTY);
     } else {

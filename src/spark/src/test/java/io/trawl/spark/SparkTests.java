@@ -26,6 +26,17 @@ final class SparkTests {
     return context;
   }
 
+  /**
+   * Stops the shared local context (a JVM runs one Spark context at a time), for a test that
+   * starts its own; the next {@link #context()} starts a new one.
+   */
+  static synchronized void release() {
+    if (context != null) {
+      context.stop();
+      context = null;
+    }
+  }
+
   /** {@code ../shared/data/<name>} (or the trawl.shared property), skipping the test when absent. */
   static Path sharedData(String name) {
     Path shared = Path.of(System.getProperty("trawl.shared", "../../../shared"));
