@@ -457,7 +457,24 @@ public final class ShardStore implements Serializable {
     }
   }
 
-  /** A one-line description of where a shard goes and is read from (for {@code --dry-run}). */
+  /** Where a search task reads shard {@code shard} from (for {@code --dry-run}; reads only its description). */
+  String readPlan(int shard) {
+    String name = ShardManifest.shardName(shard);
+    if (!hadoop) {
+      return name + ": opened in place at " + where(name) + " (MMapDirectory)";
+    }
+    String json = read(name + "/" + ShardManifest.SHARD_FILE);
+    ShardManifest.ShardInfo info = json == null ? null : ShardManifest.ShardInfo.parse(json, where(name));
+    if (info == null || info.files() == null) {
+      return name + ": " + where(name) + " has no file checksums; rebuild it with this trawl-spark";
+    }
+    long bytes = info.files().stream().mapToLong(ShardManifest.FileSum::bytes).sum();
+    return String.format(Locale.ROOT, "%s: %d files, %d bytes, copied once per executor host into"
+        + " <shard cache>/%s-%s (CRC32C checked), opened there (MMapDirectory)", name, info.files().size(),
+        bytes, name, digest(info));
+  }
+
+  /** A one-line description of where an indexing task builds and publishes a shard (for {@code --dry-run}). */
   String plan(int shard) {
     String name = ShardManifest.shardName(shard);
     return hadoop

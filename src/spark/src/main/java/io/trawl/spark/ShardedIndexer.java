@@ -39,7 +39,11 @@ public final class ShardedIndexer {
 
   private ShardedIndexer() {}
 
-  public static ShardManifest run(JavaSparkContext sc, Spec spec) {
+  /** A checked job: the spec with absolute input and canonical format, and the input's files. */
+  private record Checked(Spec spec, ShardStore index, List<String> files) {}
+
+  /** Every check that needs no Spark and writes nothing (also {@code --dry-run}'s). */
+  private static Checked check(Spec spec) {
     if (spec.shards() < 1 || spec.shards() > 99999) {
       throw TrawlException.invalid("--shards must be between 1 and 99999, got " + spec.shards());
     }
@@ -59,10 +63,52 @@ public final class ShardedIndexer {
       throw TrawlException.invalid("--shard-by file needs at least as many input files as shards: "
           + files.size() + " file(s), " + spec.shards() + " shards");
     }
-    index.prepare(spec.force());
     Spec s = new Spec(input, corpus.format(), index.root(), spec.shards(), spec.shardBy(), spec.layout(),
         spec.stemmer(), spec.keepStopwords(), spec.storePositions(), spec.storeDocvectors(),
         spec.storeRaw(), spec.onError(), spec.threadsPerShard(), true, spec.failFirstAttemptOfShard());
+    return new Checked(s, index, files);
+  }
+
+  /**
+   * What {@link #run} would do, without Spark and without reading documents or writing anything:
+   * the shards (= Spark tasks), how documents are assigned, and where each shard is built and
+   * published. Lists the input's files only.
+   */
+  public static List<String> plan(Spec spec) {
+    Checked c = check(spec);
+    Spec s = c.spec();
+    List<String> lines = new ArrayList<>();
+    lines.add("input: " + s.input() + " (" + s.format() + ", " + c.files().size() + " file(s))");
+    lines.add("shards: " + s.shards() + " = Spark tasks (one partition each), " + s.threadsPerShard()
+        + " indexing thread(s) per task; assignment " + s.shardBy() + ": "
+        + (s.shardBy() == ShardAssignment.DOCID ? ShardManifest.HASH.replace("shards", String.valueOf(s.shards()))
+            : "sorted file i -> shard i mod " + s.shards()));
+    lines.add("shard root: " + c.index() + (c.index().isHadoop()
+        ? " (Hadoop FileSystem: each task builds on its executor's local disk, uploads, renames)"
+        : " (a folder every executor sees at this path)"));
+    for (int i = 0; i < s.shards(); i++) {
+      String line = c.index().plan(i);
+      if (s.shardBy() == ShardAssignment.FILE) {
+        int n = 0;
+        String first = null;
+        for (int f = i; f < c.files().size(); f += s.shards()) {
+          n++;
+          first = first == null ? c.files().get(f) : first;
+        }
+        line += "; " + n + " file(s), first " + first;
+      }
+      lines.add(line);
+    }
+    lines.add("manifest: " + c.index().where(ShardManifest.FILE) + " (written by the driver at the end)");
+    return lines;
+  }
+
+  public static ShardManifest run(JavaSparkContext sc, Spec spec) {
+    Checked c = check(spec);
+    Spec s = c.spec();
+    ShardStore index = c.index();
+    List<String> files = c.files();
+    index.prepare(spec.force());
     long t0 = System.nanoTime();
     List<Integer> ids = IntStream.range(0, s.shards()).boxed().toList();
     List<String> metas;
@@ -85,7 +131,7 @@ public final class ShardedIndexer {
       }
       ShardManifest manifest = new ShardManifest(ShardManifest.SCHEMA, s.shards(), s.shardBy().toString(),
           s.shardBy() == ShardAssignment.DOCID ? ShardManifest.HASH : "file i -> shard i mod shards",
-          input, corpus.format(), s.layout().toString(), analyzer,
+          s.input(), s.format(), s.layout().toString(), analyzer,
           docs.stream().mapToLong(Long::longValue).sum(), docs, seconds);
       manifest.write(index);
       return ShardManifest.open(index, s.shards());

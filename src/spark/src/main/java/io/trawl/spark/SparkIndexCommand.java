@@ -68,12 +68,20 @@ public final class SparkIndexCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "No summary on stderr.")
   boolean quiet;
 
+  @Option(names = "--dry-run", description = "Print the plan (shards, tasks, where each shard goes) and stop: no Spark, nothing written.")
+  boolean dryRun;
+
   @Override
   public Integer call() {
     ShardedIndexer.Spec spec = new ShardedIndexer.Spec(input, format, index, shards,
         ShardAssignment.parse(shardBy), Layout.parse(layout), stemmer, keepStopwords, storePositions,
         storeDocvectors, !noStoreRaw, OnError.parse(onError), threadsPerShard, force,
         spark.failFirstAttempt);
+    if (dryRun) {
+      System.out.println("trawl-spark index: dry run (master " + SparkContexts.describe(spark.master) + ")");
+      ShardedIndexer.plan(spec).forEach(l -> System.out.println("  " + l));
+      return 0;
+    }
     try (JavaSparkContext sc = SparkContexts.open(spark.master, "trawl-spark index")) {
       sc.setLogLevel("ERROR");
       ShardManifest m = ShardedIndexer.run(sc, spec);

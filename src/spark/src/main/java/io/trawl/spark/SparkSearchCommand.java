@@ -62,13 +62,32 @@ public final class SparkSearchCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No summary on stderr.")
   boolean quiet;
 
+  @Option(names = "--dry-run", description = "Print the plan (shards, tasks, where each shard is read) and stop: no Spark, nothing written.")
+  boolean dryRun;
+
   @Override
   public Integer call() {
-    ShardManifest.open(ShardStore.of(index), shards);
+    ShardStore store = ShardStore.of(index);
+    ShardManifest m = ShardManifest.open(store, shards);
     Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
     List<Query> queries = Topics.read(topics, topicsFormat, topicField);
     String spec = io.trawl.search.Retrievers.parse(retriever).spec();
     RunWriter.Format fmt = RunWriter.Format.parse(format, RunWriter.Format.TREC, RunWriter.Format.MSMARCO);
+    if (dryRun) {
+      System.out.println("trawl-spark search: dry run (master " + SparkContexts.describe(spark.master) + ")");
+      System.out.println("  index: " + store + ", " + m.shards() + " shards, " + m.documents() + " documents, analyzer "
+          + m.analyzer());
+      System.out.println("  queries: " + queries.size() + " (" + topics + "), " + spec + ", top " + hits);
+      System.out.println("  stage 1: " + m.shards() + " tasks (one per shard): the shard's statistics for the queries' terms;"
+          + " the driver sums them");
+      System.out.println("  stage 2: " + m.shards() + " tasks (one per shard): top " + hits
+          + " per query with the sums; the driver merges by (score, docid)");
+      for (int i = 0; i < m.shards(); i++) {
+        System.out.println("  " + store.readPlan(i));
+      }
+      System.out.println("  output: " + ("-".equals(output) ? "stdout" : output));
+      return 0;
+    }
     try (JavaSparkContext sc = SparkContexts.open(spark.master, "trawl-spark search");
         RunWriter w = RunWriter.open(output, fmt,
             runTag.or(io.trawl.pipeline.Pipeline.retrieval(spec, hits).tag()))) {

@@ -48,6 +48,8 @@ class ShardStoreTest {
   String localRun;
   String cacheBefore;
   long documents;
+  /** A 2-shard Cranfield index on HDFS that no test changes. */
+  String shared;
 
   @BeforeAll
   void start() throws IOException {
@@ -59,6 +61,8 @@ class ShardStoreTest {
     Path local = tmp.resolve("local");
     documents = ShardedIndexer.run(SparkTests.context(), spec(local.toString())).documents();
     localRun = search(local.toString(), BM25);
+    shared = hdfs + "/indexes/cran-2";
+    ShardedIndexer.run(SparkTests.context(), spec(shared));
   }
 
   @AfterAll
@@ -100,11 +104,10 @@ class ShardStoreTest {
 
   @Test
   void onHdfsTheRunEqualsTheLocalShardsRunAndNoTemporaryNamesRemain() throws IOException {
-    String root = hdfs + "/indexes/cran-2";
-    ShardManifest m = ShardedIndexer.run(SparkTests.context(), spec(root));
-    assertEquals(documents, m.documents());
-    assertEquals(List.of("shard-00000", "shard-00001", ShardManifest.FILE), listing(root));
-    assertEquals(localRun, search(root, BM25));
+    assertEquals(documents, ShardManifest.open(ShardStore.of(shared), 2).documents());
+    assertEquals(List.of("shard-00000", "shard-00001", ShardManifest.FILE), listing(shared));
+    assertEquals(localRun, search(shared, BM25));
+    String root = hdfs + "/indexes/retried-2";
     // a retried build (first attempt of shard 1 fails) publishes each shard once
     ShardedIndexer.Spec failing = new ShardedIndexer.Spec("builtin:cranfield", null, root, 2,
         ShardAssignment.DOCID, Layout.FLAT, "porter", false, false, false, false, OnError.FAIL, 1, true, 1);
@@ -148,9 +151,17 @@ class ShardStoreTest {
 
   @Test
   void theCacheIsDownloadedOnceAndSharedByConcurrentTasks() throws Exception {
-    String root = hdfs + "/indexes/cache-2";
-    ShardedIndexer.run(SparkTests.context(), spec(root));
-    ShardStore store = ShardStore.of(root);
+    String cache = System.getProperty(ShardStore.CACHE_PROPERTY);
+    System.setProperty(ShardStore.CACHE_PROPERTY, tmp.resolve("fresh-cache").toString());
+    try {
+      downloadedOnce();
+    } finally {
+      System.setProperty(ShardStore.CACHE_PROPERTY, cache);
+    }
+  }
+
+  void downloadedOnce() throws Exception {
+    ShardStore store = ShardStore.of(shared);
     int before = ShardStore.DOWNLOADS.get();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     Set<Path> dirs = new HashSet<>();
@@ -204,5 +215,33 @@ class ShardStoreTest {
     try (var s = Files.list(cache)) {
       assertTrue(s.noneMatch(x -> x.getFileName().toString().startsWith(".shard-")), "no half-copied folder left");
     }
+  }
+
+  @Test
+  void dryRunsPrintThePlanAndTouchNothing() throws IOException {
+    String root = hdfs + "/indexes/dry-3";
+    String out = stdout("index", "--dry-run", "--shards", "3", "--collection", "beir", "--input",
+        "builtin:cranfield", "--index", root);
+    assertTrue(out.contains("shards: 3 = Spark tasks") && out.contains("shard-00002: built in the executor's local temp folder")
+        && out.contains(root + "/shard-00002"), out);
+    assertFalse(fs().exists(new org.apache.hadoop.fs.Path(root)), "a dry run writes nothing");
+    out = stdout("search", "--dry-run", "--index", shared, "--topics", "cranfield", "-o", tmp.resolve("dry.run").toString());
+    assertTrue(out.contains("2 shards") && out.contains("shard-00001: ") && out.contains("CRC32C checked"), out);
+    assertFalse(Files.exists(tmp.resolve("dry.run")));
+  }
+
+  static String stdout(String... args) {
+    java.io.PrintStream old = System.out;
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    int code;
+    try {
+      System.setOut(new java.io.PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+      code = TrawlSpark.commandLine().execute(args);
+    } finally {
+      System.setOut(old);
+    }
+    String out = buf.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, code, out);
+    return out;
   }
 }

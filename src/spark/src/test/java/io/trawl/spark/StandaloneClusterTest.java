@@ -212,6 +212,24 @@ class StandaloneClusterTest {
     long t0 = System.nanoTime();
     CompletableFuture<Integer> job = CompletableFuture.supplyAsync(() -> spark("index", "--shards", "4",
         "--collection", "beir", "--input", corpus.toString(), "--index", index));
+    // what passes through _temporary while the job runs (uploads before their rename)
+    java.util.Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    Thread watcher = new Thread(() -> {
+      while (!job.isDone()) {
+        try {
+          for (String n : listing(index + "/" + ShardStore.TEMPORARY)) {
+            seen.add(n);
+          }
+          Thread.sleep(20);
+        } catch (IOException e) {
+          // not there (yet, or any more)
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    watcher.setDaemon(true);
+    watcher.start();
     // wait until an executor of this application runs its first task, then kill that worker
     Path victimLog = null;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
@@ -236,7 +254,9 @@ class StandaloneClusterTest {
     log("killed worker-%d (SIGKILL, pid %d) and its executor(s) %s while it ran a task (%s)", victim + 1,
         w.pid(), children.stream().map(ProcessHandle::pid).toList(), HOME.relativize(victimLog));
     int code = job.get(300, TimeUnit.SECONDS);
+    watcher.join(5000);
     assertEquals(0, code, "the job survives the lost worker");
+    log("seen in %s/%s during the job: %s", index, ShardStore.TEMPORARY, new java.util.TreeSet<>(seen));
     String killed = Files.readString(victimLog);
     assertFalse(killed.contains("Finished task"), "the killed executor finished no task: it died mid-task");
     log("index with a killed worker: %.1f s; HDFS listing after the job:%n%s", (System.nanoTime() - t0) / 1e9,
