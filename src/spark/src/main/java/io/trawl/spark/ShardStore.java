@@ -478,7 +478,7 @@ public final class ShardStore implements Serializable {
   String plan(int shard) {
     String name = ShardManifest.shardName(shard);
     return hadoop
-        ? String.format(Locale.ROOT, "%s: built in the executor's local temp folder, uploaded to %s/%s.<attempt>, renamed to %s",
+        ? String.format(Locale.ROOT, "%s: built on the executor's local disk (under its shard cache folder), uploaded to %s/%s.<attempt>, renamed to %s",
             name, where(TEMPORARY), name, where(name))
         : String.format(Locale.ROOT, "%s: built in place at %s", name, where(name));
   }

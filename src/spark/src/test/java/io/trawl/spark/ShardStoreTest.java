@@ -222,7 +222,7 @@ class ShardStoreTest {
     String root = hdfs + "/indexes/dry-3";
     String out = stdout("index", "--dry-run", "--shards", "3", "--collection", "beir", "--input",
         "builtin:cranfield", "--index", root);
-    assertTrue(out.contains("shards: 3 = Spark tasks") && out.contains("shard-00002: built in the executor's local temp folder")
+    assertTrue(out.contains("shards: 3 = Spark tasks") && out.contains("shard-00002: built on the executor's local disk")
         && out.contains(root + "/shard-00002"), out);
     assertFalse(fs().exists(new org.apache.hadoop.fs.Path(root)), "a dry run writes nothing");
     out = stdout("search", "--dry-run", "--index", shared, "--topics", "cranfield", "-o", tmp.resolve("dry.run").toString());
