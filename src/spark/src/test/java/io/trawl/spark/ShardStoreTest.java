@@ -127,7 +127,7 @@ class ShardStoreTest {
   }
 
   @Test
-  void aSecondAttemptNeverLeavesASecondCopy() throws IOException {
+  void aSecondAttemptNeverLeavesASecondCopy() throws Exception {
     ShardStore store = ShardStore.of(hdfs + "/race");
     store.prepare(false);
     Path a = built("a", "first");
@@ -139,11 +139,34 @@ class ShardStoreTest {
     assertEquals("first", store.read("shard-00000/x"));
     store.deleteTemporary();
     assertEquals(List.of("shard-00000"), listing(hdfs + "/race"));
+    // speculative attempts racing: whatever the interleaving, exactly one publishes shard 1
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> f = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        Path dir = built(1, "racer" + i, "copy " + i);
+        String attempt = "task-" + (10 + i);
+        f.add(pool.submit(() -> store.publish(1, dir, attempt)));
+      }
+      int won = 0;
+      for (Future<Boolean> x : f) {
+        won += x.get() ? 1 : 0;
+      }
+      assertEquals(1, won);
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(List.of("x"), listing(hdfs + "/race/shard-00001"), "one copy, not one inside another");
+    assertTrue(store.read("shard-00001/x").startsWith("copy "));
   }
 
   /** A one-file folder standing for a built shard. */
   Path built(String name, String content) throws IOException {
-    Path dir = tmp.resolve("built-" + name).resolve("shard-00000");
+    return built(0, name, content);
+  }
+
+  Path built(int shard, String name, String content) throws IOException {
+    Path dir = tmp.resolve("built-" + name).resolve(ShardManifest.shardName(shard));
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("x"), content);
     return dir;

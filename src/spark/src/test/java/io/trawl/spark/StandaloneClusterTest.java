@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.trawl.core.VectorFile;
 import io.trawl.io.CandidateFiles;
 import io.trawl.io.QueryCandidates;
 import java.io.IOException;
@@ -48,7 +49,8 @@ import picocli.CommandLine;
  *
  * <p>SciFact (BEIR flat, 300 test queries, top 1000): the 2-shard index built on HDFS by the
  * cluster gives {@code trawl search}'s BM25 and QL runs on one index byte for byte; the cluster's
- * monoT5 (tiny golden T5) rerank equals {@code trawl rerank}; SIGKILLing one worker (and its
+ * monoT5 (tiny golden T5) rerank equals {@code trawl rerank}; its all-MiniLM-L6-v2 encoding (fp32,
+ * batch 1, 2 partitions) equals {@code trawl encode} bit for bit; SIGKILLing one worker (and its
  * executor) while it builds a shard still gives the identical run, with nothing left in temporary
  * names on HDFS.
  */
@@ -206,6 +208,32 @@ class StandaloneClusterTest {
 
   @Test
   @Order(3)
+  void distributedEncodeEqualsTrawlEncode() throws Exception {
+    Path small = HOME.resolve("scifact-32.jsonl");
+    try (Stream<String> lines = Files.lines(corpus)) {
+      Files.write(small, lines.limit(32).toList());
+    }
+    Path expected = HOME.resolve("single.minilm.vec");
+    Path got = HOME.resolve("cluster.minilm");
+    assertEquals(0, trawl("encode", "--corpus", small.toString(), "--encoder", "all-minilm-l6-v2",
+        "--batch", "1", "--threads", "1", "-o", expected.toString()));
+    long t0 = System.nanoTime();
+    assertEquals(0, spark("encode", "--corpus", small.toString(), "--encoder", "all-minilm-l6-v2",
+        "--batch", "1", "--partitions", "2", "--output", got.toString()));
+    VectorFile a = VectorFile.read(expected);
+    VectorFile b = VectorFile.read(got);
+    assertEquals(32, a.ids().size());
+    assertEquals(a.ids(), b.ids());
+    for (int i = 0; i < a.ids().size(); i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(a.vectors()[i], b.vectors()[i], 0f,
+          "document " + a.ids().get(i));
+    }
+    log("all-MiniLM-L6-v2: the cluster's 2 vector shards == trawl encode, bit for bit (32 x %d floats), %.1f s",
+        a.vectors()[0].length, (System.nanoTime() - t0) / 1e9);
+  }
+
+  @Test
+  @Order(4)
   void killingAWorkerMidJobStillGivesTheIdenticalRun() throws Exception {
     String index = hdfs + "/scifact-4-killed";
     List<Path> before = executorLogs();
