@@ -81,9 +81,7 @@ public final class ShardStore implements Serializable {
    */
   public static ShardStore of(String root) {
     if (URI.matcher(root).matches()) {
-      String r = root.endsWith("/") && root.length() > root.indexOf("://") + 4
-          ? root.substring(0, root.length() - 1) : root;
-      return new ShardStore(new org.apache.hadoop.fs.Path(r).toString(), true);
+      return new ShardStore(new org.apache.hadoop.fs.Path(root).toString(), true); // no trailing slash
     }
     return new ShardStore(Path.of(root).toAbsolutePath().normalize().toString(), false);
   }

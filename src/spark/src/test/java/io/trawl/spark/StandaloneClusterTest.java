@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.trawl.core.VectorFile;
-import io.trawl.io.CandidateFiles;
-import io.trawl.io.QueryCandidates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -177,22 +174,8 @@ class StandaloneClusterTest {
   @Test
   @Order(2)
   void distributedMonoT5EqualsTrawlRerank() throws Exception {
-    Path golden = SparkTests.sharedGolden("t5-v1_0-tiny");
-    Path spiece = SparkTests.sharedGolden("tokenizers/llama2/tokenizer.model");
-    Path dl19 = SparkTests.sharedData("dl19-dl20-bm25-top100-rankllm/retrieve_results_dl19.json");
-    Path model = HOME.resolve("tiny-monot5");
-    Files.createDirectories(model);
-    Files.createSymbolicLink(model.resolve("config.json"), golden.resolve("config.json").toAbsolutePath());
-    Files.createSymbolicLink(model.resolve("model.safetensors"), golden.resolve("model.safetensors").toAbsolutePath());
-    Files.createSymbolicLink(model.resolve("spiece.model"), spiece.toAbsolutePath());
-    List<QueryCandidates> some = new ArrayList<>();
-    for (QueryCandidates q : CandidateFiles.read(dl19.toString()).subList(0, 6)) {
-      some.add(new QueryCandidates(q.query(), q.candidates().top(12)));
-    }
-    Path input = HOME.resolve("dl19-6.jsonl");
-    try (Writer w = Files.newBufferedWriter(input)) {
-      CandidateFiles.writeJsonl(w, some);
-    }
+    Path model = SparkTests.tinyMonoT5(HOME);
+    Path input = SparkTests.dl19Candidates(HOME.resolve("dl19-6.jsonl"));
     String spec = "monot5(model=\"" + model + "\",threads=1)";
     Path expected = HOME.resolve("single.monot5.run");
     Path got = HOME.resolve("cluster.monot5.run");
