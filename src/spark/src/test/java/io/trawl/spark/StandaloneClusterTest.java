@@ -42,7 +42,8 @@ import picocli.CommandLine;
  * and SPARK_DIST_CLASSPATH give the workers' executors the same classpath), one core and a small
  * heap each, plus the in-JVM HDFS ({@link TestHdfs}). The driver is this JVM, running the
  * {@code trawl-spark} command line. One cluster serves every case; all processes are destroyed in
- * {@link #stop()} and by a shutdown hook. Logs: target/standalone-cluster/.
+ * {@link #stop()} and by a shutdown hook, and end by themselves if this JVM dies ({@link Child}).
+ * Logs: target/standalone-cluster/.
  *
  * <p>SciFact (BEIR flat, 300 test queries, top 1000): the 2-shard index built on HDFS by the
  * cluster gives {@code trawl search}'s BM25 and QL runs on one index byte for byte; the cluster's
@@ -57,6 +58,8 @@ class StandaloneClusterTest {
   static final String BM25 = "bm25(k1=0.9,b=0.4)";
   static final String QL = "qld(mu=1000)";
   static final Path HOME = Path.of("target", "standalone-cluster").toAbsolutePath();
+  /** The longest a master or worker JVM lives, whatever happens to this JVM. */
+  static final int LIFETIME_SECONDS = 1200;
   /** Every Spark property this test sets as a system property (the driver's SparkConf reads them). */
   static final List<String> PROPERTIES = new ArrayList<>();
 
@@ -87,7 +90,8 @@ class StandaloneClusterTest {
     master = "spark://127.0.0.1:" + port;
     List<String> m = new ArrayList<>(List.of(java(), "-Xmx256m"));
     m.addAll(jvm);
-    m.addAll(List.of("-cp", cp, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+    m.addAll(List.of("-cp", cp, Child.class.getName(), String.valueOf(LIFETIME_SECONDS),
+        "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
         "--port", String.valueOf(port), "--webui-port", String.valueOf(freePort())));
     Process mp = launch("master", m, Map.of());
     log("master pid %d at %s", mp.pid(), master);
@@ -98,7 +102,8 @@ class StandaloneClusterTest {
       workerDirs.add(dir);
       List<String> w = new ArrayList<>(List.of(java(), "-Xmx256m"));
       w.addAll(jvm);
-      w.addAll(List.of("-cp", cp, "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
+      w.addAll(List.of("-cp", cp, Child.class.getName(), String.valueOf(LIFETIME_SECONDS),
+          "org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1",
           "--cores", "1", "--memory", "1g", "--webui-port", String.valueOf(freePort()),
           "--work-dir", dir.toString(), master));
       Process wp = launch("worker-" + i, w, Map.of("SPARK_HOME", HOME.resolve("spark-home").toString(),
@@ -395,6 +400,41 @@ class StandaloneClusterTest {
       }
     }
     processes.clear();
+  }
+
+  /**
+   * Runs a Spark daemon's main class in a child JVM that ends by itself: when the test JVM goes
+   * away, even killed (the child's stdin, a pipe from the test JVM, reaches end of file), or after
+   * {@code args[0]} seconds. Its executors end with it (Spark's WorkerWatcher).
+   */
+  public static final class Child {
+    public static void main(String[] args) throws Exception {
+      long seconds = Long.parseLong(args[0]);
+      Thread orphan = new Thread(() -> {
+        try {
+          while (System.in.read() >= 0) {
+            // the test JVM writes nothing; end of file means it is gone
+          }
+        } catch (IOException e) {
+          // the same
+        }
+        Runtime.getRuntime().halt(3);
+      }, "parent-watch");
+      Thread deadline = new Thread(() -> {
+        try {
+          Thread.sleep(seconds * 1000);
+        } catch (InterruptedException e) {
+          return;
+        }
+        Runtime.getRuntime().halt(4);
+      }, "deadline");
+      for (Thread t : List.of(orphan, deadline)) {
+        t.setDaemon(true);
+        t.start();
+      }
+      Class.forName(args[1]).getMethod("main", String[].class)
+          .invoke(null, (Object) java.util.Arrays.copyOfRange(args, 2, args.length));
+    }
   }
 
   static String java() {
