@@ -238,6 +238,12 @@ class ShardStoreTest {
     try (var s = Files.list(cache)) {
       assertTrue(s.noneMatch(x -> x.getFileName().toString().startsWith(".shard-")), "no half-copied folder left");
     }
+    // a shard described without checksums (an older trawl-spark) is not copied unchecked
+    try (OutputStream out = fs().create(new org.apache.hadoop.fs.Path(root + "/shard-00001/" + ShardManifest.SHARD_FILE), true)) {
+      out.write("{\"shard\":1,\"shards\":2,\"shardBy\":\"docid\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    e = assertThrows(TrawlException.class, () -> store.localize(1));
+    assertTrue(e.getMessage().contains("lists no file checksums") && e.getMessage().contains("rebuild"), e.getMessage());
   }
 
   @Test
