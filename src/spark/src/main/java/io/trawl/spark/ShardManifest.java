@@ -1,6 +1,7 @@
 package io.trawl.spark;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -8,15 +9,16 @@ import io.trawl.core.TrawlException;
 import io.trawl.index.IndexFields;
 import io.trawl.index.IndexMetadata;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 
 /**
  * A sharded index: folder {@code <index>/} with {@value #FILE} and one ordinary Trawl index per
@@ -50,9 +52,41 @@ public record ShardManifest(int schema, int shards, String shardBy, String hash,
   private static final Pattern SHARD_DIR = Pattern.compile("shard-\\d{5}");
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Identity of one shard folder. */
+  /**
+   * Identity of one shard folder, and its files with their lengths and CRC32C (checked when a
+   * shard is copied from HDFS/S3 into an executor's cache; absent in shards of older builds).
+   */
   @JsonIgnoreProperties(ignoreUnknown = true)
-  public record ShardInfo(int shard, int shards, String shardBy) {}
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record ShardInfo(int shard, int shards, String shardBy, List<FileSum> files) {
+    static ShardInfo parse(String json, String source) {
+      try {
+        return JSON.readValue(json, ShardInfo.class);
+      } catch (IOException e) {
+        throw TrawlException.invalid(source + ": not a readable shard description: " + e.getMessage());
+      }
+    }
+  }
+
+  /** One file of a shard: name, length in bytes, CRC32C as 8 hex digits. */
+  public record FileSum(String name, long bytes, String crc32c) {
+    static String hex(long crc) {
+      return String.format(Locale.ROOT, "%08x", crc);
+    }
+
+    static FileSum of(Path file) throws IOException {
+      CRC32C crc = new CRC32C();
+      byte[] buf = new byte[1 << 20];
+      long n = 0;
+      try (InputStream in = Files.newInputStream(file)) {
+        for (int r; (r = in.read(buf)) > 0; ) {
+          crc.update(buf, 0, r);
+          n += r;
+        }
+      }
+      return new FileSum(file.getFileName().toString(), n, hex(crc.getValue()));
+    }
+  }
 
   public static String shardName(int shard) {
     return String.format(Locale.ROOT, "shard-%05d", shard);
@@ -62,11 +96,26 @@ public record ShardManifest(int schema, int shards, String shardBy, String hash,
     return index.resolve(shardName(shard));
   }
 
-  public void write(Path index) throws IOException {
-    Files.writeString(index.resolve(FILE), JSON.writeValueAsString(this) + "\n", StandardCharsets.UTF_8);
+  /** Writes the manifest beside the shards (all or nothing). */
+  public void write(ShardStore store) throws IOException {
+    store.write(FILE, JSON.writeValueAsString(this) + "\n");
   }
 
-  static void writeShardInfo(Path shardDir, ShardInfo info) throws IOException {
+  /**
+   * Writes {@value #SHARD_FILE} into a finished shard folder: its slot and the checksums of its
+   * files (all but the lock file Lucene leaves behind).
+   */
+  static void writeShardInfo(Path shardDir, int shard, int shards, String shardBy) throws IOException {
+    List<FileSum> files = new ArrayList<>();
+    try (Stream<Path> s = Files.list(shardDir)) {
+      for (Path p : s.sorted().toList()) {
+        String n = p.getFileName().toString();
+        if (Files.isRegularFile(p) && !n.equals(SHARD_FILE) && !n.equals("write.lock")) {
+          files.add(FileSum.of(p));
+        }
+      }
+    }
+    ShardInfo info = new ShardInfo(shard, shards, shardBy, files);
     Files.writeString(shardDir.resolve(SHARD_FILE), JSON.writeValueAsString(info) + "\n",
         StandardCharsets.UTF_8);
   }
@@ -77,33 +126,35 @@ public record ShardManifest(int schema, int shards, String shardBy, String hash,
    * layout. {@code expectedShards} (0 = any) must match. Every problem is an input error (exit 2).
    */
   public static ShardManifest open(Path index, int expectedShards) {
-    if (!Files.isDirectory(index)) {
+    return open(ShardStore.of(index.toString()), expectedShards);
+  }
+
+  /** {@link #open(Path, int)} for a sharded index on a local folder or a Hadoop file system. */
+  public static ShardManifest open(ShardStore index, int expectedShards) {
+    if (!index.isDirectory()) {
       throw TrawlException.invalid(index + ": no such sharded index folder");
+    }
+    String text = index.read(FILE);
+    if (text == null) {
+      String hint = index.read(IndexFields.METADATA_FILE) != null
+          ? " (it is a single index: search it with trawl search)" : "";
+      throw TrawlException.invalid(index + ": not a sharded Trawl index (no " + FILE + ")" + hint);
     }
     ShardManifest m;
     try {
-      m = JSON.readValue(Files.readString(index.resolve(FILE), StandardCharsets.UTF_8), ShardManifest.class);
-    } catch (NoSuchFileException e) {
-      String hint = Files.exists(index.resolve(IndexFields.METADATA_FILE))
-          ? " (it is a single index: search it with trawl search)" : "";
-      throw TrawlException.invalid(index + ": not a sharded Trawl index (no " + FILE + ")" + hint);
+      m = JSON.readValue(text, ShardManifest.class);
     } catch (IOException e) {
-      throw TrawlException.invalid(index.resolve(FILE) + ": cannot read: " + e.getMessage());
+      throw TrawlException.invalid(index.where(FILE) + ": cannot read: " + e.getMessage());
     }
     if (m.schema() > SCHEMA) {
-      throw TrawlException.invalid(index.resolve(FILE) + ": written by a newer Trawl (schema " + m.schema() + ")");
+      throw TrawlException.invalid(index.where(FILE) + ": written by a newer Trawl (schema " + m.schema() + ")");
     }
     if (expectedShards > 0 && expectedShards != m.shards()) {
       throw TrawlException.invalid(index + " has " + m.shards() + " shards but --shards "
           + expectedShards + " was given");
     }
     List<String> present = new ArrayList<>();
-    try (Stream<Path> s = Files.list(index)) {
-      s.map(p -> p.getFileName().toString()).filter(n -> SHARD_DIR.matcher(n).matches()).sorted()
-          .forEach(present::add);
-    } catch (IOException e) {
-      throw TrawlException.invalid(index + ": cannot list: " + e.getMessage());
-    }
+    index.list("").stream().filter(n -> SHARD_DIR.matcher(n).matches()).forEach(present::add);
     List<String> expected = new ArrayList<>();
     for (int i = 0; i < m.shards(); i++) {
       expected.add(shardName(i));
@@ -118,19 +169,18 @@ public record ShardManifest(int schema, int shards, String shardBy, String hash,
           + (extra.isEmpty() ? "" : "; unexpected " + extra));
     }
     for (int i = 0; i < m.shards(); i++) {
-      Path dir = shardDir(index, i);
-      ShardInfo info;
-      try {
-        info = JSON.readValue(Files.readString(dir.resolve(SHARD_FILE), StandardCharsets.UTF_8), ShardInfo.class);
-      } catch (IOException e) {
+      String dir = index.where(shardName(i));
+      String infoText = index.read(shardName(i) + "/" + SHARD_FILE);
+      if (infoText == null) {
         throw TrawlException.invalid(dir + ": not a shard of a sharded index (no readable " + SHARD_FILE + ")");
       }
+      ShardInfo info = ShardInfo.parse(infoText, dir + "/" + SHARD_FILE);
       if (info.shard() != i || info.shards() != m.shards()) {
         throw TrawlException.invalid(dir + " is shard " + info.shard() + " of a " + info.shards()
             + "-shard index, but " + index + " has " + m.shards() + " shards and expects shard " + i
             + " here; rebuild the sharded index instead of mixing shards");
       }
-      IndexMetadata meta = IndexMetadata.read(dir);
+      IndexMetadata meta = shardMetadata(index, i);
       if (!meta.analyzer().equals(m.analyzer())) {
         throw TrawlException.invalid(dir + " was built with analyzer " + meta.analyzer()
             + " but the sharded index uses " + m.analyzer() + "; all shards must share one analyzer");
@@ -141,5 +191,24 @@ public record ShardManifest(int schema, int shards, String shardBy, String hash,
       }
     }
     return m;
+  }
+
+  /** The {@code trawl-index.json} of shard {@code i}. */
+  static IndexMetadata shardMetadata(ShardStore index, int i) {
+    String rel = shardName(i) + "/" + IndexFields.METADATA_FILE;
+    String text = index.read(rel);
+    if (text == null) {
+      throw TrawlException.invalid(index.where(shardName(i)) + ": not a Trawl index (no "
+          + IndexFields.METADATA_FILE + ")");
+    }
+    try {
+      IndexMetadata m = JSON.readValue(text, IndexMetadata.class);
+      if (m.schema() > IndexMetadata.SCHEMA) {
+        throw TrawlException.invalid(index.where(rel) + ": written by a newer Trawl (schema " + m.schema() + ")");
+      }
+      return m;
+    } catch (IOException e) {
+      throw TrawlException.invalid(index.where(rel) + ": malformed index metadata: " + e.getMessage());
+    }
   }
 }

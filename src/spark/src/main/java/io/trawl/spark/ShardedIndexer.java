@@ -6,20 +6,15 @@ import io.trawl.corpus.Corpora;
 import io.trawl.corpus.Corpus;
 import io.trawl.corpus.CorpusReader;
 import io.trawl.corpus.OnError;
-import io.trawl.index.IndexFields;
 import io.trawl.index.IndexMetadata;
 import io.trawl.index.Indexer;
 import io.trawl.index.Layout;
 import java.io.IOException;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -29,8 +24,10 @@ import org.apache.spark.api.java.JavaSparkContext;
  * (same analyzer, fields, metadata) that {@code trawl search} could also open on its own. A failed
  * task is simply rerun: the indexer builds in a hidden folder and renames it into place.
  *
- * <p>The shard folders must be on a file system every executor and the driver see at the same path
- * (local disk in local mode; NFS or similar on a cluster; see docs/spark.md).
+ * <p>The shards live in a {@link ShardStore}: a local folder every executor and the driver see at
+ * the same path (local mode; NFS or similar on a cluster), or a Hadoop file system ({@code
+ * hdfs://}, {@code s3a://}), where each task builds its shard on local disk and publishes it with
+ * one rename (see docs/spark.md).
  */
 public final class ShardedIndexer {
 
@@ -42,11 +39,15 @@ public final class ShardedIndexer {
 
   private ShardedIndexer() {}
 
-  public static ShardManifest run(JavaSparkContext sc, Spec spec) {
+  /** A checked job: the spec with absolute input and canonical format, and the input's files. */
+  private record Checked(Spec spec, ShardStore index, List<String> files) {}
+
+  /** Every check that needs no Spark and writes nothing (also {@code --dry-run}'s). */
+  private static Checked check(Spec spec) {
     if (spec.shards() < 1 || spec.shards() > 99999) {
       throw TrawlException.invalid("--shards must be between 1 and 99999, got " + spec.shards());
     }
-    Path index = Path.of(spec.index()).toAbsolutePath().normalize();
+    ShardStore index = ShardStore.of(spec.index());
     Corpus corpus = Corpora.forInput(spec.format(), spec.input());
     if (spec.layout() == Layout.MULTIFIELD && !corpus.hasTitles()) {
       throw TrawlException.invalid("layout multifield needs a corpus format with titles (beir); "
@@ -62,13 +63,60 @@ public final class ShardedIndexer {
       throw TrawlException.invalid("--shard-by file needs at least as many input files as shards: "
           + files.size() + " file(s), " + spec.shards() + " shards");
     }
-    prepare(index, spec.force());
-    Spec s = new Spec(input, corpus.format(), index.toString(), spec.shards(), spec.shardBy(), spec.layout(),
+    Spec s = new Spec(input, corpus.format(), index.root(), spec.shards(), spec.shardBy(), spec.layout(),
         spec.stemmer(), spec.keepStopwords(), spec.storePositions(), spec.storeDocvectors(),
         spec.storeRaw(), spec.onError(), spec.threadsPerShard(), true, spec.failFirstAttemptOfShard());
+    return new Checked(s, index, files);
+  }
+
+  /**
+   * What {@link #run} would do, without Spark and without reading documents or writing anything:
+   * the shards (= Spark tasks), how documents are assigned, and where each shard is built and
+   * published. Lists the input's files only.
+   */
+  public static List<String> plan(Spec spec) {
+    Checked c = check(spec);
+    Spec s = c.spec();
+    List<String> lines = new ArrayList<>();
+    lines.add("input: " + s.input() + " (" + s.format() + ", " + c.files().size() + " file(s))");
+    lines.add("shards: " + s.shards() + " = Spark tasks (one partition each), " + s.threadsPerShard()
+        + " indexing thread(s) per task; assignment " + s.shardBy() + ": "
+        + (s.shardBy() == ShardAssignment.DOCID ? ShardManifest.HASH.replace("shards", String.valueOf(s.shards()))
+            : "sorted file i -> shard i mod " + s.shards()));
+    lines.add("shard root: " + c.index() + (c.index().isHadoop()
+        ? " (Hadoop FileSystem: each task builds on its executor's local disk, uploads, renames)"
+        : " (a folder every executor sees at this path)"));
+    for (int i = 0; i < s.shards(); i++) {
+      String line = c.index().plan(i);
+      if (s.shardBy() == ShardAssignment.FILE) {
+        int n = 0;
+        String first = null;
+        for (int f = i; f < c.files().size(); f += s.shards()) {
+          n++;
+          first = first == null ? c.files().get(f) : first;
+        }
+        line += "; " + n + " file(s), first " + first;
+      }
+      lines.add(line);
+    }
+    lines.add("manifest: " + c.index().where(ShardManifest.FILE) + " (written by the driver at the end)");
+    return lines;
+  }
+
+  public static ShardManifest run(JavaSparkContext sc, Spec spec) {
+    Checked c = check(spec);
+    Spec s = c.spec();
+    ShardStore index = c.index();
+    List<String> files = c.files();
+    index.prepare(spec.force());
     long t0 = System.nanoTime();
     List<Integer> ids = IntStream.range(0, s.shards()).boxed().toList();
-    List<String> metas = sc.parallelize(ids, s.shards()).map(i -> buildShard(s, i, files)).collect();
+    List<String> metas;
+    try {
+      metas = sc.parallelize(ids, s.shards()).map(i -> buildShard(s, i, files)).collect();
+    } finally {
+      index.deleteTemporary(); // uploads of failed or killed attempts
+    }
     double seconds = Math.round((System.nanoTime() - t0) / 1e6) / 1e3;
     if (metas.size() != s.shards()) {
       throw new IllegalStateException("expected " + s.shards() + " shard results, got " + metas.size());
@@ -77,13 +125,13 @@ public final class ShardedIndexer {
     String analyzer = null;
     try {
       for (int i = 0; i < s.shards(); i++) {
-        IndexMetadata m = IndexMetadata.read(ShardManifest.shardDir(index, i));
+        IndexMetadata m = ShardManifest.shardMetadata(index, i);
         docs.add(m.documents());
         analyzer = m.analyzer();
       }
       ShardManifest manifest = new ShardManifest(ShardManifest.SCHEMA, s.shards(), s.shardBy().toString(),
           s.shardBy() == ShardAssignment.DOCID ? ShardManifest.HASH : "file i -> shard i mod shards",
-          input, corpus.format(), s.layout().toString(), analyzer,
+          s.input(), s.format(), s.layout().toString(), analyzer,
           docs.stream().mapToLong(Long::longValue).sum(), docs, seconds);
       manifest.write(index);
       return ShardManifest.open(index, s.shards());
@@ -100,58 +148,30 @@ public final class ShardedIndexer {
     }
     Corpus corpus = new ShardCorpus(Corpora.forInput(s.format(), s.input()), s.shardBy(), shard,
         s.shards(), files);
-    Path dir = ShardManifest.shardDir(Path.of(s.index()), shard);
-    Indexer.Options o = new Indexer.Options()
-        .corpus(corpus, s.input())
-        .index(dir)
-        .layout(s.layout())
-        .threads(s.threadsPerShard())
-        .stemmer(s.stemmer())
-        .keepStopwords(s.keepStopwords())
-        .storePositions(s.storePositions())
-        .storeDocvectors(s.storeDocvectors())
-        .storeRaw(s.storeRaw())
-        .onError(s.onError())
-        .force(true);
-    Indexer.Result r = new Indexer(o).run();
-    ShardManifest.writeShardInfo(dir, new ShardManifest.ShardInfo(shard, s.shards(), s.shardBy().toString()));
-    return r.metadata().toJson();
-  }
-
-  /** Creates the top folder, or clears an old sharded index there with --force. */
-  private static void prepare(Path index, boolean force) {
+    ShardStore store = ShardStore.of(s.index());
+    Path dir = store.buildDir(shard);
+    Indexer.Result r;
     try {
-      if (Files.exists(index)) {
-        if (!Files.isDirectory(index)) {
-          throw TrawlException.invalid(index + " exists and is not a folder");
-        }
-        boolean empty;
-        try (Stream<Path> s = Files.list(index)) {
-          empty = s.findAny().isEmpty();
-        }
-        if (!empty) {
-          if (!force) {
-            throw TrawlException.invalid(index + " already exists; use --force to replace it");
-          }
-          if (!Files.exists(index.resolve(ShardManifest.FILE))
-              && !Files.exists(index.resolve(IndexFields.METADATA_FILE))) {
-            throw TrawlException.invalid(index + " exists and is neither a sharded index nor empty;"
-                + " not replacing it even with --force");
-          }
-          try (Stream<Path> walk = Files.walk(index)) {
-            walk.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(index)).forEach(p -> {
-              try {
-                Files.delete(p);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
-          }
-        }
+      Indexer.Options o = new Indexer.Options()
+          .corpus(corpus, s.input())
+          .index(dir)
+          .layout(s.layout())
+          .threads(s.threadsPerShard())
+          .stemmer(s.stemmer())
+          .keepStopwords(s.keepStopwords())
+          .storePositions(s.storePositions())
+          .storeDocvectors(s.storeDocvectors())
+          .storeRaw(s.storeRaw())
+          .onError(s.onError())
+          .force(true);
+      r = new Indexer(o).run();
+      ShardManifest.writeShardInfo(dir, shard, s.shards(), s.shardBy().toString());
+      store.publish(shard, dir, tc == null ? "driver" : "task-" + tc.taskAttemptId());
+    } finally {
+      if (store.isHadoop()) {
+        ShardStore.deleteTree(dir.getParent(), true); // the local staging folder
       }
-      Files.createDirectories(index);
-    } catch (IOException | UncheckedIOException e) {
-      throw new TrawlException(TrawlException.RUNTIME, index + ": cannot prepare: " + e.getMessage(), e);
     }
+    return r.metadata().toJson();
   }
 }

@@ -10,7 +10,6 @@ import io.trawl.search.Retriever;
 import io.trawl.search.Retrievers;
 import io.trawl.search.SearchOptions;
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,6 +41,9 @@ import scala.Tuple2;
  * depends only on its own length norm and term frequencies and on those statistics, and the
  * per-shard top k (with Lucene's exact pruning and the docid tie-break at the cut) contains the
  * global top k's members of that shard, the run equals the single-index run line for line.
+ *
+ * <p>Shards on a Hadoop file system are copied once into each executor's local shard cache
+ * ({@link ShardStore#localize}) and opened from there with Lucene's {@code MMapDirectory}.
  */
 public final class ShardedSearch {
 
@@ -58,13 +60,14 @@ public final class ShardedSearch {
     if (spec.hits() <= 0) {
       throw TrawlException.invalid("--hits must be positive, got " + spec.hits());
     }
-    Path index = Path.of(spec.index()).toAbsolutePath().normalize();
+    ShardStore index = ShardStore.of(spec.index());
     ShardManifest m = ShardManifest.open(index, 0);
     Retrievers.Opener opener = Retrievers.parse(spec.retriever());
-    Spec s = new Spec(index.toString(), opener.spec(), spec.fields(), spec.removeQuery(), spec.hits(),
+    Spec s = new Spec(index.root(), opener.spec(), spec.fields(), spec.removeQuery(), spec.hits(),
         spec.failFirstAttemptOfShard());
     // fail on the driver, before any task, for models that cannot use collection statistics
-    try (LuceneIndex idx = LuceneIndex.open(ShardManifest.shardDir(index, 0), null)) {
+    // (shard 0 of a Hadoop root is copied into the driver's shard cache for this)
+    try (LuceneIndex idx = LuceneIndex.open(index.localize(0), null)) {
       open(s, idx, new ShardStatistics()).close();
     }
     long t0 = System.nanoTime();
@@ -122,7 +125,7 @@ public final class ShardedSearch {
 
   /** Stage 1, on an executor: one shard's statistics for every query term. */
   static ShardStatistics shardStatistics(Spec s, int shard, List<Topic> queries) throws Exception {
-    try (LuceneIndex idx = LuceneIndex.open(ShardManifest.shardDir(Path.of(s.index()), shard), null)) {
+    try (LuceneIndex idx = LuceneIndex.open(ShardStore.of(s.index()).localize(shard), null)) {
       LexicalRetriever r = open(s, idx, null);
       Set<Term> terms = new HashSet<>();
       for (Topic t : queries) {
@@ -140,7 +143,7 @@ public final class ShardedSearch {
       throw new IllegalStateException("test hook: first attempt of shard " + shard + " fails");
     }
     List<Tuple2<String, Ranking>> out = new ArrayList<>(queries.size());
-    try (LuceneIndex idx = LuceneIndex.open(ShardManifest.shardDir(Path.of(s.index()), shard), null)) {
+    try (LuceneIndex idx = LuceneIndex.open(ShardStore.of(s.index()).localize(shard), null)) {
       LexicalRetriever r = open(s, idx, stats);
       for (Topic t : queries) {
         Query q = t.query();

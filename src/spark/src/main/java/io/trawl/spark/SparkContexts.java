@@ -44,6 +44,11 @@ public final class SparkContexts {
     }
   }
 
+  /** The master a command would use ({@code --master}, else spark-submit's, else local[*]). */
+  static String describe(String master) {
+    return master != null ? master : new SparkConf().get("spark.master", "local[*]");
+  }
+
   /** Rejects a malformed master URL and a standalone master nobody listens at. */
   static void check(String master) {
     if (LOCAL.matcher(master).matches() || master.equals("yarn") || master.startsWith("k8s://")) {

@@ -2,7 +2,6 @@ package io.trawl.spark;
 
 import io.trawl.corpus.OnError;
 import io.trawl.index.Layout;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -28,8 +27,9 @@ public final class SparkIndexCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "PATH", description = "Corpus file or folder (every executor must see it).")
   String input;
 
-  @Option(names = "--index", required = true, paramLabel = "DIR", description = "Sharded index folder to create.")
-  Path index;
+  @Option(names = "--index", required = true, paramLabel = "DIR|URI",
+      description = "Sharded index to create: a folder every executor sees, or a Hadoop URI (hdfs://, s3a://, file://).")
+  String index;
 
   @Option(names = "--shards", required = true, paramLabel = "N", description = "Number of shards (= Spark tasks).")
   int shards;
@@ -68,12 +68,20 @@ public final class SparkIndexCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "No summary on stderr.")
   boolean quiet;
 
+  @Option(names = "--dry-run", description = "Print the plan (shards, tasks, where each shard goes) and stop: no Spark, nothing written.")
+  boolean dryRun;
+
   @Override
   public Integer call() {
-    ShardedIndexer.Spec spec = new ShardedIndexer.Spec(input, format, index.toString(), shards,
+    ShardedIndexer.Spec spec = new ShardedIndexer.Spec(input, format, index, shards,
         ShardAssignment.parse(shardBy), Layout.parse(layout), stemmer, keepStopwords, storePositions,
         storeDocvectors, !noStoreRaw, OnError.parse(onError), threadsPerShard, force,
         spark.failFirstAttempt);
+    if (dryRun) {
+      System.out.println("trawl-spark index: dry run (master " + SparkContexts.describe(spark.master) + ")");
+      ShardedIndexer.plan(spec).forEach(l -> System.out.println("  " + l));
+      return 0;
+    }
     try (JavaSparkContext sc = SparkContexts.open(spark.master, "trawl-spark index")) {
       sc.setLogLevel("ERROR");
       ShardManifest m = ShardedIndexer.run(sc, spec);

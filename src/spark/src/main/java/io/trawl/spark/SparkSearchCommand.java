@@ -4,7 +4,6 @@ import io.trawl.core.Query;
 import io.trawl.io.RunWriter;
 import io.trawl.io.Topics;
 import io.trawl.search.SearchOptions;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,8 +24,8 @@ import picocli.CommandLine.Option;
 public final class SparkSearchCommand implements Callable<Integer> {
   @Mixin SparkOptions spark;
 
-  @Option(names = "--index", required = true, description = "Sharded index folder (trawl-spark index).")
-  Path index;
+  @Option(names = "--index", required = true, description = "Sharded index (trawl-spark index): a folder, or a Hadoop URI (hdfs://, s3a://, file://).")
+  String index;
 
   @Option(names = "--shards", defaultValue = "0", description = "Expected number of shards (0: whatever the index has).")
   int shards;
@@ -63,18 +62,37 @@ public final class SparkSearchCommand implements Callable<Integer> {
   @Option(names = "--quiet", description = "No summary on stderr.")
   boolean quiet;
 
+  @Option(names = "--dry-run", description = "Print the plan (shards, tasks, where each shard is read) and stop: no Spark, nothing written.")
+  boolean dryRun;
+
   @Override
   public Integer call() {
-    ShardManifest.open(index, shards);
+    ShardStore store = ShardStore.of(index);
+    ShardManifest m = ShardManifest.open(store, shards);
     Map<String, Float> fieldMap = fields == null ? null : SearchOptions.parseFields(fields);
     List<Query> queries = Topics.read(topics, topicsFormat, topicField);
     String spec = io.trawl.search.Retrievers.parse(retriever).spec();
     RunWriter.Format fmt = RunWriter.Format.parse(format, RunWriter.Format.TREC, RunWriter.Format.MSMARCO);
+    if (dryRun) {
+      System.out.println("trawl-spark search: dry run (master " + SparkContexts.describe(spark.master) + ")");
+      System.out.println("  index: " + store + ", " + m.shards() + " shards, " + m.documents() + " documents, analyzer "
+          + m.analyzer());
+      System.out.println("  queries: " + queries.size() + " (" + topics + "), " + spec + ", top " + hits);
+      System.out.println("  stage 1: " + m.shards() + " tasks (one per shard): the shard's statistics for the queries' terms;"
+          + " the driver sums them");
+      System.out.println("  stage 2: " + m.shards() + " tasks (one per shard): top " + hits
+          + " per query with the sums; the driver merges by (score, docid)");
+      for (int i = 0; i < m.shards(); i++) {
+        System.out.println("  " + store.readPlan(i));
+      }
+      System.out.println("  output: " + ("-".equals(output) ? "stdout" : output));
+      return 0;
+    }
     try (JavaSparkContext sc = SparkContexts.open(spark.master, "trawl-spark search");
         RunWriter w = RunWriter.open(output, fmt,
             runTag.or(io.trawl.pipeline.Pipeline.retrieval(spec, hits).tag()))) {
       sc.setLogLevel("ERROR");
-      ShardedSearch.Summary s = ShardedSearch.run(sc, new ShardedSearch.Spec(index.toString(), spec, fieldMap,
+      ShardedSearch.Summary s = ShardedSearch.run(sc, new ShardedSearch.Spec(index, spec, fieldMap,
           removeQuery, hits, spark.failFirstAttempt), queries, w);
       w.commit();
       if (!quiet) {

@@ -4,18 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.trawl.io.CandidateFiles;
-import io.trawl.io.QueryCandidates;
 import io.trawl.rerank.RerankJob;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,23 +31,8 @@ class DistributedRerankTest {
 
   @BeforeAll
   void prepare() throws IOException {
-    Path dl19 = SparkTests.sharedData("dl19-dl20-bm25-top100-rankllm/retrieve_results_dl19.json");
-    Path golden = SparkTests.sharedGolden("t5-v1_0-tiny");
-    Path spiece = SparkTests.sharedGolden("tokenizers/llama2/tokenizer.model");
-    Path model = tmp.resolve("tiny-monot5");
-    Files.createDirectories(model);
-    Files.createSymbolicLink(model.resolve("config.json"), golden.resolve("config.json").toAbsolutePath());
-    Files.createSymbolicLink(model.resolve("model.safetensors"), golden.resolve("model.safetensors").toAbsolutePath());
-    Files.createSymbolicLink(model.resolve("spiece.model"), spiece.toAbsolutePath());
-    List<QueryCandidates> all = CandidateFiles.read(dl19.toString());
-    List<QueryCandidates> some = new ArrayList<>();
-    for (QueryCandidates q : all.subList(0, 6)) {
-      some.add(new QueryCandidates(q.query(), q.candidates().top(12)));
-    }
-    input = tmp.resolve("dl19-6.jsonl");
-    try (Writer w = Files.newBufferedWriter(input)) {
-      CandidateFiles.writeJsonl(w, some);
-    }
+    Path model = SparkTests.tinyMonoT5(tmp);
+    input = SparkTests.dl19Candidates(tmp.resolve("dl19-6.jsonl"));
     spec = "monot5(model=\"" + model + "\",threads=1)";
     Path out = tmp.resolve("single.run");
     new RerankJob(new RerankJob.Options(spec, input.toString(), null, null, 8, out.toString(), "trec",

@@ -42,7 +42,7 @@ class JacksonVersionTest {
 
   private ShardManifest assertRoundTrip(ShardManifest m) {
     try {
-      m.write(tmp);
+      m.write(ShardStore.of(tmp.toString()));
       return ShardManifest.JSON.readValue(tmp.resolve(ShardManifest.FILE).toFile(), ShardManifest.class);
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
