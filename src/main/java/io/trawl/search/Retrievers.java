@@ -169,7 +169,9 @@ public final class Retrievers {
       return shardable(spec, (idx, opts, st) -> new LexicalRetriever(checkImpact(idx),
           new ImpactSimilarity(), spec, opts, null, null));
     }
-    java.nio.file.Path folder = java.nio.file.Path.of(encoder).toAbsolutePath().normalize();
+    // the canonical spec names the folder as path:/absolute/folder: that reads back too
+    String given = encoder.startsWith("path:") ? encoder.substring("path:".length()) : encoder;
+    java.nio.file.Path folder = java.nio.file.Path.of(given).toAbsolutePath().normalize();
     if (!java.nio.file.Files.isDirectory(folder)) {
       throw new io.trawl.core.InputException(encoder, "impact: SPLADE encoder folder not found");
     }

@@ -143,6 +143,14 @@ class SpladePipelineTest {
   }
 
   @Test
+  void theCanonicalSpecReadsBack() {
+    String canonical = io.trawl.search.Retrievers.parse("impact(encoder=" + model + ")").spec();
+    assertEquals(canonical, io.trawl.search.Retrievers.parse(canonical).spec());
+    assertEquals(canonical, io.trawl.search.Retrievers.parse(
+        "impact(encoder=" + model + ",engine=exact)").spec());
+  }
+
+  @Test
   void encoderOnlyWithTheImpactRetriever() {
     TrawlException e = assertThrows(TrawlException.class,
         () -> run("impact(engine=exact)@10", raw, impactIndex));

@@ -44,6 +44,21 @@ final class ShardCorpus extends Corpus {
   }
 
   @Override
+  public boolean impact() {
+    return inner.impact();
+  }
+
+  @Override
+  public String text(io.trawl.corpus.SourceDocument d) {
+    return inner.text(d);
+  }
+
+  @Override
+  public io.trawl.corpus.SourceDocument parseRaw(String raw) {
+    return inner.parseRaw(raw);
+  }
+
+  @Override
   public DocumentReader open(String file, InputStream in) {
     if (assignment == ShardAssignment.FILE) {
       int i = files.indexOf(file);

@@ -63,7 +63,16 @@ public final class ShardedSearch {
     ShardStore index = ShardStore.of(spec.index());
     ShardManifest m = ShardManifest.open(index, 0);
     Retrievers.Opener opener = Retrievers.parse(spec.retriever());
-    Spec s = new Spec(index.root(), opener.spec(), spec.fields(), spec.removeQuery(), spec.hits(),
+    String shardRetriever = opener.spec();
+    io.trawl.core.Spec canonical = io.trawl.core.Spec.parse(opener.spec());
+    if (canonical.name().equals("impact") && canonical.params().containsKey("encoder")) {
+      // learned sparse from raw text: each query is encoded once, here, by the SPLADE model; the
+      // shards search the encoded queries with the plain impact retriever (the same query the
+      // single-index retriever builds)
+      topics = encode(topics, canonical);
+      shardRetriever = "impact";
+    }
+    Spec s = new Spec(index.root(), shardRetriever, spec.fields(), spec.removeQuery(), spec.hits(),
         spec.failFirstAttemptOfShard());
     // fail on the driver, before any task, for models that cannot use collection statistics
     // (shard 0 of a Hadoop root is copied into the driver's shard cache for this)
@@ -96,6 +105,19 @@ public final class ShardedSearch {
     }
     return new Summary(topics.size(), lines, m.shards(), stats.termCount(),
         (System.nanoTime() - t0) / 1e9);
+  }
+
+  /** The queries as the SPLADE model of {@code impact(encoder=path:DIR,engine=E)} encodes them. */
+  static List<Query> encode(List<Query> topics, io.trawl.core.Spec impact) {
+    String folder = impact.params().get("encoder").replaceFirst("^path:", "");
+    List<Query> out = new java.util.ArrayList<>(topics.size());
+    try (io.trawl.model.encoder.SpladeEncoder enc = io.trawl.model.encoder.SpladeEncoder.open(
+        java.nio.file.Path.of(folder), impact.params().getOrDefault("engine", "auto"))) {
+      for (Query q : topics) {
+        out.add(new Query(q.id(), enc.pseudoDocument(q.text())));
+      }
+    }
+    return out;
   }
 
   private static HashMap<String, Ranking> byQuery(List<Tuple2<String, Ranking>> list) {

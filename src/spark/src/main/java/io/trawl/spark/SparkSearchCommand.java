@@ -39,7 +39,7 @@ public final class SparkSearchCommand implements Callable<Integer> {
   @Option(names = "--topic-field", defaultValue = "title", description = "TREC topics field(s).")
   String topicField;
 
-  @Option(names = "--retriever", defaultValue = "bm25", description = "bm25(k1=..,b=..) or qld(mu=..) (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--retriever", defaultValue = "bm25", description = "bm25(k1=..,b=..), qld(mu=..), or impact / impact(encoder=DIR) over impact shards (default: ${DEFAULT-VALUE}).")
   String retriever;
 
   @Option(names = {"--hits", "-k"}, defaultValue = "1000", description = "Documents per query (default: ${DEFAULT-VALUE}).")
