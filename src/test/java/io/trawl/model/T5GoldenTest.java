@@ -155,7 +155,10 @@ class T5GoldenTest {
               }
             }
           }
-          assertTrue(excess(stepwise, all, 1e-5, 1e-6) <= 0, cn + " cached steps vs teacher forcing");
+          // libtorch's kernels for one step (M = 1) and for all steps at once differ by CPU:
+          // 1.05e-5 on an AVX-512 Xeon where an EPYC stayed under 1e-5; the golden tolerance holds
+          assertTrue(excess(stepwise, all, ABS, REL) <= 0, cn + " cached steps vs teacher forcing: max diff "
+              + Golden.maxAbs(stepwise, all));
           record("kv_cache_vs_full", stepwise, all);
           float[] gotSlice = new float[b * t * slice.length];
           float[] gotMax = new float[b * t];
