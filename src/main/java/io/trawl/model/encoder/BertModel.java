@@ -265,7 +265,8 @@ final class BertModel {
     return new BertModel(c, w, (int) word[0]);
   }
 
-  private static float[] transpose(float[] v, int rows, int cols) {
+  /** {@code v} [rows, cols] row-major, transposed to [cols, rows]. */
+  static float[] transpose(float[] v, int rows, int cols) {
     float[] t = new float[v.length];
     for (int r = 0; r < rows; r++) {
       for (int c = 0; c < cols; c++) {

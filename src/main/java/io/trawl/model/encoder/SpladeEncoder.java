@@ -311,11 +311,11 @@ public final class SpladeEncoder implements AutoCloseable {
         float[] decoder = st.contains(p + "decoder.weight")
             ? st.floats(need(st, file, p + "decoder.weight", v, h)) : bert.wordEmbeddings();
         String biasName = st.contains(p + "bias") ? p + "bias" : p + "decoder.bias";
-        return new MlmHead(new Kernels.Packed(transpose(dense, h, h), h, h),
+        return new MlmHead(new Kernels.Packed(BertModel.transpose(dense, h, h), h, h),
             st.floats(need(st, file, p + "transform.dense.bias", h)),
             st.floats(need(st, file, p + "transform.LayerNorm.weight", h)),
             st.floats(need(st, file, p + "transform.LayerNorm.bias", h)),
-            new Kernels.Packed(transpose(decoder, v, h), h, v),
+            new Kernels.Packed(BertModel.transpose(decoder, v, h), h, v),
             st.floats(need(st, file, biasName, v)), v, eps);
       }
     }
@@ -339,16 +339,6 @@ public final class SpladeEncoder implements AutoCloseable {
       Kernels.matmul(x, 0, h, decoder, bias, out, 0, vocab, t);
       return out;
     }
-  }
-
-  private static float[] transpose(float[] v, int rows, int cols) {
-    float[] t = new float[v.length];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        t[c * rows + r] = v[r * cols + c];
-      }
-    }
-    return t;
   }
 
   private record ExactEngine(BertModel bert, MlmHead head, int tokenizerVocab) implements Engine {
