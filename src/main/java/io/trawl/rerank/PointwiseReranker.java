@@ -63,9 +63,7 @@ public abstract class PointwiseReranker implements Reranker {
       for (int j = 0; j < l.size(); j++) {
         Candidate c = l.get(j);
         if (c.text() == null && needsText(c, j)) {
-          throw TrawlException.invalid(name + ": candidate '" + c.docId() + "' of query '" + l.queryId()
-              + "' has no text (rerank a run with --index of an index that stores raw documents, or a"
-              + " candidates file with texts)");
+          throw Reranker.noText(name, c, l.queryId());
         }
       }
     }

@@ -61,4 +61,43 @@ public interface Reranker extends AutoCloseable {
 
   @Override
   default void close() {}
+
+  /**
+   * The invalid-input error for a candidate without the text a reranker needs (exit 2), naming the
+   * reranker, the candidate and its query.
+   */
+  static io.trawl.core.TrawlException noText(String reranker, io.trawl.core.Candidate c, String queryId) {
+    return io.trawl.core.TrawlException.invalid(reranker + ": candidate '" + c.docId() + "' of query '"
+        + queryId + "' has no text (rerank a run with --index of an index that stores raw documents,"
+        + " or a candidates file with texts)");
+  }
+
+  /** Fails with {@link #noText} unless every candidate has its text. */
+  static void requireTexts(String reranker, RankedList candidates) {
+    for (io.trawl.core.Candidate c : candidates.candidates()) {
+      if (c.text() == null) {
+        throw noText(reranker, c, candidates.queryId());
+      }
+    }
+  }
+
+  /**
+   * The candidates at positions {@code top} first, in that order, then the others in input order,
+   * scored n, n-1, ..., 1 (a sort's top k above the untouched rest, as llm-rankers returns it).
+   */
+  static RankedList topThenRest(RankedList candidates, int[] top) {
+    int n = candidates.size();
+    java.util.BitSet placed = new java.util.BitSet(n);
+    List<io.trawl.core.Candidate> out = new ArrayList<>(n);
+    for (int i : top) {
+      out.add(candidates.get(i).withScore(n - out.size()));
+      placed.set(i);
+    }
+    for (int i = 0; i < n; i++) {
+      if (!placed.get(i)) {
+        out.add(candidates.get(i).withScore(n - out.size()));
+      }
+    }
+    return new RankedList(candidates.queryId(), out);
+  }
 }

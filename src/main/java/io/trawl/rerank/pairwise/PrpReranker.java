@@ -14,7 +14,6 @@ import io.trawl.rerank.listwise.LocalBackends;
 import io.trawl.rerank.listwise.ParseStats;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -281,13 +280,7 @@ public final class PrpReranker implements Reranker {
 
   @Override
   public RankedList rerank(Query query, RankedList candidates) {
-    for (Candidate c : candidates.candidates()) {
-      if (c.text() == null) {
-        throw TrawlException.invalid(NAME + ": candidate '" + c.docId() + "' of query '" + candidates.queryId()
-            + "' has no text (rerank a run with --index of an index that stores raw documents, or a"
-            + " candidates file with texts)");
-      }
-    }
+    Reranker.requireTexts(NAME, candidates);
     int n = candidates.size();
     if (n == 0) {
       return candidates;
@@ -309,21 +302,8 @@ public final class PrpReranker implements Reranker {
         prev = score;
       }
     } else {
-      int[] top = method.equals("sorting") ? pairs.heapSortTop() : pairs.slidingTop();
-      BitSet placed = new BitSet(n);
-      List<Integer> order = new ArrayList<>(n);
-      for (int i : top) {
-        order.add(i);
-        placed.set(i);
-      }
-      for (int i = 0; i < n; i++) {
-        if (!placed.get(i)) {
-          order.add(i);
-        }
-      }
-      for (int r = 0; r < n; r++) {
-        out.add(candidates.get(order.get(r)).withScore(n - r));
-      }
+      return Reranker.topThenRest(candidates,
+          method.equals("sorting") ? pairs.heapSortTop() : pairs.slidingTop());
     }
     return new RankedList(candidates.queryId(), out);
   }

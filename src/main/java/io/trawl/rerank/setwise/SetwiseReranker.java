@@ -1,6 +1,5 @@
 package io.trawl.rerank.setwise;
 
-import io.trawl.core.Candidate;
 import io.trawl.core.Params;
 import io.trawl.core.PyStrings;
 import io.trawl.core.Query;
@@ -24,7 +23,6 @@ import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -558,13 +556,7 @@ public final class SetwiseReranker implements Reranker {
 
   @Override
   public RankedList rerank(Query query, RankedList candidates) {
-    for (Candidate c : candidates.candidates()) {
-      if (c.text() == null) {
-        throw TrawlException.invalid(NAME + ": candidate '" + c.docId() + "' of query '" + candidates.queryId()
-            + "' has no text (rerank a run with --index of an index that stores raw documents, or a"
-            + " candidates file with texts)");
-      }
-    }
+    Reranker.requireTexts(NAME, candidates);
     int n = candidates.size();
     if (n == 0) {
       return candidates;
@@ -586,22 +578,7 @@ public final class SetwiseReranker implements Reranker {
     };
     int[] top = method.equals("heapsort") ? heapSortTop(n, numChild, k, compare)
         : bubbleSortTop(n, numChild, k, compare);
-    BitSet placed = new BitSet(n);
-    List<Integer> order = new ArrayList<>(n);
-    for (int i : top) {
-      order.add(i);
-      placed.set(i);
-    }
-    for (int i = 0; i < n; i++) {
-      if (!placed.get(i)) {
-        order.add(i);
-      }
-    }
-    List<Candidate> out = new ArrayList<>(n);
-    for (int r = 0; r < n; r++) {
-      out.add(candidates.get(order.get(r)).withScore(n - r));
-    }
-    return new RankedList(candidates.queryId(), out);
+    return Reranker.topThenRest(candidates, top);
   }
 
   /** One comparison: the index, within {@code set}, of the most relevant of the input positions. */
