@@ -72,6 +72,16 @@ class SignalsTest {
       if (!running || p.exitValue() == 0) {
         continue; // finished before the signal: a complete index
       }
+      if (Files.exists(parent.resolve("idx"))) {
+        // the signal landed after the build's atomic rename: the whole index, never a part of it
+        assertTrue(Files.isRegularFile(parent.resolve("idx").resolve("trawl-index.json")), state);
+        try (io.trawl.search.LuceneIndex idx = io.trawl.search.LuceneIndex.open(parent.resolve("idx"), null)) {
+          assertEquals(io.trawl.index.IndexMetadata.read(parent.resolve("idx")).documents(),
+              idx.reader().numDocs(), state);
+        }
+        assertFalse(anyStartsWith(parent, ".idx."), "temporary folder left: " + state);
+        continue;
+      }
       stoppedMidway++;
       assertEquals(143, p.exitValue(), state);
       assertFalse(out.contains("Exception") || out.contains("error"), state);
