@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -107,9 +106,7 @@ public final class DuoT5Reranker extends PointwiseReranker {
 
   @Override
   public Map<String, Object> settings() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("threads", threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
-    return m;
+    return Reranker.threadSettings(threads);
   }
 
   /** The model input text for a query and an ordered pair of documents. */

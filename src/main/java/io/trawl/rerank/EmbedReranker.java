@@ -91,7 +91,7 @@ public final class EmbedReranker extends PointwiseReranker {
   public Map<String, Object> settings() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("engine", encoder.engine());
-    m.put("threads", threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
+    m.put("threads", Reranker.threadsUsed(threads));
     m.put("batch", batch);
     return m;
   }

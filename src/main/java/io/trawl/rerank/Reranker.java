@@ -62,6 +62,18 @@ public interface Reranker extends AutoCloseable {
   @Override
   default void close() {}
 
+  /** The thread count a {@code threads} parameter stands for (0: every core). */
+  static int threadsUsed(int threads) {
+    return threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+  }
+
+  /** {@link #settings()} of a reranker whose only such setting is its thread count. */
+  static java.util.Map<String, Object> threadSettings(int threads) {
+    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("threads", threadsUsed(threads));
+    return m;
+  }
+
   /**
    * The invalid-input error for a candidate without the text a reranker needs (exit 2), naming the
    * reranker, the candidate and its query.

@@ -169,9 +169,7 @@ public final class Retrievers {
       return shardable(spec, (idx, opts, st) -> new LexicalRetriever(checkImpact(idx),
           new ImpactSimilarity(), spec, opts, null, null));
     }
-    // the canonical spec names the folder as path:/absolute/folder: that reads back too
-    String given = encoder.startsWith("path:") ? encoder.substring("path:".length()) : encoder;
-    java.nio.file.Path folder = java.nio.file.Path.of(given).toAbsolutePath().normalize();
+    java.nio.file.Path folder = encoderFolder(encoder);
     if (!java.nio.file.Files.isDirectory(folder)) {
       throw new io.trawl.core.InputException(encoder, "impact: SPLADE encoder folder not found");
     }
@@ -188,6 +186,27 @@ public final class Retrievers {
           opts, null, null);
       return new EncodedQueryRetriever(inner, io.trawl.model.encoder.SpladeEncoder.open(folder, resolved));
     });
+  }
+
+  /** An encoder folder as given, or as the canonical spec names it ({@code path:/absolute/folder}). */
+  private static java.nio.file.Path encoderFolder(String encoder) {
+    String given = encoder.startsWith("path:") ? encoder.substring("path:".length()) : encoder;
+    return java.nio.file.Path.of(given).toAbsolutePath().normalize();
+  }
+
+  /**
+   * The SPLADE query encoder a retriever spec names ({@code impact(encoder=DIR,engine=E)}), opened;
+   * null for any spec without one. For callers that encode queries once and search elsewhere
+   * (Spark shards).
+   */
+  public static io.trawl.model.encoder.SpladeEncoder queryEncoder(String spec) {
+    Spec s = Spec.parse(spec);
+    String encoder = s.params().get("encoder");
+    if (!s.name().equals("impact") || encoder == null) {
+      return null;
+    }
+    return io.trawl.model.encoder.SpladeEncoder.open(encoderFolder(encoder),
+        s.params().getOrDefault("engine", "auto"));
   }
 
   private static LuceneIndex checkImpact(LuceneIndex idx) {

@@ -15,7 +15,6 @@ import io.trawl.rerank.listwise.ParseStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -153,9 +152,7 @@ public final class PrpReranker implements Reranker {
 
   @Override
   public Map<String, Object> settings() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("threads", threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
-    return m;
+    return Reranker.threadSettings(threads);
   }
 
   /** The user message for one order of a pair (query and passages already truncated). */

@@ -17,7 +17,6 @@ import io.trawl.rerank.listwise.LocalBackends;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -125,9 +124,7 @@ abstract class LlmPointwiseReranker extends PointwiseReranker {
 
   @Override
   public Map<String, Object> settings() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("threads", threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
-    return m;
+    return io.trawl.rerank.Reranker.threadSettings(threads);
   }
 
   /** The prompt text for a query and a passage, both already truncated (the authors' template). */

@@ -23,7 +23,6 @@ import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -276,9 +275,7 @@ public final class SetwiseReranker implements Reranker {
 
   @Override
   public Map<String, Object> settings() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("threads", threads == 0 ? Runtime.getRuntime().availableProcessors() : threads);
-    return m;
+    return Reranker.threadSettings(threads);
   }
 
   /** The answer statistics so far (generation and reasoning; likelihood answers are always ok). */

@@ -64,13 +64,18 @@ public final class ShardedSearch {
     ShardManifest m = ShardManifest.open(index, 0);
     Retrievers.Opener opener = Retrievers.parse(spec.retriever());
     String shardRetriever = opener.spec();
-    io.trawl.core.Spec canonical = io.trawl.core.Spec.parse(opener.spec());
-    if (canonical.name().equals("impact") && canonical.params().containsKey("encoder")) {
-      // learned sparse from raw text: each query is encoded once, here, by the SPLADE model; the
-      // shards search the encoded queries with the plain impact retriever (the same query the
-      // single-index retriever builds)
-      topics = encode(topics, canonical);
-      shardRetriever = "impact";
+    // learned sparse from raw text: each query is encoded once, here, by the SPLADE model; the
+    // shards search the encoded queries with the plain impact retriever (the same query the
+    // single-index retriever builds)
+    try (io.trawl.model.encoder.SpladeEncoder enc = Retrievers.queryEncoder(opener.spec())) {
+      if (enc != null) {
+        List<Query> encoded = new java.util.ArrayList<>(topics.size());
+        for (Query q : topics) {
+          encoded.add(new Query(q.id(), enc.pseudoDocument(q.text())));
+        }
+        topics = encoded;
+        shardRetriever = "impact";
+      }
     }
     Spec s = new Spec(index.root(), shardRetriever, spec.fields(), spec.removeQuery(), spec.hits(),
         spec.failFirstAttemptOfShard());
@@ -105,19 +110,6 @@ public final class ShardedSearch {
     }
     return new Summary(topics.size(), lines, m.shards(), stats.termCount(),
         (System.nanoTime() - t0) / 1e9);
-  }
-
-  /** The queries as the SPLADE model of {@code impact(encoder=path:DIR,engine=E)} encodes them. */
-  static List<Query> encode(List<Query> topics, io.trawl.core.Spec impact) {
-    String folder = impact.params().get("encoder").replaceFirst("^path:", "");
-    List<Query> out = new java.util.ArrayList<>(topics.size());
-    try (io.trawl.model.encoder.SpladeEncoder enc = io.trawl.model.encoder.SpladeEncoder.open(
-        java.nio.file.Path.of(folder), impact.params().getOrDefault("engine", "auto"))) {
-      for (Query q : topics) {
-        out.add(new Query(q.id(), enc.pseudoDocument(q.text())));
-      }
-    }
-    return out;
   }
 
   private static HashMap<String, Ranking> byQuery(List<Tuple2<String, Ranking>> list) {
