@@ -97,7 +97,11 @@ public final class LexicalBench {
   }
 
   static void index(String format, String corpus, Path index, int threads, String store) {
-    Corpus c = format.equals("beir") ? new BeirCorpus() : new JsonCorpus();
+    Corpus c = switch (format) {
+      case "beir" -> new BeirCorpus();
+      case "tsv" -> new io.trawl.corpus.TsvCorpus();
+      default -> new JsonCorpus();
+    };
     Indexer.Options o = new Indexer.Options().corpus(c, corpus).index(index).threads(threads).force(true)
         .storeRaw(!store.equals("noraw"));
     if (store.equals("full")) {
@@ -151,12 +155,29 @@ public final class LexicalBench {
     Path out = keep != null ? Path.of(keep) : Files.createTempFile("bench-run", ".txt");
     try (LuceneIndex idx = LuceneIndex.open(index, null);
         Retriever opened = Retrievers.open(spec, idx, new SearchOptions(idx.defaultFields(), removeQuery))) {
-      Retriever r = lucenePath() ? LexicalOracles.luceneOnly(opened) : opened;
+      Retriever base = lucenePath() ? LexicalOracles.luceneOnly(opened) : opened;
+      // per-query latency (retrieval only, on the worker thread), for percentiles
+      java.util.concurrent.ConcurrentLinkedQueue<Long> nanos = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      Retriever r = new Retriever() {
+        @Override
+        public io.trawl.core.RankedList retrieve(Query q, int k) {
+          long t = System.nanoTime();
+          io.trawl.core.RankedList l = base.retrieve(q, k);
+          nanos.add(System.nanoTime() - t);
+          return l;
+        }
+
+        @Override
+        public String spec() {
+          return base.spec();
+        }
+      };
       // warm-up on a tenth of the queries (JIT, page cache), not timed
       try (RunWriter w = RunWriter.open(out.toString(), RunWriter.Format.TREC, r.spec())) {
         SearchRun.run(r, qs.subList(0, Math.max(1, qs.size() / 10)), hits, w, threads, null);
       }
       try (RunWriter w = RunWriter.open(out.toString(), RunWriter.Format.TREC, r.spec())) {
+        nanos.clear();
         long c0 = cpuNanos();
         java.util.Map<String, Long> th0 = threadCpu();
         SearchRun.Summary s = SearchRun.run(r, qs, hits, w, threads, null);
@@ -171,6 +192,10 @@ public final class LexicalBench {
           }
         }
         System.out.println(by);
+        long[] lat = nanos.stream().mapToLong(Long::longValue).sorted().toArray();
+        System.out.printf(Locale.ROOT, "  latency per query (ms, %d threads): p50 %.2f, p90 %.2f, p99 %.2f, max %.2f, mean %.2f%n",
+            threads, pct(lat, 0.50), pct(lat, 0.90), pct(lat, 0.99), lat[lat.length - 1] / 1e6,
+            java.util.Arrays.stream(lat).average().orElse(0) / 1e6);
         System.out.printf(Locale.ROOT,
             "search[%s%s]: %d queries top-%d on %d docs in %.2f s = %.1f queries/s (CPU %.2f s = %.1f queries per CPU-second), %d threads, %d lines, peak RSS %.2f GiB%n",
             r.spec(), path(), s.queries(), hits, idx.numDocs(), s.seconds(), s.queriesPerSecond(), cpu,
@@ -181,6 +206,12 @@ public final class LexicalBench {
         Files.deleteIfExists(out);
       }
     }
+  }
+
+  /** Nearest-rank percentile in milliseconds of sorted nanosecond values. */
+  static double pct(long[] sorted, double p) {
+    int i = (int) Math.ceil(p * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
   }
 
   static boolean lucenePath() {
