@@ -6,20 +6,13 @@ import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
-import io.trawl.model.ComputeOptions;
-import io.trawl.model.HfConfig;
-import io.trawl.model.T5Model;
-import io.trawl.model.TextTokenizer;
-import io.trawl.model.Tokenizers;
 import io.trawl.model.llm.ChatMessage;
 import io.trawl.model.llm.Greedy;
 import io.trawl.model.llm.LlmRuntime;
 import io.trawl.rerank.Reranker;
 import io.trawl.rerank.listwise.LocalBackends;
+import io.trawl.rerank.listwise.LocalT5;
 import io.trawl.rerank.listwise.ParseStats;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -141,11 +134,8 @@ public final class SetwiseReranker implements Reranker {
   private final String spec;
   /** The decoder-only runtime, or null for an encoder-decoder (T5) model. */
   private final LlmRuntime rt;
-  /** The T5 model and tokenizer (Flan-T5), or null. */
-  private final T5Model t5;
-  private final TextTokenizer t5tok;
-  /** T5's decoder input: the start token, then "Passage" ({@code "<pad> Passage"}). */
-  private final int[] t5Prefix;
+  /** The T5 model (Flan-T5) with llm-rankers' T5 prompting, or null. */
+  private final LocalT5 t5;
   private final String method;
   private final int numChild;
   private final int k;
@@ -201,40 +191,23 @@ public final class SetwiseReranker implements Reranker {
     this.spec = canonical.toString();
     p.requireEmpty(NAME, KEYS); // a misspelt parameter before the model loads
     Path folder = Path.of(p.requireString("model", NAME + " (a Hugging Face model folder)"));
-    if (isT5(folder)) {
+    if (LocalT5.isT5(folder)) {
       if (reasoning) {
         throw TrawlException.invalid(NAME + ": scoring=reasoning needs a decoder-only chat model (Rank-R1 is"
             + " Qwen2.5); " + folder + " is a T5 model");
       }
-      if (p.getString("chat-template", null) != null) {
-        throw TrawlException.invalid(NAME + ": chat-template= is for decoder-only models; " + folder
-            + " is a T5 model (its prompt is the plain text)");
-      }
-      ComputeOptions options = new ComputeOptions(p.getString("device", null), p.getString("dtype", null),
-          threads);
-      options.applyThreads();
-      T5Model model = T5Model.load(folder, options);
-      TextTokenizer tok = null;
+      LocalT5 model = LocalT5.open(p, NAME);
       try {
-        tok = Tokenizers.load(folder, Tokenizers.Convention.T5);
-        int[] passage = tok.encode("Passage");
-        this.t5Prefix = new int[passage.length + 1];
-        t5Prefix[0] = model.config().decoderStartTokenId();
-        System.arraycopy(passage, 0, t5Prefix, 1, passage.length);
         this.labelIds = new int[numChild + 1];
         for (int i = 0; i < labelIds.length; i++) {
-          labelIds[i] = t5LabelId(tok, passage, LABELS.get(i), folder);
+          labelIds[i] = model.labelId(LABELS.get(i), NAME);
         }
       } catch (RuntimeException e) {
-        if (tok != null) {
-          tok.close();
-        }
         model.close();
         throw e;
       }
       this.rt = null;
       this.t5 = model;
-      this.t5tok = tok;
       return;
     }
     LlmRuntime runtime = LocalBackends.runtime(p, NAME);
@@ -249,23 +222,6 @@ public final class SetwiseReranker implements Reranker {
     }
     this.rt = runtime;
     this.t5 = null;
-    this.t5tok = null;
-    this.t5Prefix = null;
-  }
-
-  static boolean isT5(Path folder) {
-    return java.nio.file.Files.isRegularFile(folder.resolve("config.json"))
-        && HfConfig.load(folder).modelType().equals("t5");
-  }
-
-  /** The last token of "Passage X", which must add exactly one token to "Passage" (llm-rankers' target ids). */
-  private static int t5LabelId(TextTokenizer tok, int[] passage, String label, Path folder) {
-    int[] with = tok.encode("Passage " + label);
-    if (with.length != passage.length + 1 || !Arrays.equals(Arrays.copyOf(with, passage.length), passage)) {
-      throw TrawlException.invalid(folder + ": 'Passage " + label + "' is not 'Passage' and one more token in"
-          + " this tokenizer; setwise reads the logits of one label token");
-    }
-    return with[passage.length];
   }
 
   @Override
@@ -335,17 +291,13 @@ public final class SetwiseReranker implements Reranker {
 
   /** The text of the first {@code n} tokens of {@code text}. */
   public String truncate(String text, int n) {
-    if (t5 != null) {
-      int[] ids = t5tok.encode(text);
-      return t5tok.decode(ids.length > n ? Arrays.copyOf(ids, n) : ids);
-    }
-    return LocalBackends.truncate(rt, text, n);
+    return t5 != null ? t5.truncate(text, n) : LocalBackends.truncate(rt, text, n);
   }
 
   /** Token ids of one comparison's prompt, checked against the model's context. */
   public int[] tokenize(String query, List<String> passages) {
     if (t5 != null) {
-      return t5tok.encodeForModel(modelText(query, passages), 0); // tokenizer(text): </s> appended
+      return t5.tokenize(modelText(query, passages)); // tokenizer(text): </s> appended
     }
     int[] ids = rt.encodeWithSpecialTokens(modelText(query, passages));
     rt.checkContext(ids.length, scoring.equals("reasoning") ? maxTokens : 0,
@@ -362,50 +314,14 @@ public final class SetwiseReranker implements Reranker {
   /** The logits at the last position of one prompt (the whole vocabulary). */
   public float[] lastLogits(int[] ids) {
     if (t5 != null) {
-      return t5Logits(ids, t5Prefix, 0).logits;
+      return t5.lastLogits(ids);
     }
     return LocalBackends.lastLogits(rt, List.of(ids))[0];
   }
 
   /** T5: the decoder input ids, {@code "<pad> Passage"}. */
   public int[] decoderPrefix() {
-    return t5Prefix == null ? null : t5Prefix.clone();
-  }
-
-  private record T5Step(float[] logits, int[] generated) {}
-
-  /**
-   * T5: encoder over {@code ids}, decoder over {@code prefix}; the logits at the prefix's last
-   * position, and with {@code maxNew > 0} up to that many greedy tokens after it (stopping at EOS, as
-   * {@code generate(..., decoder_input_ids=prefix, max_new_tokens=maxNew)}).
-   */
-  private T5Step t5Logits(int[] ids, int[] prefix, int maxNew) {
-    try (NDManager m = t5.manager().newSubManager()) {
-      T5Model.EncoderOutput enc = t5.encode(m, new int[][] {ids});
-      try (T5Model.Decoder dec = t5.decoder(m, enc)) {
-        NDArray h = dec.step(new int[][] {prefix});
-        long t = h.getShape().get(1);
-        float[] first = lastRow(h, t);
-        List<Integer> out = new ArrayList<>();
-        float[] cur = first;
-        for (int step = 0; step < maxNew; step++) {
-          int best = argmaxAll(cur);
-          if (best == t5.config().eosTokenId()) {
-            break;
-          }
-          out.add(best);
-          if (step + 1 < maxNew) {
-            cur = lastRow(dec.step(new int[][] {{best}}), 1);
-          }
-        }
-        return new T5Step(first, out.stream().mapToInt(Integer::intValue).toArray());
-      }
-    }
-  }
-
-  private float[] lastRow(NDArray hidden, long t) {
-    NDArray last = hidden.get(":, " + (t - 1) + ":" + t + ", :");
-    return t5.logits(last).toType(DataType.FLOAT32, false).toFloatArray();
+    return t5 == null ? null : t5.prefix();
   }
 
   /** The first index of the largest value. */
@@ -419,17 +335,20 @@ public final class SetwiseReranker implements Reranker {
     return best;
   }
 
-  /** Greedy generation of at most {@code max-tokens} tokens after a prompt (the stop token left out). */
+  /**
+   * Greedy generation after a prompt (the stop token left out): at most {@code max-tokens} tokens,
+   * or on a T5 model llm-rankers' 2 after the decoder prefix.
+   */
   public int[] generate(int[] ids) {
     if (t5 != null) {
-      return t5Logits(ids, t5Prefix, 2).generated;
+      return t5.generate(List.of(ids), 2)[0].tokens();
     }
     return Greedy.generate(rt.model(), List.of(ids), maxTokens, rt.stopIds(), true, 1024).tokens()[0];
   }
 
   /** The text of generated tokens, special tokens left out. */
   public String decode(int[] tokens) {
-    return t5 != null ? t5tok.decode(tokens) : rt.decode(tokens);
+    return t5 != null ? t5.decode(tokens) : rt.decode(tokens);
   }
 
   /** What one comparison answered: the winner's index in the set, or 0 when the answer was invalid. */
@@ -511,12 +430,9 @@ public final class SetwiseReranker implements Reranker {
       }
       case "generation" -> {
         if (t5 != null) {
-          int[] gen = generate(ids);
-          count(qid, ids.length, gen.length);
-          int[] shown = new int[t5Prefix.length - 1 + gen.length];
-          System.arraycopy(t5Prefix, 1, shown, 0, t5Prefix.length - 1);
-          System.arraycopy(gen, 0, shown, t5Prefix.length - 1, gen.length);
-          c = parseT5(decode(shown), m);
+          LocalT5.Answer a = t5.generate(List.of(ids), 2)[0];
+          count(qid, ids.length, a.steps());
+          c = parseT5(a.text(), m);
         } else {
           count(qid, ids.length, 1);
           c = parseLabel(rt.decode(new int[] {argmaxAll(lastLogits(ids))}), m);
@@ -698,7 +614,6 @@ public final class SetwiseReranker implements Reranker {
           ? ", budget_exhausted=" + budgetExhausted.get() : ""));
     }
     if (t5 != null) {
-      t5tok.close();
       t5.close();
     } else {
       rt.close();
