@@ -432,7 +432,7 @@ public final class PrpReranker implements Reranker {
       long key = (long) lo * n + hi;
       Integer o = outcomes.get(key);
       if (o == null) {
-        o = counted(List.of(tokenize(query, texts[lo], texts[hi]), tokenize(query, texts[hi], texts[lo])))[0];
+        o = outcomes(qid, List.of(tokenize(query, texts[lo], texts[hi]), tokenize(query, texts[hi], texts[lo])))[0];
         outcomes.put(key, o);
       }
       return a == lo ? o : -o;
@@ -446,7 +446,7 @@ public final class PrpReranker implements Reranker {
           prompts.add(tokenize(query, texts[j], texts[i]));
         }
       }
-      int[] os = counted(prompts);
+      int[] os = outcomes(qid, prompts);
       double[] s = new double[n];
       int r = 0;
       for (int i = 0; i < n; i++) {
@@ -463,11 +463,6 @@ public final class PrpReranker implements Reranker {
         }
       }
       return s;
-    }
-
-    /** {@link #outcomes}, counted for this query. */
-    private int[] counted(List<int[]> prompts) {
-      return outcomes(qid, prompts);
     }
 
     int[] heapSortTop() {
