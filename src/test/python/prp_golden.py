@@ -23,6 +23,19 @@ ties here in input order), heapsort and bubblesort by running llm-rankers' own h
 rerank methods (read with `git show`, run on a stub whose compare() is the above), and a plain
 K-pass bubble sort (PRP-Sliding-K as the paper describes it), which must give the same order,
 here and on 300 random answer tables (no model).
+The T5 path of the same class ("t5" in the output) on ../shared/golden/t5-v1_1-tiny (Flan-T5's
+architecture) with the Llama-2 SentencePiece model as its spiece.model (there is no real T5
+vocabulary offline; Trawl's tests build the same folder, TinyT5): the prompt as it is,
+tokenizer(text) (the pieces, then the "</s>" piece; no truncation), the two orders of a pair in one
+right-padded batch (llm-rankers' compare(); it passes no attention mask, which generate() then
+infers from the pad id, the same mask as given here), decoder_input_ids "<pad> Passage" (the
+decoder start token, then the pieces of "Passage") for each row, generate(max_new_tokens=2, greedy),
+and the whole output decoded without special tokens (batch_decode(skip_special_tokens=True): the
+start token, eos and the pad after it left out, and ids beyond the SentencePiece vocabulary, which
+T5Tokenizer reads as its <extra_id_*> special tokens) compared as it is with "Passage A" and
+"Passage B". The same heapsort / bubblesort / allpair code then gives the orders (on the random
+tiny model no output is "Passage A" or "Passage B", so every pair is inconsistent and the orders
+are the input's; what is checked there is every prompt, token id, generated token and its logit).
 Nothing of llm-rankers is stored in this repository.
 """
 import ast
@@ -225,6 +238,8 @@ def main():
         top = order[:k]
         assert theirs == top + [x for x in range(n) if x not in top], (seed, theirs, order)
 
+    t5 = t5_case(sp, prompt, query, texts, run, allpair_of)
+
     doc = {"generator": "src/test/python/prp_golden.py",
            "reference": {"transformers": transformers.__version__, "torch": torch.__version__,
                          "sentencepiece": sentencepiece.__version__, "model": "golden/llama-tiny",
@@ -240,9 +255,63 @@ def main():
            "sorting": {"order": heapsort, "llm_rankers_compare_calls": heap_calls},
            "sliding": {"order": bubblesort, "llm_rankers_compare_calls": bubble_calls},
            "generation": {"allpair": {"scores": gen_scores, "order": gen_allpair},
-                          "sorting": {"order": gen_heapsort}, "sliding": {"order": gen_bubblesort}}}
+                          "sorting": {"order": gen_heapsort}, "sliding": {"order": gen_bubblesort}},
+           "t5": t5}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(doc, indent=1) + "\n")
+
+
+def t5_case(sp, prompt, query, texts, run, allpair_of):
+    """llm-rankers' T5 path of PairwiseLlmRanker.compare on the tiny T5 (see the module docstring)."""
+    model = transformers.T5ForConditionalGeneration.from_pretrained(SHARED / "golden/t5-v1_1-tiny",
+                                                                    attn_implementation="eager",
+                                                                    dtype=torch.float32).eval()
+    eos, pad = model.config.eos_token_id, model.config.pad_token_id
+    prefix = [model.config.decoder_start_token_id] + sp.encode("Passage")
+    vocab = sp.get_piece_size()
+
+    def decode(row):  # batch_decode(skip_special_tokens=True) of the whole output row
+        row = row[1:]  # the decoder start token
+        if eos in row[len(prefix) - 1:]:
+            row = row[:len(prefix) - 1 + row[len(prefix) - 1:].index(eos)]
+        return sp.decode([t for t in row if t < vocab])
+
+    table = {}
+    pairs = []
+    for i, j in itertools.combinations(range(len(DOCS)), 2):
+        users = [prompt.format(query=query, doc1=texts[i], doc2=texts[j]),
+                 prompt.format(query=query, doc1=texts[j], doc2=texts[i])]
+        ids = [sp.encode(u) + [sp.piece_to_id("</s>")] for u in users]
+        width = max(len(x) for x in ids)
+        batch = torch.tensor([x + [pad] * (width - len(x)) for x in ids])
+        mask = torch.tensor([[1] * len(x) + [0] * (width - len(x)) for x in ids])
+        with torch.no_grad():
+            out = model.generate(batch, attention_mask=mask, decoder_input_ids=torch.tensor([prefix, prefix]),
+                                 max_new_tokens=2, do_sample=False, eos_token_id=eos, pad_token_id=pad,
+                                 return_dict_in_generate=True, output_logits=True)
+        entry = {"i": i, "j": j}
+        for r, (key, (x, y)) in enumerate((("ab", (i, j)), ("ba", (j, i)))):
+            row = out.sequences[r].tolist()
+            new = row[len(prefix):]
+            steps = len(new)
+            if eos in new:
+                steps = new.index(eos) + 1
+            logits = [float(out.logits[s][r, new[s]]) for s in range(steps)]
+            text = decode(row)
+            table[(texts[x], texts[y])] = text
+            entry[key] = {"user": users[r], "input_ids": ids[r], "generated_ids": [t for t in new[:steps] if t != eos],
+                          "steps": steps, "generated_logits": logits, "decoded": text}
+        pairs.append(entry)
+
+    scores, allpair = allpair_of(table)
+    heapsort, _ = run("heapsort", table)
+    bubblesort, _ = run("bubblesort", table)
+    outputs = [e[o]["decoded"] for e in pairs for o in ("ab", "ba")]
+    return {"model": "golden/t5-v1_1-tiny", "tokenizer": "golden/tokenizers/llama2/tokenizer.model",
+            "decoder_prefix": prefix, "pairs": pairs,
+            "wrong_format": sum(1 for t in outputs if t not in ("Passage A", "Passage B")),
+            "allpair": {"scores": scores, "order": allpair}, "sorting": {"order": heapsort},
+            "sliding": {"order": bubblesort}}
 
 
 if __name__ == "__main__":

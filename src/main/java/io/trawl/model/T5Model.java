@@ -551,7 +551,11 @@ public final class T5Model implements AutoCloseable {
 
   // ---------------------------------------------------------------- greedy decoding
 
-  /** Greedy decoding result: {@code sequences} start with the decoder start token. */
+  /**
+   * Greedy decoding result: {@code sequences} start with the decoder input (the start token, or
+   * the prefix given), then the generated tokens; {@code chosenLogits} are the logits of the
+   * generated tokens (NaN after a row's eos).
+   */
   public record Greedy(int[][] sequences, float[][] chosenLogits) {}
 
   /**
@@ -560,17 +564,30 @@ public final class T5Model implements AutoCloseable {
    * have finished.
    */
   public Greedy greedy(int[][] inputs, int maxNewTokens) {
+    return greedy(inputs, new int[] {cfg.decoderStartTokenId()}, maxNewTokens);
+  }
+
+  /**
+   * {@link #greedy(int[][], int)} after a decoder prefix given to every row ({@code generate(...,
+   * decoder_input_ids=prefix)}: the prefix is fed in one step and the first token is read at its
+   * last position).
+   */
+  public Greedy greedy(int[][] inputs, int[] decoderPrefix, int maxNewTokens) {
     int b = inputs.length;
-    int[][] seq = new int[b][maxNewTokens + 1];
+    int p = decoderPrefix.length;
+    if (p == 0) {
+      throw new IllegalArgumentException("empty decoder prefix");
+    }
+    int[][] seq = new int[b][p + maxNewTokens];
     float[][] chosen = new float[b][maxNewTokens];
     boolean[] done = new boolean[b];
     try (NDManager m = manager.newSubManager()) {
       EncoderOutput enc = encode(m, inputs);
       try (Decoder dec = decoder(m, enc)) {
-        int[][] next = new int[b][1];
+        int[][] next = new int[b][];
         for (int i = 0; i < b; i++) {
-          next[i][0] = cfg.decoderStartTokenId();
-          seq[i][0] = next[i][0];
+          next[i] = decoderPrefix.clone();
+          System.arraycopy(decoderPrefix, 0, seq[i], 0, p);
         }
         int steps = 0;
         for (int s = 0; s < maxNewTokens; s++) {
@@ -578,6 +595,10 @@ public final class T5Model implements AutoCloseable {
           try (NDManager sm = m.newSubManager()) {
             NDArray h = dec.step(next);
             h.attach(sm);
+            int t = next[0].length;
+            if (t > 1) {
+              h = h.get(":, " + (t - 1) + ":" + t + ", :"); // the prefix's last position only
+            }
             lg = logits(h).toType(DataType.FLOAT32, false).toFloatArray();
           }
           int v = lg.length / b;
@@ -591,8 +612,8 @@ public final class T5Model implements AutoCloseable {
             }
             int tok = done[i] ? cfg.padTokenId() : best;
             chosen[i][s] = done[i] ? Float.NaN : lg[i * v + best];
-            seq[i][s + 1] = tok;
-            next[i][0] = tok;
+            seq[i][p + s] = tok;
+            next[i] = new int[] {tok};
             if (tok == cfg.eosTokenId()) {
               done[i] = true;
             }
@@ -605,7 +626,7 @@ public final class T5Model implements AutoCloseable {
         }
         if (steps < maxNewTokens) {
           for (int i = 0; i < b; i++) {
-            seq[i] = java.util.Arrays.copyOf(seq[i], steps + 1);
+            seq[i] = java.util.Arrays.copyOf(seq[i], p + steps);
             chosen[i] = java.util.Arrays.copyOf(chosen[i], steps);
           }
         }

@@ -234,7 +234,8 @@ class CanonicalSpecPropertyTest {
             p.put("threads", "1");
             return p;
           }, 8)),
-      Map.entry("setwise", new Entry(List.of("model", "method", "num-child", "k", "scoring", "query-tokens",
+      Map.entry("setwise", new Entry(List.of("model", "method", "num-child", "k", "scoring", "num-permutation",
+          "query-tokens",
           "passage-tokens", "max-tokens", "chat-template", "device", "dtype"), Set.of(), r -> {
             Map<String, String> p = new LinkedHashMap<>();
             p.put("model", llm);

@@ -11,7 +11,9 @@ import io.trawl.model.llm.ChatMessage;
 import io.trawl.model.llm.LlmRuntime;
 import io.trawl.rerank.Reranker;
 import io.trawl.rerank.listwise.LocalBackends;
+import io.trawl.rerank.listwise.LocalT5;
 import io.trawl.rerank.listwise.ParseStats;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -67,6 +69,17 @@ import java.util.function.IntBinaryOperator;
  * half-integer scores, gets the next smaller double than the candidate above it, so trec_eval's
  * re-sort by score then docid keeps the order); sorting and sliding N - rank + 1 (N, N-1, ..., 1).
  *
+ * <p>A T5 model folder ({@code model_type} t5, e.g. Flan-T5, the paper's main models) follows
+ * llm-rankers' T5 path, which only generates ({@code scoring=generation} is required): the prompt
+ * above as it is (no chat template, no " Passage:"), {@code tokenizer(text)} ({@code </s>}
+ * appended, no truncation), the two orders in one right-padded batch, the decoder fed {@code
+ * "<pad> Passage"} (the start token, then "Passage") and 2 greedy tokens generated after it
+ * ({@code generate(input_ids, decoder_input_ids=..., max_new_tokens=2)}); the answer of an order
+ * is the whole output decoded without special tokens ("Passage" and the generated tokens),
+ * compared as it is with "Passage A" and "Passage B" (no stripping, no upper-casing): d_1 wins for
+ * "Passage A" then "Passage B", d_2 for the reverse, anything else is inconsistent. The
+ * aggregations below are the same for both kinds of model.
+ *
  * <p>Spec: {@code prp(model=<folder>, method=allpair, k=10, scoring=likelihood, query-tokens=128, passage-tokens=128,
  * batch=4, chat-template=<file>, device=cpu, dtype=float32, threads=0)}. The canonical spec has
  * them in this order, without {@code threads}, and without {@code k} for {@code allpair} (where it
@@ -85,10 +98,15 @@ public final class PrpReranker implements Reranker {
       + "Output Passage A or Passage B:";
   /** Appended after the rendered chat template, as llm-rankers does for decoder models. */
   static final String ANSWER_PREFIX = " Passage:";
+  /** llm-rankers' T5 path: {@code max_new_tokens=2} after {@code "<pad> Passage"}. */
+  static final int T5_NEW_TOKENS = 2;
 
   private final String spec;
   private final io.trawl.rerank.Cost cost = new io.trawl.rerank.Cost();
+  /** The decoder-only runtime, or null for a T5 model. */
   private final LlmRuntime rt;
+  /** The T5 model (Flan-T5) with llm-rankers' T5 prompting, or null. */
+  private final LocalT5 t5;
   private final String method;
   private final String scoring;
   private final ParseStats stats = new ParseStats();
@@ -129,6 +147,20 @@ public final class PrpReranker implements Reranker {
     LocalBackends.canonical(canonical, p);
     this.spec = canonical.toString();
     p.requireEmpty(NAME, KEYS); // a misspelt parameter before the model loads
+    Path folder = Path.of(p.requireString("model", NAME + " (a Hugging Face model folder)"));
+    if (LocalT5.isT5(folder)) {
+      if (!scoring.equals("generation")) {
+        throw TrawlException.invalid(NAME + ": " + folder + " is a T5 model, whose path in llm-rankers"
+            + " (pairwise.py) generates the answer; use scoring=generation (scoring=" + scoring
+            + " reads answer logits of decoder-only models)");
+      }
+      this.t5 = LocalT5.open(p, NAME);
+      this.rt = null;
+      this.idA = -1;
+      this.idB = -1;
+      return;
+    }
+    this.t5 = null;
     LlmRuntime runtime = LocalBackends.runtime(p, NAME);
     try {
       this.idA = answerId(runtime, "A");
@@ -160,18 +192,27 @@ public final class PrpReranker implements Reranker {
     return PROMPT.replace("{query}", query).replace("{doc1}", passageA).replace("{doc2}", passageB);
   }
 
-  /** The model text: the chat template around the user message, assistant turn opened, " Passage:". */
+  /**
+   * The model text: the chat template around the user message, assistant turn opened, " Passage:";
+   * on a T5 model the user message as it is.
+   */
   public String modelText(String query, String passageA, String passageB) {
+    if (t5 != null) {
+      return userPrompt(query, passageA, passageB);
+    }
     return rt.render(List.of(new ChatMessage("user", userPrompt(query, passageA, passageB))), true) + ANSWER_PREFIX;
   }
 
   /** The text of the first {@code n} tokens of {@code text} (llm-rankers' {@code truncate}). */
   public String truncate(String text, int n) {
-    return LocalBackends.truncate(rt, text, n);
+    return t5 != null ? t5.truncate(text, n) : LocalBackends.truncate(rt, text, n);
   }
 
   /** Token ids of the model text for one order, checked against the model's context. */
   public int[] tokenize(String query, String passageA, String passageB) {
+    if (t5 != null) {
+      return t5.tokenize(modelText(query, passageA, passageB)); // tokenizer(text): </s> appended
+    }
     int[] ids = rt.encodeWithSpecialTokens(modelText(query, passageA, passageB));
     rt.checkContext(ids.length, 0, "a PRP prompt", "lower query-tokens= or passage-tokens=");
     return ids;
@@ -179,6 +220,9 @@ public final class PrpReranker implements Reranker {
 
   /** The logits of " A" and " B" at the last position of each prompt, {@code [row][2]}. */
   public float[][] answerLogits(List<int[]> prompts) {
+    if (t5 != null) {
+      throw new IllegalStateException("prp: answer logits are for decoder-only models; a T5 model generates");
+    }
     float[][] out = new float[prompts.size()][];
     for (int from = 0; from < prompts.size(); from += batch) {
       int to = Math.min(prompts.size(), from + batch);
@@ -196,6 +240,14 @@ public final class PrpReranker implements Reranker {
    * upper-cased ("A", "B" or anything else).
    */
   public String[] generatedAnswers(List<int[]> prompts) {
+    if (t5 != null) {
+      LocalT5.Answer[] a = t5Answers(prompts);
+      String[] out = new String[a.length];
+      for (int r = 0; r < a.length; r++) {
+        out[r] = t5Label(a[r].text());
+      }
+      return out;
+    }
     String[] out = new String[prompts.size()];
     for (int from = 0; from < prompts.size(); from += batch) {
       int to = Math.min(prompts.size(), from + batch);
@@ -215,6 +267,33 @@ public final class PrpReranker implements Reranker {
   }
 
   /**
+   * T5: the greedy answers of prompts, {@code batch} per right-padded batch (llm-rankers: the two
+   * orders of a comparison together; allpair's prompts {@code batch_size} at a time).
+   */
+  public LocalT5.Answer[] t5Answers(List<int[]> prompts) {
+    LocalT5.Answer[] out = new LocalT5.Answer[prompts.size()];
+    for (int from = 0; from < prompts.size(); from += batch) {
+      int to = Math.min(prompts.size(), from + batch);
+      LocalT5.Answer[] a = t5.generate(prompts.subList(from, to), T5_NEW_TOKENS);
+      System.arraycopy(a, 0, out, from, a.length);
+    }
+    return out;
+  }
+
+  /**
+   * A T5 answer as a label: "A" for exactly "Passage A", "B" for exactly "Passage B" (llm-rankers
+   * compares the decoded output as it is), otherwise the decoded text (never "A" or "B": it starts
+   * with the decoded "Passage").
+   */
+  static String t5Label(String decoded) {
+    return switch (decoded) {
+      case "Passage A" -> "A";
+      case "Passage B" -> "B";
+      default -> decoded;
+    };
+  }
+
+  /**
    * llm-rankers' outcome from the generated answers of the two orders: 1 when "Passage A" then
    * "Passage B" (d_1 wins both), -1 for "Passage B" then "Passage A", 0 otherwise (inconsistent or
    * not an answer).
@@ -229,9 +308,32 @@ public final class PrpReranker implements Reranker {
     return 0;
   }
 
-  /** The outcome of each pair of prompts (rows 2i, 2i+1: the two orders of pair i), in this scoring. */
-  int[] outcomes(List<int[]> prompts) {
+  /**
+   * The outcome of each pair of prompts (rows 2i, 2i+1: the two orders of pair i), in this scoring,
+   * the model work counted for query {@code qid}: each prompt one prefill pass and, with {@code
+   * scoring=generation}, its generated tokens (one on a decoder-only model; on T5 the decoder steps
+   * run, at most 2).
+   */
+  int[] outcomes(String qid, List<int[]> prompts) {
     int[] out = new int[prompts.size() / 2];
+    if (t5 != null) {
+      LocalT5.Answer[] a = t5Answers(prompts);
+      String[] labels = new String[a.length];
+      for (int r = 0; r < a.length; r++) {
+        cost.generation(qid, prompts.get(r).length, a[r].steps());
+        labels[r] = t5Label(a[r].text());
+        stats.addChoice(!labels[r].equals("A") && !labels[r].equals("B"), false);
+      }
+      for (int i = 0; i < out.length; i++) {
+        out[i] = outcome(labels[2 * i], labels[2 * i + 1]);
+      }
+      return out;
+    }
+    long tokens = 0;
+    for (int[] p : prompts) {
+      tokens += p.length;
+    }
+    cost.add(qid, prompts.size(), 0, tokens, scoring.equals("generation") ? prompts.size() : 0);
     if (scoring.equals("generation")) {
       String[] a = generatedAnswers(prompts);
       for (String x : a) {
@@ -330,7 +432,7 @@ public final class PrpReranker implements Reranker {
       long key = (long) lo * n + hi;
       Integer o = outcomes.get(key);
       if (o == null) {
-        o = counted(List.of(tokenize(query, texts[lo], texts[hi]), tokenize(query, texts[hi], texts[lo])))[0];
+        o = outcomes(qid, List.of(tokenize(query, texts[lo], texts[hi]), tokenize(query, texts[hi], texts[lo])))[0];
         outcomes.put(key, o);
       }
       return a == lo ? o : -o;
@@ -344,7 +446,7 @@ public final class PrpReranker implements Reranker {
           prompts.add(tokenize(query, texts[j], texts[i]));
         }
       }
-      int[] os = counted(prompts);
+      int[] os = outcomes(qid, prompts);
       double[] s = new double[n];
       int r = 0;
       for (int i = 0; i < n; i++) {
@@ -361,20 +463,6 @@ public final class PrpReranker implements Reranker {
         }
       }
       return s;
-    }
-
-    /**
-     * {@link #outcomes}, each prompt one prefill pass of this query (and, with
-     * {@code scoring=generation}, one generated token).
-     */
-    private int[] counted(List<int[]> prompts) {
-      long tokens = 0;
-      for (int[] p : prompts) {
-        tokens += p.length;
-      }
-      long generated = scoring.equals("generation") ? prompts.size() : 0;
-      cost.add(qid, prompts.size(), 0, tokens, generated);
-      return outcomes(prompts);
     }
 
     int[] heapSortTop() {
@@ -467,6 +555,10 @@ public final class PrpReranker implements Reranker {
     if (scoring.equals("generation") && stats.asMap().get("windows") > 0) {
       System.err.println(NAME + ": parse: " + stats);
     }
-    rt.close();
+    if (t5 != null) {
+      t5.close();
+    } else {
+      rt.close();
+    }
   }
 }

@@ -1,25 +1,19 @@
 package io.trawl.rerank.setwise;
 
 import io.trawl.core.Params;
+import io.trawl.core.PyRandom;
 import io.trawl.core.PyStrings;
 import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
-import io.trawl.model.ComputeOptions;
-import io.trawl.model.HfConfig;
-import io.trawl.model.T5Model;
-import io.trawl.model.TextTokenizer;
-import io.trawl.model.Tokenizers;
 import io.trawl.model.llm.ChatMessage;
 import io.trawl.model.llm.Greedy;
 import io.trawl.model.llm.LlmRuntime;
 import io.trawl.rerank.Reranker;
 import io.trawl.rerank.listwise.LocalBackends;
+import io.trawl.rerank.listwise.LocalT5;
 import io.trawl.rerank.listwise.ParseStats;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,6 +70,14 @@ import java.util.regex.Pattern;
  * "Passage"); {@code likelihood} reads the logits of the last tokens of "Passage A", "Passage B", ...
  * at the decoder's last position, {@code generation} decodes 2 greedy tokens after it and takes the
  * last character of the stripped "Passage X" (no upper-casing); {@code reasoning} is for chat models.
+ * With {@code num-permutation=P > 1} (T5 and {@code generation} only, llm-rankers' {@code
+ * num_permutation}) each comparison is P prompts instead, each with the set's passages shuffled and
+ * its labels shuffled by Python's {@code random.sample}, answered in one batch; their answers vote
+ * (see {@link #vote}). llm-rankers draws from Python's process-wide generator, seeded 929 once at
+ * import, so its draws for a query depend on every query before it; here a {@link PyRandom}
+ * (CPython's generator, bit for bit) is seeded 929 at the start of each query, which gives
+ * llm-rankers' draws for the first query of its run and a query's result that does not depend on
+ * the others. A set of one passage is not prompted, but its draws are made.
  *
  * <p>Sorting ({@code method}), both for the top {@code k}:
  *
@@ -98,13 +100,14 @@ import java.util.regex.Pattern;
  * number of reasoning answers that used the whole {@code max-tokens} budget.
  *
  * <p>Spec: {@code setwise(model=<folder>, method=heapsort, num-child=3, k=10, scoring=likelihood,
- * query-tokens=128, passage-tokens=128, max-tokens=2048, chat-template=<file>, device=cpu,
- * dtype=float32, threads=0)}. The canonical spec has them in this order, without {@code threads},
- * and with {@code max-tokens} only for {@code scoring=reasoning}.
+ * num-permutation=1, query-tokens=128, passage-tokens=128, max-tokens=2048, chat-template=<file>,
+ * device=cpu, dtype=float32, threads=0)}. The canonical spec has them in this order, without {@code
+ * threads}, with {@code num-permutation} only for a T5 model with {@code scoring=generation}, and
+ * with {@code max-tokens} only for {@code scoring=reasoning}.
  */
 public final class SetwiseReranker implements Reranker {
   public static final String NAME = "setwise";
-  static final String[] KEYS = {"model", "method", "num-child", "k", "scoring", "query-tokens",
+  static final String[] KEYS = {"model", "method", "num-child", "k", "scoring", "num-permutation", "query-tokens",
       "passage-tokens", "max-tokens", "chat-template", "device", "dtype", "threads"};
   static final List<String> METHODS = List.of("heapsort", "bubblesort");
   static final List<String> SCORINGS = List.of("likelihood", "generation", "reasoning");
@@ -120,6 +123,8 @@ public final class SetwiseReranker implements Reranker {
   static final String PROMPT_TAIL = "\n\nOutput only the passage label of the most relevant passage:";
   /** Appended after the rendered chat template, as llm-rankers does for decoder models. */
   static final String ANSWER_PREFIX = " Passage:";
+  /** llm-rankers' {@code random.seed(929)} (setwise.py, at import), here at the start of each query. */
+  static final long PERMUTATION_SEED = 929;
 
   /** Rank-R1's {@code prompt_setwise-R1.toml}. */
   static final String R1_SYSTEM = "A conversation between User and Assistant. The user asks a question, and"
@@ -141,11 +146,8 @@ public final class SetwiseReranker implements Reranker {
   private final String spec;
   /** The decoder-only runtime, or null for an encoder-decoder (T5) model. */
   private final LlmRuntime rt;
-  /** The T5 model and tokenizer (Flan-T5), or null. */
-  private final T5Model t5;
-  private final TextTokenizer t5tok;
-  /** T5's decoder input: the start token, then "Passage" ({@code "<pad> Passage"}). */
-  private final int[] t5Prefix;
+  /** The T5 model (Flan-T5) with llm-rankers' T5 prompting, or null. */
+  private final LocalT5 t5;
   private final String method;
   private final int numChild;
   private final int k;
@@ -153,6 +155,8 @@ public final class SetwiseReranker implements Reranker {
   private final int queryTokens;
   private final int passageTokens;
   private final int maxTokens;
+  /** llm-rankers' {@code num_permutation} (T5, scoring=generation): prompts voting per comparison. */
+  private final int numPermutation;
   private final int threads;
   private final int[] labelIds;
   private final ParseStats stats = new ParseStats();
@@ -193,48 +197,43 @@ public final class SetwiseReranker implements Reranker {
       throw TrawlException.invalid(NAME + ": max-tokens must be >= 1, got " + maxTokens);
     }
     this.threads = p.getInt("threads", 0);
-    Spec.Builder canonical = Spec.builder(NAME).put("model", p.getString("model", null))
+    String modelArg = p.getString("model", null);
+    boolean t5Model = modelArg != null && LocalT5.isT5(Path.of(modelArg));
+    boolean voting = t5Model && scoring.equals("generation");
+    this.numPermutation = p.getInt("num-permutation", 1);
+    if (numPermutation < 1) {
+      throw TrawlException.invalid(NAME + ": num-permutation must be >= 1, got " + numPermutation);
+    }
+    if (numPermutation > 1 && !voting) {
+      throw TrawlException.invalid(NAME + ": num-permutation=" + numPermutation + " is llm-rankers' T5 path with"
+          + " scoring=generation only (" + (t5Model ? "scoring=" + scoring : "not a T5 model: " + modelArg) + ")");
+    }
+    Spec.Builder canonical = Spec.builder(NAME).put("model", modelArg)
         .put("method", method).put("num-child", numChild).put("k", k).put("scoring", scoring)
+        .put("num-permutation", voting ? Integer.toString(numPermutation) : null)
         .put("query-tokens", queryTokens).put("passage-tokens", passageTokens)
         .put("max-tokens", reasoning ? Integer.toString(maxTokens) : null);
     LocalBackends.canonical(canonical, p);
     this.spec = canonical.toString();
     p.requireEmpty(NAME, KEYS); // a misspelt parameter before the model loads
     Path folder = Path.of(p.requireString("model", NAME + " (a Hugging Face model folder)"));
-    if (isT5(folder)) {
+    if (LocalT5.isT5(folder)) {
       if (reasoning) {
         throw TrawlException.invalid(NAME + ": scoring=reasoning needs a decoder-only chat model (Rank-R1 is"
             + " Qwen2.5); " + folder + " is a T5 model");
       }
-      if (p.getString("chat-template", null) != null) {
-        throw TrawlException.invalid(NAME + ": chat-template= is for decoder-only models; " + folder
-            + " is a T5 model (its prompt is the plain text)");
-      }
-      ComputeOptions options = new ComputeOptions(p.getString("device", null), p.getString("dtype", null),
-          threads);
-      options.applyThreads();
-      T5Model model = T5Model.load(folder, options);
-      TextTokenizer tok = null;
+      LocalT5 model = LocalT5.open(p, NAME);
       try {
-        tok = Tokenizers.load(folder, Tokenizers.Convention.T5);
-        int[] passage = tok.encode("Passage");
-        this.t5Prefix = new int[passage.length + 1];
-        t5Prefix[0] = model.config().decoderStartTokenId();
-        System.arraycopy(passage, 0, t5Prefix, 1, passage.length);
         this.labelIds = new int[numChild + 1];
         for (int i = 0; i < labelIds.length; i++) {
-          labelIds[i] = t5LabelId(tok, passage, LABELS.get(i), folder);
+          labelIds[i] = model.labelId(LABELS.get(i), NAME);
         }
       } catch (RuntimeException e) {
-        if (tok != null) {
-          tok.close();
-        }
         model.close();
         throw e;
       }
       this.rt = null;
       this.t5 = model;
-      this.t5tok = tok;
       return;
     }
     LlmRuntime runtime = LocalBackends.runtime(p, NAME);
@@ -249,23 +248,6 @@ public final class SetwiseReranker implements Reranker {
     }
     this.rt = runtime;
     this.t5 = null;
-    this.t5tok = null;
-    this.t5Prefix = null;
-  }
-
-  static boolean isT5(Path folder) {
-    return java.nio.file.Files.isRegularFile(folder.resolve("config.json"))
-        && HfConfig.load(folder).modelType().equals("t5");
-  }
-
-  /** The last token of "Passage X", which must add exactly one token to "Passage" (llm-rankers' target ids). */
-  private static int t5LabelId(TextTokenizer tok, int[] passage, String label, Path folder) {
-    int[] with = tok.encode("Passage " + label);
-    if (with.length != passage.length + 1 || !Arrays.equals(Arrays.copyOf(with, passage.length), passage)) {
-      throw TrawlException.invalid(folder + ": 'Passage " + label + "' is not 'Passage' and one more token in"
-          + " this tokenizer; setwise reads the logits of one label token");
-    }
-    return with[passage.length];
   }
 
   @Override
@@ -295,9 +277,14 @@ public final class SetwiseReranker implements Reranker {
 
   /** The Setwise user message (query and passages already truncated), labels A, B, ... */
   public static String userPrompt(String query, List<String> passages) {
+    return userPrompt(query, passages, LABELS.subList(0, passages.size()));
+  }
+
+  /** The Setwise user message with the passages labelled {@code labels} (a permutation's). */
+  public static String userPrompt(String query, List<String> passages, List<String> labels) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < passages.size(); i++) {
-      sb.append(i == 0 ? "" : "\n\n").append("Passage ").append(LABELS.get(i)).append(": \"")
+      sb.append(i == 0 ? "" : "\n\n").append("Passage ").append(labels.get(i)).append(": \"")
           .append(passages.get(i)).append('"');
     }
     return PROMPT_HEAD.replace("{query}", query) + sb + PROMPT_TAIL;
@@ -335,17 +322,13 @@ public final class SetwiseReranker implements Reranker {
 
   /** The text of the first {@code n} tokens of {@code text}. */
   public String truncate(String text, int n) {
-    if (t5 != null) {
-      int[] ids = t5tok.encode(text);
-      return t5tok.decode(ids.length > n ? Arrays.copyOf(ids, n) : ids);
-    }
-    return LocalBackends.truncate(rt, text, n);
+    return t5 != null ? t5.truncate(text, n) : LocalBackends.truncate(rt, text, n);
   }
 
   /** Token ids of one comparison's prompt, checked against the model's context. */
   public int[] tokenize(String query, List<String> passages) {
     if (t5 != null) {
-      return t5tok.encodeForModel(modelText(query, passages), 0); // tokenizer(text): </s> appended
+      return t5.tokenize(modelText(query, passages)); // tokenizer(text): </s> appended
     }
     int[] ids = rt.encodeWithSpecialTokens(modelText(query, passages));
     rt.checkContext(ids.length, scoring.equals("reasoning") ? maxTokens : 0,
@@ -362,50 +345,14 @@ public final class SetwiseReranker implements Reranker {
   /** The logits at the last position of one prompt (the whole vocabulary). */
   public float[] lastLogits(int[] ids) {
     if (t5 != null) {
-      return t5Logits(ids, t5Prefix, 0).logits;
+      return t5.lastLogits(ids);
     }
     return LocalBackends.lastLogits(rt, List.of(ids))[0];
   }
 
   /** T5: the decoder input ids, {@code "<pad> Passage"}. */
   public int[] decoderPrefix() {
-    return t5Prefix == null ? null : t5Prefix.clone();
-  }
-
-  private record T5Step(float[] logits, int[] generated) {}
-
-  /**
-   * T5: encoder over {@code ids}, decoder over {@code prefix}; the logits at the prefix's last
-   * position, and with {@code maxNew > 0} up to that many greedy tokens after it (stopping at EOS, as
-   * {@code generate(..., decoder_input_ids=prefix, max_new_tokens=maxNew)}).
-   */
-  private T5Step t5Logits(int[] ids, int[] prefix, int maxNew) {
-    try (NDManager m = t5.manager().newSubManager()) {
-      T5Model.EncoderOutput enc = t5.encode(m, new int[][] {ids});
-      try (T5Model.Decoder dec = t5.decoder(m, enc)) {
-        NDArray h = dec.step(new int[][] {prefix});
-        long t = h.getShape().get(1);
-        float[] first = lastRow(h, t);
-        List<Integer> out = new ArrayList<>();
-        float[] cur = first;
-        for (int step = 0; step < maxNew; step++) {
-          int best = argmaxAll(cur);
-          if (best == t5.config().eosTokenId()) {
-            break;
-          }
-          out.add(best);
-          if (step + 1 < maxNew) {
-            cur = lastRow(dec.step(new int[][] {{best}}), 1);
-          }
-        }
-        return new T5Step(first, out.stream().mapToInt(Integer::intValue).toArray());
-      }
-    }
-  }
-
-  private float[] lastRow(NDArray hidden, long t) {
-    NDArray last = hidden.get(":, " + (t - 1) + ":" + t + ", :");
-    return t5.logits(last).toType(DataType.FLOAT32, false).toFloatArray();
+    return t5 == null ? null : t5.prefix();
   }
 
   /** The first index of the largest value. */
@@ -419,17 +366,20 @@ public final class SetwiseReranker implements Reranker {
     return best;
   }
 
-  /** Greedy generation of at most {@code max-tokens} tokens after a prompt (the stop token left out). */
+  /**
+   * Greedy generation after a prompt (the stop token left out): at most {@code max-tokens} tokens,
+   * or on a T5 model llm-rankers' 2 after the decoder prefix.
+   */
   public int[] generate(int[] ids) {
     if (t5 != null) {
-      return t5Logits(ids, t5Prefix, 2).generated;
+      return t5.generate(List.of(ids), 2)[0].tokens();
     }
     return Greedy.generate(rt.model(), List.of(ids), maxTokens, rt.stopIds(), true, 1024).tokens()[0];
   }
 
   /** The text of generated tokens, special tokens left out. */
   public String decode(int[] tokens) {
-    return t5 != null ? t5tok.decode(tokens) : rt.decode(tokens);
+    return t5 != null ? t5.decode(tokens) : rt.decode(tokens);
   }
 
   /** What one comparison answered: the winner's index in the set, or 0 when the answer was invalid. */
@@ -511,12 +461,9 @@ public final class SetwiseReranker implements Reranker {
       }
       case "generation" -> {
         if (t5 != null) {
-          int[] gen = generate(ids);
-          count(qid, ids.length, gen.length);
-          int[] shown = new int[t5Prefix.length - 1 + gen.length];
-          System.arraycopy(t5Prefix, 1, shown, 0, t5Prefix.length - 1);
-          System.arraycopy(gen, 0, shown, t5Prefix.length - 1, gen.length);
-          c = parseT5(decode(shown), m);
+          LocalT5.Answer a = t5.generate(List.of(ids), 2)[0];
+          count(qid, ids.length, a.steps());
+          c = parseT5(a.text(), m);
         } else {
           count(qid, ids.length, 1);
           c = parseLabel(rt.decode(new int[] {argmaxAll(lastLogits(ids))}), m);
@@ -533,6 +480,96 @@ public final class SetwiseReranker implements Reranker {
     }
     stats.addChoice(c.wrongFormat(), c.outOfRange());
     return c;
+  }
+
+  /**
+   * llm-rankers' {@code num_permutation} voting (its T5 generation path, {@code num_permutation >
+   * 1}): {@code num-permutation} times, the set's passages in the order {@code rnd.sample(positions,
+   * m)} labelled {@code rnd.sample(labels, m)} (both Python's {@code random.sample}); the prompts in
+   * one batch, 2 greedy tokens after "&lt;pad&gt; Passage" each; a vote is the generated tokens
+   * decoded, stripped and upper-cased, when it is one of the labels shown, for the passage that
+   * label named. The passage with most votes wins; a tie between several is broken by {@code
+   * rnd.choice} over them in the order their first votes came; no valid vote: the first passage
+   * (llm-rankers' "Unexpected voting.", {@code best_ind = 0}), counted as wrong_format.
+   */
+  Vote vote(String qid, String query, List<String> passages, PyRandom rnd) {
+    int m = passages.size();
+    List<Integer> positions = new ArrayList<>(m);
+    for (int i = 0; i < m; i++) {
+      positions.add(i);
+    }
+    List<List<Integer>> orders = new ArrayList<>();
+    List<List<String>> labels = new ArrayList<>();
+    List<String> users = new ArrayList<>();
+    List<int[]> prompts = new ArrayList<>();
+    for (int r = 0; r < numPermutation; r++) {
+      List<Integer> order = rnd.sample(positions, m);
+      List<String> shownLabels = rnd.sample(LABELS.subList(0, m), m);
+      List<String> shown = new ArrayList<>(m);
+      for (int i : order) {
+        shown.add(passages.get(i));
+      }
+      orders.add(order);
+      labels.add(shownLabels);
+      users.add(userPrompt(query, shown, shownLabels));
+      prompts.add(t5.tokenize(users.get(r)));
+    }
+    compares.incrementAndGet();
+    LocalT5.Answer[] answers = t5.generate(prompts, 2);
+    List<Integer> votes = new ArrayList<>();
+    List<String> results = new ArrayList<>();
+    for (int r = 0; r < answers.length; r++) {
+      count(qid, prompts.get(r).length, answers[r].steps());
+      String result = PyStrings.strip(t5.decode(answers[r].tokens())).toUpperCase(Locale.ROOT);
+      results.add(result);
+      int l = labels.get(r).indexOf(result);
+      if (l >= 0) {
+        votes.add(orders.get(r).get(l));
+      }
+    }
+    int w = tally(votes, rnd);
+    String said = String.join(" ", results);
+    Choice c = w < 0 ? new Choice(0, said, true, false) : new Choice(w, said, false, false);
+    stats.addChoice(c.wrongFormat(), c.outOfRange());
+    return new Vote(c, users, prompts, answers, results);
+  }
+
+  /** One voted comparison: the winner, and each permutation's prompt text, ids, answer and vote text. */
+  record Vote(Choice choice, List<String> users, List<int[]> prompts, LocalT5.Answer[] answers,
+      List<String> results) {}
+
+  /**
+   * The draws llm-rankers makes for a set of one passage (its bubble sort's last window can be
+   * one passage; it shuffles and prompts it too, though the answer cannot change anything): Trawl
+   * does not prompt it but draws the same numbers, so the sets after it are shuffled alike.
+   */
+  void skipOnePassage(PyRandom rnd) {
+    for (int r = 0; r < numPermutation; r++) {
+      rnd.sample(List.of(0), 1);
+      rnd.sample(LABELS.subList(0, 1), 1);
+    }
+  }
+
+  /**
+   * The winner of votes (passage positions), -1 without votes: the most votes; several tied:
+   * {@code rnd.choice} over them in the order of their first votes (Python's {@code Counter}).
+   */
+  static int tally(List<Integer> votes, PyRandom rnd) {
+    if (votes.isEmpty()) {
+      return -1;
+    }
+    Map<Integer, Integer> counts = new java.util.LinkedHashMap<>();
+    for (int v : votes) {
+      counts.merge(v, 1, Integer::sum);
+    }
+    int max = java.util.Collections.max(counts.values());
+    List<Integer> top = new ArrayList<>();
+    counts.forEach((v, n) -> {
+      if (n == max) {
+        top.add(v);
+      }
+    });
+    return top.size() == 1 ? top.get(0) : rnd.choice(top);
   }
 
   /** One comparison's prompt prefilled and {@code generated} tokens generated, for {@code qid}. */
@@ -563,15 +600,19 @@ public final class SetwiseReranker implements Reranker {
     for (int i = 0; i < n; i++) {
       texts[i] = truncate(candidates.get(i).text(), passageTokens);
     }
+    PyRandom rnd = numPermutation > 1 ? new PyRandom(PERMUTATION_SEED) : null; // per query, see vote()
     SetCompare compare = set -> {
       if (set.length < 2) {
+        if (rnd != null && set.length == 1) {
+          skipOnePassage(rnd);
+        }
         return 0;
       }
       List<String> passages = new ArrayList<>(set.length);
       for (int i : set) {
         passages.add(texts[i]);
       }
-      return choose(query.id(), q, passages).index();
+      return (rnd != null ? vote(query.id(), q, passages, rnd).choice() : choose(query.id(), q, passages)).index();
     };
     int[] top = method.equals("heapsort") ? heapSortTop(n, numChild, k, compare)
         : bubbleSortTop(n, numChild, k, compare);
@@ -698,7 +739,6 @@ public final class SetwiseReranker implements Reranker {
           ? ", budget_exhausted=" + budgetExhausted.get() : ""));
     }
     if (t5 != null) {
-      t5tok.close();
       t5.close();
     } else {
       rt.close();

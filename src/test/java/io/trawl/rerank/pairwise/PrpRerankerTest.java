@@ -30,19 +30,29 @@ import org.junit.jupiter.params.provider.ValueSource;
  * PRP against Hugging Face transformers and llm-rankers' own sorting code on the golden tiny Llama
  * with the Llama-2 tokenizer and Zephyr's chat template ({@code prp-golden.json}, made by {@code
  * src/test/python/prp_golden.py}): the prompt, the truncated texts, the model text and token ids of
- * both orders of every pair, the logits of " A" and " B", and the final order of each method.
+ * both orders of every pair, the logits of " A" and " B", and the final order of each method;
+ * and llm-rankers' T5 path on the golden tiny T5 v1.1 (Flan-T5's architecture, the Llama-2
+ * SentencePiece model as its vocabulary): prompts, token ids, the two greedy tokens after
+ * "&lt;pad&gt; Passage" and their logits, the decoded outputs, the final orders and the cost.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PrpRerankerTest {
   static final Path GOLDEN = Path.of("src/test/resources/io/trawl/rerank/pairwise/prp-golden.json");
 
   private Path model;
+  private Path t5;
   private JsonNode golden;
 
   @BeforeAll
   void setUp(@TempDir Path tmp) throws Exception {
     model = TinyLlm.chatModel(tmp);
+    t5 = io.trawl.rerank.TinyT5.folder(tmp, "t5-v1_1-tiny");
     golden = Golden.json(GOLDEN);
+  }
+
+  private PrpReranker t5Reranker(String extra) {
+    return (PrpReranker) Rerankers.registry().create(Spec.parse("prp(model=\"" + t5
+        + "\",scoring=generation,query-tokens=32,passage-tokens=24,threads=1" + extra + ")"));
   }
 
   private PrpReranker reranker(String extra) {
@@ -170,6 +180,113 @@ class PrpRerankerTest {
       Map<String, Long> stats = r.stats().asMap();
       assertTrue(stats.get("windows") > 0 && stats.get("windows") == stats.get("wrong_format")
           + stats.get("ok"), stats.toString());
+    }
+  }
+
+  /**
+   * llm-rankers' T5 path: the prompt as it is, tokenizer(text) with {@code </s>}, 2 greedy tokens
+   * after "&lt;pad&gt; Passage" (ids and logits), the whole output decoded; in batches of 1 to 3
+   * prompts (llm-rankers: the two orders of a pair together).
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void t5PromptsIdsAndGeneratedTokensEqualHuggingFace(int batch) {
+    JsonNode g = golden.path("t5");
+    try (PrpReranker r = t5Reranker(",batch=" + batch)) {
+      String query = r.truncate(golden.path("query").asText(), 32);
+      assertEquals(golden.path("truncated_query").asText(), query);
+      List<String> texts = new ArrayList<>();
+      for (int i = 0; i < golden.path("docs").size(); i++) {
+        texts.add(r.truncate(golden.path("docs").get(i).path("text").asText(), 24));
+        assertEquals(golden.path("truncated_docs").get(i).asText(), texts.get(i), "passage " + i);
+      }
+      List<int[]> prompts = new ArrayList<>();
+      List<JsonNode> expected = new ArrayList<>();
+      for (JsonNode p : g.path("pairs")) {
+        int i = p.path("i").asInt();
+        int j = p.path("j").asInt();
+        for (String order : List.of("ab", "ba")) {
+          JsonNode e = p.path(order);
+          String a = texts.get(order.equals("ab") ? i : j);
+          String b = texts.get(order.equals("ab") ? j : i);
+          String what = "pair (" + i + "," + j + ") " + order;
+          assertEquals(e.path("user").asText(), r.modelText(query, a, b), what + ": no chat template, no \" Passage:\"");
+          int[] ids = r.tokenize(query, a, b);
+          assertArrayEquals(Golden.ints(e.path("input_ids")), ids, what);
+          prompts.add(ids);
+          expected.add(e);
+        }
+      }
+      io.trawl.rerank.listwise.LocalT5.Answer[] got = r.t5Answers(prompts);
+      String[] labels = r.generatedAnswers(prompts);
+      for (int k = 0; k < got.length; k++) {
+        JsonNode e = expected.get(k);
+        assertArrayEquals(Golden.ints(e.path("generated_ids")), got[k].tokens(), "prompt " + k);
+        assertEquals(e.path("steps").asInt(), got[k].steps(), "prompt " + k);
+        float[] want = Golden.flat(e.path("generated_logits"));
+        assertTrue(Golden.maxAbs(got[k].logits(), want) <= 1e-4, "prompt " + k + ": logits "
+            + java.util.Arrays.toString(got[k].logits()) + " vs " + java.util.Arrays.toString(want));
+        assertEquals(e.path("decoded").asText(), got[k].text(), "prompt " + k);
+        assertEquals(PrpReranker.t5Label(e.path("decoded").asText()), labels[k], "prompt " + k);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"allpair", "sorting", "sliding"})
+  void t5FinalOrderAndCost(String method) {
+    JsonNode g = golden.path("t5");
+    try (PrpReranker r = t5Reranker(",batch=2,method=" + method + ",k=" + golden.path("k").asInt())) {
+      RankedList out = r.rerank(new Query("q", golden.path("query").asText()), list());
+      List<String> expected = new ArrayList<>();
+      g.path(method).path("order").forEach(n -> expected.add(n.asText()));
+      assertEquals(expected, out.candidates().stream().map(Candidate::docId).toList(), method);
+      assertTrue(out.isMonotone());
+      Map<String, Long> stats = r.stats().asMap();
+      io.trawl.rerank.Cost.Counts c = r.cost().of("q");
+      assertEquals(stats.get("windows"), c.prefills(), "one encoder pass per prompt: " + stats);
+      assertTrue(c.prefills() > 0 && c.prefills() % 2 == 0, "both orders of each comparison: " + c);
+      if (method.equals("allpair")) {
+        assertEquals(g.path("wrong_format").asLong(), stats.get("wrong_format"));
+        long prompts = 0;
+        long tokens = 0;
+        long steps = 0;
+        for (JsonNode p : g.path("pairs")) {
+          for (String o : List.of("ab", "ba")) {
+            prompts++;
+            tokens += p.path(o).path("input_ids").size();
+            steps += p.path(o).path("steps").asLong();
+          }
+        }
+        assertEquals(new io.trawl.rerank.Cost.Counts(prompts, steps - prompts, tokens, steps), c);
+      }
+    }
+  }
+
+  @Test
+  void t5Answers() {
+    assertEquals("A", PrpReranker.t5Label("Passage A"));
+    assertEquals("B", PrpReranker.t5Label("Passage B"));
+    assertEquals("Passage A.", PrpReranker.t5Label("Passage A."), "compared as it is, as llm-rankers does");
+    assertEquals("Passage b", PrpReranker.t5Label("Passage b"));
+    assertEquals(0, PrpReranker.outcome(PrpReranker.t5Label("Passage A"), PrpReranker.t5Label("Passage A ")));
+    assertEquals(1, PrpReranker.outcome(PrpReranker.t5Label("Passage A"), PrpReranker.t5Label("Passage B")));
+    assertEquals(-1, PrpReranker.outcome(PrpReranker.t5Label("Passage B"), PrpReranker.t5Label("Passage A")));
+  }
+
+  @Test
+  void t5NeedsGenerationAndNoChatTemplate() {
+    TrawlException e = assertThrows(TrawlException.class,
+        () -> new PrpReranker(new Params(Map.of("model", t5.toString()))));
+    assertTrue(e.getMessage().contains("use scoring=generation"), e.getMessage());
+    assertEquals(2, e.exitCode());
+    e = assertThrows(TrawlException.class, () -> new PrpReranker(new Params(Map.of("model", t5.toString(),
+        "scoring", "generation", "chat-template", "x.jinja"))));
+    assertTrue(e.getMessage().contains("chat-template= is for decoder-only models"), e.getMessage());
+    try (PrpReranker r = t5Reranker("")) {
+      assertEquals("prp(model=" + t5 + ",method=allpair,scoring=generation,query-tokens=32,passage-tokens=24,"
+          + "batch=4,device=cpu,dtype=float32)", r.spec());
+      assertThrows(IllegalStateException.class, () -> r.answerLogits(List.of(new int[] {1})));
     }
   }
 
