@@ -96,6 +96,29 @@ public final class HfJsonTokenizer implements TextTokenizer {
     return toInts(ids, 0, ids.length);
   }
 
+  /**
+   * Starts from the encoding's character spans, which the Rust library counts in Unicode code
+   * points (converted here to char indices); null when a token has no span.
+   */
+  @Override
+  public Tokens encodeWithStarts(String text) {
+    Encoding e = tokenizer.encode(text, false, false);
+    long[] ids = e.getIds();
+    ai.djl.huggingface.tokenizers.jni.CharSpan[] spans = e.getCharTokenSpans();
+    int[] starts = new int[ids.length];
+    int cp = 0;
+    int at = 0;
+    for (int i = 0; i < ids.length; i++) {
+      if (spans == null || spans[i] == null || spans[i].getStart() < cp) {
+        return new Tokens(toInts(ids, 0, ids.length), null);
+      }
+      at = text.offsetByCodePoints(at, spans[i].getStart() - cp);
+      cp = spans[i].getStart();
+      starts[i] = at;
+    }
+    return new Tokens(toInts(ids, 0, ids.length), starts);
+  }
+
   @Override
   public String[] pieces(String text) {
     return tokenizer.encode(text, false, false).getTokens();

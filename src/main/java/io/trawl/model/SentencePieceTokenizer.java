@@ -71,6 +71,7 @@ public final class SentencePieceTokenizer implements TextTokenizer {
   static final int NORMAL = 1;
   static final int UNKNOWN = 2;
   static final int CONTROL = 3;
+  static final int USER_DEFINED = 4;
   static final int BYTE = 6;
 
   /**
@@ -178,6 +179,80 @@ public final class SentencePieceTokenizer implements TextTokenizer {
       return new int[0];
     }
     return processor.encode(text);
+  }
+
+  /**
+   * Starts from the pieces themselves: their surface text ({@code ▁} a space, byte pieces joined
+   * as UTF-8) laid end to end must give back {@code text}, or {@code text} after one space (the
+   * dummy prefix), which holds for models without a rewriting normalizer (Llama's); otherwise
+   * (T5's NFKC, collapsed spaces, unknown pieces) starts is null.
+   */
+  @Override
+  public Tokens encodeWithStarts(String text) {
+    int[] ids = encode(text);
+    int[] starts = new int[ids.length];
+    StringBuilder surface = new StringBuilder();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    int bytesFrom = -1; // first token of the pending byte run
+    for (int i = 0; i < ids.length; i++) {
+      int type = ids[i] >= 0 && ids[i] < vocabSize ? types[ids[i]] : UNKNOWN;
+      if (type == BYTE) {
+        String p = pieceList[ids[i]];
+        int b = Integer.parseInt(p.substring(3, p.length() - 1), 16);
+        if ((b & 0xC0) != 0x80 && bytes.size() > 0) {
+          bytesFrom = flushBytes(bytes, surface, starts, bytesFrom, i);
+        }
+        if (bytes.size() == 0) {
+          bytesFrom = i;
+        }
+        bytes.write(b);
+        continue;
+      }
+      if (bytes.size() > 0) {
+        bytesFrom = flushBytes(bytes, surface, starts, bytesFrom, i);
+      }
+      if (type != NORMAL && type != USER_DEFINED) {
+        return new Tokens(ids, null);
+      }
+      starts[i] = surface.length();
+      surface.append(pieceList[ids[i]].replace('\u2581', ' '));
+    }
+    if (bytes.size() > 0) {
+      flushBytes(bytes, surface, starts, bytesFrom, ids.length);
+    }
+    int shift;
+    if (surface.toString().equals(text)) {
+      shift = 0;
+    } else if (surface.length() == text.length() + 1 && surface.charAt(0) == ' '
+        && surface.substring(1).equals(text)) {
+      shift = 1;
+    } else {
+      return new Tokens(ids, null);
+    }
+    for (int i = 0; i < starts.length; i++) {
+      starts[i] = Math.max(0, starts[i] - shift);
+    }
+    return new Tokens(ids, starts);
+  }
+
+  /**
+   * Appends the pending bytes (tokens {@code from..to-1}) as UTF-8; each byte token starts where
+   * the character its byte belongs to starts. Returns -1.
+   */
+  private static int flushBytes(ByteArrayOutputStream bytes, StringBuilder surface, int[] starts, int from, int to) {
+    byte[] b = bytes.toByteArray();
+    bytes.reset();
+    int at = surface.length();
+    int k = 0;
+    for (int i = from; i < to; i++, k++) {
+      // a character's lead byte starts it; continuation bytes belong to the character before
+      if ((b[k] & 0xC0) != 0x80) {
+        at = surface.length() + new String(b, 0, k, StandardCharsets.UTF_8).length();
+      }
+      starts[i] = at;
+    }
+    surface.append(new String(b, StandardCharsets.UTF_8));
+    return -1;
   }
 
   @Override

@@ -16,6 +16,16 @@ public interface TextTokenizer extends AutoCloseable {
   /** Content ids, no special tokens. */
   int[] encode(String text);
 
+  /**
+   * The ids of {@link #encode} and, per token, the index in {@code text} (a Java char index) where
+   * its text starts; {@code starts} is null when the tokenizer cannot map its tokens back to the
+   * text (a normalizer that rewrites it, unknown pieces).
+   */
+  record Tokens(int[] ids, int[] starts) {}
+
+  /** {@link #encode} with each token's start in {@code text} (see {@link Tokens}). */
+  Tokens encodeWithStarts(String text);
+
   /** Content pieces (strings), no special tokens. */
   String[] pieces(String text);
 

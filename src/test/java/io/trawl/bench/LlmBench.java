@@ -108,18 +108,23 @@ public final class LlmBench {
     specs.put("prp-allpair", "prp(model=\"" + m + "\",method=allpair" + t + ")");
     md.append(String.format(Locale.ROOT, "%nOne DL19 query (%s), its BM25 top %d, every paradigm on this model; "
         + "counts from each reranker's cost accounting (rerank.Cost), wall time of the rerank call "
-        + "(model loading excluded), ratio = wall time / RankGPT's.%n%n", qid, n));
-    md.append("| reranker | spec | prefill passes | decode steps | prompt tokens | generated tokens | wall s | ratio to rankgpt |\n");
-    md.append("|---|---|---|---|---|---|---|---|\n");
+        + "(model loading excluded), ratio = wall time / RankGPT's; CPU = the process's CPU time during "
+        + "the call (all threads; with --threads 1 the work itself, whatever else the machine runs).%n%n", qid, n));
+    md.append("| reranker | spec | prefill passes | decode steps | prompt tokens | generated tokens | wall s | ratio to rankgpt "
+        + "| CPU s | CPU ratio to rankgpt |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|\n");
     Double rankgpt = null;
+    Double rankgptCpu = null;
     for (var s : specs.entrySet()) {
       if (skip.contains(s.getKey()) || (!only.isEmpty() && !only.contains(s.getKey()))) {
         continue;
       }
       try (Reranker r = Rerankers.registry().create(io.trawl.core.Spec.parse(s.getValue()))) {
+        long c1 = processCpu();
         long t1 = System.nanoTime();
         RankedList out = r.rerank(q, list);
         double wall = (System.nanoTime() - t1) / 1e9;
+        double cpu = (processCpu() - c1) / 1e9;
         if (out.size() != n || !out.isMonotone()) {
           throw new AssertionError(s.getKey() + " returned an incomplete or non-monotone list");
         }
@@ -127,13 +132,23 @@ public final class LlmBench {
           rankgpt = wall;
         }
         io.trawl.rerank.Cost.Counts c = r.cost().of(qid);
-        md.append(String.format(Locale.ROOT, "| %s | `%s` | %,d | %,d | %,d | %,d | %.1f | %s |%n",
+        if (s.getKey().equals("rankgpt")) {
+          rankgptCpu = cpu;
+        }
+        md.append(String.format(Locale.ROOT, "| %s | `%s` | %,d | %,d | %,d | %,d | %.1f | %s | %.1f | %s |%n",
             s.getKey(), r.spec().replace(m, "MODEL"), c.prefills(), c.decodeSteps(), c.promptTokens(),
-            c.generatedTokens(), wall, rankgpt == null ? "-" : String.format(Locale.ROOT, "%.2f", wall / rankgpt)));
+            c.generatedTokens(), wall, rankgpt == null ? "-" : String.format(Locale.ROOT, "%.2f", wall / rankgpt),
+            cpu, rankgptCpu == null ? "-" : String.format(Locale.ROOT, "%.2f", cpu / rankgptCpu)));
       }
       System.err.println("done " + s.getKey());
     }
     System.out.print(md);
+  }
+
+  /** CPU time of this process so far, in ns (all threads). */
+  static long processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   /** Best of 5 float32 1024x1024x1024 matmuls. */

@@ -33,14 +33,24 @@ import java.nio.file.Path;
  *
  * Few large ops per layer (JNI costs about 2 us per op): q, k and v come from one fused matrix,
  * gate and up from another, RoPE is applied to q and k together, and grouped-query attention
- * reshapes the query heads instead of repeating keys. A {@link KvCache} holds rotated keys and
- * values; left-padded batches get positions {@code cumsum(mask) - 1} and padded keys are masked
- * (HF {@code generate}'s convention). A {@link Probe} can read the embeddings, each layer's output
- * and the attention probabilities of chosen layers as they are computed (one layer at a time).
+ * reshapes the query heads instead of repeating keys. Attention runs a block of query rows at a
+ * time ({@link #attend}): no {@code [heads, T, S]} score matrix is built. A {@link KvCache} holds
+ * rotated keys and values; left-padded batches get positions {@code cumsum(mask) - 1} and padded
+ * keys are masked (HF {@code generate}'s convention). A {@link Probe} can read the embeddings,
+ * each layer's output and the attention probabilities of chosen layers as they are computed (one
+ * layer and one block of query rows at a time).
  */
 public final class DecoderLm implements AutoCloseable {
   /** Each mask part adds at most this, so two parts stay finite (no -inf, no NaN rows). */
   private static final float HALF_MAX = Float.MAX_VALUE / 2;
+  /**
+   * Scores per attention block on a CPU (4 Mi floats, 16 MiB): of 1, 2, 4, 8 and 16 Mi, the
+   * fastest 4k- and 10k-token prefills on a 2-vCPU VM (docs/performance-llm.md); see {@link
+   * #attend}.
+   */
+  static final long BLOCK_ELEMENTS = 1L << 22;
+  /** On a GPU, where each kernel launch costs and memory is not paged in, far larger blocks. */
+  static final long GPU_BLOCK_ELEMENTS = 1L << 28;
   private final DecoderConfig cfg;
   private final NDManager manager;
   private final DataType dtype;
@@ -50,6 +60,8 @@ public final class DecoderLm implements AutoCloseable {
   private final Layer[] layers;
   private final NDArray invFreq;
   private final Path folder;
+  /** At most this many query rows per attention block; 0: as many as the block size allows. */
+  private int maxBlockRows;
 
   private record Layer(NDArray inNorm, NDArray qkv, NDArray qkvBias, NDArray o, NDArray oBias,
       NDArray postNorm, NDArray gateUp, NDArray down) {}
@@ -67,8 +79,14 @@ public final class DecoderLm implements AutoCloseable {
       return false;
     }
 
-    /** Softmax probabilities {@code [B, heads, T, S]} of a layer; valid during the call only. */
-    default void attention(int layer, NDArray probs) {}
+    /**
+     * Softmax probabilities of a layer for a block of consecutive query rows of this pass, {@code
+     * [B, heads, rows, keys]}: rows {@code firstRow, firstRow + 1, ...} (0 = the first position of
+     * this pass) over the first {@code keys} positions (cached ones included), which are all those
+     * the block's last row sees; later positions have probability 0 for every row of the block.
+     * Called once per block, blocks in row order; valid during the call only.
+     */
+    default void attention(int layer, int firstRow, NDArray probs) {}
   }
 
   private DecoderLm(DecoderConfig cfg, Path folder, NDManager manager, DataType dtype,
@@ -223,29 +241,25 @@ public final class DecoderLm implements AutoCloseable {
         cos = cos.toType(dtype, false);
         sin = sin.toType(dtype, false);
       }
-      // key mask [B, S] and additive attention mask [B, 1, T, S]
+      // key mask [B, S]; the additive padding mask [B, 1, 1, S] only when padding exists (the
+      // causal part is added per row block, on its diagonal keys only: see attend)
       NDArray maskNew = s.create(newMask, new Shape(b, t));
       NDArray keyMask = cache.keyMask == null ? maskNew : cache.keyMask.concat(maskNew, 1);
-      // causal part only when more than one new position; padding part only when padding exists
-      NDArray additive = null;
-      if (t > 1) {
-        NDArray qIdx = s.arange(past, total).reshape(t, 1);
-        NDArray kIdx = s.arange(0, total).reshape(1, total);
-        additive = kIdx.gt(qIdx).toType(DataType.FLOAT32, false).mul(-HALF_MAX)
-            .reshape(1, 1, t, total);
-      }
       boolean padded = cache.padded;
       for (float f : newMask) {
         padded |= f == 0f;
       }
-      if (padded) {
-        NDArray pad = keyMask.sub(1f).mul(HALF_MAX).reshape(b, 1, 1, total);
-        additive = additive == null ? pad : additive.add(pad);
-      }
+      NDArray pad = padded ? keyMask.sub(1f).mul(HALF_MAX).reshape(b, 1, 1, total) : null;
+      int rows = blockRows(b, t, total);
       int nh = cfg.heads();
       int kvh = cfg.kvHeads();
       int hd = cfg.headDim();
       int rep = nh / kvh;
+      // causal mask of a block's diagonal keys, rows in (position, head) order: [rows*rep, rows]
+      NDArray causal = rows > 1
+          ? s.arange(0, rows).reshape(1, 1, rows).gt(s.arange(0, rows).reshape(rows, 1, 1))
+              .toType(DataType.FLOAT32, false).mul(-HALF_MAX).repeat(1, rep).reshape(rows * rep, rows)
+          : null;
       float scale = (float) (1.0 / Math.sqrt(hd));
       for (int li = 0; li < layers.length; li++) {
         NDArray next;
@@ -261,10 +275,11 @@ public final class DecoderLm implements AutoCloseable {
           NDArray v = parts.get(1).transpose(0, 2, 1, 3);
           NDList halves = qk.split(new long[] {hd / 2}, 3);
           NDArray rotated = halves.get(1).neg().concat(halves.get(0), 3);
-          qk = qk.mul(cos).add(rotated.mul(sin)).transpose(0, 2, 1, 3);
-          NDList qkParts = qk.split(new long[] {nh}, 1);
-          NDArray q = qkParts.get(0);
-          NDArray k = qkParts.get(1);
+          NDList qkParts = qk.mul(cos).add(rotated.mul(sin)).split(new long[] {nh}, 2);
+          // queries grouped by KV head, rows in (position, head of the group) order: [B, kvh, T*rep, d]
+          NDArray q = qkParts.get(0).mul(scale).reshape(b, t, kvh, rep, hd).transpose(0, 2, 1, 3, 4)
+              .reshape(b, kvh, t * rep, hd);
+          NDArray k = qkParts.get(1).transpose(0, 2, 1, 3);
           if (cache.keys[li] != null) {
             // concat results land on the cache's manager; move them into this layer's scope so
             // that views derived below (transposes) die with it, then hand them to the cache
@@ -273,21 +288,8 @@ public final class DecoderLm implements AutoCloseable {
             k.attach(ls);
             v.attach(ls);
           }
-          // grouped-query attention: [B, kvh, rep*T, d] x [B, kvh, d, S]
-          NDArray scores = q.mul(scale).reshape(b, kvh, rep * t, hd).matMul(k.transpose(0, 1, 3, 2))
-              .reshape(b, nh, t, total);
-          if (dtype != DataType.FLOAT32) {
-            scores = scores.toType(DataType.FLOAT32, false);
-          }
-          NDArray probs = (additive == null ? scores : scores.add(additive)).softmax(3);
-          if (probe != null && probe.wantsAttention(li)) {
-            probe.attention(li, probs);
-          }
-          if (dtype != DataType.FLOAT32) {
-            probs = probs.toType(dtype, false);
-          }
-          NDArray ctx = probs.reshape(b, kvh, rep * t, total).matMul(v).reshape(b, nh, t, hd)
-              .transpose(0, 2, 1, 3).reshape(b, t, nh * hd);
+          NDArray ctx = attend(q, k, v, t, past, rows, pad, causal, probe, li)
+              .reshape(b, kvh, t, rep, hd).transpose(0, 2, 1, 3, 4).reshape(b, t, nh * hd);
           NDArray attnOut = (l.oBias == null ? Linear.linear(ctx, l.o) : Linear.linear(ctx, l.o, l.oBias))
               .singletonOrThrow();
           NDArray hres = x.add(attnOut);
@@ -318,6 +320,93 @@ public final class DecoderLm implements AutoCloseable {
       logits.attach(out);
       return logits;
     }
+  }
+
+  /**
+   * Rows of one attention block: at most {@link #BLOCK_ELEMENTS} scores ({@code B * heads * rows *
+   * keys}) at a time, and at least one row.
+   */
+  private int blockRows(int b, int t, int total) {
+    long budget = manager.getDevice().isGpu() ? GPU_BLOCK_ELEMENTS : BLOCK_ELEMENTS;
+    long perRow = (long) b * cfg.heads() * total;
+    int rows = (int) Math.max(1, Math.min(t, budget / perRow));
+    return maxBlockRows > 0 ? Math.min(rows, maxBlockRows) : rows;
+  }
+
+  /** Tests: blocks of at most {@code rows} query rows (0: by size only), to check many-block passes. */
+  void maxBlockRows(int rows) {
+    this.maxBlockRows = rows;
+  }
+
+  /**
+   * Attention of the {@code t} new positions, {@code rows} positions at a time: {@code q} {@code
+   * [B, kvHeads, T*rep, d]} (scaled; rows in (position, head of the group) order, so that a block
+   * of positions is a slice), {@code k}/{@code v} {@code [B, kvHeads, S, d]} with the {@code past}
+   * cached positions first. Positions r0..r1-1 see keys {@code [0, past + r1)} only (the later
+   * keys are causally masked for all of them, so their probabilities are exactly 0 and are not
+   * computed); of those, only the diagonal keys {@code [past + r0, past + r1)} get the causal
+   * mask, added in place; the padding mask {@code pad} ({@code [B, 1, 1, S]}, when not null)
+   * covers all. The softmax is PyTorch's, in float32, over each whole row, so a row's
+   * probabilities are those of one softmax over all its visible keys. Small blocks keep the
+   * score matrix in cache and let the allocator reuse its memory: on a CPU a {@code [heads, T, S]}
+   * matrix per chunk costs more in page faults and memory passes than in arithmetic. Returns
+   * {@code [B, kvHeads, T*rep, d]}, rows as in {@code q}.
+   */
+  private NDArray attend(NDArray q, NDArray k, NDArray v, int t, int past, int rows, NDArray pad,
+      NDArray causal, Probe probe, int layer) {
+    long[] ks = k.getShape().getShape();
+    int b = (int) ks[0];
+    int kvh = (int) ks[1];
+    int total = (int) ks[2];
+    int hd = (int) ks[3];
+    int rep = cfg.heads() / kvh;
+    boolean observe = probe != null && probe.wantsAttention(layer);
+    NDArray kt = k.transpose(0, 1, 3, 2);
+    NDManager owner = q.getManager();
+    NDList blocks = new NDList();
+    for (int r0 = 0; r0 < t; r0 += rows) {
+      int r1 = Math.min(t, r0 + rows);
+      int n = r1 - r0;
+      int keys = past + r1;
+      try (NDManager bs = owner.newSubManager()) {
+        NDArray qb = n == t ? q : view(q, bs, new NDIndex(":, :, {}:{}, :", r0 * rep, r1 * rep));
+        NDArray kb = keys == total ? kt : view(kt, bs, new NDIndex(":, :, :, :{}", keys));
+        // grouped-query attention: [B, kvh, n*rep, d] x [B, kvh, d, keys]
+        NDArray scores = qb.matMul(kb);
+        scores.attach(bs);
+        if (dtype != DataType.FLOAT32) {
+          scores = scores.toType(DataType.FLOAT32, false);
+        }
+        if (pad != null) {
+          scores = scores.add(keys == total ? pad : view(pad, bs, new NDIndex(":, :, :, :{}", keys)));
+        }
+        if (n > 1) {
+          NDArray tri = n == rows ? causal : view(causal, bs, new NDIndex(":{}, :{}", n * rep, n));
+          view(scores, bs, new NDIndex(":, :, :, {}:", past + r0)).addi(tri);
+        }
+        NDArray probs = scores.softmax(3);
+        if (observe) {
+          // [B, heads, n, keys], heads in order (head h = kv head h / rep, member h % rep)
+          probe.attention(layer, r0,
+              probs.reshape(b, kvh, n, rep, keys).transpose(0, 1, 3, 2, 4).reshape(b, kvh * rep, n, keys));
+        }
+        if (dtype != DataType.FLOAT32) {
+          probs = probs.toType(dtype, false);
+        }
+        NDArray vb = keys == total ? v : view(v, bs, new NDIndex(":, :, :{}, :", keys));
+        NDArray ctx = probs.matMul(vb);
+        ctx.attach(owner);
+        blocks.add(ctx);
+      }
+    }
+    return blocks.size() == 1 ? blocks.singletonOrThrow() : NDArrays.concat(blocks, 2);
+  }
+
+  /** {@code a.get(index)}, owned by {@code m} (freed with the block, not with {@code a}). */
+  private static NDArray view(NDArray a, NDManager m, NDIndex index) {
+    NDArray r = a.get(index);
+    r.attach(m);
+    return r;
   }
 
   private NDArray rmsNorm(NDArray x, NDArray w) {

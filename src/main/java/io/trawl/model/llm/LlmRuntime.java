@@ -190,41 +190,57 @@ public final class LlmRuntime implements AutoCloseable {
 
   /** Encodes rendered chat text; special-token strings become their ids. */
   public int[] encode(String text) {
+    return encodeWithStarts(text).ids();
+  }
+
+  /**
+   * {@link #encode} with, per token, the char index in {@code text} where it starts (a special
+   * token where its string starts); starts null when the tokenizer cannot tell ({@link
+   * TextTokenizer.Tokens}).
+   */
+  public TextTokenizer.Tokens encodeWithStarts(String text) {
     if (tokenizer instanceof HfJsonTokenizer || specials.isEmpty()) {
-      return tokenizer.encode(text); // tokenizer.json extracts its added tokens itself
+      return tokenizer.encodeWithStarts(text); // tokenizer.json extracts its added tokens itself
     }
     List<String> names = new ArrayList<>(specials.keySet());
     names.sort(Comparator.comparingInt(String::length).reversed());
-    List<Integer> out = new ArrayList<>();
+    List<Integer> ids = new ArrayList<>();
+    List<Integer> starts = new ArrayList<>();
+    boolean known = true;
     int start = 0;
     int i = 0;
-    while (i < text.length()) {
+    while (i <= text.length()) {
       String hit = null;
-      for (String s : names) {
-        if (text.startsWith(s, i)) {
-          hit = s;
-          break;
+      if (i < text.length()) {
+        for (String s : names) {
+          if (text.startsWith(s, i)) {
+            hit = s;
+            break;
+          }
+        }
+        if (hit == null) {
+          i++;
+          continue;
+        }
+      }
+      if (i > start) {
+        TextTokenizer.Tokens part = tokenizer.encodeWithStarts(text.substring(start, i));
+        known &= part.starts() != null;
+        for (int k = 0; k < part.ids().length; k++) {
+          ids.add(part.ids()[k]);
+          starts.add(known ? start + part.starts()[k] : -1);
         }
       }
       if (hit == null) {
-        i++;
-        continue;
+        break;
       }
-      if (i > start) {
-        for (int id : tokenizer.encode(text.substring(start, i))) {
-          out.add(id);
-        }
-      }
-      out.add(specials.get(hit));
+      ids.add(specials.get(hit));
+      starts.add(i);
       i += hit.length();
       start = i;
     }
-    if (start < text.length()) {
-      for (int id : tokenizer.encode(text.substring(start))) {
-        out.add(id);
-      }
-    }
-    return out.stream().mapToInt(Integer::intValue).toArray();
+    return new TextTokenizer.Tokens(ids.stream().mapToInt(Integer::intValue).toArray(),
+        known ? starts.stream().mapToInt(Integer::intValue).toArray() : null);
   }
 
   /** {@code tokenizer(text)}: {@link #encode} with the tokenizer's sequence special tokens (BOS). */

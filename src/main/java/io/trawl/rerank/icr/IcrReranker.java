@@ -10,6 +10,7 @@ import io.trawl.core.Query;
 import io.trawl.core.RankedList;
 import io.trawl.core.Spec;
 import io.trawl.core.TrawlException;
+import io.trawl.model.TextTokenizer;
 import io.trawl.model.llm.ChatMessage;
 import io.trawl.model.llm.DecoderLm;
 import io.trawl.model.llm.KvCache;
@@ -48,11 +49,14 @@ import java.util.List;
  * context, s(c) = sum over layers and heads of the attention of the query tokens to c, averaged
  * over the query tokens. A second pass with the content-free query "N/A" gives s_NA (it reuses the
  * KV cache of everything before the query text, so the long document prefix runs once). A
- * document's tokens are those of "[i] {passage}", identifier included; per token c = s - s_NA,
+ * document's tokens are those of "[i] {passage}", identifier included (a boundary's token index
+ * is the length of the encoding of the text before it: read from the tokenizer's character
+ * offsets where a token starts exactly there, else by encoding that text); per token c = s - s_NA,
  * tokens with c > mean(c) - 2 std(c) are kept, std with Bessel's correction (n - 1, torch's
  * default), and the document score is the sum of kept c. Documents are ordered by that score;
  * scores in the run stay attached to positions (the run stays monotone). Attention is read one
- * layer at a time, never all layers at once.
+ * layer and one block of query rows at a time ({@link DecoderLm.Probe#attention}), never all
+ * layers at once.
  *
  * <p>Spec: {@code icr(model=<folder>, depth=100, words=300, instruction=ir|qa, chunk=1024,
  * chat-template=<file>, device=cpu, dtype=float32, threads=0)}. The canonical spec ({@link
@@ -211,11 +215,21 @@ public final class IcrReranker implements Reranker {
    */
   /**
    * The token ids of both passes and, in them, each document's span (prompt order, half-open), the
-   * first query token {@code q0} (the instruction) and the end of the part both passes share.
+   * first query token {@code q0} (the instruction), the end of the part both passes share, and
+   * how many of the 2n+2 boundaries the tokenizer's offsets placed (the rest were re-encoded).
    */
-  record Prepared(int[] full, int[] cal, int[] spanStart, int[] spanEnd, int q0, int shared) {}
+  record Prepared(int[] full, int[] cal, int[] spanStart, int[] spanEnd, int q0, int shared,
+      int byOffsets) {}
 
   Prepared prepare(Query query, List<Candidate> docs) {
+    return prepare(query, docs, true);
+  }
+
+  /**
+   * {@code offsets=false} places every boundary by re-encoding the text before it (the reference
+   * the offsets are tested against).
+   */
+  Prepared prepare(Query query, List<Candidate> docs, boolean offsets) {
     int n = docs.size();
     Layout lay = layout(query, docs);
     String rendered = lay.text();
@@ -231,7 +245,8 @@ public final class IcrReranker implements Reranker {
     }
     String bos = rt.template().bosToken();
     int[] specials = !bos.isEmpty() && rendered.startsWith(bos) ? new int[0] : rt.sequencePrefix();
-    int[] full = withPrefix(specials, rt.encode(rendered));
+    TextTokenizer.Tokens encoded = rt.encodeWithStarts(rendered);
+    int[] full = withPrefix(specials, encoded.ids());
     int[] cal = withPrefix(specials, rt.encode(renderedCal));
     rt.checkContext(full.length, 0, "icr over " + n + " candidates",
         "lower depth= (candidates in the one prompt) or words= (words per passage)");
@@ -239,8 +254,9 @@ public final class IcrReranker implements Reranker {
     while (common < Math.min(full.length, cal.length) && full[common] == cal[common]) {
       common++;
     }
-    // token index of every boundary: the length of the encoding of the text before it (exact
-    // for any tokenizer; the prefixes are encoded in parallel, tokenizers are thread-safe)
+    // token index of every boundary: the length of the encoding of the text before it, read from
+    // the tokens' character offsets where a token starts at the boundary, else by encoding the
+    // text before it (in parallel: tokenizers are thread-safe)
     int[] chars = new int[2 * n + 2];
     for (int j = 0; j < n; j++) {
       chars[2 * j] = lay.docStart()[j] + delta;
@@ -249,8 +265,13 @@ public final class IcrReranker implements Reranker {
     chars[2 * n] = lay.instructionStart() + delta;
     chars[2 * n + 1] = lay.queryStart() + delta;
     String text = rendered;
+    int[] starts = offsets ? encoded.starts() : null;
+    int[] byOffsets = java.util.Arrays.stream(chars).map(c -> offsetIndex(text, starts, c)).toArray();
+    int placed = (int) java.util.Arrays.stream(byOffsets).filter(k -> k >= 0).count();
     int[] tok = java.util.stream.IntStream.range(0, chars.length).parallel()
-        .map(i -> specials.length + tokenIndex(text, chars[i])).toArray();
+        .map(i -> specials.length
+            + (byOffsets[i] >= 0 ? byOffsets[i] : rt.encode(text.substring(0, chars[i])).length))
+        .toArray();
     int shared = Math.min(common, tok[2 * n + 1]);
     int q0 = Math.min(shared, tok[2 * n]);
     int[] spanStart = new int[n];
@@ -259,7 +280,7 @@ public final class IcrReranker implements Reranker {
       spanStart[j] = Math.min(q0, tok[2 * j]);
       spanEnd[j] = Math.min(q0, tok[2 * j + 1]);
     }
-    return new Prepared(full, cal, spanStart, spanEnd, q0, shared);
+    return new Prepared(full, cal, spanStart, spanEnd, q0, shared, placed);
   }
 
   double[] score(Query query, List<Candidate> docs, boolean reuse) {
@@ -280,9 +301,9 @@ public final class IcrReranker implements Reranker {
     if (!reuse) {
       try (NDManager m = lm.manager().newSubManager()) {
         lm.forward(new long[][] {slice(full, 0, full.length)}, null, lm.newCache(m, 1),
-            rowSink(q0, queryAcc), false, m).close();
+            sink(q0, q0, queryAcc), false, m).close();
         lm.forward(new long[][] {slice(cal, 0, cal.length)}, null, lm.newCache(m, 1),
-            rowSink(q0, calAcc), false, m).close();
+            sink(q0, q0, calAcc), false, m).close();
       }
     } else try (NDManager m = lm.manager().newSubManager()) {
       KvCache cache = lm.newCache(m, 1);
@@ -291,11 +312,11 @@ public final class IcrReranker implements Reranker {
         lm.forward(new long[][] {slice(full, a, e)}, null, cache, null, false, m).close();
       }
       if (shared > q0) {
-        lm.forward(new long[][] {slice(full, q0, shared)}, null, cache, sink(q0, sharedAcc), false, m).close();
+        lm.forward(new long[][] {slice(full, q0, shared)}, null, cache, sink(q0, 0, sharedAcc), false, m).close();
       }
-      lm.forward(new long[][] {slice(full, shared, full.length)}, null, cache.fork(), sink(q0, queryAcc),
+      lm.forward(new long[][] {slice(full, shared, full.length)}, null, cache.fork(), sink(q0, 0, queryAcc),
           false, m).close();
-      lm.forward(new long[][] {slice(cal, shared, cal.length)}, null, cache.fork(), sink(q0, calAcc),
+      lm.forward(new long[][] {slice(cal, shared, cal.length)}, null, cache.fork(), sink(q0, 0, calAcc),
           false, m).close();
     }
     int nq = full.length - q0;
@@ -341,9 +362,30 @@ public final class IcrReranker implements Reranker {
     return out;
   }
 
-  /** Token count of the encoding of {@code text[0, chars)}. */
-  private int tokenIndex(String text, int chars) {
-    return rt.encode(text.substring(0, chars)).length;
+  /**
+   * Token count of the encoding of {@code text[0, chars)} read from the start offsets of the
+   * whole text's tokens ({@code starts}, may be null): the number of tokens before the token that
+   * starts exactly at {@code chars} (all of them at the end of the text); -1 when no token starts
+   * there or there are no offsets (the caller then encodes that prefix).
+   */
+  private static int offsetIndex(String text, int[] starts, int chars) {
+    if (starts == null) {
+      return -1;
+    }
+    if (chars == text.length()) {
+      return starts.length;
+    }
+    int lo = 0;
+    int hi = starts.length;
+    while (lo < hi) { // first token starting at or after chars
+      int mid = (lo + hi) >>> 1;
+      if (starts[mid] < chars) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo < starts.length && starts[lo] == chars ? lo : -1;
   }
 
   private static long[] slice(int[] ids, int from, int to) {
@@ -354,8 +396,11 @@ public final class IcrReranker implements Reranker {
     return out;
   }
 
-  /** Adds, per context token in [0, q0), the attention summed over heads and query rows. */
-  private static DecoderLm.Probe sink(int q0, float[] acc) {
+  /**
+   * Adds, per context token in [0, q0), the attention summed over heads and the query rows: the
+   * rows of the pass from {@code firstQueryRow} on (0 when the pass holds only query tokens).
+   */
+  private static DecoderLm.Probe sink(int q0, int firstQueryRow, float[] acc) {
     return new DecoderLm.Probe() {
       @Override
       public boolean wantsAttention(int layer) {
@@ -363,29 +408,13 @@ public final class IcrReranker implements Reranker {
       }
 
       @Override
-      public void attention(int layer, NDArray probs) {
-        try (NDArray part = probs.get(new NDIndex(":, :, :, 0:" + q0));
-            NDArray summed = part.sum(new int[] {0, 1, 2})) {
-          float[] v = summed.toFloatArray();
-          for (int i = 0; i < q0; i++) {
-            acc[i] += v[i];
-          }
+      public void attention(int layer, int firstRow, NDArray probs) {
+        int rows = (int) probs.getShape().get(2);
+        int from = Math.max(0, firstQueryRow - firstRow);
+        if (from >= rows) {
+          return;
         }
-      }
-    };
-  }
-
-  /** Like {@link #sink} over a whole sequence: only rows from {@code q0} on are query tokens. */
-  private static DecoderLm.Probe rowSink(int q0, float[] acc) {
-    return new DecoderLm.Probe() {
-      @Override
-      public boolean wantsAttention(int layer) {
-        return true;
-      }
-
-      @Override
-      public void attention(int layer, NDArray probs) {
-        try (NDArray part = probs.get(new NDIndex(":, :, " + q0 + ":, 0:" + q0));
+        try (NDArray part = probs.get(new NDIndex(":, :, {}:, :{}", from, q0));
             NDArray summed = part.sum(new int[] {0, 1, 2})) {
           float[] v = summed.toFloatArray();
           for (int i = 0; i < q0; i++) {

@@ -147,10 +147,24 @@ class DecoderLmGoldenTest {
   static final double ABS = 1e-4;
   static final double REL = 1e-5;
 
+  /**
+   * Attention blocks: as large as the default block size allows (one block for these short inputs)
+   * and of at most 3 query rows (many blocks, the last one shorter, the causal mask on each
+   * diagonal).
+   */
   @ParameterizedTest
-  @ValueSource(strings = {"llama-tiny", "qwen2-tiny"})
-  void singleCasesLogitsHiddenStatesAttentions(String name) throws Exception {
+  @org.junit.jupiter.params.provider.CsvSource({"llama-tiny,0", "qwen2-tiny,0", "llama-tiny,3", "qwen2-tiny,3"})
+  void singleCasesLogitsHiddenStatesAttentions(String name, int blockRows) throws Exception {
     DecoderLm lm = model(name);
+    lm.maxBlockRows(blockRows);
+    try {
+      singleCases(name, lm);
+    } finally {
+      lm.maxBlockRows(0);
+    }
+  }
+
+  private void singleCases(String name, DecoderLm lm) throws Exception {
     for (JsonNode c : golden(name).path("cases")) {
       if (c.has("same_rows_as")) {
         continue;
@@ -180,9 +194,28 @@ class DecoderLmGoldenTest {
           return true;
         }
 
+        /** The layer's [1, heads, len, len] matrix, assembled from the row blocks as they come. */
+        float[] layerProbs;
+
         @Override
-        public void attention(int layer, NDArray probs) {
-          seen.merge("attentions", probs.toFloatArray(), DecoderLmGoldenTest::concat);
+        public void attention(int layer, int firstRow, NDArray probs) {
+          long[] shape = probs.getShape().getShape();
+          int heads = (int) shape[1];
+          int rows = (int) shape[2];
+          int keys = (int) shape[3];
+          assertEquals(firstRow + rows, keys, "a block sees the keys up to its last row");
+          if (firstRow == 0) {
+            layerProbs = new float[heads * len * len];
+          }
+          float[] block = probs.toFloatArray();
+          for (int h = 0; h < heads; h++) {
+            for (int r = 0; r < rows; r++) {
+              System.arraycopy(block, (h * rows + r) * keys, layerProbs, (h * len + firstRow + r) * len, keys);
+            }
+          }
+          if (firstRow + rows == len) {
+            seen.merge("attentions", layerProbs, DecoderLmGoldenTest::concat);
+          }
         }
       };
       try (NDManager m = lm.manager().newSubManager()) {
@@ -226,9 +259,18 @@ class DecoderLmGoldenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"llama-tiny", "qwen2-tiny"})
-  void greedyWithAndWithoutCacheAndLeftPaddedBatches(String name) throws Exception {
+  @org.junit.jupiter.params.provider.CsvSource({"llama-tiny,0", "qwen2-tiny,0", "llama-tiny,3", "qwen2-tiny,3"})
+  void greedyWithAndWithoutCacheAndLeftPaddedBatches(String name, int blockRows) throws Exception {
     DecoderLm lm = model(name);
+    lm.maxBlockRows(blockRows);
+    try {
+      greedyCases(name, lm);
+    } finally {
+      lm.maxBlockRows(0);
+    }
+  }
+
+  private void greedyCases(String name, DecoderLm lm) throws Exception {
     for (JsonNode c : golden(name).path("cases")) {
       JsonNode g = c.path("greedy");
       int[][] expected = ints(g.path("new_tokens"));

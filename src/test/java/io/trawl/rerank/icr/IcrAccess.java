@@ -11,6 +11,11 @@ public final class IcrAccess {
     return r.score(q, docs.candidates(), reuse);
   }
 
+  /** How many of the 2n+2 span boundaries the tokenizer's character offsets placed. */
+  public static int boundariesByOffsets(IcrReranker r, Query q, RankedList docs) {
+    return r.prepare(q, docs.candidates(), true).byOffsets();
+  }
+
   /** The prompt text with the query and with "N/A". */
   public static String[] texts(IcrReranker r, Query q, RankedList docs) {
     IcrReranker.Layout l = r.layout(q, docs.candidates());
@@ -19,7 +24,12 @@ public final class IcrAccess {
 
   /** Spans (start, end per document, prompt order), then q0 and the length of the query pass. */
   public static int[] tokens(IcrReranker r, Query q, RankedList docs) {
-    IcrReranker.Prepared p = r.prepare(q, docs.candidates());
+    return tokens(r, q, docs, true);
+  }
+
+  /** As {@link #tokens}; {@code offsets=false}: every boundary by re-encoding the text before it. */
+  public static int[] tokens(IcrReranker r, Query q, RankedList docs, boolean offsets) {
+    IcrReranker.Prepared p = r.prepare(q, docs.candidates(), offsets);
     int n = p.spanStart().length;
     int[] out = new int[2 * n + 2];
     for (int j = 0; j < n; j++) {
