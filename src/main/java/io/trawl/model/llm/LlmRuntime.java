@@ -190,7 +190,7 @@ public final class LlmRuntime implements AutoCloseable {
 
   /** Encodes rendered chat text; special-token strings become their ids. */
   public int[] encode(String text) {
-    return encodeWithStarts(text).ids();
+    return encode(text, false).ids();
   }
 
   /**
@@ -199,8 +199,17 @@ public final class LlmRuntime implements AutoCloseable {
    * TextTokenizer.Tokens}).
    */
   public TextTokenizer.Tokens encodeWithStarts(String text) {
+    return encode(text, true);
+  }
+
+  /**
+   * The one splitting at special-token strings behind {@link #encode} and {@link
+   * #encodeWithStarts}; the starts are computed only when asked for (they cost the tokenizers extra
+   * work, and {@link #encode} is on every reranker's path).
+   */
+  private TextTokenizer.Tokens encode(String text, boolean withStarts) {
     if (tokenizer instanceof HfJsonTokenizer || specials.isEmpty()) {
-      return tokenizer.encodeWithStarts(text); // tokenizer.json extracts its added tokens itself
+      return segment(text, withStarts); // tokenizer.json extracts its added tokens itself
     }
     List<String> names = new ArrayList<>(specials.keySet());
     names.sort(Comparator.comparingInt(String::length).reversed());
@@ -224,7 +233,7 @@ public final class LlmRuntime implements AutoCloseable {
         }
       }
       if (i > start) {
-        TextTokenizer.Tokens part = tokenizer.encodeWithStarts(text.substring(start, i));
+        TextTokenizer.Tokens part = segment(text.substring(start, i), withStarts);
         known &= part.starts() != null;
         for (int k = 0; k < part.ids().length; k++) {
           ids.add(part.ids()[k]);
@@ -240,7 +249,12 @@ public final class LlmRuntime implements AutoCloseable {
       start = i;
     }
     return new TextTokenizer.Tokens(ids.stream().mapToInt(Integer::intValue).toArray(),
-        known ? starts.stream().mapToInt(Integer::intValue).toArray() : null);
+        known && withStarts ? starts.stream().mapToInt(Integer::intValue).toArray() : null);
+  }
+
+  /** One piece of text without special-token strings: its ids, and its starts when asked for. */
+  private TextTokenizer.Tokens segment(String text, boolean withStarts) {
+    return withStarts ? tokenizer.encodeWithStarts(text) : new TextTokenizer.Tokens(tokenizer.encode(text), null);
   }
 
   /** {@code tokenizer(text)}: {@link #encode} with the tokenizer's sequence special tokens (BOS). */
