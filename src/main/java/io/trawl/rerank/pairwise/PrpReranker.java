@@ -241,12 +241,7 @@ public final class PrpReranker implements Reranker {
    */
   public String[] generatedAnswers(List<int[]> prompts) {
     if (t5 != null) {
-      LocalT5.Answer[] a = t5Answers(prompts);
-      String[] out = new String[a.length];
-      for (int r = 0; r < a.length; r++) {
-        out[r] = t5Label(a[r].text());
-      }
-      return out;
+      return t5Labels(t5Answers(prompts));
     }
     String[] out = new String[prompts.size()];
     for (int from = 0; from < prompts.size(); from += batch) {
@@ -281,10 +276,19 @@ public final class PrpReranker implements Reranker {
   }
 
   /**
-   * A T5 answer as a label: "A" for exactly "Passage A", "B" for exactly "Passage B" (llm-rankers
+   * T5 answers as labels: "A" for exactly "Passage A", "B" for exactly "Passage B" (llm-rankers
    * compares the decoded output as it is), otherwise the decoded text (never "A" or "B": it starts
    * with the decoded "Passage").
    */
+  static String[] t5Labels(LocalT5.Answer[] answers) {
+    String[] out = new String[answers.length];
+    for (int r = 0; r < answers.length; r++) {
+      out[r] = t5Label(answers[r].text());
+    }
+    return out;
+  }
+
+  /** One T5 answer's label (see {@link #t5Labels}). */
   static String t5Label(String decoded) {
     return switch (decoded) {
       case "Passage A" -> "A";
@@ -316,37 +320,33 @@ public final class PrpReranker implements Reranker {
    */
   int[] outcomes(String qid, List<int[]> prompts) {
     int[] out = new int[prompts.size() / 2];
+    String[] labels;
     if (t5 != null) {
       LocalT5.Answer[] a = t5Answers(prompts);
-      String[] labels = new String[a.length];
       for (int r = 0; r < a.length; r++) {
         cost.generation(qid, prompts.get(r).length, a[r].steps());
-        labels[r] = t5Label(a[r].text());
-        stats.addChoice(!labels[r].equals("A") && !labels[r].equals("B"), false);
       }
-      for (int i = 0; i < out.length; i++) {
-        out[i] = outcome(labels[2 * i], labels[2 * i + 1]);
-      }
-      return out;
-    }
-    long tokens = 0;
-    for (int[] p : prompts) {
-      tokens += p.length;
-    }
-    cost.add(qid, prompts.size(), 0, tokens, scoring.equals("generation") ? prompts.size() : 0);
-    if (scoring.equals("generation")) {
-      String[] a = generatedAnswers(prompts);
-      for (String x : a) {
-        stats.addChoice(!x.equals("A") && !x.equals("B"), false);
-      }
-      for (int i = 0; i < out.length; i++) {
-        out[i] = outcome(a[2 * i], a[2 * i + 1]);
-      }
+      labels = t5Labels(a);
     } else {
-      float[][] l = answerLogits(prompts);
-      for (int i = 0; i < out.length; i++) {
-        out[i] = outcome(l[2 * i], l[2 * i + 1]);
+      long tokens = 0;
+      for (int[] p : prompts) {
+        tokens += p.length;
       }
+      cost.add(qid, prompts.size(), 0, tokens, scoring.equals("generation") ? prompts.size() : 0);
+      if (!scoring.equals("generation")) {
+        float[][] l = answerLogits(prompts);
+        for (int i = 0; i < out.length; i++) {
+          out[i] = outcome(l[2 * i], l[2 * i + 1]);
+        }
+        return out;
+      }
+      labels = generatedAnswers(prompts);
+    }
+    for (String x : labels) {
+      stats.addChoice(!x.equals("A") && !x.equals("B"), false);
+    }
+    for (int i = 0; i < out.length; i++) {
+      out[i] = outcome(labels[2 * i], labels[2 * i + 1]);
     }
     return out;
   }
