@@ -13,8 +13,8 @@ import java.util.Map;
  * Micro-benchmark (not a test) of the eager evaluation alone: the queries' Lucene queries are
  * built and their postings cached first, then passes over all queries alternate between block
  * sizes in one JVM, one thread. Prints microseconds per query (CPU of this thread), and at the end
- * what each evaluation did. Usage: ImpactBench INDEX TOPICS N K PASSES SHIFT... (log2 of the
- * documents per block; 14 is the default).
+ * what each evaluation did. Usage: ImpactBench INDEX TOPICS N K PASSES SHIFT[:RATIO]... (log2 of the
+ * documents per block, 14 by default; the intersect ratio, see ImpactScorer; 1e18 always scans).
  */
 public final class ImpactBench {
   public static void main(String[] a) throws Exception {
@@ -23,7 +23,8 @@ public final class ImpactBench {
     int n = Math.min(Integer.parseInt(a[2]), topics.size());
     int k = Integer.parseInt(a[3]);
     int passes = Integer.parseInt(a[4]);
-    List<Integer> shifts = List.of(a).subList(5, a.length).stream().map(Integer::parseInt).toList();
+    // each mode: SHIFT or SHIFT:INTERSECT_RATIO
+    List<String> shifts = List.of(a).subList(5, a.length);
     Map<String, Float> fields = Map.of(IndexFields.CONTENTS, 1.0f);
     var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
     try (LuceneIndex idx = LuceneIndex.open(index, null);
@@ -33,8 +34,10 @@ public final class ImpactBench {
         qs.add(ImpactScorer.plan(BagOfWords.build(fields, idx.analyzer(), q.text())));
       }
       List<ImpactScorer> scorers = new ArrayList<>();
-      for (int shift : shifts) {
-        ImpactScorer s = ImpactScorer.open(r.searcher(), shift);
+      for (String mode : shifts) {
+        String[] sr = mode.split(":");
+        ImpactScorer s = ImpactScorer.open(r.searcher(), Integer.parseInt(sr[0]),
+            sr.length > 1 ? Double.parseDouble(sr[1]) : ImpactScorer.DEFAULT_INTERSECT_RATIO);
         for (ImpactScorer.Plan q : qs) {
           s.search(q, k); // fill the cache
         }
@@ -62,7 +65,8 @@ public final class ImpactBench {
         System.out.println(line);
       }
       for (int m = 0; m < shifts.size(); m++) {
-        System.out.println("shift " + shifts.get(m) + ": " + scorers.get(m).work());
+        System.out.println("shift " + shifts.get(m) + ": " + scorers.get(m).work() + "; "
+            + scorers.get(m).cachedTerms() + " terms cached, ranks " + (scorers.get(m).rankBytes() >> 20) + " MiB");
       }
     }
   }

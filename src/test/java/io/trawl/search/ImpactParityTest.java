@@ -166,6 +166,7 @@ class ImpactParityTest {
         if (shift == 6) {
           assertTrue(scorer.work().skippedBlocks() > 0, "block skipping not exercised: " + scorer.work());
           assertTrue(scorer.work().splitBlocks() > 0, "non-essential terms not exercised: " + scorer.work());
+          assertTrue(scorer.work().intersections() > 0, "intersections not exercised: " + scorer.work());
         }
       }
     }

@@ -250,6 +250,7 @@ class SciFactParityTest {
           if (shift == 6) {
             assertTrue(scorer.work().skippedBlocks() > 100, "block skipping not exercised: " + scorer.work());
             assertTrue(scorer.work().splitBlocks() > 1_000, "non-essential terms not exercised: " + scorer.work());
+            assertTrue(scorer.work().intersections() > 0, "intersections not exercised: " + scorer.work());
           }
         }
       }

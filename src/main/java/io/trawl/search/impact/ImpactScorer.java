@@ -50,6 +50,12 @@ public final class ImpactScorer {
   /** Cache budget in postings (8 bytes each). */
   private static final long BUDGET = Long.getLong("trawl.search.impactCacheMB", 1024L) * (1L << 20) / 8;
 
+  /**
+   * Budget of the {@link Rank}s of long postings, in bytes ({@code trawl.search.rankCacheMB}, default
+   * 256 MiB; the 6,980 MS MARCO dev queries at 8.8M passages need 208 MiB).
+   */
+  private static final long RANK_BUDGET = Long.getLong("trawl.search.rankCacheMB", 256L) * (1L << 20);
+
   private record Key(String field, BytesRef term, float boost) {}
 
   /**
@@ -70,6 +76,15 @@ public final class ImpactScorer {
   /** Postings at least this many times the number of blocks long carry per-block bounds. */
   private static final int LONG_LIST = 2;
 
+  /** Postings of at least {@code maxDoc >>> RANK_SHIFT} documents get a {@link Rank} (see there). */
+  private static final int RANK_SHIFT = 5;
+
+  /**
+   * A non-essential term with a {@link Rank} is intersected with the found documents in a block
+   * where its postings outnumber the block's bitmap words by this factor; it is scanned otherwise.
+   */
+  public static final double DEFAULT_INTERSECT_RATIO = 1.0;
+
   /**
    * One term's postings with Lucene's per-document score, and the largest of those scores. For a
    * similarity linear in the boost ({@link ImpactSimilarity}: {@code freq x boost}) the cache keeps
@@ -84,6 +99,9 @@ public final class ImpactScorer {
     final float scale;
     private final Postings base;
     private volatile Blocks blocks;
+    private volatile Rank rank;
+    /** whether the cache holds these postings (set before they are published in it) */
+    volatile boolean kept;
 
     Postings(int[] docs, float[] scores) {
       this.docs = docs;
@@ -144,6 +162,36 @@ public final class ImpactScorer {
 
   record Blocks(int shift, int[] start, float[] max) {}
 
+  /**
+   * A long postings list's documents as a bitmap over all documents, with the number of postings
+   * before each 64-bit word: ANDing a block's words with the found documents' marks gives the
+   * documents a non-essential term adds to, and a popcount each one's score, so the term's
+   * postings in the block are not scanned ({@link #intersectAdd}).
+   */
+  static final class Rank {
+    final long[] bits;
+    final int[] before;
+
+    Rank(int[] docs, int maxDoc) {
+      int words = (maxDoc + 63) >>> 6;
+      bits = new long[words];
+      before = new int[words];
+      for (int d : docs) {
+        bits[d >>> 6] |= 1L << d;
+      }
+      int c = 0;
+      for (int w = 0; w < words; w++) {
+        before[w] = c;
+        c += Long.bitCount(bits[w]);
+      }
+    }
+
+    /** What it costs in bytes. */
+    static long cost(int maxDoc) {
+      return (((long) maxDoc + 63) >>> 6) * 12;
+    }
+  }
+
   private final IndexSearcher searcher;
   private final LeafReaderContext leaf;
   private final int maxDoc;
@@ -155,9 +203,11 @@ public final class ImpactScorer {
   private final byte[] idBytes;
   private final int[] idStart;
   private final int blockShift;
+  private final double intersectRatio;
   private final Work work = new Work();
   private final ConcurrentHashMap<Key, Postings> cache = new ConcurrentHashMap<>();
   private final AtomicLong cached = new AtomicLong();
+  private final AtomicLong rankBytes = new AtomicLong();
   private final ThreadLocal<Scratch> scratch;
   /** Scores are {@code freq x boost} ({@link ImpactSimilarity}): cache per term, scale per clause. */
   private final boolean linearInBoost;
@@ -199,9 +249,10 @@ public final class ImpactScorer {
   }
 
   private ImpactScorer(IndexSearcher searcher, LeafReaderContext leaf, int[] idRank, byte[] idBytes,
-      int[] idStart, int blockShift) {
+      int[] idStart, int blockShift, double intersectRatio) {
     this.searcher = searcher;
     this.blockShift = blockShift;
+    this.intersectRatio = intersectRatio;
     this.leaf = leaf;
     this.maxDoc = leaf.reader().maxDoc();
     this.idRank = idRank;
@@ -217,7 +268,7 @@ public final class ImpactScorer {
 
   /** The scorer for this searcher's index, or null when the index does not qualify. */
   public static ImpactScorer open(IndexSearcher searcher) throws IOException {
-    return open(searcher, DEFAULT_BLOCK_SHIFT);
+    return open(searcher, DEFAULT_BLOCK_SHIFT, DEFAULT_INTERSECT_RATIO);
   }
 
   /**
@@ -225,6 +276,15 @@ public final class ImpactScorer {
    * indexes, so that skipping and non-essential terms are exercised).
    */
   public static ImpactScorer open(IndexSearcher searcher, int blockShift) throws IOException {
+    return open(searcher, blockShift, DEFAULT_INTERSECT_RATIO);
+  }
+
+  /**
+   * The same with the ratio that decides between intersecting and scanning a non-essential term
+   * ({@link #DEFAULT_INTERSECT_RATIO}; the benchmark compares ratios, an infinite one scans always).
+   */
+  public static ImpactScorer open(IndexSearcher searcher, int blockShift, double intersectRatio)
+      throws IOException {
     if (blockShift < 6 || blockShift > 30) {
       throw new IllegalArgumentException("block shift must be between 6 and 30, got " + blockShift);
     }
@@ -262,7 +322,7 @@ public final class ImpactScorer {
     }
     start[ord] = all.length();
     return new ImpactScorer(searcher, leaf, rank, java.util.Arrays.copyOf(all.bytes(), all.length()), start,
-        blockShift);
+        blockShift, intersectRatio);
   }
 
   private BytesRef idRef(int doc) {
@@ -318,6 +378,7 @@ public final class ImpactScorer {
     }
     p = score(tq, boost);
     if (cached.addAndGet(p.docs.length) <= BUDGET) {
+      p.kept = true;
       Postings prev = cache.putIfAbsent(key, p);
       if (prev != null) {
         cached.addAndGet(-p.docs.length);
@@ -375,6 +436,8 @@ public final class ImpactScorer {
     final LongAdder skipped = new LongAdder();
     final LongAdder split = new LongAdder();
     final LongAdder raises = new LongAdder();
+    final LongAdder added = new LongAdder();
+    final LongAdder intersected = new LongAdder();
 
     void add(Blocked q) {
       queries.increment();
@@ -385,6 +448,13 @@ public final class ImpactScorer {
       skipped.add(q.skipped);
       split.add(q.split);
       raises.add(q.raises);
+      added.add(q.added);
+      intersected.add(q.intersected);
+    }
+
+    /** Non-essential scores added through a {@link Rank}'s bitmap (their postings not scanned). */
+    public long intersections() {
+      return added.sum();
     }
 
     /** Blocks skipped whole (no document in them could reach the top k). */
@@ -392,7 +462,7 @@ public final class ImpactScorer {
       return skipped.sum();
     }
 
-    /** Blocks evaluated with some terms non-essential (only looked up, not added). */
+    /** Blocks evaluated with some terms non-essential (they only complete the documents the essential ones find). */
     public long splitBlocks() {
       return split.sum();
     }
@@ -400,8 +470,35 @@ public final class ImpactScorer {
     @Override
     public String toString() {
       return queries + " queries, " + postings + " postings, " + essential + " added as essential, "
-          + nonEssential + " as non-essential, " + blocks + " blocks evaluated, " + skipped
-          + " skipped, " + split + " with non-essential terms, " + raises + " threshold raises";
+          + nonEssential + " scanned as non-essential, " + intersected + " intersected as non-essential ("
+          + added + " scores added), " + blocks + " blocks evaluated, " + skipped + " skipped, " + split
+          + " with non-essential terms, " + raises + " threshold raises";
+    }
+  }
+
+  /**
+   * The rank of cached postings at least {@code maxDoc / 2^RANK_SHIFT} long (built once, within
+   * the rank budget), or null.
+   */
+  private Rank rank(Postings p) {
+    Postings b = p.base;
+    if (b.docs.length < Math.max(64, maxDoc >>> RANK_SHIFT) || b.docs.length == 0) {
+      return null;
+    }
+    Rank r = b.rank;
+    if (r != null) {
+      return r;
+    }
+    synchronized (b) {
+      if (b.rank == null && b.kept) {
+        long c = Rank.cost(maxDoc);
+        if (rankBytes.addAndGet(c) <= RANK_BUDGET) {
+          b.rank = new Rank(b.docs, maxDoc);
+        } else {
+          rankBytes.addAndGet(-c);
+        }
+      }
+      return b.rank;
     }
   }
 
@@ -417,7 +514,16 @@ public final class ImpactScorer {
     } catch (IOException e) {
       throw new TrawlException(TrawlException.RUNTIME, "search failed: " + e.getMessage(), e);
     }
-    return searchBlocked(ps, k, scratch.get());
+    Rank[] ranks = new Rank[ps.length];
+    for (int c = 0; c < ps.length; c++) {
+      ranks[c] = rank(ps[c]);
+    }
+    return searchBlocked(ps, ranks, k, scratch.get());
+  }
+
+  /** Bytes held by the ranks of long postings (at most {@code trawl.search.rankCacheMB} MiB). */
+  public long rankBytes() {
+    return rankBytes.get();
   }
 
   /** Entries in the postings cache (one per term, or per (term, boost) for BM25). */
@@ -442,9 +548,9 @@ public final class ImpactScorer {
    *   <li>otherwise the terms are ordered by block maximum and the longest prefix whose maxima sum
    *       to less than theta is "non-essential": a document matching only those cannot be
    *       returned. The essential terms are added into a small dense accumulator (it stays in the
-   *       L1/L2 cache); each document found gets the non-essential terms' scores looked up (largest
-   *       bound first, forward cursors with galloping) for as long as its score plus the bound of
-   *       the terms not yet looked up can still reach theta;
+   *       L1/L2 cache) and mark the documents they find; the non-essential terms add their scores
+   *       to the marked documents only: a long one by intersecting its bitmap with the marks
+   *       ({@link Rank}), a short one by a branch-free masked scan of its postings;
    *   <li>documents whose final score reaches theta become candidates; theta rises when the
    *       candidates reach {@code 2k}.
    * </ul>
@@ -453,8 +559,8 @@ public final class ImpactScorer {
    * narrowed to float, as Lucene's (the sum of a handful of positive floats is exact in double, in
    * any order), so the hits are the ones Lucene's exhaustive evaluation gives.
    */
-  private Top searchBlocked(Postings[] ps, int k, Scratch sc) {
-    Blocked q = new Blocked(ps, k, sc, blockShift, maxDoc);
+  private Top searchBlocked(Postings[] ps, Rank[] ranks, int k, Scratch sc) {
+    Blocked q = new Blocked(ps, ranks, k, sc, blockShift, maxDoc, intersectRatio);
     for (int j = 0; j < q.nb; j++) {
       q.block(j);
     }
@@ -484,6 +590,8 @@ public final class ImpactScorer {
    */
   private static final class Blocked {
     final Postings[] ps;
+    final Rank[] ranks;
+    final double intersectRatio;
     final int k;
     final Scratch sc;
     final int shift;
@@ -505,6 +613,8 @@ public final class ImpactScorer {
     long skipped;
     long split;
     long raises;
+    long added;
+    long intersected;
     final double[] acc;
     final long[] mark;
     int cap;
@@ -519,8 +629,10 @@ public final class ImpactScorer {
     /** terms with postings in the current block, by ascending bound: order[0..present) */
     int present;
 
-    Blocked(Postings[] ps, int k, Scratch sc, int shift, int maxDoc) {
+    Blocked(Postings[] ps, Rank[] ranks, int k, Scratch sc, int shift, int maxDoc, double intersectRatio) {
       this.ps = ps;
+      this.intersectRatio = intersectRatio;
+      this.ranks = ranks;
       this.k = k;
       this.sc = sc;
       this.shift = shift;
@@ -619,25 +731,37 @@ public final class ImpactScorer {
       }
       blocks++;
       int base = j << shift;
+      long ess = 0;
       for (int i = ne; i < present; i++) {
         int t = order[i];
-        essential += hi[t] - lo[t];
+        ess += hi[t] - lo[t];
         if (ps[t].scale == 1f) {
           accumulate(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
         } else {
           accumulate(ps[t].docs, ps[t].scores, ps[t].scale, lo[t], hi[t], base, acc, mark);
         }
       }
+      essential += ess;
       if (ne > 0) {
         split++;
-        // non-essential terms only complete the documents the essential ones found
+        // non-essential terms only complete the documents the essential ones found: a term with a
+        // rank and more postings in the block than it has bitmap words intersects its bitmap with
+        // the found documents' marks; other terms are scanned
+        int words = bsize >>> 6;
         for (int i = 0; i < ne; i++) {
           int t = order[i];
-          nonEssential += hi[t] - lo[t];
-          if (ps[t].scale == 1f) {
-            maskedAdd(ps[t].docs, ps[t].scores, lo[t], hi[t], base, acc, mark);
+          int len = hi[t] - lo[t];
+          Postings p = ps[t];
+          if (ranks[t] != null && len > intersectRatio * words) {
+            intersected += len;
+            added += intersectAdd(ranks[t], p.scores, p.scale, base, words, acc, mark);
           } else {
-            maskedAdd(ps[t].docs, ps[t].scores, ps[t].scale, lo[t], hi[t], base, acc, mark);
+            nonEssential += len;
+            if (p.scale == 1f) {
+              maskedAdd(p.docs, p.scores, lo[t], hi[t], base, acc, mark);
+            } else {
+              maskedAdd(p.docs, p.scores, p.scale, lo[t], hi[t], base, acc, mark);
+            }
           }
         }
       }
@@ -695,6 +819,37 @@ public final class ImpactScorer {
       int d = docs[x] - base;
       acc[d] += ((mark[d >>> 6] >>> d) & 1L) * (double) (scores[x] * scale);
     }
+  }
+
+  /**
+   * Adds a non-essential term's scores to the marked documents of the block at {@code base}: its
+   * bitmap words ANDed with the marks give the documents that have both, and a popcount gives each
+   * one's score index. The same sums as {@link #maskedAdd} (which adds 0 to the others). Returns the
+   * number of scores added.
+   */
+  private static long intersectAdd(Rank r, float[] scores, float scale, int base, int words, double[] acc,
+      long[] mark) {
+    long[] bits = r.bits;
+    int[] before = r.before;
+    int w0 = base >>> 6;
+    int end = Math.min(words, bits.length - w0); // the last block may end past the last document
+    long added = 0;
+    for (int w = 0; w < end; w++) {
+      long tw = bits[w0 + w];
+      long x = mark[w] & tw;
+      if (x == 0) {
+        continue;
+      }
+      int b0 = before[w0 + w];
+      int wb = w << 6;
+      added += Long.bitCount(x);
+      do {
+        int bit = Long.numberOfTrailingZeros(x);
+        x &= x - 1;
+        acc[wb | bit] += scores[b0 + Long.bitCount(tw & ((1L << bit) - 1))] * scale;
+      } while (x != 0);
+    }
+    return added;
   }
 
   private static float[] scaled(float[] v, float s) {
