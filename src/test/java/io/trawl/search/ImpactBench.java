@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Micro-benchmark (not a test) of the eager evaluation alone: the queries' Lucene queries are
  * built and their postings cached first, then passes over all queries alternate between block
- * sizes in one JVM, one thread. Prints microseconds per query (CPU of this thread), and at the end
+ * sizes in one JVM, on {@code -Dbench.threads} threads (1). Prints CPU microseconds per query and
+ * queries per second, and at the end
  * what each evaluation did. Usage: ImpactBench INDEX TOPICS N K PASSES SHIFT[:RATIO]... (log2 of the
  * documents per block, 14 by default; the intersect ratio, see ImpactScorer; 1e18 always scans).
  */
@@ -44,26 +45,47 @@ public final class ImpactBench {
         scorers.add(s);
       }
       long check = 0;
+      int threads = Integer.getInteger("bench.threads", 1);
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
       for (int p = 0; p < passes; p++) {
         StringBuilder line = new StringBuilder("pass " + p + ":");
         for (int m = 0; m < shifts.size(); m++) {
           String mode = "shift " + shifts.get(m);
-          long c0 = bean.getCurrentThreadCpuTime();
-          long sum = 0;
-          for (ImpactScorer.Plan q : qs) {
-            ImpactScorer.Top h = scorers.get(m).search(q, k);
-            sum += h.size() == 0 ? 0 : h.docs()[h.size() - 1];
+          ImpactScorer scorer = scorers.get(m);
+          long w0 = System.nanoTime();
+          // thread t takes queries t, t + threads, ...; each sums its CPU time and a hit checksum
+          java.util.List<java.util.concurrent.Future<long[]>> parts = new ArrayList<>();
+          for (int t = 0; t < threads; t++) {
+            int first = t;
+            parts.add(pool.submit(() -> {
+              long c0 = bean.getCurrentThreadCpuTime();
+              long sum = 0;
+              for (int i = first; i < qs.size(); i += threads) {
+                ImpactScorer.Top h = scorer.search(qs.get(i), k);
+                sum += h.size() == 0 ? 0 : h.docs()[h.size() - 1];
+              }
+              return new long[] {bean.getCurrentThreadCpuTime() - c0, sum};
+            }));
           }
-          long c1 = bean.getCurrentThreadCpuTime();
+          long cpu = 0;
+          long sum = 0;
+          for (var f : parts) {
+            long[] part = f.get();
+            cpu += part[0];
+            sum += part[1];
+          }
+          long wall = System.nanoTime() - w0;
           if (check == 0) {
             check = sum;
           } else if (check != sum) {
             throw new AssertionError(mode + ": different hits");
           }
-          line.append(String.format("  %s %.0f us/q", mode, (c1 - c0) / 1e3 / qs.size()));
+          line.append(String.format("  %s %.0f us/q CPU, %.0f q/s", mode, cpu / 1e3 / qs.size(),
+              qs.size() / (wall / 1e9)));
         }
         System.out.println(line);
       }
+      pool.shutdown();
       for (int m = 0; m < shifts.size(); m++) {
         System.out.println("shift " + shifts.get(m) + ": " + scorers.get(m).work() + "; "
             + scorers.get(m).cachedTerms() + " terms cached, ranks " + (scorers.get(m).rankBytes() >> 20) + " MiB");
