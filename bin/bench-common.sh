@@ -2,10 +2,11 @@
 # bench-anserini-impact; not run on its own).
 
 # anserini_jar VERSION: the path of Anserini's fatjar in the local Maven repository, fetched from
-# Maven Central when absent.
+# Maven Central when absent; fails when it cannot be fetched (callers: jar="$(anserini_jar V)" || exit 1).
 anserini_jar() {
   local jar="$HOME/.m2/repository/io/anserini/anserini/$1/anserini-$1-fatjar.jar"
-  [ -f "$jar" ] || mvn -B -q dependency:get -Dartifact="io.anserini:anserini:$1:jar:fatjar" -Dtransitive=false >&2
+  [ -f "$jar" ] || mvn -B -q dependency:get -Dartifact="io.anserini:anserini:$1:jar:fatjar" -Dtransitive=false >&2 \
+    || { echo "could not fetch Anserini $1's fatjar from Maven Central" >&2; return 1; }
   echo "$jar"
 }
 

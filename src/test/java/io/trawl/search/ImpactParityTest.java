@@ -133,9 +133,13 @@ class ImpactParityTest {
     try (LuceneIndex idx = LuceneIndex.open(index, null);
         LexicalRetriever r = (LexicalRetriever) Retrievers.open("impact", idx, SearchOptions.defaults())) {
       assertTrue(r.impacts() != null, "eager path not taken");
-      for (int shift : new int[] {io.trawl.search.impact.ImpactScorer.DEFAULT_BLOCK_SHIFT, 8, 6}) {
+      // shift 7 with intersect ratio 0: every non-essential term with a bitmap is intersected, on
+      // boosted views (scale != 1)
+      for (int shift : new int[] {io.trawl.search.impact.ImpactScorer.DEFAULT_BLOCK_SHIFT, 8, 6, 7}) {
         io.trawl.search.impact.ImpactScorer scorer = shift == io.trawl.search.impact.ImpactScorer.DEFAULT_BLOCK_SHIFT
-            ? r.impacts() : io.trawl.search.impact.ImpactScorer.open(r.searcher(), shift);
+            ? r.impacts()
+            : io.trawl.search.impact.ImpactScorer.open(r.searcher(), shift, shift == 7 ? 0.0
+                : io.trawl.search.impact.ImpactScorer.DEFAULT_INTERSECT_RATIO);
         long compared = 0;
         int distinctBoosts = 0;
         java.util.Set<String> terms = new java.util.HashSet<>();
@@ -166,6 +170,9 @@ class ImpactParityTest {
         if (shift == 6) {
           assertTrue(scorer.work().skippedBlocks() > 0, "block skipping not exercised: " + scorer.work());
           assertTrue(scorer.work().splitBlocks() > 0, "non-essential terms not exercised: " + scorer.work());
+          assertTrue(scorer.work().intersections() > 0, "intersections not exercised: " + scorer.work());
+        }
+        if (shift == 7) {
           assertTrue(scorer.work().intersections() > 0, "intersections not exercised: " + scorer.work());
         }
       }

@@ -243,10 +243,15 @@ class SciFactParityTest {
       try (LuceneIndex idx = LuceneIndex.open(flat, null);
           LexicalRetriever r = (LexicalRetriever) Retrievers.open("bm25", idx, new SearchOptions(fields, false))) {
         assertTrue(r.impacts() != null, "eager path not taken");
-        for (int shift : new int[] {ImpactScorer.DEFAULT_BLOCK_SHIFT, 10, 6}) {
+        for (int shift : new int[] {ImpactScorer.DEFAULT_BLOCK_SHIFT, 10, 6, 7}) {
           ImpactScorer scorer = shift == ImpactScorer.DEFAULT_BLOCK_SHIFT ? r.impacts()
-              : ImpactScorer.open(r.searcher(), shift);
+              : ImpactScorer.open(r.searcher(), shift, shift == 7 ? 0.0 : ImpactScorer.DEFAULT_INTERSECT_RATIO);
           impactSearchEqualsExhaustiveSort(r, scorer, fields, "w=" + weight + " shift=" + shift);
+          if (shift == 7) {
+            // ratio 0: every non-essential term with a bitmap is intersected, also in the last
+            // block, whose 2 bitmap words end past SciFact's 81st and last
+            assertTrue(scorer.work().intersections() > 0, "intersections not exercised: " + scorer.work());
+          }
           if (shift == 6) {
             assertTrue(scorer.work().skippedBlocks() > 100, "block skipping not exercised: " + scorer.work());
             assertTrue(scorer.work().splitBlocks() > 1_000, "non-essential terms not exercised: " + scorer.work());

@@ -102,6 +102,8 @@ public final class ImpactScorer {
     private volatile Rank rank;
     /** whether the cache holds these postings (set before they are published in it) */
     volatile boolean kept;
+    /** whether the rank budget refused these postings a rank */
+    volatile boolean noRank;
 
     Postings(int[] docs, float[] scores) {
       this.docs = docs;
@@ -482,7 +484,7 @@ public final class ImpactScorer {
    */
   private Rank rank(Postings p) {
     Postings b = p.base;
-    if (b.docs.length < Math.max(64, maxDoc >>> RANK_SHIFT) || b.docs.length == 0) {
+    if (b.docs.length < Math.max(64, maxDoc >>> RANK_SHIFT) || !b.kept || b.noRank) {
       return null;
     }
     Rank r = b.rank;
@@ -490,12 +492,13 @@ public final class ImpactScorer {
       return r;
     }
     synchronized (b) {
-      if (b.rank == null && b.kept) {
+      if (b.rank == null) {
         long c = Rank.cost(maxDoc);
         if (rankBytes.addAndGet(c) <= RANK_BUDGET) {
           b.rank = new Rank(b.docs, maxDoc);
         } else {
           rankBytes.addAndGet(-c);
+          b.noRank = true; // refused once by the budget: not asked again
         }
       }
       return b.rank;
