@@ -52,12 +52,7 @@ class DuoT5RerankerTest {
   }
 
   private static RankedList list(JsonNode c) {
-    List<Candidate> cs = new ArrayList<>();
-    int i = 0;
-    for (JsonNode d : c.path("docs")) {
-      cs.add(new Candidate(d.path("docid").asText(), 10 - i++, d.path("text").asText()));
-    }
-    return new RankedList("q", cs);
+    return GoldenCandidates.list(c.path("docs"), 10);
   }
 
   @Test

@@ -60,13 +60,25 @@ class PrpRerankerTest {
         + "\",query-tokens=32,passage-tokens=24,threads=1" + extra + ")"));
   }
 
-  private RankedList list() {
-    List<Candidate> cs = new ArrayList<>();
-    int i = 0;
-    for (JsonNode d : golden.path("docs")) {
-      cs.add(new Candidate(d.path("docid").asText(), 10 - i++, d.path("text").asText()));
+  /** The golden query truncated to 32 tokens by {@code r}, checked against llm-rankers' truncation. */
+  private String truncatedQuery(PrpReranker r) {
+    String query = r.truncate(golden.path("query").asText(), 32);
+    assertEquals(golden.path("truncated_query").asText(), query);
+    return query;
+  }
+
+  /** The golden passages truncated to 24 tokens by {@code r}, each checked against llm-rankers'. */
+  private List<String> truncatedPassages(PrpReranker r) {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < golden.path("docs").size(); i++) {
+      texts.add(r.truncate(golden.path("docs").get(i).path("text").asText(), 24));
+      assertEquals(golden.path("truncated_docs").get(i).asText(), texts.get(i), "passage " + i);
     }
-    return new RankedList("q", cs);
+    return texts;
+  }
+
+  private RankedList list() {
+    return io.trawl.rerank.GoldenCandidates.list(golden.path("docs"), 10);
   }
 
   @Test
@@ -89,13 +101,8 @@ class PrpRerankerTest {
   @ValueSource(ints = {1, 2, 3})
   void promptsIdsAndAnswerLogitsEqualHuggingFace(int batch) {
     try (PrpReranker r = reranker(",batch=" + batch)) {
-      String query = r.truncate(golden.path("query").asText(), 32);
-      assertEquals(golden.path("truncated_query").asText(), query);
-      List<String> texts = new ArrayList<>();
-      for (int i = 0; i < golden.path("docs").size(); i++) {
-        texts.add(r.truncate(golden.path("docs").get(i).path("text").asText(), 24));
-        assertEquals(golden.path("truncated_docs").get(i).asText(), texts.get(i), "passage " + i);
-      }
+      String query = truncatedQuery(r);
+      List<String> texts = truncatedPassages(r);
       List<int[]> prompts = new ArrayList<>();
       List<float[]> expected = new ArrayList<>();
       for (JsonNode p : golden.path("pairs")) {
@@ -193,13 +200,8 @@ class PrpRerankerTest {
   void t5PromptsIdsAndGeneratedTokensEqualHuggingFace(int batch) {
     JsonNode g = golden.path("t5");
     try (PrpReranker r = t5Reranker(",batch=" + batch)) {
-      String query = r.truncate(golden.path("query").asText(), 32);
-      assertEquals(golden.path("truncated_query").asText(), query);
-      List<String> texts = new ArrayList<>();
-      for (int i = 0; i < golden.path("docs").size(); i++) {
-        texts.add(r.truncate(golden.path("docs").get(i).path("text").asText(), 24));
-        assertEquals(golden.path("truncated_docs").get(i).asText(), texts.get(i), "passage " + i);
-      }
+      String query = truncatedQuery(r);
+      List<String> texts = truncatedPassages(r);
       List<int[]> prompts = new ArrayList<>();
       List<JsonNode> expected = new ArrayList<>();
       for (JsonNode p : g.path("pairs")) {

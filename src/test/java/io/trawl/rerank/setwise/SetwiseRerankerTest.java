@@ -99,12 +99,7 @@ class SetwiseRerankerTest {
   }
 
   private RankedList list() {
-    List<Candidate> cs = new ArrayList<>();
-    int i = 0;
-    for (JsonNode d : golden.path("docs")) {
-      cs.add(new Candidate(d.path("docid").asText(), 100 - i++, d.path("text").asText()));
-    }
-    return new RankedList("q", cs);
+    return io.trawl.rerank.GoldenCandidates.list(golden.path("docs"), 100);
   }
 
   @Test
