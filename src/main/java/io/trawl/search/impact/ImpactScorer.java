@@ -221,6 +221,9 @@ public final class ImpactScorer {
     long[] mark;
     int[] candDocs = new int[0];
     int[] candBits = new int[0];
+    /** a block's document offsets and score indexes, listed by {@link #visit} and {@link #intersectAdd} */
+    int[] pos = new int[0];
+    int[] idx = new int[0];
 
     double[] acc(int n) {
       if (acc == null || acc.length < n) {
@@ -242,6 +245,12 @@ public final class ImpactScorer {
 
     int[] candBits(int n) {
       return candBits = atLeast(candBits, n);
+    }
+
+    /** {@link #pos} and {@link #idx} for blocks of {@code n} documents (4 more: see visit) */
+    void lists(int n) {
+      pos = atLeast(pos, n + 4);
+      idx = atLeast(idx, n + 4);
     }
 
     /** {@code a}, or a copy grown to at least {@code n} (at least doubling). */
@@ -620,6 +629,8 @@ public final class ImpactScorer {
     long intersected;
     final double[] acc;
     final long[] mark;
+    final int[] pos;
+    final int[] idx;
     int cap;
     int[] cd;
     int[] cb;
@@ -660,6 +671,9 @@ public final class ImpactScorer {
       order = new int[m];
       acc = sc.acc(bsize);
       mark = sc.mark(bsize);
+      sc.lists(bsize);
+      pos = sc.pos;
+      idx = sc.idx;
       cap = Math.max(2 * k, 64);
       cd = sc.candDocs(cap + bsize);
       cb = sc.candBits(cap + bsize);
@@ -757,7 +771,7 @@ public final class ImpactScorer {
           Postings p = ps[t];
           if (ranks[t] != null && len > intersectRatio * words) {
             intersected += len;
-            added += intersectAdd(ranks[t], p.scores, p.scale, base, words, acc, mark);
+            added += intersectAdd(ranks[t], p.scores, p.scale, base, words, acc, mark, pos, idx);
           } else {
             nonEssential += len;
             if (p.scale == 1f) {
@@ -768,7 +782,7 @@ public final class ImpactScorer {
           }
         }
       }
-      nc = visit(acc, mark, bsize >>> 6, base, theta, cd, cb, nc);
+      nc = visit(acc, mark, bsize >>> 6, base, theta, cd, cb, nc, pos);
       if (nc >= cap || (!valid && nc >= k)) {
         raise();
       }
@@ -827,32 +841,44 @@ public final class ImpactScorer {
   /**
    * Adds a non-essential term's scores to the marked documents of the block at {@code base}: its
    * bitmap words ANDed with the marks give the documents that have both, and a popcount gives each
-   * one's score index. The same sums as {@link #maskedAdd} (which adds 0 to the others). Returns the
-   * number of scores added.
+   * one's score index. The same sums as {@link #maskedAdd} (which adds 0 to the others). Two
+   * loops: first each word's first common document and its score index are listed in {@code pos}
+   * and {@code idx} (written whether or not there is one, the list advancing by the word's count,
+   * the further ones by a loop), so that most words cost no mispredicted branch; then the scores
+   * are added. Returns the number of scores added.
    */
   private static long intersectAdd(Rank r, float[] scores, float scale, int base, int words, double[] acc,
-      long[] mark) {
+      long[] mark, int[] pos, int[] idx) {
     long[] bits = r.bits;
     int[] before = r.before;
     int w0 = base >>> 6;
     int end = Math.min(words, bits.length - w0); // the last block may end past the last document
-    long added = 0;
+    int n = 0;
     for (int w = 0; w < end; w++) {
       long tw = bits[w0 + w];
       long x = mark[w] & tw;
-      if (x == 0) {
-        continue;
-      }
+      int c = Long.bitCount(x);
       int b0 = before[w0 + w];
       int wb = w << 6;
-      added += Long.bitCount(x);
-      do {
-        int bit = Long.numberOfTrailingZeros(x);
+      int bit = Long.numberOfTrailingZeros(x);
+      pos[n] = wb | bit;
+      idx[n] = b0 + Long.bitCount(tw & ((1L << bit) - 1));
+      if (c > 1) {
+        int y = n + 1;
         x &= x - 1;
-        acc[wb | bit] += scores[b0 + Long.bitCount(tw & ((1L << bit) - 1))] * scale;
-      } while (x != 0);
+        do {
+          bit = Long.numberOfTrailingZeros(x);
+          x &= x - 1;
+          pos[y] = wb | bit;
+          idx[y++] = b0 + Long.bitCount(tw & ((1L << bit) - 1));
+        } while (x != 0);
+      }
+      n += c;
     }
-    return added;
+    for (int i = 0; i < n; i++) {
+      acc[pos[i]] += scores[idx[i]] * scale;
+    }
+    return n;
   }
 
   private static float[] scaled(float[] v, float s) {
@@ -878,32 +904,49 @@ public final class ImpactScorer {
   /**
    * Visits the marked documents of a block in order, resets their accumulator and mark, and keeps
    * those whose float score reaches {@code theta} as candidates; returns the new candidate count.
+   * Two loops: the marked documents' offsets are first listed in {@code pos} (the first four of a
+   * word written whether or not they exist, the list advancing by the word's count, so that in
+   * most words their number costs no mispredicted branch), then tested.
    */
   private static int visit(double[] acc, long[] mark, int words, int base, float theta, int[] cd,
-      int[] cb, int nc) {
+      int[] cb, int nc, int[] pos) {
+    int n = 0;
+    for (int w = 0; w < words; w++) {
+      long b = mark[w];
+      mark[w] = 0;
+      int wb = w << 6;
+      int c = Long.bitCount(b);
+      pos[n] = wb | Long.numberOfTrailingZeros(b);
+      b &= b - 1;
+      pos[n + 1] = wb | Long.numberOfTrailingZeros(b);
+      b &= b - 1;
+      pos[n + 2] = wb | Long.numberOfTrailingZeros(b);
+      b &= b - 1;
+      pos[n + 3] = wb | Long.numberOfTrailingZeros(b);
+      b &= b - 1;
+      if (c > 4) {
+        int x = n + 4;
+        do {
+          pos[x++] = wb | Long.numberOfTrailingZeros(b);
+          b &= b - 1;
+        } while (b != 0);
+      }
+      n += c;
+    }
     // below this a document's float score is certainly below theta (theta less a margin larger
     // than half a float ulp): most documents are rejected without narrowing to float
     double low = theta * (1 - 1e-7);
-    for (int w = 0; w < words; w++) {
-      long bitsw = mark[w];
-      if (bitsw == 0) {
-        continue;
-      }
-      mark[w] = 0;
-      int wb = w << 6;
-      do {
-        int d = wb | Long.numberOfTrailingZeros(bitsw);
-        bitsw &= bitsw - 1;
-        double s = acc[d];
-        acc[d] = 0;
-        if (s >= low) {
-          int bb = Float.floatToRawIntBits((float) s);
-          if (Float.intBitsToFloat(bb) >= theta) {
-            cd[nc] = base + d;
-            cb[nc++] = bb;
-          }
+    for (int i = 0; i < n; i++) {
+      int d = pos[i];
+      double s = acc[d];
+      acc[d] = 0;
+      if (s >= low) {
+        int bb = Float.floatToRawIntBits((float) s);
+        if (Float.intBitsToFloat(bb) >= theta) {
+          cd[nc] = base + d;
+          cb[nc++] = bb;
         }
-      } while (bitsw != 0);
+      }
     }
     return nc;
   }
