@@ -904,12 +904,22 @@ public final class ImpactScorer {
   /**
    * Visits the marked documents of a block in order, resets their accumulator and mark, and keeps
    * those whose float score reaches {@code theta} as candidates; returns the new candidate count.
-   * Two loops: the marked documents' offsets are first listed in {@code pos} (the first four of a
+   * A dense block (with theta positive) is compared whole, in vectors ({@link Dense}); otherwise
+   * two loops: the marked documents' offsets are first listed in {@code pos} (the first four of a
    * word written whether or not they exist, the list advancing by the word's count, so that in
    * most words their number costs no mispredicted branch), then tested.
    */
   private static int visit(double[] acc, long[] mark, int words, int base, float theta, int[] cd,
       int[] cb, int nc, int[] pos) {
+    if (SIMD && theta > 0) {
+      int marked = 0;
+      for (int w = 0; w < words; w++) {
+        marked += Long.bitCount(mark[w]);
+      }
+      if (marked > (words << 6) / DENSE) {
+        return Dense.visit(acc, mark, words, base, theta, cd, cb, nc);
+      }
+    }
     int n = 0;
     for (int w = 0; w < words; w++) {
       long b = mark[w];
@@ -949,6 +959,62 @@ public final class ImpactScorer {
       }
     }
     return nc;
+  }
+
+  /**
+   * A block with more than 1 marked document in this many is visited by {@link Dense} (at 8.8M
+   * passages, blocks denser than 1/16, 1/32 or 1/64 all gave 8-9% less CPU per query than listing
+   * every block; thresholds of 1/8 and 1/4 gained less).
+   */
+  private static final int DENSE = 16;
+
+  private static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+  /** {@link #visit} of a densely marked block in vectors (loaded only where the vector module is present). */
+  private static final class Dense {
+    private static final jdk.incubator.vector.VectorSpecies<Double> S = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;
+
+    /**
+     * Every document of the block compared with theta less the margin, a vector of accumulators at
+     * a time (unmarked ones hold 0, below it since theta is positive), and every accumulator and
+     * mark reset: the same candidates as the listing path, without listing.
+     */
+    static int visit(double[] acc, long[] mark, int words, int base, float theta, int[] cd, int[] cb, int nc) {
+      double low = theta * (1 - 1e-7);
+      int n = words << 6;
+      int lanes = S.length();
+      int end = S.loopBound(n);
+      jdk.incubator.vector.DoubleVector zero = jdk.incubator.vector.DoubleVector.zero(S);
+      for (int i = 0; i < end; i += lanes) {
+        jdk.incubator.vector.DoubleVector v = jdk.incubator.vector.DoubleVector.fromArray(S, acc, i);
+        if (v.compare(jdk.incubator.vector.VectorOperators.GE, low).anyTrue()) {
+          for (int d = i; d < i + lanes; d++) {
+            double s = acc[d];
+            if (s >= low) {
+              int bb = Float.floatToRawIntBits((float) s);
+              if (Float.intBitsToFloat(bb) >= theta) {
+                cd[nc] = base + d;
+                cb[nc++] = bb;
+              }
+            }
+          }
+        }
+        zero.intoArray(acc, i);
+      }
+      for (int d = end; d < n; d++) { // (vectors of a length that does not divide 64)
+        double s = acc[d];
+        acc[d] = 0;
+        if (s >= low) {
+          int bb = Float.floatToRawIntBits((float) s);
+          if (Float.intBitsToFloat(bb) >= theta) {
+            cd[nc] = base + d;
+            cb[nc++] = bb;
+          }
+        }
+      }
+      java.util.Arrays.fill(mark, 0, words, 0L);
+      return nc;
+    }
   }
 
   /** The {@code want}-th largest value of {@code a} (reordered): Hoare's selection, median of three. */
