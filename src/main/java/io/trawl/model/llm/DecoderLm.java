@@ -44,9 +44,10 @@ public final class DecoderLm implements AutoCloseable {
   /** Each mask part adds at most this, so two parts stay finite (no -inf, no NaN rows). */
   private static final float HALF_MAX = Float.MAX_VALUE / 2;
   /**
-   * Scores per attention block on a CPU (2 Mi floats, 8 MiB): of 1, 1.5, 2, 3, 4, 8 and 16 Mi, the
-   * fastest 10k-token prefill on a quiet 2-vCPU VM, 8-16% faster than 4 Mi, and as fast on 2k
-   * tokens (docs/performance-llm.md); see {@link #attend}.
+   * Scores per attention block on a CPU (2 Mi floats, 8 MiB): of 1, 1.5, 2, 3, 4, 8 and 16 Mi, 2
+   * and 3 Mi (one run) gave the fastest 10k-token prefills on a quiet 2-vCPU VM, 2 Mi 8-16% faster
+   * than 4 Mi in three paired rounds, and as fast on 2k tokens (docs/performance-llm.md); see
+   * {@link #attend}.
    */
   static final long BLOCK_ELEMENTS = 1L << 21;
   /** On a GPU, where each kernel launch costs and memory is not paged in, far larger blocks. */

@@ -253,7 +253,7 @@ public final class ImpactScorer {
       return candBits = atLeast(candBits, n);
     }
 
-    /** {@link #pos} and {@link #idx} for blocks of {@code n} documents (4 more: see visit) */
+    /** {@link #pos} and {@link #idx} for blocks of {@code n} documents (and 4 to spare) */
     void lists(int n) {
       pos = atLeast(pos, n + 4);
       idx = atLeast(idx, n + 4);
@@ -371,8 +371,8 @@ public final class ImpactScorer {
           return null;
         }
       }
-      if (!(cq instanceof TermQuery tq)) {
-        return null;
+      if (!(cq instanceof TermQuery tq) || tq.getTermStates() != null) {
+        return null; // (a term query with its own statistics: Lucene's weight uses those)
       }
       // the boost Lucene's weight sees: BoostQuery multiplies its boost by the outer one
       out.add(new Clause(tq, c.query() instanceof BoostQuery ? clauseBoost * boost : boost));
@@ -469,7 +469,10 @@ public final class ImpactScorer {
     NormsCopy c = normsCopies.get(field);
     if (c == null) {
       c = NormsCopy.of(leaf.reader().getNormValues(field), maxDoc);
-      normsCopies.putIfAbsent(field, c);
+      NormsCopy prev = normsCopies.putIfAbsent(field, c);
+      if (prev != null) {
+        c = prev; // another thread's copy, the same values: one is kept
+      }
     }
     return c.values == null ? leaf.reader().getNormValues(field) : c.iterator();
   }
@@ -534,7 +537,7 @@ public final class ImpactScorer {
 
         @Override
         public int nextDoc() {
-          return advance(doc + 1);
+          return doc == NO_MORE_DOCS ? doc : advance(doc + 1);
         }
 
         @Override
