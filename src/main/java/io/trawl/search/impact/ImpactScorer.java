@@ -912,7 +912,7 @@ public final class ImpactScorer {
       int tb = kthLargestBits(cb, nc, k, sc.hist);
       raises++;
       theta = Float.intBitsToFloat(tb);
-      cut = theta * (1 - 1e-7);
+      cut = low(theta);
       valid = true;
       int w = 0;
       for (int i = 0; i < nc; i++) {
@@ -1062,19 +1062,34 @@ public final class ImpactScorer {
       }
       n += c;
     }
-    // below this a document's float score is certainly below theta (theta less a margin larger
-    // than half a float ulp): most documents are rejected without narrowing to float
-    double low = theta * (1 - 1e-7);
+    double low = low(theta);
     for (int i = 0; i < n; i++) {
       int d = pos[i];
       double s = acc[d];
       acc[d] = 0;
-      if (s >= low) {
-        int bb = Float.floatToRawIntBits((float) s);
-        if (Float.intBitsToFloat(bb) >= theta) {
-          cd[nc] = base + d;
-          cb[nc++] = bb;
-        }
+      nc = keep(s, low, theta, base + d, cd, cb, nc);
+    }
+    return nc;
+  }
+
+  /**
+   * Theta less a margin larger than half a float ulp: a document whose double score is below it has
+   * a float score certainly below theta, so most documents are rejected without narrowing to float.
+   */
+  private static double low(float theta) {
+    return theta * (1 - 1e-7);
+  }
+
+  /**
+   * Appends {@code doc} to the candidates when its score {@code s} (a double sum) reaches {@code
+   * low} and, narrowed to float, {@code theta}; returns the new candidate count.
+   */
+  private static int keep(double s, double low, float theta, int doc, int[] cd, int[] cb, int nc) {
+    if (s >= low) {
+      int bb = Float.floatToRawIntBits((float) s);
+      if (Float.intBitsToFloat(bb) >= theta) {
+        cd[nc] = doc;
+        cb[nc++] = bb;
       }
     }
     return nc;
@@ -1099,7 +1114,7 @@ public final class ImpactScorer {
      * mark reset: the same candidates as the listing path, without listing.
      */
     static int visit(double[] acc, long[] mark, int words, int base, float theta, int[] cd, int[] cb, int nc) {
-      double low = theta * (1 - 1e-7);
+      double low = low(theta);
       int n = words << 6;
       int lanes = S.length();
       int end = S.loopBound(n);
@@ -1108,28 +1123,14 @@ public final class ImpactScorer {
         jdk.incubator.vector.DoubleVector v = jdk.incubator.vector.DoubleVector.fromArray(S, acc, i);
         if (v.compare(jdk.incubator.vector.VectorOperators.GE, low).anyTrue()) {
           for (int d = i; d < i + lanes; d++) {
-            double s = acc[d];
-            if (s >= low) {
-              int bb = Float.floatToRawIntBits((float) s);
-              if (Float.intBitsToFloat(bb) >= theta) {
-                cd[nc] = base + d;
-                cb[nc++] = bb;
-              }
-            }
+            nc = keep(acc[d], low, theta, base + d, cd, cb, nc);
           }
         }
         zero.intoArray(acc, i);
       }
       for (int d = end; d < n; d++) { // (vectors of a length that does not divide 64)
-        double s = acc[d];
+        nc = keep(acc[d], low, theta, base + d, cd, cb, nc);
         acc[d] = 0;
-        if (s >= low) {
-          int bb = Float.floatToRawIntBits((float) s);
-          if (Float.intBitsToFloat(bb) >= theta) {
-            cd[nc] = base + d;
-            cb[nc++] = bb;
-          }
-        }
       }
       java.util.Arrays.fill(mark, 0, words, 0L);
       return nc;
