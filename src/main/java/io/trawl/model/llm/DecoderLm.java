@@ -262,6 +262,10 @@ public final class DecoderLm implements AutoCloseable {
               .toType(DataType.FLOAT32, false).mul(-HALF_MAX).repeat(1, rep).reshape(rows * rep, rows)
           : null;
       float scale = (float) (1.0 / Math.sqrt(hd));
+      // logits of the last position only and nothing observed: the last layer needs the keys and
+      // values of every position (for the cache) but its attention, output projection and MLP
+      // only for the last position, whose values do not depend on the other positions' outputs
+      boolean lastRowOnly = !allPositions && probe == null && t > 1;
       for (int li = 0; li < layers.length; li++) {
         NDArray next;
         // per-layer scope: the layer's intermediates (scores, probabilities, ...) are freed here
@@ -289,11 +293,21 @@ public final class DecoderLm implements AutoCloseable {
             k.attach(ls);
             v.attach(ls);
           }
-          NDArray ctx = attend(q, k, v, t, past, rows, pad, causal, probe, li)
-              .reshape(b, kvh, t, rep, hd).transpose(0, 2, 1, 3, 4).reshape(b, t, nh * hd);
+          NDArray ctx;
+          NDArray in = x;
+          if (lastRowOnly && li == layers.length - 1) {
+            // the last position as a pass of one row after past + t - 1 positions: it sees all keys
+            NDArray qLast = q.get(new NDIndex(":, :, {}:, :", (t - 1) * rep));
+            ctx = attend(qLast, k, v, 1, past + t - 1, 1, pad, null, null, li)
+                .reshape(b, kvh, 1, rep, hd).transpose(0, 2, 1, 3, 4).reshape(b, 1, nh * hd);
+            in = x.get(new NDIndex(":, -1:, :"));
+          } else {
+            ctx = attend(q, k, v, t, past, rows, pad, causal, probe, li)
+                .reshape(b, kvh, t, rep, hd).transpose(0, 2, 1, 3, 4).reshape(b, t, nh * hd);
+          }
           NDArray attnOut = (l.oBias == null ? Linear.linear(ctx, l.o) : Linear.linear(ctx, l.o, l.oBias))
               .singletonOrThrow();
-          NDArray hres = x.add(attnOut);
+          NDArray hres = in.add(attnOut);
           NDArray n2 = rmsNorm(hres, l.postNorm);
           NDList gu = Linear.linear(n2, l.gateUp).singletonOrThrow().split(new long[] {cfg.intermediate()}, 2);
           NDArray act = Activation.swish(gu.get(0), 1f).mul(gu.get(1));
