@@ -182,15 +182,20 @@ public final class LlmBench {
       KvCache cache = lm.newCache(m, 1);
       io.trawl.model.llm.Greedy.prefill(lm, ids, ones(tokens), 0, tokens, cache, 1024, m).close();
       double s = (System.nanoTime() - t0) / 1e9;
+      // the arithmetic done: every layer but the last for every token; the last one projects
+      // queries, keys and values (one fused matrix) for every token but runs attention, output
+      // projection and MLP only for each chunk's last position (logits of the last position
+      // only: DecoderLm.forward)
       int layers = lm.config().layers();
-      double perTokenLinear = 2.0 * layers * ((double) HIDDEN * (HEADS + 2 * KV) * HEAD_DIM
+      double qkv = 2.0 * HIDDEN * (HEADS + 2 * KV) * HEAD_DIM;
+      double layerLinear = 2.0 * ((double) HIDDEN * (HEADS + 2 * KV) * HEAD_DIM
           + (double) HEADS * HEAD_DIM * HIDDEN + 3.0 * HIDDEN * FFN);
-      double attention = 0;
+      double flops = ((layers - 1) * layerLinear + qkv) * tokens + 2.0 * HIDDEN * VOCAB;
       for (int a = 0; a < tokens; a += 1024) {
         int e = Math.min(tokens, a + 1024);
-        attention += 2.0 * 2 * layers * HEADS * HEAD_DIM * (double) (e - a) * e;
+        flops += 2.0 * 2 * (layers - 1) * HEADS * HEAD_DIM * (double) (e - a) * e;
+        flops += layerLinear - qkv + 2.0 * 2 * HEADS * HEAD_DIM * (double) e;
       }
-      double flops = perTokenLinear * tokens + attention + 2.0 * HIDDEN * VOCAB;
       return new double[] {s, flops};
     }
   }
