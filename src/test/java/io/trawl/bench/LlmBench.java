@@ -185,16 +185,18 @@ public final class LlmBench {
       // the arithmetic done: every layer but the last for every token; the last one projects
       // queries, keys and values (one fused matrix) for every token but runs attention, output
       // projection and MLP only for each chunk's last position (logits of the last position
-      // only: DecoderLm.forward)
+      // only: DecoderLm.forward); attention counted over the keys each row sees (the causal half:
+      // DecoderLm's blocks of rows also multiply their diagonal's masked keys, a few percent more)
       int layers = lm.config().layers();
       double qkv = 2.0 * HIDDEN * (HEADS + 2 * KV) * HEAD_DIM;
       double layerLinear = 2.0 * ((double) HIDDEN * (HEADS + 2 * KV) * HEAD_DIM
           + (double) HEADS * HEAD_DIM * HIDDEN + 3.0 * HIDDEN * FFN);
-      double flops = ((layers - 1) * layerLinear + qkv) * tokens + 2.0 * HIDDEN * VOCAB;
+      double flops = ((layers - 1) * layerLinear + qkv) * tokens;
       for (int a = 0; a < tokens; a += 1024) {
         int e = Math.min(tokens, a + 1024);
-        flops += 2.0 * 2 * (layers - 1) * HEADS * HEAD_DIM * (double) (e - a) * e;
-        flops += layerLinear - qkv + 2.0 * 2 * HEADS * HEAD_DIM * (double) e;
+        double seen = ((double) e * (e + 1) - (double) a * (a + 1)) / 2; // rows a..e-1 see r + 1 keys
+        flops += 2.0 * 2 * (layers - 1) * HEADS * HEAD_DIM * seen;
+        flops += layerLinear - qkv + 2.0 * 2 * HEADS * HEAD_DIM * (double) e + 2.0 * HIDDEN * VOCAB;
       }
       return new double[] {s, flops};
     }
