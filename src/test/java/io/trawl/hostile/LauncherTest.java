@@ -62,26 +62,62 @@ class LauncherTest {
     assertTrue(r.err().contains(java + " could not start: Could not reserve enough space for object heap"), r.err());
   }
 
-  @Test
-  void theLauncherFitsTheHeapToTheLimit() throws Exception {
+  /**
+   * A copy of {@code bin/trawl} (and the scripts it runs) beside a stand-in jar, under {@code
+   * tmp/trawl}, and a stand-in JDK under {@code tmp/jdk} whose {@code java} runs {@code record}
+   * (a shell command) instead of the JVM, except for {@code -version}. Returns the launcher.
+   */
+  Path recordingLauncher(String record) throws Exception {
     Path root = tmp.resolve("trawl");
     Files.createDirectories(root.resolve("bin"));
     Files.createDirectories(root.resolve("target"));
-    for (String s : List.of("trawl", "find-java")) {
+    for (String s : List.of("trawl", "find-java", "native-env")) {
       Files.copy(Path.of("bin", s), root.resolve("bin").resolve(s));
     }
     Files.writeString(root.resolve("target/trawl.jar"), "stand-in");
-    // a JDK whose java records its arguments, but answers -version with the real one
     Path jdk = tmp.resolve("jdk");
     Files.createDirectories(jdk.resolve("bin"));
     Files.copy(Path.of(javaHome(), "release"), jdk.resolve("release"));
-    Path args = tmp.resolve("args.txt");
     Path java = jdk.resolve("bin/java");
     Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in -version) exec '" + javaHome()
-        + "/bin/java' \"$@\";; esac; done\nprintf '%s\\n' \"$@\" > '" + args + "'\n");
+        + "/bin/java' \"$@\";; esac; done\n" + record + "\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Result r = bash("ulimit -v " + LIMIT_KIB + " && '" + root.resolve("bin/trawl") + "' --version",
-        Map.of("TRAWL_JAVA_HOME", jdk.toString(), "TRAWL_CACHE", tmp.resolve("cache").toString()));
+    return root.resolve("bin/trawl");
+  }
+
+  Map<String, String> standInJdk() {
+    return Map.of("TRAWL_JAVA_HOME", tmp.resolve("jdk").toString(), "TRAWL_CACHE", tmp.resolve("cache").toString());
+  }
+
+  /**
+   * {@code bin/native-env}: the launcher sets glibc's allocator tunables for the JVM, but leaves a
+   * {@code GLIBC_TUNABLES} or {@code MALLOC_*_} the user set alone, and sets nothing under {@code
+   * ulimit -v}.
+   */
+  @Test
+  void theLauncherSetsTheAllocatorUnlessTheUserDid() throws Exception {
+    Path seen = tmp.resolve("tunables.txt");
+    Path trawl = recordingLauncher("printf '[%s]\\n' \"$GLIBC_TUNABLES\" > '" + seen + "'");
+    String clean = "unset GLIBC_TUNABLES MALLOC_MMAP_THRESHOLD_ MALLOC_TRIM_THRESHOLD_ MALLOC_TOP_PAD_; ";
+    String[][] cases = {
+      {"", "[glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296:glibc.malloc.top_pad=268435456]"},
+      {"export GLIBC_TUNABLES=glibc.malloc.perturb=0; ", "[glibc.malloc.perturb=0]"},
+      {"export MALLOC_TOP_PAD_=4096; ", "[]"},
+      {"ulimit -v " + LIMIT_KIB + "; ", "[]"},
+    };
+    for (String[] c : cases) {
+      Files.deleteIfExists(seen);
+      Result r = bash(clean + c[0] + "'" + trawl + "' --version", standInJdk());
+      assertEquals(0, r.code(), c[0] + r.out() + r.err());
+      assertEquals(c[1], Files.readString(seen).strip(), c[0]);
+    }
+  }
+
+  @Test
+  void theLauncherFitsTheHeapToTheLimit() throws Exception {
+    Path args = tmp.resolve("args.txt");
+    Path trawl = recordingLauncher("printf '%s\\n' \"$@\" > '" + args + "'");
+    Result r = bash("ulimit -v " + LIMIT_KIB + " && '" + trawl + "' --version", standInJdk());
     assertEquals(0, r.code(), r.out() + r.err());
     List<String> a = Files.readAllLines(args);
     // (3000000 KiB / 1024 - 1024) / 2 MiB, unless half the RAM is less
@@ -103,7 +139,7 @@ class LauncherTest {
     Path root = tmp.resolve("trawl");
     Files.createDirectories(root.resolve("bin"));
     Files.createDirectories(root.resolve("src/main"));
-    for (String s : List.of("trawl", "find-java")) {
+    for (String s : List.of("trawl", "find-java", "native-env")) {
       Files.copy(Path.of("bin", s), root.resolve("bin").resolve(s));
     }
     Files.writeString(root.resolve("pom.xml"), "<project/>");

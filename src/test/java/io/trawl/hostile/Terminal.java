@@ -70,14 +70,14 @@ final class Terminal implements AutoCloseable {
   }
 
   /**
-   * A launcher root under {@code tmp}: {@code bin/trawl}, {@code bin/find-java}, the stand-in jar
+   * A launcher root under {@code tmp}: {@code bin/trawl}, {@code bin/find-java}, {@code bin/native-env}, the stand-in jar
    * and a link to {@code topics-and-qrels/}.
    */
   static Path launcher(Path tmp) throws IOException {
     Path root = tmp.resolve("trawl-home");
     Files.createDirectories(root.resolve("bin"));
     Files.createDirectories(root.resolve("target"));
-    for (String s : List.of("trawl", "find-java")) {
+    for (String s : List.of("trawl", "find-java", "native-env")) {
       Path to = root.resolve("bin").resolve(s);
       Files.copy(Path.of("bin", s), to);
       to.toFile().setExecutable(true);
