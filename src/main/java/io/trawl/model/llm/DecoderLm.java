@@ -31,9 +31,10 @@ import java.nio.file.Path;
  *         softmax(q k^T / sqrt(d) + mask) v, grouped-query (head h uses kv head h / (H/KV))
  * </pre>
  *
- * Few large ops per layer (JNI costs about 2 us per op): q, k and v come from one fused matrix,
- * gate and up from another, RoPE is applied to q and k together, and grouped-query attention
- * reshapes the query heads instead of repeating keys. Attention runs a block of query rows at a
+ * Few large ops per layer (JNI costs about 2 us per op): q, k and v come from one fused matrix;
+ * gate and up are two products (each output of a 1,024-token chunk under glibc's 32 MiB mmap
+ * limit, so that the allocator keeps its memory: bin/native-env); RoPE is applied to q and k
+ * together, and grouped-query attention reshapes the query heads instead of repeating keys. Attention runs a block of query rows at a
  * time ({@link #attend}): no {@code [heads, T, S]} score matrix is built. A {@link KvCache} holds
  * rotated keys and values; left-padded batches get positions {@code cumsum(mask) - 1} and padded
  * keys are masked (HF {@code generate}'s convention). A {@link Probe} can read the embeddings,
@@ -65,7 +66,7 @@ public final class DecoderLm implements AutoCloseable {
   private int maxBlockRows;
 
   private record Layer(NDArray inNorm, NDArray qkv, NDArray qkvBias, NDArray o, NDArray oBias,
-      NDArray postNorm, NDArray gateUp, NDArray down) {}
+      NDArray postNorm, NDArray gate, NDArray up, NDArray down) {}
 
   /** Observes intermediate values of a forward pass (golden tests, ICR). */
   public interface Probe {
@@ -150,12 +151,9 @@ public final class DecoderLm implements AutoCloseable {
         NDArray oBias = cfg.oBias() ? st.get(p + "self_attn.o_proj.bias", m, dt, h) : null;
         NDArray gate = st.get(p + "mlp.gate_proj.weight", m, dt, cfg.intermediate(), h);
         NDArray up = st.get(p + "mlp.up_proj.weight", m, dt, cfg.intermediate(), h);
-        NDArray gateUp = NDArrays.concat(new NDList(gate, up), 0);
-        gate.close();
-        up.close();
         NDArray down = st.get(p + "mlp.down_proj.weight", m, dt, h, cfg.intermediate());
         layers[i] = new Layer(st.get(p + "input_layernorm.weight", m, dt, h), qkv, qkvBias, o,
-            oBias, st.get(p + "post_attention_layernorm.weight", m, dt, h), gateUp, down);
+            oBias, st.get(p + "post_attention_layernorm.weight", m, dt, h), gate, up, down);
       }
       NDArray norm = st.get("model.norm.weight", m, dt, h);
       return new DecoderLm(cfg, folder, m, dt, embed, lm, norm, layers);
@@ -309,8 +307,8 @@ public final class DecoderLm implements AutoCloseable {
               .singletonOrThrow();
           NDArray hres = in.add(attnOut);
           NDArray n2 = rmsNorm(hres, l.postNorm);
-          NDList gu = Linear.linear(n2, l.gateUp).singletonOrThrow().split(new long[] {cfg.intermediate()}, 2);
-          NDArray act = Activation.swish(gu.get(0), 1f).mul(gu.get(1));
+          NDArray act = Activation.swish(Linear.linear(n2, l.gate).singletonOrThrow(), 1f)
+              .muli(Linear.linear(n2, l.up).singletonOrThrow());
           next = hres.add(Linear.linear(act, l.down).singletonOrThrow());
           next.attach(s);
           cache.set(li, k, v);
