@@ -18,7 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class Vectors {
   private Vectors() {}
 
-  private static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+  /** Whether the JDK's vector module is present (the JVM started with {@code --add-modules jdk.incubator.vector}). */
+  public static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
   /** {@code sum_i a[i] * b[i]} in Trawl's fixed order; the arrays must have equal lengths. */
   public static float dot(float[] a, float[] b) {

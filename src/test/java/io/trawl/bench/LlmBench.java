@@ -189,8 +189,7 @@ public final class LlmBench {
       // DecoderLm's blocks of rows also multiply their diagonal's masked keys, a few percent more)
       int layers = lm.config().layers();
       double qkv = 2.0 * HIDDEN * (HEADS + 2 * KV) * HEAD_DIM;
-      double layerLinear = 2.0 * ((double) HIDDEN * (HEADS + 2 * KV) * HEAD_DIM
-          + (double) HEADS * HEAD_DIM * HIDDEN + 3.0 * HIDDEN * FFN);
+      double layerLinear = qkv + 2.0 * ((double) HEADS * HEAD_DIM * HIDDEN + 3.0 * HIDDEN * FFN);
       double flops = ((layers - 1) * layerLinear + qkv) * tokens;
       for (int a = 0; a < tokens; a += 1024) {
         int e = Math.min(tokens, a + 1024);

@@ -34,8 +34,9 @@ import java.nio.file.Path;
  * Few large ops per layer (JNI costs about 2 us per op): q, k and v come from one fused matrix;
  * gate and up are two products (each output of a 1,024-token chunk under glibc's 32 MiB mmap
  * limit, so that the allocator keeps its memory: bin/native-env); RoPE is applied to q and k
- * together, and grouped-query attention reshapes the query heads instead of repeating keys. Attention runs a block of query rows at a
- * time ({@link #attend}): no {@code [heads, T, S]} score matrix is built. A {@link KvCache} holds
+ * together, and grouped-query attention reshapes the query heads instead of repeating keys.
+ * Attention runs a block of query rows at a time ({@link #attend}): no {@code [heads, T, S]}
+ * score matrix is built. A {@link KvCache} holds
  * rotated keys and values; left-padded batches get positions {@code cumsum(mask) - 1} and padded
  * keys are masked (HF {@code generate}'s convention). A {@link Probe} can read the embeddings,
  * each layer's output and the attention probabilities of chosen layers as they are computed (one
@@ -291,18 +292,14 @@ public final class DecoderLm implements AutoCloseable {
             k.attach(ls);
             v.attach(ls);
           }
-          NDArray ctx;
-          NDArray in = x;
-          if (lastRowOnly && li == layers.length - 1) {
-            // the last position as a pass of one row after past + t - 1 positions: it sees all keys
-            NDArray qLast = q.get(new NDIndex(":, :, {}:, :", (t - 1) * rep));
-            ctx = attend(qLast, k, v, 1, past + t - 1, 1, pad, null, null, li)
-                .reshape(b, kvh, 1, rep, hd).transpose(0, 2, 1, 3, 4).reshape(b, 1, nh * hd);
-            in = x.get(new NDIndex(":, -1:, :"));
-          } else {
-            ctx = attend(q, k, v, t, past, rows, pad, causal, probe, li)
-                .reshape(b, kvh, t, rep, hd).transpose(0, 2, 1, 3, 4).reshape(b, t, nh * hd);
-          }
+          // the last layer of a last-row-only pass: the last position as a pass of one row after
+          // past + t - 1 positions (it sees all keys)
+          boolean trim = lastRowOnly && li == layers.length - 1;
+          int rowsIn = trim ? 1 : t;
+          NDArray qIn = trim ? q.get(new NDIndex(":, :, {}:, :", (t - 1) * rep)) : q;
+          NDArray in = trim ? x.get(new NDIndex(":, -1:, :")) : x;
+          NDArray ctx = attend(qIn, k, v, rowsIn, past + t - rowsIn, trim ? 1 : rows, pad, causal, probe, li)
+              .reshape(b, kvh, rowsIn, rep, hd).transpose(0, 2, 1, 3, 4).reshape(b, rowsIn, nh * hd);
           NDArray attnOut = (l.oBias == null ? Linear.linear(ctx, l.o) : Linear.linear(ctx, l.o, l.oBias))
               .singletonOrThrow();
           NDArray hres = in.add(attnOut);

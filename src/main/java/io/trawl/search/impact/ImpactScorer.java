@@ -1,6 +1,7 @@
 package io.trawl.search.impact;
 
 import io.trawl.core.TrawlException;
+import io.trawl.core.Vectors;
 import io.trawl.index.ImpactSimilarity;
 import io.trawl.index.IndexFields;
 import java.io.IOException;
@@ -9,13 +10,16 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.apache.lucene.index.LeafReader;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.Terms;
-import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -28,6 +32,7 @@ import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TermScorer;
 import org.apache.lucene.search.similarities.Similarity;
 import org.apache.lucene.util.BytesRef;
+import org.apache.lucene.util.FixedBitSet;
 
 /**
  * Eager ("precomputed impact") scoring for flat bag-of-words queries, bm25s style, with exactly
@@ -478,13 +483,13 @@ public final class ImpactScorer {
   }
 
   /** A field's norm values, one byte per document, and which documents have one (null: all). */
-  private record NormsCopy(byte[] values, org.apache.lucene.util.FixedBitSet has) {
+  private record NormsCopy(byte[] values, FixedBitSet has) {
     static NormsCopy of(NumericDocValues nv, int maxDoc) throws IOException {
       if (nv == null) {
         return new NormsCopy(null, null);
       }
       byte[] v = new byte[maxDoc];
-      org.apache.lucene.util.FixedBitSet has = new org.apache.lucene.util.FixedBitSet(maxDoc);
+      FixedBitSet has = new FixedBitSet(maxDoc);
       for (int d = nv.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = nv.nextDoc()) {
         long x = nv.longValue();
         if (x != (byte) x) {
@@ -498,7 +503,7 @@ public final class ImpactScorer {
 
     NumericDocValues iterator() {
       byte[] v = values;
-      org.apache.lucene.util.FixedBitSet h = has;
+      FixedBitSet h = has;
       int n = v.length;
       return new NumericDocValues() {
         int doc = -1;
@@ -510,10 +515,7 @@ public final class ImpactScorer {
 
         @Override
         public void longValues(int size, int[] docs, long[] out, long missing) {
-          for (int i = 0; i < size; i++) {
-            int d = docs[i];
-            out[i] = h == null || h.get(d) ? v[d] : missing;
-          }
+          longValues(size, docs, 0, out, 0, missing);
         }
 
         @Override
@@ -1030,7 +1032,7 @@ public final class ImpactScorer {
    */
   private static int visit(double[] acc, long[] mark, int words, int base, float theta, int[] cd,
       int[] cb, int nc, int[] pos) {
-    if (SIMD && theta > 0) {
+    if (Vectors.SIMD && theta > 0) {
       int marked = 0;
       for (int w = 0; w < words; w++) {
         marked += Long.bitCount(mark[w]);
@@ -1102,11 +1104,9 @@ public final class ImpactScorer {
    */
   private static final int DENSE = 16;
 
-  private static final boolean SIMD = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-
   /** {@link #visit} of a densely marked block in vectors (loaded only where the vector module is present). */
   private static final class Dense {
-    private static final jdk.incubator.vector.VectorSpecies<Double> S = jdk.incubator.vector.DoubleVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
 
     /**
      * Every document of the block compared with theta less the margin, a vector of accumulators at
@@ -1118,10 +1118,10 @@ public final class ImpactScorer {
       int n = words << 6;
       int lanes = S.length();
       int end = S.loopBound(n);
-      jdk.incubator.vector.DoubleVector zero = jdk.incubator.vector.DoubleVector.zero(S);
+      DoubleVector zero = DoubleVector.zero(S);
       for (int i = 0; i < end; i += lanes) {
-        jdk.incubator.vector.DoubleVector v = jdk.incubator.vector.DoubleVector.fromArray(S, acc, i);
-        if (v.compare(jdk.incubator.vector.VectorOperators.GE, low).anyTrue()) {
+        DoubleVector v = DoubleVector.fromArray(S, acc, i);
+        if (v.compare(VectorOperators.GE, low).anyTrue()) {
           for (int d = i; d < i + lanes; d++) {
             nc = keep(acc[d], low, theta, base + d, cd, cb, nc);
           }
