@@ -64,17 +64,33 @@ class LauncherTest {
 
   /**
    * A copy of {@code bin/trawl} (and the scripts it runs) beside a stand-in jar, under {@code
-   * tmp/trawl}, and a stand-in JDK under {@code tmp/jdk} whose {@code java} runs {@code record}
-   * (a shell command) instead of the JVM, except for {@code -version}. Returns the launcher.
+   * tmp/trawl}, and the stand-in JDK of {@link #standInJava} running {@code record}. Returns the
+   * launcher.
    */
   Path recordingLauncher(String record) throws Exception {
+    Path root = launcherCopy();
+    Files.createDirectories(root.resolve("target"));
+    Files.writeString(root.resolve("target/trawl.jar"), "stand-in");
+    standInJava(record);
+    return root.resolve("bin/trawl");
+  }
+
+  /** {@code tmp/trawl/bin} with copies of {@code bin/trawl} and the scripts it runs; returns {@code tmp/trawl}. */
+  Path launcherCopy() throws Exception {
     Path root = tmp.resolve("trawl");
     Files.createDirectories(root.resolve("bin"));
-    Files.createDirectories(root.resolve("target"));
     for (String s : List.of("trawl", "find-java", "native-env")) {
       Files.copy(Path.of("bin", s), root.resolve("bin").resolve(s));
     }
-    Files.writeString(root.resolve("target/trawl.jar"), "stand-in");
+    return root;
+  }
+
+  /**
+   * A stand-in JDK under {@code tmp/jdk} ({@link #standInJdk} points the launcher at it) whose
+   * {@code java} runs {@code record} (a shell command) instead of the JVM, except for {@code
+   * -version}, which the real JDK answers.
+   */
+  void standInJava(String record) throws Exception {
     Path jdk = tmp.resolve("jdk");
     Files.createDirectories(jdk.resolve("bin"));
     Files.copy(Path.of(javaHome(), "release"), jdk.resolve("release"));
@@ -82,7 +98,6 @@ class LauncherTest {
     Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in -version) exec '" + javaHome()
         + "/bin/java' \"$@\";; esac; done\n" + record + "\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    return root.resolve("bin/trawl");
   }
 
   Map<String, String> standInJdk() {
@@ -136,12 +151,8 @@ class LauncherTest {
    */
   @Test
   void aFirstBuildShowsNoOfflineErrors() throws Exception {
-    Path root = tmp.resolve("trawl");
-    Files.createDirectories(root.resolve("bin"));
+    Path root = launcherCopy();
     Files.createDirectories(root.resolve("src/main"));
-    for (String s : List.of("trawl", "find-java", "native-env")) {
-      Files.copy(Path.of("bin", s), root.resolve("bin").resolve(s));
-    }
     Files.writeString(root.resolve("pom.xml"), "<project/>");
     Path fakeBin = Files.createDirectories(tmp.resolve("path"));
     Path calls = tmp.resolve("mvn-calls.txt");
@@ -151,16 +162,9 @@ class LauncherTest {
         + " in offline mode'; echo '[ERROR] BUILD FAILURE' >&2; exit 1;; esac\n"
         + "mkdir -p target && echo jar > target/trawl.jar\n");
     Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Path jdk = tmp.resolve("jdk");
-    Files.createDirectories(jdk.resolve("bin"));
-    Files.copy(Path.of(javaHome(), "release"), jdk.resolve("release"));
     Path args = tmp.resolve("args.txt");
-    Path java = jdk.resolve("bin/java");
-    Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do case \"$a\" in -version) exec '" + javaHome()
-        + "/bin/java' \"$@\";; esac; done\nprintf '%s\\n' \"$@\" > '" + args + "'\n");
-    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-    Result r = bash("PATH='" + fakeBin + "':\"$PATH\" '" + root.resolve("bin/trawl") + "' --version",
-        Map.of("TRAWL_JAVA_HOME", jdk.toString(), "TRAWL_CACHE", tmp.resolve("cache").toString()));
+    standInJava("printf '%s\\n' \"$@\" > '" + args + "'");
+    Result r = bash("PATH='" + fakeBin + "':\"$PATH\" '" + root.resolve("bin/trawl") + "' --version", standInJdk());
     assertEquals(0, r.code(), r.out() + r.err());
     assertFalse((r.out() + r.err()).contains("[ERROR]"), r.out() + r.err());
     assertTrue(r.err().contains("trawl: downloading dependencies from Maven Central (first build) ..."), r.err());
